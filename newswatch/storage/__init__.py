@@ -1,0 +1,55 @@
+"""SQLite storage through sqlite-utils: schema, upserts and queries.
+
+The one door to the database. Knows nothing of Scrapy or Apprise: callers
+hand it plain dicts whose keys are the columns of DESIGN.md's tables.
+
+Errors: :class:`StorageError` (a database that cannot be opened, locked for
+too long, or a disk that is full), always naming the database file.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .database import StorageError, now_iso, open_db
+from .items import ItemRecord, find_existing, find_cluster_by_title, item_id_for, store_batch
+from .runs import finish_run, last_runs, start_run
+from .sources import record_fetches, source_health, sources_state, sync_sources
+
+try:  # the outbox is written beside the notifier; absent until it lands
+    from .outbox import (  # noqa: F401
+        alert_counts,
+        claim_due_alerts,
+        list_alerts,
+        mark_failed,
+        mark_sent,
+        retry_alert,
+    )
+except ImportError:  # pragma: no cover
+    pass
+
+__all__ = [
+    "StorageError",
+    "ItemRecord",
+    "open_db",
+    "now_iso",
+    "item_id_for",
+    "find_existing",
+    "find_cluster_by_title",
+    "store_batch",
+    "start_run",
+    "finish_run",
+    "last_runs",
+    "sync_sources",
+    "sources_state",
+    "record_fetches",
+    "source_health",
+    "alert_counts",
+    "claim_due_alerts",
+    "list_alerts",
+    "mark_failed",
+    "mark_sent",
+    "retry_alert",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,0 +1,46 @@
+"""Opening the database: WAL, foreign keys, a busy timeout, pending migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .schema import migrations
+
+
+class StorageError(Exception):
+    """The database could not be opened or written; the message names the file."""
+
+
+def now_iso(dt: datetime | None = None) -> str:
+    """UTC ISO 8601 with seconds precision and a Z, the format of every timestamp column."""
+    dt = dt or datetime.now(timezone.utc)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def open_db(path: str | Path, *, migrate: bool = True, busy_timeout_s: float = 30.0) -> Database:
+    """Open (creating if needed) the newswatch database at ``path``.
+
+    Turns on WAL so that Datasette can read while a crawl writes, waits up to
+    ``busy_timeout_s`` for another writer, and applies pending migrations.
+    """
+    path = Path(path)
+    try:
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=busy_timeout_s, check_same_thread=False)
+        db = Database(conn)
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+        db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")
+        if migrate:
+            migrations.apply(db)
+    except (sqlite3.Error, OSError) as exc:
+        raise StorageError(f"cannot open database {path}: {exc}") from exc
+    return db

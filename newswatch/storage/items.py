@@ -1,0 +1,111 @@
+"""Items with their matches and pending alerts, written together."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from sqlite_utils import Database
+
+from .database import StorageError
+
+# Columns the pipeline may refresh on an item seen again; the body is only
+# replaced by a non-empty one so that a feed re-read never erases full text.
+_REFRESHABLE = ("title", "summary", "author", "published", "lang", "guid")
+
+
+def item_id_for(canonical_url: str) -> str:
+    """The items primary key: a short, stable hash of the canonical URL."""
+    return hashlib.sha1(canonical_url.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class ItemRecord:
+    """One item ready for storage.
+
+    ``existing_id`` is set when the item was seen before (by canonical URL or
+    GUID): the row is refreshed and no match or alert is written for it.
+    """
+
+    item: dict[str, Any]
+    existing_id: str | None = None
+    matches: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def is_new(self) -> bool:
+        return self.existing_id is None
+
+
+def find_existing(db: Database, item_id: str, guid: str | None) -> dict | None:
+    """The stored item with this id, or with this GUID, or None."""
+    rows = list(db.query("select id, cluster_id, body from items where id = ?", [item_id]))
+    if not rows and guid:
+        rows = list(
+            db.query("select id, cluster_id, body from items where guid = ? limit 1", [guid])
+        )
+    return rows[0] if rows else None
+
+
+def find_cluster_by_title(db: Database, title_key: str) -> str | None:
+    """The cluster of a stored item with the same normalised title, if any."""
+    if not title_key:
+        return None
+    for row in db.query(
+        "select cluster_id from items where title_key = ? order by fetched_at limit 1",
+        [title_key],
+    ):
+        return row["cluster_id"]
+    return None
+
+
+def store_batch(db: Database, records: Iterable[ItemRecord]) -> dict[str, int]:
+    """Write items, their matches and their pending alerts in ONE transaction.
+
+    New items are inserted with their matches and alerts; items seen before
+    are refreshed in place. Immediate alerts are inserted with OR IGNORE
+    against the one-per-(rule, cluster, tag) index, so a story that already
+    pinged never pings again. Returns counts of what was written.
+    """
+    counts = {"items_new": 0, "items_updated": 0, "matches_new": 0, "alerts_new": 0}
+    try:
+        with db.atomic():
+            for rec in records:
+                if rec.is_new:
+                    db["items"].insert(rec.item, pk="id", ignore=True)
+                    counts["items_new"] += 1
+                    for m in rec.matches:
+                        row = dict(m)
+                        for key in ("terms", "fields"):
+                            if not isinstance(row.get(key), str):
+                                row[key] = json.dumps(list(row.get(key) or []), ensure_ascii=False)
+                        db["matches"].insert(row, pk=("item_id", "rule"), ignore=True)
+                        counts["matches_new"] += 1
+                    for a in rec.alerts:
+                        before = db.conn.total_changes
+                        db["alerts"].insert(a, pk="id", ignore=True)
+                        counts["alerts_new"] += db.conn.total_changes - before
+                else:
+                    _refresh(db, rec.existing_id, rec.item)
+                    counts["items_updated"] += 1
+    except sqlite3.Error as exc:
+        raise StorageError(f"cannot store items in {_db_file(db)}: {exc}") from exc
+    return counts
+
+
+def _refresh(db: Database, item_id: str, item: dict[str, Any]) -> None:
+    updates = {k: item[k] for k in _REFRESHABLE if item.get(k)}
+    if item.get("body"):
+        updates["body"] = item["body"]
+    updates["updated_at"] = item.get("fetched_at")
+    db["items"].update(item_id, updates)
+
+
+def _db_file(db: Database) -> str:
+    for row in db.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main":
+            return row[2] or ":memory:"
+    return "database"
