@@ -1,0 +1,505 @@
+"""Load and validate newswatch.toml (and its included topic files) into typed objects.
+
+Config flows one way: defaults in this module -> newswatch.toml -> ``NEWSWATCH_*``
+environment -> command-line flags. ``${VAR}`` anywhere in a string value is
+read from the environment, so secrets stay out of files.
+
+Errors: :class:`ConfigError` carries every :class:`Problem` found, each naming
+the file, line and key and saying what would be valid.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+SOURCE_KINDS = ("feed", "search", "sitemap", "site", "page")
+RULE_MODES = ("immediate", "digest", "both")
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+INTERVAL_RE = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+DEFAULT_USER_AGENT = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a configuration, located as precisely as we can."""
+
+    file: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key}: {self.message}"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Source:
+    name: str
+    kind: str
+    url: str
+    lang: str | None = None
+    interval_s: int = 1800
+    fetch_articles: bool | None = None  # None: follow [crawl].fetch_articles
+    file: str = ""
+    line: int | None = None
+
+
+@dataclass
+class RuleConfig:
+    name: str
+    query: str
+    topic: str | None = None
+    notify: list[str] = field(default_factory=list)
+    mode: str = "immediate"
+    digest: str | None = None
+    file: str = ""
+    line: int | None = None
+
+
+@dataclass
+class CrawlConfig:
+    user_agent: str = DEFAULT_USER_AGENT
+    default_interval_s: int = 1800
+    fetch_articles: bool = True
+    timeout_s: int = 30
+    max_bytes: int = 5 * 1024 * 1024
+    concurrency_per_domain: int = 2
+    download_delay_s: float = 0.5
+    obey_robots: bool = True
+    retries: int = 2
+
+
+@dataclass
+class NotifyConfig:
+    urls: dict[str, list[str]] = field(default_factory=dict)
+    apprise_config: Path | None = None
+    templates_dir: Path | None = None
+    max_attempts: int = 8
+
+
+@dataclass
+class Config:
+    path: Path
+    database: Path
+    crawl: CrawlConfig
+    notify: NotifyConfig
+    sources: list[Source]
+    rules: list[RuleConfig]
+    aliases: dict[str, list[str]]
+    files: list[Path]
+
+    def source(self, name: str) -> Source:
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+
+def parse_interval(value: Any) -> int:
+    """'15m' -> 900. Accepts s, m, h, d suffixes or a number of seconds."""
+    if isinstance(value, int) and value > 0:
+        return value
+    m = INTERVAL_RE.match(str(value))
+    if not m or int(m.group(1)) == 0:
+        raise ValueError(
+            f"invalid interval {value!r}: write a number with a unit, like \"90s\", \"15m\", \"2h\" or \"1d\""
+        )
+    return int(m.group(1)) * _UNITS[m.group(2)]
+
+
+def default_config_path() -> Path:
+    """``$NEWSWATCH_CONFIG``, else ./newswatch.toml."""
+    return Path(os.environ.get("NEWSWATCH_CONFIG") or "newswatch.toml")
+
+
+class _Locator:
+    """Finds the line of a key in a TOML file (tomllib keeps no positions)."""
+
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.lines = text.splitlines()
+
+    def line_of(self, table: str | None, index: int | None, key: str | None) -> int | None:
+        start, end = 0, len(self.lines)
+        if table:
+            header = re.compile(r"^\s*\[\[\s*%s\s*\]\]" % re.escape(table)) if index is not None \
+                else re.compile(r"^\s*\[\s*%s\s*\]" % re.escape(table))
+            seen = -1
+            found = None
+            for i, ln in enumerate(self.lines):
+                if header.match(ln):
+                    seen += 1
+                    if index is None or seen == index:
+                        found = i
+                        break
+            if found is None:
+                return None
+            start = found
+            for j in range(found + 1, len(self.lines)):
+                if re.match(r"^\s*\[", self.lines[j]):
+                    end = j
+                    break
+            if key is None:
+                return start + 1
+        if key is None:
+            return None
+        key_re = re.compile(r"^\s*%s\s*=" % re.escape(key))
+        for i in range(start, end):
+            if key_re.match(self.lines[i]):
+                return i + 1
+        return start + 1 if table else None
+
+
+def _expand_env(value: Any, missing: set[str]) -> Any:
+    if isinstance(value, str):
+        def repl(m: re.Match) -> str:
+            if m.group(1) not in os.environ:
+                missing.add(m.group(1))
+                return m.group(0)
+            return os.environ[m.group(1)]
+        return _ENV_RE.sub(repl, value)
+    if isinstance(value, list):
+        return [_expand_env(v, missing) for v in value]
+    if isinstance(value, dict):
+        return {k: _expand_env(v, missing) for k, v in value.items()}
+    return value
+
+
+def _read_toml(path: Path, problems: list[Problem], referrer: tuple[str, int | None] | None):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if referrer:
+            problems.append(Problem(referrer[0], referrer[1], "include",
+                                    f"included file {path} does not exist"))
+        else:
+            problems.append(Problem(str(path), None, "file",
+                                    "no such configuration file; create one with `newswatch init`"))
+        return None, None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(str(path), None, "file", f"cannot read: {exc}"))
+        return None, None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        problems.append(Problem(str(path), int(m.group(1)) if m else None, "syntax",
+                                f"not valid TOML: {exc}"))
+        return None, None
+    return data, _Locator(path, text)
+
+
+def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
+    """Read a configuration file and the topic files it includes.
+
+    Raises :class:`ConfigError` listing every problem (file, line, key, what
+    would be valid). Rules are checked for syntax separately by
+    :func:`newswatch.checks.check_config`, which also needs the rule compiler.
+    """
+    path = Path(path) if path else default_config_path()
+    problems: list[Problem] = []
+    missing_env: set[str] = set()
+    data, loc = _read_toml(path, problems, None)
+    if data is None:
+        raise ConfigError(problems)
+    base = path.parent
+    fname = str(path)
+
+    known_top = {"database", "include", "crawl", "notify", "sources", "rules", "aliases"}
+    for key in data:
+        if key not in known_top:
+            problems.append(Problem(fname, loc.line_of(None, None, key), key,
+                                    f"unknown setting; valid top-level keys: {', '.join(sorted(known_top))}"))
+
+    crawl = _load_crawl(data.get("crawl", {}), fname, loc, problems)
+    notify = _load_notify(_expand_env(data.get("notify", {}), missing_env), base, fname, loc, problems)
+    database = Path(os.environ.get("NEWSWATCH_DATABASE") or data.get("database", "newswatch.db"))
+    if not database.is_absolute():
+        database = base / database
+
+    sources: list[Source] = []
+    rules: list[RuleConfig] = []
+    aliases: dict[str, list[str]] = {}
+    files = [path]
+    alias_origin: dict[str, str] = {}
+
+    def take(doc: dict, doc_loc: _Locator, doc_file: str, doc_base: Path) -> None:
+        doc = _expand_env(doc, missing_env)
+        for i, raw in enumerate(doc.get("sources", []) or []):
+            s = _load_source(raw, i, doc_file, doc_loc, crawl, problems)
+            if s:
+                sources.append(s)
+        for i, raw in enumerate(doc.get("rules", []) or []):
+            r = _load_rule(raw, i, doc_file, doc_loc, problems)
+            if r:
+                rules.append(r)
+        for name, values in (doc.get("aliases") or {}).items():
+            line = doc_loc.line_of("aliases", None, name)
+            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+                problems.append(Problem(doc_file, line, f"aliases.{name}",
+                                        "an alias list must be a list of non-empty strings"))
+                continue
+            if name in aliases:
+                problems.append(Problem(doc_file, line, f"aliases.{name}",
+                                        f"alias defined twice (first in {alias_origin[name]})"))
+                continue
+            aliases[name] = values
+            alias_origin[name] = doc_file
+
+    take(data, loc, fname, base)
+
+    includes = data.get("include", [])
+    if isinstance(includes, str):
+        includes = [includes]
+    if not isinstance(includes, list):
+        problems.append(Problem(fname, loc.line_of(None, None, "include"), "include",
+                                "must be a list of file paths or glob patterns"))
+        includes = []
+    inc_line = loc.line_of(None, None, "include")
+    for pattern in includes:
+        full = pattern if os.path.isabs(pattern) else str(base / pattern)
+        if glob.has_magic(full):
+            matched = sorted(glob.glob(full))
+            if not matched:
+                problems.append(Problem(fname, inc_line, "include",
+                                        f"pattern {pattern!r} matches no file (looked in {base})"))
+        else:
+            matched = [full]
+        for m in matched:
+            p = Path(m)
+            inc, inc_loc = _read_toml(p, problems, (fname, inc_line))
+            if inc is None:
+                continue
+            files.append(p)
+            for key in inc:
+                if key not in {"sources", "rules", "aliases"}:
+                    problems.append(Problem(str(p), inc_loc.line_of(None, None, key), key,
+                                            "a topic file may hold only [[sources]], [[rules]] and [aliases]"))
+            take(inc, inc_loc, str(p), p.parent)
+
+    seen: dict[str, Source] = {}
+    for s in sources:
+        if s.name in seen:
+            first = seen[s.name]
+            problems.append(Problem(s.file, s.line, "sources.name",
+                                    f"duplicate source name {s.name!r} (first defined at {first.file}:{first.line}); names must be unique"))
+        else:
+            seen[s.name] = s
+    seen_rules: dict[str, RuleConfig] = {}
+    for r in rules:
+        if r.name in seen_rules:
+            first = seen_rules[r.name]
+            problems.append(Problem(r.file, r.line, "rules.name",
+                                    f"duplicate rule name {r.name!r} (first defined at {first.file}:{first.line}); names must be unique"))
+        else:
+            seen_rules[r.name] = r
+    if check_env and missing_env:
+        problems.append(Problem(fname, None, "environment",
+                                "unset environment variable(s): " + ", ".join(sorted(missing_env))
+                                + "; export them before running"))
+    if problems:
+        raise ConfigError(problems)
+    return Config(path=path, database=database, crawl=crawl, notify=notify, sources=sources,
+                  rules=rules, aliases=aliases, files=files)
+
+
+def _load_crawl(raw: Any, fname: str, loc: _Locator, problems: list[Problem]) -> CrawlConfig:
+    c = CrawlConfig()
+    if not isinstance(raw, dict):
+        problems.append(Problem(fname, loc.line_of("crawl", None, None), "crawl", "must be a table"))
+        return c
+    ua = os.environ.get("NEWSWATCH_USER_AGENT") or raw.get("user_agent")
+    if ua:
+        c.user_agent = str(ua)
+    simple = {
+        "fetch_articles": bool, "obey_robots": bool, "timeout": int, "concurrency_per_domain": int,
+        "retries": int, "max_bytes": int, "download_delay": (int, float),
+    }
+    for key, value in raw.items():
+        line = loc.line_of("crawl", None, key)
+        if key == "user_agent":
+            continue
+        if key == "default_interval":
+            try:
+                c.default_interval_s = parse_interval(value)
+            except ValueError as exc:
+                problems.append(Problem(fname, line, "crawl.default_interval", str(exc)))
+            continue
+        if key not in simple:
+            problems.append(Problem(fname, line, f"crawl.{key}",
+                                    "unknown setting; valid: user_agent, default_interval, " + ", ".join(simple)))
+            continue
+        if not isinstance(value, simple[key]) or (simple[key] is int and isinstance(value, bool)):
+            problems.append(Problem(fname, line, f"crawl.{key}", f"must be {_typename(simple[key])}, not {value!r}"))
+            continue
+        if key == "timeout":
+            c.timeout_s = value
+        elif key == "download_delay":
+            c.download_delay_s = float(value)
+        else:
+            setattr(c, key, value)
+    return c
+
+
+def _typename(t: Any) -> str:
+    return {bool: "true or false", int: "a whole number", str: "a string"}.get(t, "a number")
+
+
+def _load_notify(raw: Any, base: Path, fname: str, loc: _Locator, problems: list[Problem]) -> NotifyConfig:
+    n = NotifyConfig()
+    if not isinstance(raw, dict):
+        problems.append(Problem(fname, loc.line_of("notify", None, None), "notify", "must be a table"))
+        return n
+    for key, value in raw.items():
+        line = loc.line_of("notify", None, key)
+        if key == "urls":
+            if not isinstance(value, dict):
+                problems.append(Problem(fname, line, "notify.urls",
+                                        'must be a table of tag = ["apprise://url", ...]'))
+                continue
+            for tag, urls in value.items():
+                if isinstance(urls, str):
+                    urls = [urls]
+                if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+                    problems.append(Problem(fname, line, f"notify.urls.{tag}", "must be a list of Apprise URLs"))
+                    continue
+                n.urls[tag] = urls
+        elif key in ("apprise_config", "templates"):
+            p = Path(str(value))
+            p = p if p.is_absolute() else base / p
+            if not p.exists():
+                problems.append(Problem(fname, line, f"notify.{key}", f"{p} does not exist"))
+            if key == "apprise_config":
+                n.apprise_config = p
+            else:
+                n.templates_dir = p
+        elif key == "max_attempts":
+            if not isinstance(value, int) or value < 1:
+                problems.append(Problem(fname, line, "notify.max_attempts", "must be a whole number >= 1"))
+            else:
+                n.max_attempts = value
+        else:
+            problems.append(Problem(fname, line, f"notify.{key}",
+                                    "unknown setting; valid: urls, apprise_config, templates, max_attempts"))
+    return n
+
+
+def _load_source(raw: Any, i: int, fname: str, loc: _Locator, crawl: CrawlConfig,
+                 problems: list[Problem]) -> Source | None:
+    line = loc.line_of("sources", i, None)
+    if not isinstance(raw, dict):
+        problems.append(Problem(fname, line, "sources", "each [[sources]] entry must be a table"))
+        return None
+    ok = True
+
+    def bad(key: str, msg: str) -> None:
+        nonlocal ok
+        ok = False
+        problems.append(Problem(fname, loc.line_of("sources", i, key), f"sources.{key}", msg))
+
+    name = raw.get("name")
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        bad("name", f"invalid source name {name!r}: use lower-case letters, digits and hyphens, like \"insightcrime-es\"")
+    kind = raw.get("kind", "feed")
+    if kind not in SOURCE_KINDS:
+        bad("kind", f"unknown kind {kind!r}; valid kinds: {', '.join(SOURCE_KINDS)}")
+    url = raw.get("url")
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
+        bad("url", f"invalid URL {url!r}: write an absolute http:// or https:// URL")
+    interval = raw.get("interval")
+    interval_s = crawl.default_interval_s
+    if interval is not None:
+        try:
+            interval_s = parse_interval(interval)
+        except ValueError as exc:
+            bad("interval", str(exc))
+    lang = raw.get("lang")
+    if lang is not None and (not isinstance(lang, str) or not re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", lang)):
+        bad("lang", f"invalid language {lang!r}: use a code like \"en\", \"es\" or \"es-419\"")
+    fetch = raw.get("fetch_articles")
+    if fetch is not None and not isinstance(fetch, bool):
+        bad("fetch_articles", "must be true or false")
+    known = {"name", "kind", "url", "lang", "interval", "fetch_articles"}
+    for key in raw:
+        if key not in known:
+            bad(key, f"unknown setting; valid: {', '.join(sorted(known))}")
+    if not ok:
+        return None
+    return Source(name=name, kind=kind, url=url, lang=lang, interval_s=interval_s,
+                  fetch_articles=fetch, file=fname, line=line)
+
+
+def _load_rule(raw: Any, i: int, fname: str, loc: _Locator, problems: list[Problem]) -> RuleConfig | None:
+    line = loc.line_of("rules", i, None)
+    if not isinstance(raw, dict):
+        problems.append(Problem(fname, line, "rules", "each [[rules]] entry must be a table"))
+        return None
+    ok = True
+
+    def bad(key: str, msg: str) -> None:
+        nonlocal ok
+        ok = False
+        problems.append(Problem(fname, loc.line_of("rules", i, key), f"rules.{key}", msg))
+
+    name = raw.get("name")
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        bad("name", f"invalid rule name {name!r}: use lower-case letters, digits and hyphens")
+    query = raw.get("query")
+    if not isinstance(query, str):
+        bad("query", "every rule needs a query string")
+    notify = raw.get("notify", [])
+    if isinstance(notify, str):
+        notify = [notify]
+    if not isinstance(notify, list) or not all(isinstance(t, str) for t in notify):
+        bad("notify", "must be a list of Apprise tags, like [\"team\", \"chat\"]")
+    mode = raw.get("mode", "immediate")
+    if mode not in RULE_MODES:
+        bad("mode", f"unknown mode {mode!r}; valid: {', '.join(RULE_MODES)}")
+    topic = raw.get("topic")
+    if topic is not None and not isinstance(topic, str):
+        bad("topic", "must be a string")
+    digest = raw.get("digest")
+    known = {"name", "query", "topic", "notify", "mode", "digest"}
+    for key in raw:
+        if key not in known:
+            bad(key, f"unknown setting; valid: {', '.join(sorted(known))}")
+    if not ok:
+        return None
+    return RuleConfig(name=name, query=query, topic=topic, notify=list(notify), mode=mode,
+                      digest=digest, file=fname, line=line)
+
+
+def query_line(rule: RuleConfig) -> int | None:
+    """The line of a rule's ``query =`` key, for error messages."""
+    try:
+        text = Path(rule.file).read_text(encoding="utf-8")
+    except OSError:
+        return rule.line
+    lines = text.splitlines()
+    start = (rule.line or 1) - 1
+    for i in range(start, len(lines)):
+        if i > start and re.match(r"^\s*\[", lines[i]):
+            break
+        if re.match(r"^\s*query\s*=", lines[i]):
+            return i + 1
+    return rule.line
