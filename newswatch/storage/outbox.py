@@ -1,0 +1,270 @@
+"""The outbox: alert rows waiting to be delivered, and their life cycle.
+
+An alert row moves through these states::
+
+    pending --claim--> sending --mark_sent--> sent
+       ^                  |
+       |                  +--mark_failed--> failed --(backoff due)--> claimed again
+       |                  |                    \\--(max attempts)--> dead
+       +----retry_alert---+--------------------------------------------/
+
+The pipeline inserts ``pending`` rows in the same transaction as their item.
+A deliverer *claims* due rows in one write (``UPDATE ... RETURNING``), so two
+processes never hold the same row; a claim older than
+:data:`STALE_CLAIM_AFTER` is taken to belong to a crashed process and may be
+claimed again (that is the "at least once" half of the contract: a process
+that died after sending but before recording it may cause one repeat).
+
+This module is plain SQL through sqlite-utils; it knows nothing of Apprise.
+All timestamps are UTC ISO 8601 text with seconds precision and a ``Z``
+(``2026-11-28T07:30:00Z``), which sorts correctly as text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+__all__ = [
+    "BACKOFF",
+    "STALE_CLAIM_AFTER",
+    "STATUSES",
+    "alert_counts",
+    "claim_due_alerts",
+    "format_ts",
+    "list_alerts",
+    "mark_failed",
+    "mark_sent",
+    "next_attempt_at",
+    "parse_ts",
+    "retry_alert",
+]
+
+STATUSES = ("pending", "sending", "sent", "failed", "dead")
+
+#: Wait before the 1st, 2nd, 3rd ... retry; the last step repeats.
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+)
+
+#: A 'sending' claim older than this is from a process that died mid-send.
+STALE_CLAIM_AFTER = timedelta(minutes=10)
+
+TS_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+T = TypeVar("T")
+
+
+def format_ts(moment: datetime) -> str:
+    """``datetime`` -> ``'2026-11-28T07:30:00Z'`` (naive values are taken as UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime(TS_FORMAT)
+
+
+def parse_ts(text: str) -> datetime:
+    """``'2026-11-28T07:30:00Z'`` -> aware UTC ``datetime``."""
+    return datetime.strptime(text, TS_FORMAT).replace(tzinfo=timezone.utc)
+
+
+def next_attempt_at(attempts: int, now: str) -> str:
+    """When to try again after ``attempts`` failed tries (1 min, 5, 30, 2 h, 6 h ...)."""
+    step = BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
+    return format_ts(parse_ts(now) + step)
+
+
+def _in_write_transaction(db: Database, work: Callable[[], T]) -> T:
+    """Run ``work`` holding SQLite's write lock from the first statement.
+
+    BEGIN IMMEDIATE takes the lock up front (waiting up to the connection's
+    busy timeout), so a claim never reads rows another writer is about to
+    change. Inside a caller's open transaction the work simply joins it.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        return work()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work()
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return result
+
+
+_ALERT_JOIN = """
+SELECT a.*,
+       i.title, i.url, i.source, i.published, i.summary, i.lang,
+       m.terms, m.fields, m.snippet, m.topic
+FROM alerts a
+LEFT JOIN items i ON i.id = a.item_id
+LEFT JOIN matches m ON m.item_id = a.item_id AND m.rule = a.rule
+"""
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ("terms", "fields"):
+        value = row.get(key)
+        if isinstance(value, str):
+            try:
+                row[key] = json.loads(value)
+            except ValueError:
+                row[key] = [value]
+        elif value is None:
+            row[key] = []
+    return row
+
+
+def claim_due_alerts(
+    db: Database,
+    now: str,
+    worker: str,
+    mode: str = "immediate",
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """Claim up to ``limit`` due alerts of ``mode`` for ``worker``; return them.
+
+    Due means: 'pending' or 'failed' with ``next_attempt_at <= now``, or
+    'sending' with a claim older than :data:`STALE_CLAIM_AFTER`. The claim is
+    a single ``UPDATE ... RETURNING`` inside ``BEGIN IMMEDIATE``, so rows
+    claimed here are invisible to every other claimer. Each returned dict is
+    the alert row joined with its item (title, url, source, published,
+    summary, lang) and match (terms and fields as lists, snippet, topic).
+    Oldest due first.
+    """
+    stale_before = format_ts(parse_ts(now) - STALE_CLAIM_AFTER)
+    params = {
+        "now": now,
+        "worker": worker,
+        "mode": mode,
+        "limit": limit,
+        "stale_before": stale_before,
+    }
+
+    def claim() -> list[int]:
+        rows = db.execute(
+            """
+            UPDATE alerts
+            SET status = 'sending', claimed_by = :worker, claimed_at = :now
+            WHERE id IN (
+                SELECT id FROM alerts
+                WHERE mode = :mode AND (
+                    (status IN ('pending', 'failed')
+                     AND COALESCE(next_attempt_at, created_at) <= :now)
+                    OR (status = 'sending'
+                        AND COALESCE(claimed_at, '') <= :stale_before)
+                )
+                ORDER BY COALESCE(next_attempt_at, created_at), id
+                LIMIT :limit
+            )
+            RETURNING id
+            """,
+            params,
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    ids = _in_write_transaction(db, claim)
+    if not ids:
+        return []
+    # RETURNING cannot join; the rows are ours now, so read them back.
+    placeholders = ", ".join("?" for _ in ids)
+    rows = db.execute(
+        f"{_ALERT_JOIN} WHERE a.id IN ({placeholders})"
+        " ORDER BY COALESCE(a.next_attempt_at, a.created_at), a.id",
+        ids,
+    )
+    columns = [c[0] for c in rows.description]
+    return [_decode(dict(zip(columns, row))) for row in rows.fetchall()]
+
+
+def mark_sent(db: Database, alert_id: int, now: str) -> None:
+    """Record a delivery Apprise reported as successful."""
+    db.execute(
+        "UPDATE alerts SET status = 'sent', sent_at = ?, attempts = attempts + 1"
+        " WHERE id = ?",
+        [now, alert_id],
+    )
+
+
+def mark_failed(
+    db: Database, alert_id: int, error: str, now: str, max_attempts: int = 8
+) -> str:
+    """Record a failed try; return the new status, 'failed' or 'dead'.
+
+    'failed' rows get ``next_attempt_at`` from :data:`BACKOFF`; after
+    ``max_attempts`` tries the row is 'dead' and only :func:`retry_alert`
+    brings it back. ``error`` is kept in ``last_error``: callers must pass
+    text that is safe to show (Apprise URLs in their privacy form).
+    """
+
+    def record() -> str:
+        row = db.execute(
+            "SELECT attempts FROM alerts WHERE id = ?", [alert_id]
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"alert {alert_id} does not exist")
+        attempts = (row[0] or 0) + 1
+        if attempts >= max_attempts:
+            status, retry_at = "dead", None
+        else:
+            status, retry_at = "failed", next_attempt_at(attempts, now)
+        db.execute(
+            "UPDATE alerts SET status = ?, attempts = ?, next_attempt_at = ?,"
+            " last_error = ? WHERE id = ?",
+            [status, attempts, retry_at, error, alert_id],
+        )
+        return status
+
+    return _in_write_transaction(db, record)
+
+
+def alert_counts(db: Database) -> dict[str, int]:
+    """Number of alerts in each status; every status is present, zero or not."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for status, count in db.execute(
+        "SELECT status, COUNT(*) FROM alerts GROUP BY status"
+    ).fetchall():
+        counts[status] = count
+    return counts
+
+
+def list_alerts(
+    db: Database, status: str | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """The newest alerts (optionally of one status) with their item and match."""
+    where, params = "", []
+    if status is not None:
+        where, params = "WHERE a.status = ?", [status]
+    rows = db.execute(
+        f"{_ALERT_JOIN} {where} ORDER BY a.created_at DESC, a.id DESC LIMIT ?",
+        [*params, limit],
+    )
+    columns = [c[0] for c in rows.description]
+    return [_decode(dict(zip(columns, row))) for row in rows.fetchall()]
+
+
+def retry_alert(db: Database, alert_id: int, now: str) -> bool:
+    """Put a 'dead' or 'failed' alert back to 'pending', due ``now``.
+
+    Its attempt count starts again from zero so it gets the whole backoff
+    schedule (someone presumably fixed what was wrong); ``last_error`` stays
+    until the next try. Sent alerts are never re-sent. Returns False when no
+    dead or failed alert has that id.
+    """
+    cursor = db.execute(
+        "UPDATE alerts SET status = 'pending', attempts = 0, next_attempt_at = ?,"
+        " claimed_by = NULL, claimed_at = NULL"
+        " WHERE id = ? AND status IN ('dead', 'failed')",
+        [now, alert_id],
+    )
+    return cursor.rowcount > 0
