@@ -1,0 +1,17 @@
+"""The Scrapy project: spiders, items and the pipelines where the rooms meet.
+
+The one door: :func:`crawl` runs the spiders for a prepared
+:class:`RunContext` and returns when every source is done.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .context import FetchResult, RunContext
+from .crawl import crawl, crawl_settings
+from .urls import canonical_url
+
+__all__ = ["crawl", "crawl_settings", "canonical_url", "FetchResult", "RunContext"]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,0 +1,39 @@
+"""Article pages to text with trafilatura, plus the page's rel=canonical."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+import trafilatura
+from lxml import html as lxml_html
+
+
+def extract_article(page: str | bytes, url: str) -> dict[str, str | None]:
+    """Main text, title, author, date and canonical URL of an article page.
+
+    Returns empty values rather than raising: a page we cannot read still
+    leaves the feed's title and summary in place.
+    """
+    out: dict[str, str | None] = {"body": None, "title": None, "author": None,
+                                  "published": None, "canonical_url": None}
+    if not page:
+        return out
+    try:
+        tree = lxml_html.fromstring(page)
+    except (ValueError, lxml_html.etree.ParserError):
+        return out
+    canon = tree.xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href')
+    if canon and canon[0].strip():
+        out["canonical_url"] = urljoin(url, canon[0].strip())
+    doc = trafilatura.bare_extraction(
+        tree, url=url, include_comments=False, include_tables=False,
+        favor_precision=True, with_metadata=True,
+    )
+    if doc is None:
+        return out
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    out["body"] = (data.get("text") or "").strip() or None
+    out["title"] = data.get("title") or None
+    out["author"] = data.get("author") or None
+    out["published"] = data.get("date") or None
+    return out

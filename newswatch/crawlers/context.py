@@ -1,0 +1,88 @@
+"""What one crawl needs to share between the spider and the pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from sqlite_utils import Database
+
+from .. import storage
+from ..config import Config, RuleConfig, Source
+
+
+@dataclass
+class FetchResult:
+    """The outcome of fetching one source in this run (a row of ``fetches``)."""
+
+    source: str
+    url: str
+    status: str = ""
+    items: int = 0
+    items_new: int = 0
+    matches_new: int = 0
+    duration_ms: int = 0
+    error: str | None = None
+    ok: bool = True
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    warning: str | None = None
+
+    def row(self, run_id: int, fetched_at: str, next_due_at: str | None) -> dict[str, Any]:
+        return {
+            "run_id": run_id, "source": self.source, "url": self.url, "status": self.status,
+            "items": self.items, "items_new": self.items_new, "duration_ms": self.duration_ms,
+            "error": self.error, "fetched_at": fetched_at, "ok": self.ok, "etag": self.etag,
+            "last_modified": self.last_modified, "body_hash": self.body_hash,
+            "next_due_at": next_due_at,
+        }
+
+
+@dataclass
+class RunContext:
+    """Config, database, compiled rules and the running tally of one crawl."""
+
+    config: Config
+    db: Database
+    matcher: Any  # newswatch.rules.Matcher
+    run_id: int
+    sources: list[Source]
+    now: str = field(default_factory=storage.now_iso)
+    results: dict[str, FetchResult] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=lambda: {
+        "items_new": 0, "items_updated": 0, "matches_new": 0, "alerts_new": 0})
+    on_fetch: Callable[[FetchResult], None] | None = None
+    on_item: Callable[[Any], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.rules: dict[str, RuleConfig] = {r.name: r for r in self.config.rules}
+        self.state = storage.sources_state(self.db)
+        self._seen_ids: set[str] = set()
+        self._seen_guids: dict[str, str] = {}
+        self._title_clusters: dict[str, str] = {}
+
+    def fetch_articles_for(self, source: Source) -> bool:
+        return self.config.crawl.fetch_articles if source.fetch_articles is None else source.fetch_articles
+
+    def seen_in_run(self, item_id: str, guid: str | None) -> str | None:
+        """The id of an item already handled in this run under this id or GUID."""
+        if item_id in self._seen_ids:
+            return item_id
+        if guid and guid in self._seen_guids:
+            return self._seen_guids[guid]
+        return None
+
+    def mark_seen(self, item_id: str, guid: str | None) -> None:
+        self._seen_ids.add(item_id)
+        if guid:
+            self._seen_guids.setdefault(guid, item_id)
+
+    def cluster_for_title(self, title_key: str) -> str | None:
+        if not title_key:
+            return None
+        return self._title_clusters.get(title_key) or storage.find_cluster_by_title(self.db, title_key)
+
+    def remember_cluster(self, title_key: str, cluster_id: str) -> None:
+        if title_key:
+            self._title_clusters.setdefault(title_key, cluster_id)

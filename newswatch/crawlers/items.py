@@ -1,0 +1,47 @@
+"""The item that flows through the pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class NewsItem:
+    """One article as seen in a feed (and, when fetched, on its page)."""
+
+    url: str
+    source: str
+    title: str = ""
+    summary: str = ""
+    body: str = ""
+    author: str = ""
+    published: str | None = None
+    guid: str | None = None
+    lang: str | None = None
+    fetched_at: str = ""
+    canonical_url: str = ""
+    # Filled in by the pipelines.
+    id: str = ""
+    title_key: str = ""
+    cluster_id: str = ""
+    existing_id: str | None = None
+    matches: list[Any] = field(default_factory=list)
+
+    def row(self) -> dict[str, Any]:
+        """The items-table row for this item."""
+        return {
+            "id": self.id, "url": self.url, "canonical_url": self.canonical_url,
+            "guid": self.guid, "title": self.title, "summary": self.summary,
+            "body": self.body or None, "author": self.author or None,
+            "published": self.published, "fetched_at": self.fetched_at,
+            "updated_at": self.fetched_at, "lang": self.lang, "source": self.source,
+            "cluster_id": self.cluster_id, "title_key": self.title_key,
+        }
+
+    def text_fields(self) -> dict[str, Any]:
+        """What the rule matcher reads."""
+        return {
+            "title": self.title, "summary": self.summary, "body": self.body,
+            "url": self.canonical_url or self.url, "source": self.source, "lang": self.lang,
+        }

@@ -1,0 +1,127 @@
+"""Where the rooms meet: normalise -> deduplicate -> cluster -> match -> store.
+
+Each pipeline gets the run's :class:`~newswatch.crawlers.context.RunContext`
+from the spider. The store pipeline writes items, matches and pending alerts
+in one transaction per batch, then records each source's fetch.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import storage
+from ..rules import fold
+from .items import NewsItem
+from .langs import detect_language
+
+_WORDS = re.compile(r"\w+")
+BATCH_SIZE = 50
+
+
+def title_key(title: str) -> str:
+    """A title folded to its words: equal keys mean the same story retitled only in case or accents."""
+    words = _WORDS.findall(fold(title or ""))
+    return " ".join(words) if len(words) >= 4 else ""
+
+
+class NormalizePipeline:
+    """Fill the id, language and title key; trim text."""
+
+    def process_item(self, item: NewsItem, spider) -> NewsItem:
+        item.title = (item.title or "").strip()
+        item.summary = (item.summary or "").strip()
+        item.body = (item.body or "").strip()
+        item.id = storage.item_id_for(item.canonical_url)
+        item.lang = detect_language(" ".join(filter(None, (item.title, item.summary, item.body))), item.lang)
+        item.title_key = title_key(item.title)
+        return item
+
+
+class DedupePipeline:
+    """Recognise an article seen before, by canonical URL or GUID, here or in the database."""
+
+    def process_item(self, item: NewsItem, spider) -> NewsItem:
+        ctx = spider.context
+        earlier = ctx.seen_in_run(item.id, item.guid)
+        if earlier is None:
+            row = storage.find_existing(ctx.db, item.id, item.guid)
+            earlier = row["id"] if row else None
+        item.existing_id = earlier
+        ctx.mark_seen(item.id, item.guid)
+        return item
+
+
+class ClusterPipeline:
+    """Give copies of one story (same normalised title) one cluster id."""
+
+    def process_item(self, item: NewsItem, spider) -> NewsItem:
+        if item.existing_id:
+            return item
+        ctx = spider.context
+        item.cluster_id = ctx.cluster_for_title(item.title_key) or item.id
+        ctx.remember_cluster(item.title_key, item.cluster_id)
+        return item
+
+
+class MatchPipeline:
+    """Run every compiled rule over new items."""
+
+    def process_item(self, item: NewsItem, spider) -> NewsItem:
+        if not item.existing_id:
+            item.matches = spider.context.matcher.match(item.text_fields())
+        return item
+
+
+class StorePipeline:
+    """Write items with their matches and alerts, one transaction per batch."""
+
+    def open_spider(self, spider) -> None:
+        self.batch: list[tuple[NewsItem, storage.ItemRecord]] = []
+
+    def process_item(self, item: NewsItem, spider) -> NewsItem:
+        ctx = spider.context
+        rec = storage.ItemRecord(item=item.row(), existing_id=item.existing_id)
+        if not item.existing_id:
+            for m in item.matches:
+                rule = ctx.rules.get(m.rule)
+                rec.matches.append({
+                    "item_id": item.id, "rule": m.rule, "topic": rule.topic if rule else None,
+                    "terms": list(m.terms), "fields": list(m.fields), "snippet": m.snippet,
+                    "matched_at": ctx.now,
+                })
+                rec.alerts.extend(_alerts_for(item, rule, ctx.now) if rule else [])
+        self.batch.append((item, rec))
+        if len(self.batch) >= BATCH_SIZE:
+            self._flush(ctx)
+        return item
+
+    def close_spider(self, spider) -> None:
+        ctx = spider.context
+        self._flush(ctx)
+        rows = [res.row(ctx.run_id, ctx.now, None) for res in ctx.results.values()]
+        storage.record_fetches(ctx.db, rows)
+
+    def _flush(self, ctx) -> None:
+        if not self.batch:
+            return
+        counts = storage.store_batch(ctx.db, [rec for _, rec in self.batch])
+        for key, value in counts.items():
+            ctx.counts[key] = ctx.counts.get(key, 0) + value
+        for item, rec in self.batch:
+            res = ctx.results.get(item.source)
+            if res and rec.is_new:
+                res.items_new += 1
+                res.matches_new += len(rec.matches)
+            if ctx.on_item:
+                ctx.on_item(item)
+        self.batch = []
+
+
+def _alerts_for(item: NewsItem, rule, now: str) -> list[dict[str, Any]]:
+    modes = {"immediate": ["immediate"], "digest": ["digest"], "both": ["immediate", "digest"]}[rule.mode]
+    return [
+        {"rule": rule.name, "cluster_id": item.cluster_id, "item_id": item.id, "tag": tag,
+         "mode": mode, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+        for tag in rule.notify for mode in modes
+    ]

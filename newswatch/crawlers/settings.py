@@ -1,0 +1,42 @@
+"""Scrapy settings for newswatch: polite, and tuned for monitoring rather than bulk crawling.
+
+Scrapy's defaults suit bulk crawls (1 GB bodies, 180 s timeouts with
+retries). A monitor caps bodies at a few MB, waits tens of seconds, and never
+lets one bad source stall a run. ``newswatch run`` overrides several of these
+from newswatch.toml's [crawl] table (see :func:`newswatch.crawlers.crawl_settings`).
+"""
+
+BOT_NAME = "newswatch"
+SPIDER_MODULES = ["newswatch.crawlers.spiders"]
+NEWSPIDER_MODULE = "newswatch.crawlers.spiders"
+
+# Politeness: obey robots.txt, identify ourselves, few requests per site.
+ROBOTSTXT_OBEY = True
+USER_AGENT = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+COOKIES_ENABLED = False
+
+# Monitoring, not archiving: small bodies, short waits, few retries.
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+DNS_TIMEOUT = 15
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+
+# The data flow of one run, in order.
+ITEM_PIPELINES = {
+    "newswatch.crawlers.pipelines.NormalizePipeline": 100,
+    "newswatch.crawlers.pipelines.DedupePipeline": 200,
+    "newswatch.crawlers.pipelines.ClusterPipeline": 300,
+    "newswatch.crawlers.pipelines.MatchPipeline": 400,
+    "newswatch.crawlers.pipelines.StorePipeline": 500,
+}
+
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

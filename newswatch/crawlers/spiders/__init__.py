@@ -1,0 +1,1 @@
+"""newswatch's spiders: ``scrapy list`` from the project root shows them."""

@@ -1,0 +1,176 @@
+"""The feeds spider: every due ``feed`` source, parsed with feedparser.
+
+Conditional GET with the stored ETag and Last-Modified, so an unchanged feed
+costs a 304; a body whose hash has not changed is not parsed again. Where a
+source asks for full text, each new entry's page is fetched and extracted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any, AsyncIterator
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from ... import storage
+from ..articles import extract_article
+from ..context import FetchResult, RunContext
+from ..feeds import FeedError, parse_feed
+from ..items import NewsItem
+from ..urls import canonical_url
+
+
+class FeedsSpider(scrapy.Spider):
+    """Fetch feed sources and yield one :class:`NewsItem` per entry."""
+
+    name = "feeds"
+    kinds = ("feed",)
+
+    def __init__(self, context: RunContext | None = None, config: str | None = None,
+                 source: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if context is None:
+            # `scrapy crawl feeds -a config=newswatch.toml` from the project root.
+            from ...runner import prepare_context
+            context = prepare_context(config, [source] if source else None)
+        self.context = context
+
+    async def start(self) -> AsyncIterator[Any]:
+        for src in self.context.sources:
+            if src.kind not in self.kinds:
+                continue
+            state = self.context.state.get(src.name, {})
+            headers = {}
+            if state.get("etag"):
+                headers["If-None-Match"] = state["etag"]
+            if state.get("last_modified"):
+                headers["If-Modified-Since"] = state["last_modified"]
+            self.context.results[src.name] = FetchResult(source=src.name, url=src.url)
+            yield scrapy.Request(
+                src.url, headers=headers, callback=self.parse_feed, errback=self.feed_failed,
+                meta={"source": src, "started": time.monotonic(),
+                      "handle_httpstatus_list": [304]},
+                dont_filter=True,
+            )
+
+    def _result(self, src, response_or_failure) -> FetchResult:
+        res = self.context.results[src.name]
+        started = response_or_failure.meta.get("started") if hasattr(response_or_failure, "meta") else None
+        if started:
+            res.duration_ms = int((time.monotonic() - started) * 1000)
+        return res
+
+    def parse_feed(self, response: Response):
+        src = response.meta["source"]
+        res = self._result(src, response)
+        res.status = str(response.status)
+        if response.status == 304:
+            res.status = "not-modified"
+            self._report(res)
+            return
+        res.etag = _header(response, "ETag")
+        res.last_modified = _header(response, "Last-Modified")
+        digest = hashlib.sha256(response.body).hexdigest()
+        res.body_hash = digest
+        if digest == self.context.state.get(src.name, {}).get("body_hash"):
+            res.status = "unchanged"
+            self._report(res)
+            return
+        try:
+            parsed = parse_feed(response.body, response.url, _header(response, "Content-Type"))
+        except FeedError as exc:
+            res.ok = False
+            res.error = f"{response.url}: {exc}"
+            res.body_hash = None
+            self._report(res)
+            return
+        res.warning = parsed.warning
+        res.items = len(parsed.entries)
+        fetched_at = storage.now_iso()
+        fetch_pages = self.context.fetch_articles_for(src)
+        for entry in parsed.entries:
+            item = NewsItem(
+                url=entry.url, source=src.name, title=entry.title, summary=entry.summary,
+                body=entry.body, author=entry.author, published=entry.published,
+                guid=entry.guid, lang=entry.lang or parsed.lang or src.lang, fetched_at=fetched_at,
+            )
+            item.canonical_url = canonical_url(item.url)
+            known = storage.find_existing(self.context.db, storage.item_id_for(item.canonical_url), item.guid)
+            if fetch_pages and not item.body and not known:
+                yield scrapy.Request(
+                    item.url, callback=self.parse_article, errback=self.article_failed,
+                    meta={"item": item, "source": src}, dont_filter=True,
+                )
+            else:
+                yield item
+        self._report(res)
+
+    def parse_article(self, response: Response):
+        item: NewsItem = response.meta["item"]
+        page = extract_article(response.body, response.url)
+        if page["body"]:
+            item.body = page["body"]
+        if page["canonical_url"]:
+            item.canonical_url = canonical_url(page["canonical_url"])
+        elif response.url != item.url:
+            item.canonical_url = canonical_url(response.url)  # followed a redirect
+        if not item.title and page["title"]:
+            item.title = page["title"]
+        if not item.author and page["author"]:
+            item.author = page["author"]
+        if not item.published and page["published"]:
+            item.published = page["published"] + "T00:00:00Z" if len(page["published"]) == 10 else page["published"]
+        yield item
+
+    def article_failed(self, failure: Failure):
+        # The page could not be read: keep what the feed said rather than lose the item.
+        request = failure.request
+        item: NewsItem = request.meta["item"]
+        self.logger.info("article page %s failed (%s); keeping the feed's summary",
+                         request.url, failure.getErrorMessage())
+        yield item
+
+    def feed_failed(self, failure: Failure):
+        request = failure.request
+        src = request.meta["source"]
+        res = self._result(src, request)
+        res.ok = False
+        res.body_hash = None
+        status = getattr(getattr(failure.value, "response", None), "status", None)
+        res.status = str(status) if status else "error"
+        res.error = f"{src.url}: {_describe_failure(failure)}"
+        self._report(res)
+
+    def _report(self, res: FetchResult) -> None:
+        if self.context.on_fetch:
+            self.context.on_fetch(res)
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _describe_failure(failure: Failure) -> str:
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.error import DNSLookupError, TimeoutError, TCPTimedOutError, ConnectionRefusedError
+    from scrapy.exceptions import IgnoreRequest
+
+    v = failure.value
+    if isinstance(v, HttpError):
+        return f"HTTP {v.response.status}"
+    if failure.check(DNSLookupError):
+        return "DNS lookup failed: host not found"
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timed out"
+    if failure.check(ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(v, IgnoreRequest):
+        msg = str(v)
+        if "robots" in msg.lower() or "Forbidden by robots.txt" in msg:
+            return "forbidden by robots.txt"
+        return msg or "request ignored"
+    return f"{type(v).__name__}: {v}"[:300]
