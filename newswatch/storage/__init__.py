@@ -12,7 +12,15 @@ from __future__ import annotations
 import logging
 
 from .database import StorageError, now_iso, open_db
-from .items import ItemRecord, find_existing, find_cluster_by_title, item_id_for, store_batch
+from .items import (
+    ItemRecord,
+    count_items,
+    find_cluster_by_title,
+    find_existing,
+    item_id_for,
+    iter_items,
+    store_batch,
+)
 from .runs import finish_run, last_runs, start_run
 from .sources import record_fetches, source_health, sources_state, sync_sources
 
@@ -37,6 +45,8 @@ __all__ = [
     "find_existing",
     "find_cluster_by_title",
     "store_batch",
+    "iter_items",
+    "count_items",
     "start_run",
     "finish_run",
     "last_runs",

@@ -85,9 +85,13 @@ def store_batch(db: Database, records: Iterable[ItemRecord]) -> dict[str, int]:
                         db["matches"].insert(row, pk=("item_id", "rule"), ignore=True)
                         counts["matches_new"] += 1
                     for a in rec.alerts:
-                        before = db.conn.total_changes
-                        db["alerts"].insert(a, pk="id", ignore=True)
-                        counts["alerts_new"] += db.conn.total_changes - before
+                        cols = list(a)
+                        cur = db.execute(
+                            f"insert or ignore into alerts ({', '.join(cols)}) "
+                            f"values ({', '.join('?' for _ in cols)})",
+                            [a[c] for c in cols],
+                        )
+                        counts["alerts_new"] += cur.rowcount
                 else:
                     _refresh(db, rec.existing_id, rec.item)
                     counts["items_updated"] += 1
@@ -109,3 +113,37 @@ def _db_file(db: Database) -> str:
         if row[1] == "main":
             return row[2] or ":memory:"
     return "database"
+
+
+def iter_items(db: Database, fts: str | None = None, since: str | None = None,
+               batch: int = 500) -> Iterable[dict[str, Any]]:
+    """Stored items, newest first, optionally prefiltered by an FTS5 MATCH expression."""
+    where, params = [], []
+    if since:
+        where.append("coalesce(i.published, i.fetched_at) >= ?")
+        params.append(since)
+    if fts:
+        sql = ("select i.* from items i join items_fts f on f.rowid = i.rowid "
+               "where items_fts match ?")
+        params.insert(0, fts)
+        if where:
+            sql += " and " + " and ".join(where)
+    else:
+        sql = "select i.* from items i" + (" where " + " and ".join(where) if where else "")
+    sql += " order by coalesce(i.published, i.fetched_at) desc"
+    cursor = db.execute(sql, params)
+    cols = [c[0] for c in cursor.description]
+    while True:
+        rows = cursor.fetchmany(batch)
+        if not rows:
+            return
+        for r in rows:
+            yield dict(zip(cols, r))
+
+
+def count_items(db: Database, since: str | None = None) -> int:
+    """How many items are stored (published or fetched on or after ``since``)."""
+    if since:
+        return db.execute("select count(*) from items where coalesce(published, fetched_at) >= ?",
+                          [since]).fetchone()[0]
+    return db.execute("select count(*) from items").fetchone()[0]

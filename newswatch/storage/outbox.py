@@ -41,6 +41,7 @@ __all__ = [
     "mark_sent",
     "next_attempt_at",
     "parse_ts",
+    "release_claims",
     "retry_alert",
 ]
 
@@ -226,6 +227,25 @@ def mark_failed(
         return status
 
     return _in_write_transaction(db, record)
+
+
+def release_claims(db: Database, alert_ids: list[int], worker: str) -> int:
+    """Hand back claimed alerts that ``worker`` did not try (e.g. on Ctrl-C).
+
+    They become due again at once: 'pending', or 'failed' if tried before.
+    Rows another worker has claimed since are left alone. Returns how many.
+    """
+    if not alert_ids:
+        return 0
+    placeholders = ", ".join("?" for _ in alert_ids)
+    cursor = db.execute(
+        "UPDATE alerts SET"
+        " status = CASE WHEN attempts > 0 THEN 'failed' ELSE 'pending' END,"
+        " claimed_by = NULL, claimed_at = NULL"
+        f" WHERE status = 'sending' AND claimed_by = ? AND id IN ({placeholders})",
+        [worker, *alert_ids],
+    )
+    return cursor.rowcount
 
 
 def alert_counts(db: Database) -> dict[str, int]:

@@ -1,0 +1,106 @@
+"""Storage: migrations, one transaction per batch, dedup-safe alerts, FTS with accents."""
+
+from __future__ import annotations
+
+import pytest
+
+from newswatch import storage
+from newswatch.storage import ItemRecord, StorageError, open_db, store_batch
+
+NOW = "2026-11-28T07:00:00Z"
+
+
+def item(n: int, **over) -> dict:
+    url = f"https://example.org/{n}"
+    row = {"id": storage.item_id_for(url), "url": url, "canonical_url": url, "guid": f"g{n}",
+           "title": f"Title {n}", "summary": "s", "body": None, "fetched_at": NOW, "source": "src",
+           "cluster_id": storage.item_id_for(url), "lang": "en"}
+    row.update(over)
+    return row
+
+
+def record(n: int, rule: str = "r", cluster: str | None = None, **over) -> ItemRecord:
+    it = item(n, **over)
+    if cluster:
+        it["cluster_id"] = cluster
+    return ItemRecord(
+        item=it,
+        matches=[{"item_id": it["id"], "rule": rule, "topic": "t", "terms": ["a"], "fields": ["title"],
+                  "snippet": "«a»", "matched_at": NOW}],
+        alerts=[{"rule": rule, "cluster_id": it["cluster_id"], "item_id": it["id"], "tag": "team",
+                 "mode": "immediate", "status": "pending", "next_attempt_at": NOW, "created_at": NOW}],
+    )
+
+
+@pytest.fixture
+def db(tmp_path):
+    db = open_db(tmp_path / "nw.db")
+    storage.sync_sources(db, [{"name": "src", "kind": "feed", "url": "https://example.org/feed", "lang": "en",
+                               "interval_s": 900}])
+    return db
+
+
+def test_open_applies_migrations_once_and_uses_wal(tmp_path):
+    path = tmp_path / "nw.db"
+    db = open_db(path)
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert {"sources", "items", "matches", "alerts", "runs", "fetches", "items_fts"} <= set(db.table_names())
+    applied = db["_sqlite_migrations"].count
+    again = open_db(path)
+    assert again["_sqlite_migrations"].count == applied
+
+
+def test_batch_is_one_transaction(db):
+    good = record(1)
+    bad = record(2, source="no-such-source")  # violates the foreign key to sources
+    with pytest.raises(StorageError, match="cannot store items in .*nw.db"):
+        store_batch(db, [good, bad])
+    assert db["items"].count == 0 and db["matches"].count == 0 and db["alerts"].count == 0
+
+
+def test_one_immediate_alert_per_rule_story_and_tag(db):
+    counts = store_batch(db, [record(1, cluster="story"), record(2, cluster="story")])
+    assert counts["items_new"] == 2 and counts["matches_new"] == 2
+    assert counts["alerts_new"] == 1
+    assert db["alerts"].count == 1
+    # A later run with another copy of the story does not ping again either.
+    assert store_batch(db, [record(3, cluster="story")])["alerts_new"] == 0
+
+
+def test_seen_item_is_refreshed_without_new_matches(db):
+    store_batch(db, [record(1)])
+    updated = item(1, title="Title 1 (updated)", body="Full text now")
+    counts = store_batch(db, [ItemRecord(item=updated, existing_id=updated["id"])])
+    assert counts == {"items_new": 0, "items_updated": 1, "matches_new": 0, "alerts_new": 0}
+    row = db["items"].get(updated["id"])
+    assert row["title"] == "Title 1 (updated)" and row["body"] == "Full text now"
+    # A refresh without a body keeps the stored full text.
+    store_batch(db, [ItemRecord(item=item(1, body=None), existing_id=updated["id"])])
+    assert db["items"].get(updated["id"])["body"] == "Full text now"
+
+
+def test_find_existing_by_url_or_guid(db):
+    store_batch(db, [record(1)])
+    assert storage.find_existing(db, item(1)["id"], None)["id"] == item(1)["id"]
+    assert storage.find_existing(db, "other-id", "g1")["id"] == item(1)["id"]
+    assert storage.find_existing(db, "other-id", "g-unknown") is None
+
+
+def test_full_text_search_ignores_accents(db):
+    store_batch(db, [record(1, title="Juan Orlando Hernández habla"), record(2, title="Weather")])
+    hits = list(storage.iter_items(db, fts='"hernandez"'))
+    assert [h["title"] for h in hits] == ["Juan Orlando Hernández habla"]
+
+
+def test_fetch_records_update_source_health(db):
+    run = storage.start_run(db)
+    base = {"run_id": run, "source": "src", "url": "https://example.org/feed", "items": 0, "items_new": 0,
+            "duration_ms": 5, "fetched_at": NOW}
+    storage.record_fetches(db, [{**base, "status": "500", "error": "HTTP 500", "ok": False}])
+    storage.record_fetches(db, [{**base, "status": "500", "error": "HTTP 500", "ok": False}])
+    src = db["sources"].get("src")
+    assert (src["error_streak"], src["last_error"], src["last_ok_at"]) == (2, "HTTP 500", None)
+    storage.record_fetches(db, [{**base, "status": "200", "error": None, "ok": True, "etag": '"abc"'}])
+    src = db["sources"].get("src")
+    assert (src["error_streak"], src["last_error"], src["last_ok_at"], src["etag"]) == (0, None, NOW, '"abc"')
+    assert db["fetches"].count == 3
