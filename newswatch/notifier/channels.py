@@ -1,0 +1,314 @@
+"""Channels: the Apprise URLs an alert can go to, by tag.
+
+Built from newswatch.toml's inline ``[notify] urls`` table (tag -> URLs)
+and/or an Apprise YAML/TEXT configuration file whose URLs carry tags. One
+URL listed under several tags is one Apprise service carrying all of them.
+
+Apprise URLs hold secrets (passwords, tokens). Everything this module shows
+- :meth:`Channels.describe`, :meth:`Channels.validate`, delivery errors -
+uses Apprise's privacy form (``mailto://user:****@host``), and log text
+captured from Apprise is scrubbed of each URL's secrets before it is kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+from apprise import Apprise, AppriseAsset, AppriseConfig, NotifyFormat
+from apprise.logger import LOGGER_NAME, LogCapture
+
+from .errors import ChannelConfigError
+
+__all__ = ["Channels", "build_channels", "mask_url"]
+
+log = logging.getLogger(__name__)
+
+# Apprise's tag syntax (apprise/tag.py): what a rule's notify = [...] may use.
+_TAG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_URLISH = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+")
+
+
+def _asset() -> AppriseAsset:
+    # Chat services show this as the sender's name.
+    return AppriseAsset(app_id="newswatch", app_desc="newswatch alerts")
+
+
+def mask_url(url: str) -> str:
+    """A safe form of a URL Apprise could *not* parse (so it has no privacy form).
+
+    Keeps the scheme, user and host, which say which URL is meant; hides the
+    password, the path and the query, where tokens live.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        parts, host, port = None, "", ""
+    if parts is None or not parts.scheme:
+        return "****"
+    user = ""
+    if parts.username:
+        user = parts.username + (":****" if parts.password is not None else "") + "@"
+    rest = "/****" if (parts.path.strip("/") or parts.query or parts.fragment) else ""
+    return f"{parts.scheme}://{user}{host}{port}{rest}"
+
+
+def scrub(text: str, secrets: set[str] | frozenset[str] = frozenset()) -> str:
+    """Remove known secrets and mask any URL in free text from Apprise's logs."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "****")
+    return _URLISH.sub(lambda m: mask_url(m.group(0)), text)
+
+
+def _secrets_of(plugin) -> frozenset[str]:
+    """The parts of a plugin's URL that its privacy form hides."""
+    splitter = re.compile(r"[/:@?&=#,+\s]+")
+
+    def tokens(url: str) -> set[str]:
+        return set(splitter.split(url)) | set(splitter.split(unquote(url)))
+
+    shown = tokens(plugin.url(privacy=True))
+    secrets = {t for t in tokens(plugin.url(privacy=False)) if len(t) >= 3 and t not in shown}
+    # A password holding '@' or ':' is split above; keep it whole as well.
+    password = getattr(plugin, "password", None)
+    if password:
+        secrets |= {str(password), quote(str(password), safe="")}
+    return frozenset(secrets)
+
+
+def _style_for(plugin) -> str:
+    """Which template a service gets: html, text or markdown.
+
+    Services that offer HTML but not Markdown (email) get HTML, or text when
+    their URL asks for ``?format=text``. Everything else (chat, webhooks)
+    gets Markdown: services that declare Markdown receive it as is, Apprise
+    converts it for those whose URL asks for HTML, and text-only ones
+    (Mattermost, which renders Markdown itself) get it unchanged.
+    """
+    declared = plugin.notify_format
+    if not isinstance(declared, (tuple, list, set, frozenset)):
+        declared = (declared,)
+    formats = {NotifyFormat(f) for f in declared}
+    if NotifyFormat.HTML in formats and NotifyFormat.MARKDOWN not in formats:
+        chosen = plugin.resolve_format(NotifyFormat.HTML)
+        return "html" if chosen == NotifyFormat.HTML else "text"
+    return "markdown"
+
+
+@dataclass
+class Service:
+    """One Apprise plugin instance with what newswatch needs to know of it."""
+
+    plugin: object  # apprise.plugins.NotifyBase
+    tags: frozenset[str]
+    safe_url: str  # privacy form, query string dropped
+    secrets: frozenset[str]
+    style: str
+    origin: str  # "newswatch.toml" or the Apprise config file
+
+
+@dataclass
+class Channels:
+    """Tag -> Apprise services, plus the problems found while building them."""
+
+    services: list[Service] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    asset: AppriseAsset = field(default_factory=_asset)
+
+    def tags(self) -> set[str]:
+        """Every tag some usable URL carries (Apprise lowercases tags)."""
+        return {tag for s in self.services for tag in s.tags}
+
+    def validate(self) -> list[str]:
+        """Problems: URLs Apprise cannot use, bad tags; empty when all is well."""
+        return list(self.problems)
+
+    def describe(self) -> dict[str, list[str]]:
+        """Tag -> the URLs carrying it, in Apprise's privacy form."""
+        out: dict[str, list[str]] = {}
+        for s in self.services:
+            for tag in sorted(s.tags):
+                out.setdefault(tag, []).append(s.plugin.url(privacy=True))
+        return dict(sorted(out.items()))
+
+    def services_for(self, tag: str) -> list[Service]:
+        """The services that carry ``tag`` (case-insensitive, like Apprise)."""
+        tag = tag.lower().strip()
+        return [s for s in self.services if tag in s.tags]
+
+    def __len__(self) -> int:
+        return len(self.services)
+
+    def __iter__(self) -> Iterator[Service]:
+        return iter(self.services)
+
+
+def _captured(buffer) -> str:
+    lines = [ln.split(" - ", 2)[-1] for ln in buffer.getvalue().splitlines() if ln.strip()]
+    return "; ".join(dict.fromkeys(lines))
+
+
+def _tag_names(plugin) -> frozenset[str]:
+    return frozenset(str(t).lower() for t in plugin.tags)
+
+
+def build_channels(
+    urls: dict[str, list[str]] | None = None,
+    apprise_config: str | Path | None = None,
+) -> Channels:
+    """Build the channels from the inline ``urls`` table and/or an Apprise config file.
+
+    URLs Apprise cannot parse are left out and listed by
+    :meth:`Channels.validate` (in a masked form, never with their secrets).
+    Raises :class:`ChannelConfigError` when ``apprise_config`` is missing,
+    unreadable, or yields no URL at all.
+    """
+    channels = Channels()
+    asset = channels.asset
+    by_url: dict[str, set[str]] = {}
+    for tag, tag_urls in (urls or {}).items():
+        name = str(tag).lower().strip()
+        if not _TAG.match(name):
+            channels.problems.append(
+                f"tag {tag!r} is not a valid Apprise tag: use letters, digits, '-' and '_'"
+            )
+            continue
+        if isinstance(tag_urls, str):
+            tag_urls = [tag_urls]
+        for url in tag_urls or []:
+            by_url.setdefault(str(url).strip(), set()).add(name)
+
+    for url, tags in by_url.items():
+        with LogCapture(level=logging.WARNING) as buffer:
+            plugin = Apprise.instantiate(url, asset=asset, tag=sorted(tags))
+        if plugin is None:
+            reason = scrub(_captured(buffer)) or "Apprise does not know this kind of URL"
+            channels.problems.append(
+                f"{mask_url(url)} (tag {', '.join(sorted(tags))}): "
+                f"Apprise cannot use this URL: {reason}"
+            )
+            continue
+        channels.services.append(_service(plugin, "newswatch.toml"))
+
+    if apprise_config:
+        channels.services.extend(_load_config_file(Path(apprise_config), asset, channels))
+    return channels
+
+
+def _service(plugin, origin: str) -> Service:
+    return Service(
+        plugin=plugin,
+        tags=_tag_names(plugin),
+        safe_url=plugin.url(privacy=True).split("?", 1)[0],
+        secrets=_secrets_of(plugin),
+        style=_style_for(plugin),
+        origin=origin,
+    )
+
+
+def _load_config_file(path: Path, asset: AppriseAsset, channels: Channels) -> list[Service]:
+    try:
+        path.read_bytes()
+    except OSError as exc:
+        raise ChannelConfigError(
+            f"cannot read the Apprise config file {path}: {exc.strerror or exc}"
+        ) from exc
+    config = AppriseConfig(asset=asset)
+    with LogCapture(level=logging.WARNING) as buffer:
+        config.add(str(path.resolve()))
+        plugins = list(config.services())
+    problems = scrub(_captured(buffer))
+    if not plugins:
+        raise ChannelConfigError(
+            f"no usable Apprise URL in {path}"
+            + (f": {problems}" if problems else " (is it Apprise YAML or TEXT?)")
+        )
+    if problems:
+        channels.problems.append(f"{path}: {problems}")
+    services = []
+    for plugin in plugins:
+        service = _service(plugin, str(path))
+        if not service.tags:
+            # Apprise sends untagged URLs only for untagged notify() calls;
+            # newswatch always names a tag, so such a URL would never be used.
+            channels.problems.append(
+                f"{path}: {service.safe_url} carries no tag, so no rule can use it"
+            )
+        services.append(service)
+    return services
+
+
+# -- detailed Apprise logs --------------------------------------------------
+# Apprise logs the *cause* of a failure (``Socket Exception: [Errno 111]
+# Connection refused``, ``(535, b'Authentication credentials invalid')``) at
+# DEBUG, and only a generic warning above it. Its per-call capture
+# (``notify(log_level=DEBUG)``) only sees records the "apprise" logger lets
+# through, so for the duration of a delivery we open that logger to DEBUG and
+# stop propagation, forwarding to the parent handlers only what would have
+# passed before. Skipped when the application put its own handlers on the
+# "apprise" logger (it chose its own logging; we must not flood it).
+
+_detail_lock = threading.Lock()
+_detail_depth = 0
+_detail_saved: tuple[int, bool, logging.Handler] | None = None
+
+
+class _Forward(logging.Handler):
+    """Pass a record up the logger tree as plain propagation would have."""
+
+    def __init__(self, level: int, parent: logging.Logger | None) -> None:
+        super().__init__(level)
+        self.parent = parent
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.parent is not None:
+            self.parent.handle(record)
+
+
+@contextlib.contextmanager
+def apprise_debug_logs() -> Iterator[bool]:
+    """Let Apprise create DEBUG records (for its result logs) without leaking them.
+
+    Yields whether detail is available.
+    """
+    global _detail_depth, _detail_saved
+    logger = logging.getLogger(LOGGER_NAME)
+    with _detail_lock:
+        if _detail_depth == 0:
+            own_handlers = [
+                h
+                for h in logger.handlers
+                # Apprise's own NullHandler and per-call captures don't count.
+                if not isinstance(h, (_Forward, logging.NullHandler))
+                and not type(h).__module__.startswith("apprise")
+            ]
+            if own_handlers or logger.getEffectiveLevel() <= logging.DEBUG:
+                _detail_saved = None
+            else:
+                forward = _Forward(logger.getEffectiveLevel(), logger.parent)
+                _detail_saved = (logger.level, logger.propagate, forward)
+                if logger.propagate:
+                    logger.addHandler(forward)
+                logger.propagate = False
+                logger.setLevel(logging.DEBUG)
+        _detail_depth += 1
+        available = _detail_saved is not None or logger.getEffectiveLevel() <= logging.DEBUG
+    try:
+        yield available
+    finally:
+        with _detail_lock:
+            _detail_depth -= 1
+            if _detail_depth == 0 and _detail_saved is not None:
+                level, propagate, forward = _detail_saved
+                logger.removeHandler(forward)
+                logger.setLevel(level)
+                logger.propagate = propagate
+                _detail_saved = None

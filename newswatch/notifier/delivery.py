@@ -1,0 +1,277 @@
+"""Delivering due alerts through Apprise: claim, render, send, record.
+
+One alert row is (rule, story, tag). Delivering it means sending one message
+to every Apprise URL carrying its tag, each in the style that URL wants
+(email HTML, chat Markdown). The row is marked sent only when Apprise's
+``notify()`` result is truthy for all of them; otherwise it is marked failed
+with the cause and retried later with backoff (see
+:mod:`newswatch.storage.outbox`).
+
+A tag with several URLs is retried as a whole: if one of them failed, the
+retry goes to all of them again (at least once, never lost). Use one URL per
+tag where a duplicate would hurt.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from apprise import Apprise, NotifyFormat
+
+from ..storage.outbox import (
+    claim_due_alerts,
+    format_ts,
+    mark_failed,
+    mark_sent,
+    release_claims,
+)
+from .channels import Channels, Service, apprise_debug_logs, scrub
+from .render import Renderer
+
+__all__ = ["DeliveryReport", "deliver_pending", "send_alert"]
+
+log = logging.getLogger(__name__)
+
+_FORMATS = {
+    "html": NotifyFormat.HTML,
+    "text": NotifyFormat.TEXT,
+    "markdown": NotifyFormat.MARKDOWN,
+}
+_KEEP_LEVELS = {"WARNING", "ERROR", "CRITICAL"}
+_MAX_ERROR = 1000
+
+
+@dataclass
+class DeliveryReport:
+    """What one :func:`deliver_pending` call did."""
+
+    sent: int = 0
+    failed: int = 0  # failed this time, will be retried
+    dead: int = 0  # failed for the last time
+    errors: list[str] = field(default_factory=list)  # one line per failure, secrets masked
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and self.dead == 0
+
+
+def _now() -> str:
+    return format_ts(datetime.now(timezone.utc))
+
+
+def _default_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def deliver_pending(
+    db,
+    channels: Channels,
+    now: str | None = None,
+    worker: str | None = None,
+    max_attempts: int = 8,
+    templates_dir: str | Path | None = None,
+    throttle: bool = True,
+    batch_size: int = 20,
+    limit: int | None = None,
+) -> DeliveryReport:
+    """Deliver every due immediate alert; return counts and errors.
+
+    ``now`` (UTC ISO text) fixes the clock, for tests; by default each claim
+    and each record uses the current time. ``worker`` names this process in
+    ``alerts.claimed_by``. Alerts are claimed ``batch_size`` at a time so a
+    long run never holds claims long enough to look crashed; ``limit`` caps
+    the total. ``throttle=False`` turns off Apprise's per-service pause
+    between sends (tests, the demo); production keeps Apprise's politeness.
+
+    Raises :class:`~newswatch.notifier.TemplateError` before claiming
+    anything when a template cannot be compiled. Delivery failures are never
+    raised: they are recorded on the alert and in the report.
+    """
+    renderer = Renderer(templates_dir)
+    worker = worker or _default_worker()
+    report = DeliveryReport()
+    done = 0
+    while limit is None or done < limit:
+        size = batch_size if limit is None else min(batch_size, limit - done)
+        batch = claim_due_alerts(db, now or _now(), worker, mode="immediate", limit=size)
+        if not batch:
+            break
+        untouched = [a["id"] for a in batch]
+        try:
+            for alert in batch:
+                # From here the row is in flight: if we die now it stays
+                # 'sending' and is reclaimed once stale.
+                untouched.remove(alert["id"])
+                ok, error = send_alert(alert, channels, renderer, throttle=throttle)
+                _record(db, alert, ok, error, now or _now(), max_attempts, report)
+                done += 1
+        finally:
+            # Ctrl-C or a database error mid-batch: hand back what we never tried.
+            release_claims(db, untouched, worker)
+    return report
+
+
+def _record(
+    db,
+    alert: dict[str, Any],
+    ok: bool,
+    error: str | None,
+    now: str,
+    max_attempts: int,
+    report: DeliveryReport,
+) -> None:
+    if ok:
+        mark_sent(db, alert["id"], now)
+        report.sent += 1
+        log.info("alert %s (%s -> %s) sent", alert["id"], alert["rule"], alert["tag"])
+        return
+    error = (error or "delivery failed")[:_MAX_ERROR]
+    status = mark_failed(db, alert["id"], error, now, max_attempts=max_attempts)
+    if status == "dead":
+        report.dead += 1
+        suffix = f" (dead after {max_attempts} tries)"
+    else:
+        report.failed += 1
+        suffix = " (will retry)"
+    line = f"alert {alert['id']} ({alert['rule']} -> {alert['tag']}): {error}{suffix}"
+    report.errors.append(line)
+    log.warning("%s", line)
+
+
+def send_alert(
+    alert: dict[str, Any],
+    channels: Channels,
+    renderer: Renderer | None = None,
+    throttle: bool = True,
+) -> tuple[bool, str | None]:
+    """Send one claimed alert to every URL carrying its tag.
+
+    Returns ``(True, None)`` when Apprise reported success for all of them,
+    else ``(False, error)`` with an error safe to store and show. Never
+    raises for a delivery problem.
+    """
+    renderer = renderer or Renderer()
+    tag = str(alert.get("tag") or "").lower().strip()
+    services = channels.services_for(tag)
+    if not services:
+        known = ", ".join(sorted(channels.tags())) or "none"
+        return False, f"no Apprise URL carries the tag {tag!r} (tags with URLs: {known})"
+
+    by_style: dict[str, list[Service]] = {}
+    for service in services:
+        by_style.setdefault(service.style, []).append(service)
+
+    errors = []
+    for style, group in by_style.items():
+        try:
+            message = renderer.render(alert, style)
+        except Exception as exc:  # a user template failing on this alert's data
+            errors.append(f"rendering the {style} message failed: {type(exc).__name__}: {exc}")
+            continue
+        error = _notify(group, message.title, message.body, _FORMATS[style], tag, channels, throttle)
+        if error:
+            errors.append(error)
+    return (not errors), (" | ".join(errors) or None)
+
+
+def _notify(
+    group: list[Service],
+    title: str,
+    body: str,
+    body_format: NotifyFormat,
+    tag: str,
+    channels: Channels,
+    throttle: bool,
+) -> str | None:
+    """One Apprise notify() to ``group``; None on success, else a safe error."""
+    secrets = frozenset().union(*(s.secrets for s in group))
+    apobj = Apprise(asset=channels.asset)
+    for service in group:
+        apobj.add(service.plugin)
+    saved = _unthrottle(group) if not throttle else None
+    try:
+        with apprise_debug_logs():
+            result = apobj.notify(
+                body=body,
+                title=title,
+                body_format=body_format,
+                tag=tag,
+                log_level=logging.DEBUG,
+            )
+        with result:
+            if result:
+                return None
+            return _explain(result, group, secrets)
+    except Exception as exc:  # Apprise promises not to raise; record it if it does
+        return f"Apprise raised {type(exc).__name__}: {scrub(str(exc), secrets)}"
+    finally:
+        if saved is not None:
+            _rethrottle(saved)
+
+
+def _unthrottle(group: list[Service]) -> list[tuple[Any, Any]]:
+    # Apprise sleeps request_rate_per_sec between two sends of one service
+    # (5.5 s for most plugins); an instance attribute of 0 turns that off.
+    saved = []
+    for service in group:
+        plugin = service.plugin
+        saved.append((plugin, plugin.__dict__.get("request_rate_per_sec")))
+        plugin.request_rate_per_sec = 0
+    return saved
+
+
+def _rethrottle(saved: list[tuple[Any, Any]]) -> None:
+    for plugin, own in saved:
+        if own is None:
+            plugin.__dict__.pop("request_rate_per_sec", None)
+        else:
+            plugin.request_rate_per_sec = own
+
+
+def _useful(entry) -> bool:
+    """Apprise log lines worth keeping as the cause of a failure."""
+    if entry.level in _KEEP_LEVELS:
+        return True
+    # The specific cause is logged at DEBUG under these headings.
+    message = entry.message
+    return entry.level == "DEBUG" and (
+        "Exception:" in message or message.startswith("Response Details")
+    )
+
+
+def _lines(entries, secrets) -> list[str]:
+    out = []
+    for entry in entries:
+        if _useful(entry):
+            text = " ".join(entry.message.split())[:300]
+            out.append(scrub(text, secrets))
+    return list(dict.fromkeys(out))
+
+
+def _explain(result, group: list[Service], secrets: frozenset[str]) -> str:
+    safe_by_url = {s.plugin.url(privacy=True): s.safe_url for s in group}
+    parts = []
+    for service_result in result:
+        if service_result:
+            continue
+        where = safe_by_url.get(service_result.url) or scrub(
+            service_result.url.split("?", 1)[0], secrets
+        )
+        lines = _lines(service_result.logs(), secrets)
+        cause = "; ".join(lines) or f"Apprise reported {service_result.status.name}"
+        parts.append(f"{service_result.name} {where}: {cause}")
+    if not parts:
+        # Nothing failed by itself (no match, skipped template entries, a
+        # message Apprise refused): say what the call as a whole reported.
+        lines = _lines(result.call_logs(), secrets)
+        parts.append(
+            f"Apprise reported {result.status.name}" + (f": {'; '.join(lines)}" if lines else "")
+        )
+    return " | ".join(parts)

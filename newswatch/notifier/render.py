@@ -1,0 +1,194 @@
+"""Turning an alert row into a message: Jinja2 templates per style.
+
+Three styles, one template each (plus ``title.txt`` for the subject line):
+
+========  ============  ==============================================
+style     template      used for
+========  ============  ==============================================
+html      alert.html    email (autoescaped; hits in ``<mark>``)
+text      alert.txt     email whose URL asks for ``?format=text``
+markdown  alert.md      chat and webhooks (hits in ``**bold**``)
+========  ============  ==============================================
+
+Feed text is untrusted. In HTML it is escaped by autoescape, hit marks
+(``«…»`` from the matcher) become ``<mark>`` only *after* escaping, and links
+other than http(s) become ``#``. In Markdown, characters that would start
+formatting, links or HTML are backslash-escaped.
+
+A user can override any template by putting a file of the same name in a
+folder (``[notify] templates`` in newswatch.toml, resolved by the caller).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .errors import TemplateError
+
+__all__ = ["Message", "Renderer", "STYLES", "render_alert"]
+
+STYLES = {"html": "alert.html", "text": "alert.txt", "markdown": "alert.md"}
+TITLE_TEMPLATE = "title.txt"
+BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+
+_MARK = re.compile(r"«(.*?)»", re.S)
+# Characters that start emphasis, code, links, HTML or tables in CommonMark
+# and Mattermost; '#', '>' and list markers only matter at a line start.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>~|])")
+_MD_LINE_START = re.compile(r"(?m)^(\s*)([#>+\-]|\d+\.)")
+
+
+@dataclass(frozen=True)
+class Message:
+    """A rendered alert: what goes to Apprise's ``notify()``."""
+
+    title: str
+    body: str
+    style: str  # html | text | markdown
+
+
+def _md(text: Any) -> str:
+    """Escape Markdown so feed text shows as typed."""
+    if text is None:
+        return ""
+    escaped = _MD_INLINE.sub(r"\\\1", str(text))
+    return _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
+
+
+def _mark_md(snippet: Any) -> str:
+    """Escape, then show the matcher's «hits» in **bold**."""
+    if snippet is None:
+        return ""
+    parts = _MARK.split(str(snippet))
+    # split() alternates: outside, hit, outside, hit ...
+    out = [f"**{_md(p)}**" if i % 2 else _md(p) for i, p in enumerate(parts)]
+    # A snippet is one paragraph; keep a stray newline from breaking the quote.
+    return " ".join("".join(out).split())
+
+
+def _mark_html(snippet: Any) -> Markup:
+    """Escape, then show the matcher's «hits» in ``<mark>``."""
+    if snippet is None:
+        return Markup("")
+    parts = _MARK.split(str(snippet))
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(p) if i % 2 else escape(p)
+        for i, p in enumerate(parts)
+    )
+
+
+def _safe_href(url: Any) -> str:
+    """Only http(s) links; anything else (``javascript:`` ...) becomes ``#``."""
+    text = str(url or "").strip()
+    return text if re.match(r"(?i)https?://", text) else "#"
+
+
+def _md_url(url: Any) -> str:
+    """A URL that cannot close a Markdown link early."""
+    text = _safe_href(url)
+    return quote(text, safe=":/?#[]@!$&'*+,;=%~-._")
+
+
+def _when(value: Any) -> str:
+    """'2026-11-27T18:05:00Z' -> '27 Nov 2026 18:05 UTC'."""
+    if not value:
+        return "date unknown"
+    text = str(value)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if moment.tzinfo is None or moment.utcoffset().total_seconds() == 0:
+        return moment.strftime("%d %b %Y %H:%M UTC").lstrip("0")
+    return moment.strftime("%d %b %Y %H:%M %z").lstrip("0")
+
+
+class Renderer:
+    """Loads and compiles the templates once; renders alerts in any style.
+
+    Raises :class:`TemplateError` at construction when a template (an
+    override or a built-in) cannot be loaded or compiled, so that a typo in
+    a user's template stops the run before any alert is claimed.
+    """
+
+    def __init__(self, templates_dir: str | Path | None = None) -> None:
+        loaders: list[jinja2.BaseLoader] = []
+        if templates_dir is not None:
+            folder = Path(templates_dir)
+            if not folder.is_dir():
+                raise TemplateError(f"templates folder {folder} does not exist")
+            loaders.append(jinja2.FileSystemLoader(str(folder)))
+        loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default=False),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            md=_md,
+            md_url=_md_url,
+            mark_md=_mark_md,
+            mark_html=_mark_html,
+            safe_href=_safe_href,
+            when=_when,
+        )
+        self.templates = {
+            name: self._load(name) for name in [*STYLES.values(), TITLE_TEMPLATE]
+        }
+
+    def _load(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            where = exc.filename or name
+            raise TemplateError(
+                f"template {name} ({where}, line {exc.lineno}): {exc.message}"
+            ) from exc
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"template {name}: {exc}") from exc
+
+    def render(self, alert: dict[str, Any], style: str) -> Message:
+        """Render one claimed alert (see ``claim_due_alerts``) in ``style``."""
+        if style not in STYLES:
+            raise ValueError(f"unknown style {style!r}; valid: {', '.join(STYLES)}")
+        context = {
+            "alert": alert,
+            "style": style,
+            **{
+                key: alert.get(key)
+                for key in (
+                    "title",
+                    "url",
+                    "source",
+                    "published",
+                    "summary",
+                    "rule",
+                    "topic",
+                    "tag",
+                    "snippet",
+                    "lang",
+                )
+            },
+            "terms": list(alert.get("terms") or []),
+            "fields": list(alert.get("fields") or []),
+        }
+        title = self.templates[TITLE_TEMPLATE].render(context)
+        body = self.templates[STYLES[style]].render(context)
+        # A subject is one line, whatever the feed put in the title.
+        return Message(title=" ".join(title.split()), body=body.strip() + "\n", style=style)
+
+
+def render_alert(
+    alert: dict[str, Any], style: str = "html", templates_dir: str | Path | None = None
+) -> Message:
+    """Render one alert (a row from ``claim_due_alerts``) without sending it."""
+    return Renderer(templates_dir).render(alert, style)
