@@ -1,0 +1,393 @@
+"""Alert delivery through real Apprise to real local servers (nothing mocked).
+
+Email goes through Apprise's mailto:// to an aiosmtpd server, chat through
+json:// and mmost:// to a local HTTP receiver, all on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from newswatch.demo.sinks import ChatSink, SmtpSink, free_port
+from newswatch.notifier import (
+    ChannelConfigError,
+    TemplateError,
+    build_channels,
+    deliver_pending,
+    render_alert,
+)
+from newswatch.storage.outbox import claim_due_alerts, retry_alert
+
+try:  # tests/ may or may not be a package
+    from .notifier_fixtures import NOW, add_alert, alert, make_db
+except ImportError:
+    from notifier_fixtures import NOW, add_alert, alert, make_db
+
+HOSTILE = "<script>alert(1)</script> Honduras TPS"
+SECRET = "s3cret-Pa55word"
+ONE_MIN_LATER = "2026-11-28T07:31:00Z"
+
+
+@pytest.fixture
+def db():
+    return make_db()
+
+
+@pytest.fixture
+def smtp():
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def chat():
+    with ChatSink() as sink:
+        yield sink
+
+
+def _parts(msg):
+    return {p.get_content_type(): p.get_content() for p in msg.walk() if not p.is_multipart()}
+
+
+# -- email ------------------------------------------------------------------
+
+
+def test_email_has_subject_html_and_text_parts(db, smtp):
+    alert_id = add_alert(db, title=HOSTILE)
+    channels = build_channels({"team": [smtp.url(to="analyst@example.org")]}, None)
+
+    report = deliver_pending(db, channels, now=NOW, throttle=False)
+
+    assert (report.sent, report.failed, report.dead, report.errors) == (1, 0, 0, [])
+    assert smtp.wait_for(1)
+    [msg] = smtp.messages
+    assert msg["To"] == "analyst@example.org"
+    assert msg["Subject"] == f"[TPS] {HOSTILE}"
+    assert msg.get_content_type() == "multipart/alternative"
+    parts = _parts(msg)
+    html, text = parts["text/html"], parts["text/plain"]
+    # Feed text is escaped in HTML; the matcher's hits are marked after escaping.
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<mark>temporary protected status</mark>" in html
+    assert "<mark>Honduras</mark>" in html
+    assert 'href="https://insightcrime.example/news/1?a=1&amp;b=2"' in html
+    assert "insightcrime" in html and "27 Nov 2026 18:05 UTC" in html
+    assert "tps-decisions" in html
+    assert "Matched: temporary protected status, honduras" in html
+    # The text alternative reads well and still carries the link.
+    assert "https://insightcrime.example/news/1?a=1&b=2" in text
+    assert "The temporary protected status for Honduras was extended" in text
+    row = alert(db, alert_id)
+    assert (row["status"], row["attempts"], row["sent_at"]) == ("sent", 1, NOW)
+
+
+def test_email_can_ask_for_text(db, smtp):
+    add_alert(db)
+    channels = build_channels({"team": [smtp.url() + "&format=text"]}, None)
+    deliver_pending(db, channels, now=NOW, throttle=False)
+    assert smtp.wait_for(1)
+    [msg] = smtp.messages
+    assert msg.get_content_type() == "text/plain"
+    assert "«Honduras»" in msg.get_content()
+
+
+def test_javascript_links_from_feeds_are_not_linked(db):
+    add_alert(db)
+    [claimed] = claim_due_alerts(db, NOW, "w")
+    claimed["url"] = "javascript:alert(1)"
+    html = render_alert(claimed, "html").body
+    assert 'href="#"' in html and 'href="javascript' not in html
+
+
+# -- chat -------------------------------------------------------------------
+
+
+def test_chat_gets_markdown_over_json_and_mattermost(db, chat):
+    add_alert(db, tag="chat")
+    channels = build_channels(
+        {"chat": [chat.json_url("/hooks/json"), chat.mmost_url("mmtoken123")]}, None
+    )
+
+    report = deliver_pending(db, channels, now=NOW, throttle=False)
+
+    assert report.sent == 1 and chat.wait_for(2)
+    posts = {p.path: p.body for p in chat.posts}
+    assert set(posts) == {"/hooks/json", "/hooks/mmtoken123"}
+    payload = posts["/hooks/json"]
+    assert payload["title"] == "[TPS] US extends TPS for Hondurans"
+    body = payload["message"]
+    assert body.startswith(
+        "**[US extends TPS for Hondurans](https://insightcrime.example/news/1?a=1&b=2)**"
+    )
+    assert "> The **temporary protected status** for **Honduras** was extended" in body
+    assert "rule `tps-decisions`" in body
+    assert "Matched: temporary protected status, honduras" in body
+    mattermost = posts["/hooks/mmtoken123"]
+    assert mattermost["username"] == "newswatch"
+    assert "**Honduras**" in mattermost["text"]
+    assert mattermost["text"].startswith("[TPS] US extends TPS for Hondurans")
+
+
+def test_markdown_escapes_feed_text(db, chat):
+    add_alert(db, tag="chat", title="*Big* [click](https://evil.example) <b>x</b>")
+    channels = build_channels({"chat": [chat.json_url()]}, None)
+    deliver_pending(db, channels, now=NOW, throttle=False)
+    assert chat.wait_for(1)
+    body = chat.posts[0].body["message"]
+    assert r"\*Big\* \[click\](https://evil.example) \<b\>x\</b\>" in body
+
+
+def test_chat_failure_is_recorded_without_the_token(db, chat):
+    alert_id = add_alert(db, tag="chat")
+    chat.fail_with = 500
+    channels = build_channels({"chat": [chat.mmost_url("supersecrettoken42")]}, None)
+
+    report = deliver_pending(db, channels, now=NOW, throttle=False)
+
+    assert (report.sent, report.failed) == (0, 1)
+    row = alert(db, alert_id)
+    assert row["status"] == "failed"
+    assert "error=500" in row["last_error"]
+    assert "supersecrettoken42" not in row["last_error"]
+    assert "supersecrettoken42" not in " ".join(report.errors)
+
+
+def test_a_partly_failed_tag_is_not_marked_sent(db, smtp, chat):
+    alert_id = add_alert(db, tag="team")
+    chat.fail_with = 500
+    channels = build_channels({"team": [smtp.url(), chat.json_url()]}, None)
+    report = deliver_pending(db, channels, now=NOW, throttle=False)
+    assert report.failed == 1
+    row = alert(db, alert_id)
+    assert row["status"] == "failed"
+    assert "JSON" in row["last_error"] and "E-Mail" not in row["last_error"]
+
+
+# -- failures, backoff, recovery ----------------------------------------------
+
+
+def test_smtp_down_then_back_delivers_each_alert_exactly_once(db):
+    port = free_port()  # nothing listens here yet
+    sink = SmtpSink(port=port, credentials=("newswatch", SECRET))
+    channels = build_channels({"team": [sink.url()]}, None)
+    ids = [add_alert(db, 1), add_alert(db, 2)]
+
+    down = deliver_pending(db, channels, now=NOW, throttle=False)
+
+    assert (down.sent, down.failed, down.dead) == (0, 2, 0)
+    for alert_id in ids:
+        row = alert(db, alert_id)
+        assert row["status"] == "failed"
+        assert row["attempts"] == 1
+        assert row["next_attempt_at"] == ONE_MIN_LATER
+        assert "Connection refused" in row["last_error"]
+        assert f"127.0.0.1:{port}" in row["last_error"]
+        assert SECRET not in row["last_error"]
+    assert SECRET not in "\n".join(down.errors)
+
+    # Not due yet: nothing is tried, nothing changes.
+    assert deliver_pending(db, channels, now=NOW, throttle=False).errors == []
+
+    with sink:
+        back = deliver_pending(db, channels, now=ONE_MIN_LATER, throttle=False)
+        again = deliver_pending(db, channels, now="2026-11-29T00:00:00Z", throttle=False)
+        assert sink.wait_for(2)
+
+    assert (back.sent, back.failed, again.sent) == (2, 0, 0)
+    assert len(sink.messages) == 2
+    assert [alert(db, i)["status"] for i in ids] == ["sent", "sent"]
+    assert [alert(db, i)["attempts"] for i in ids] == [2, 2]
+
+
+def test_wrong_password_is_a_useful_error_without_the_password(db):
+    alert_id = add_alert(db)
+    with SmtpSink(credentials=("newswatch", "the-right-one")) as sink:
+        channels = build_channels({"team": [sink.url(password=SECRET)]}, None)
+        deliver_pending(db, channels, now=NOW, throttle=False)
+        assert sink.messages == []
+    error = alert(db, alert_id)["last_error"]
+    assert "535" in error and "Authentication" in error
+    assert SECRET not in error
+    assert "newswatch:****@127.0.0.1" in error
+
+
+def test_dead_after_max_attempts_and_back_by_retry(db):
+    alert_id = add_alert(db)
+    channels = build_channels({"team": [f"mailto://127.0.0.1:{free_port()}?from=a@x.org&to=b@x.org"]}, None)
+    statuses = []
+    for now in (NOW, "2026-11-28T07:31:00Z", "2026-11-28T07:36:00Z"):
+        report = deliver_pending(db, channels, now=now, max_attempts=3, throttle=False)
+        statuses.append(alert(db, alert_id)["status"])
+    assert statuses == ["failed", "failed", "dead"]
+    assert report.dead == 1 and "dead after 3 tries" in report.errors[0]
+    # Dead rows are never claimed again by themselves ...
+    assert deliver_pending(db, channels, now="2027-01-01T00:00:00Z", throttle=False).errors == []
+    # ... until someone retries them.
+    assert retry_alert(db, alert_id, "2027-01-01T00:00:00Z")
+    with SmtpSink() as sink:
+        channels = build_channels({"team": [sink.url()]}, None)
+        assert deliver_pending(db, channels, now="2027-01-01T00:00:00Z", throttle=False).sent == 1
+        assert sink.wait_for(1)
+
+
+def test_an_alert_for_a_tag_without_urls_fails_visibly(db):
+    alert_id = add_alert(db, tag="nobody")
+    report = deliver_pending(db, build_channels({}, None), now=NOW, throttle=False)
+    assert report.failed == 1
+    assert "no Apprise URL carries the tag 'nobody'" in alert(db, alert_id)["last_error"]
+
+
+# -- two processes ------------------------------------------------------------
+
+WORKER = textwrap.dedent(
+    """
+    import json, sys
+    from sqlite_utils import Database
+    from newswatch.notifier import build_channels, deliver_pending
+
+    db_path, url, worker = sys.argv[1:4]
+    db = Database(db_path)
+    channels = build_channels({"team": [url]}, None)
+    print("ready", flush=True)
+    sys.stdin.readline()  # wait for "go" so both start together
+    report = deliver_pending(db, channels, now="%s", worker=worker,
+                             throttle=False, batch_size=2)
+    print(json.dumps({"sent": report.sent, "errors": report.errors}), flush=True)
+    """
+    % NOW
+)
+
+
+def test_two_processes_deliver_each_alert_exactly_once(tmp_path, smtp):
+    import json
+
+    path = tmp_path / "newswatch.db"
+    db = make_db(path)
+    count = 40
+    for n in range(1, count + 1):
+        add_alert(db, n, title=f"Story {n}")
+    db.close()
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER)
+
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(path), smtp.url(), name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("worker-a", "worker-b")
+    ]
+    for proc in procs:
+        assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        results.append(json.loads(out.strip().splitlines()[-1]))
+
+    assert smtp.wait_for(count, timeout=10)
+    subjects = sorted(m["Subject"] for m in smtp.messages)
+    assert len(subjects) == count
+    assert subjects == sorted(f"[TPS] Story {n}" for n in range(1, count + 1))
+    assert sum(r["sent"] for r in results) == count
+    assert all(r["errors"] == [] for r in results)
+    db = make_db(path)
+    assert db.execute("SELECT COUNT(*) FROM alerts WHERE status = 'sent'").fetchone()[0] == count
+
+
+# -- channels -----------------------------------------------------------------
+
+
+def test_secrets_never_shown_by_describe_or_validate():
+    channels = build_channels(
+        {
+            "team": [f"mailto://bob:{SECRET}@127.0.0.1:2525?from=a@x.org&to=b@x.org"],
+            "chat": ["mmost://chat.example.org/mattermosttoken99"],
+            "broken": [f"mailto://bob:{SECRET}@/nowhere", f"nosuchscheme://u:{SECRET}@host/tok"],
+        },
+        None,
+    )
+    described = channels.describe()
+    assert set(described) == {"team", "chat"}
+    assert described["team"][0].startswith("mailto://bob:****@127.0.0.1:2525")
+    problems = channels.validate()
+    assert len(problems) == 2
+    shown = repr(described) + "\n".join(problems)
+    assert SECRET not in shown and "mattermosttoken99" not in shown
+    assert "mailto://bob:****@/****" in problems[0]
+    assert channels.tags() == {"team", "chat"}
+
+
+def test_apprise_config_file_supplies_tagged_urls(tmp_path):
+    config = tmp_path / "apprise.yml"
+    config.write_text(
+        textwrap.dedent(
+            f"""
+            urls:
+              - mailto://bob:{SECRET}@127.0.0.1:2525?from=a@x.org&to=b@x.org:
+                  tag: team, ops
+              - json://127.0.0.1:9999/hook:
+                  tag: chat
+              - json://127.0.0.1:9999/untagged
+            """
+        )
+    )
+    channels = build_channels({"extra": ["json://127.0.0.1:9999/extra"]}, str(config))
+    assert channels.tags() == {"team", "ops", "chat", "extra"}
+    assert SECRET not in repr(channels.describe())
+    [problem] = channels.validate()
+    assert "carries no tag" in problem
+
+
+def test_unusable_apprise_config_file_is_an_error(tmp_path):
+    with pytest.raises(ChannelConfigError, match="cannot read"):
+        build_channels(None, str(tmp_path / "missing.yml"))
+    empty = tmp_path / "empty.yml"
+    empty.write_text("urls: []\n")
+    with pytest.raises(ChannelConfigError, match="no usable Apprise URL"):
+        build_channels(None, str(empty))
+
+
+def test_invalid_tag_names_are_reported():
+    channels = build_channels({"my team": ["json://127.0.0.1:9/x"]}, None)
+    assert "not a valid Apprise tag" in channels.validate()[0]
+
+
+def test_throttle_switch_is_restored_after_delivery(db, chat):
+    add_alert(db, tag="team")
+    channels = build_channels({"team": [chat.mmost_url()]}, None)
+    [service] = channels.services
+    default_rate = type(service.plugin).request_rate_per_sec
+    deliver_pending(db, channels, now=NOW, throttle=False)
+    assert service.plugin.request_rate_per_sec == default_rate
+
+
+# -- templates ----------------------------------------------------------------
+
+
+def test_user_templates_override_the_builtin_ones(db, chat, tmp_path):
+    (tmp_path / "alert.md").write_text("NEWS: {{ title|md }} <{{ url }}>\n")
+    add_alert(db, tag="chat")
+    channels = build_channels({"chat": [chat.json_url()]}, None)
+    deliver_pending(db, channels, now=NOW, templates_dir=tmp_path, throttle=False)
+    assert chat.wait_for(1)
+    assert chat.posts[0].body["message"].startswith("NEWS: US extends TPS for Hondurans <https://")
+
+
+def test_a_broken_template_stops_before_claiming(db, tmp_path):
+    (tmp_path / "alert.html").write_text("{% if %}\n")
+    alert_id = add_alert(db)
+    with pytest.raises(TemplateError, match=r"alert\.html.*line 1"):
+        deliver_pending(db, build_channels({}, None), now=NOW, templates_dir=tmp_path)
+    assert alert(db, alert_id)["status"] == "pending"
