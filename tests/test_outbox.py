@@ -155,3 +155,17 @@ def test_counts_and_listing(db):
 def test_timestamps_round_trip():
     assert outbox.format_ts(outbox.parse_ts(NOW)) == NOW
     assert outbox.next_attempt_at(99, NOW) == "2026-11-28T13:30:00Z"
+
+
+def test_release_hands_back_untried_claims(db):
+    fresh = add_alert(db, 1)
+    retried = add_alert(db, 2)
+    mark_failed(db, retried, "earlier failure", "2026-11-28T07:00:00Z")
+    ids = [a["id"] for a in claim_due_alerts(db, NOW, "w1")]
+    assert sorted(ids) == [fresh, retried]
+    # Another worker's claim is not ours to release.
+    assert outbox.release_claims(db, ids, "someone-else") == 0
+    assert outbox.release_claims(db, ids, "w1") == 2
+    assert alert(db, fresh)["status"] == "pending"
+    assert alert(db, retried)["status"] == "failed"
+    assert sorted(a["id"] for a in claim_due_alerts(db, NOW, "w2")) == [fresh, retried]
