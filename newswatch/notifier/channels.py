@@ -28,8 +28,6 @@ from .errors import ChannelConfigError
 
 __all__ = ["Channels", "build_channels", "mask_url"]
 
-log = logging.getLogger(__name__)
-
 # Apprise's tag syntax (apprise/tag.py): what a rule's notify = [...] may use.
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _URLISH = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from apprise import Apprise, NotifyFormat
+from sqlite_utils import Database
 
 from ..storage.outbox import (
     claim_due_alerts,
@@ -71,7 +72,7 @@ def _default_worker() -> str:
 
 
 def deliver_pending(
-    db,
+    db: Database,
     channels: Channels,
     now: str | None = None,
     worker: str | None = None,
@@ -119,7 +120,7 @@ def deliver_pending(
 
 
 def _record(
-    db,
+    db: Database,
     alert: dict[str, Any],
     ok: bool,
     error: str | None,
