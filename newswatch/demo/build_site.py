@@ -434,7 +434,7 @@ story(
 
 story(
     "capitol-ledger", "2017/08/morales-expels-cicig-chief", "2017-08-28T08:30:00-04:00",
-    "Thomas Reinholt", "White House", "relevant", topics=("corruption",),
+    "Thomas Reinholt", "White House", "relevant", topics=("corruption", "aid"),
     title="Guatemala’s Morales orders expulsion of UN-backed anti-graft chief",
     summary="President Jimmy Morales declared commissioner Iván Velásquez persona non grata two days after "
             "investigators sought to strip the president’s immunity; the constitutional court froze the order.",
@@ -1699,6 +1699,58 @@ story(
 )
 
 # --------------------------------------------------------------------------
+# Extra evaluation items that are not pages: short feed entries (title and
+# summary only, as Google News gives them) for the topic-pack measurement.
+# They include cases the first topic pack is expected to get wrong.
+# --------------------------------------------------------------------------
+EVAL_EXTRA: list[dict] = [
+    dict(lang="en", labels=["tps"], title="Hondurans in limbo as decision on their protected status nears",
+         summary="Some 57,000 people covered since Hurricane Mitch wait to hear whether the program will be renewed."),
+    dict(lang="en", labels=[], title="Haitians lose Temporary Protected Status, must leave by 2019",
+         summary="About 59,000 Haitians allowed to stay after the 2010 earthquake were given 18 months."),
+    dict(lang="en", labels=[], title="Nepal TPS termination draws criticism from advocates",
+         summary="The administration ended protections for about 9,000 Nepalis granted after the 2015 earthquake."),
+    dict(lang="es", labels=["tps"], title="TPS: hondureños tendrán hasta enero de 2020",
+         summary="La cancelación del programa afectará a miles de familias en Houston, Miami y Nueva Orleans."),
+    dict(lang="es", labels=["tps"], title="Salvadoreños con TPS marchan en Washington",
+         summary="Cientos de beneficiarios pidieron al Congreso una solución permanente."),
+    dict(lang="en", labels=[], title="Toyota suppliers in Mexico expand TPS training",
+         summary="Parts makers near Guanajuato send supervisors to learn the Toyota Production System."),
+    dict(lang="en", labels=[], title="Office humor: the TPS report turns 20",
+         summary="The cover-sheet joke from Office Space still resonates with cubicle workers."),
+    dict(lang="en", labels=["aid"], title="Trump threatens to cut off aid to Honduras over migrant caravan",
+         summary="The president said assistance to Guatemala, Honduras and El Salvador would end if the caravan was not stopped."),
+    dict(lang="es", labels=["aid"], title="Trump amenaza con retirar la ayuda a Honduras, Guatemala y El Salvador",
+         summary="El mandatario reaccionó en Twitter al avance de la caravana migrante hacia México."),
+    dict(lang="en", labels=["aid"], title="Millennium Challenge Corporation extends threshold program with Honduras",
+         summary="The US agency will keep financing tax administration and procurement reforms."),
+    dict(lang="en", labels=[], title="Taiwan pledges $50 million in aid to Guatemala",
+         summary="The island’s foreign minister visited Guatemala City to sign cooperation agreements."),
+    dict(lang="es", labels=[], title="Unión Europea aprueba fondos para el Corredor Seco de Honduras",
+         summary="La cooperación europea financiará riego y seguros agrícolas para pequeños productores."),
+    dict(lang="en", labels=["corruption"], title="Baldetti extradition hearing postponed again",
+         summary="A Guatemalan court delayed the hearing on a US request to extradite the former vice president."),
+    dict(lang="es", labels=["corruption"], title="JOH dice que nunca conoció a narcotraficantes",
+         summary="El mandatario respondió a las declaraciones de un testigo en un juicio en Nueva York."),
+    dict(lang="en", labels=["corruption"], title="Jimmy Morales survives third immunity vote",
+         summary="Lawmakers again refused to let prosecutors investigate the president over campaign financing."),
+    dict(lang="en", labels=["corruption"], title="Salvadoran vice president Oscar Ortiz denies links to money launderer",
+         summary="Ortiz said his meetings with Salazar Umaña were public events during his time as mayor."),
+    dict(lang="en", labels=["corruption"], title="Guatemala’s Morales moves to end UN anti-graft commission",
+         summary="The president said CICIG’s mandate would not be renewed after September 2019."),
+    dict(lang="en", labels=[], title="Son of former Honduran president sentenced in US drug case",
+         summary="Fabio Lobo received 24 years for conspiring to import cocaine."),
+    dict(lang="es", labels=[], title="Expresidente Saca admite desvío de fondos públicos",
+         summary="El exmandatario salvadoreño aceptó los cargos de peculado y lavado de dinero."),
+    dict(lang="en", labels=[], title="Hernández scores as Honduras U-20 beat Panama",
+         summary="The striker’s goal, his fourth in the tournament, was checked for offside but stood."),
+    dict(lang="en", labels=[], title="Boxer Luis Ortiz arrested after bar fight in Miami",
+         summary="Police said the heavyweight was charged with battery; his lawyer said he acted in self-defense."),
+    dict(lang="es", labels=[], title="Evo Morales niega acusaciones de corrupción en empresa estatal",
+         summary="El presidente boliviano dijo que la oposición busca desprestigiar su candidatura."),
+]
+
+# --------------------------------------------------------------------------
 # Page furniture: the realistic noise around each article.
 # --------------------------------------------------------------------------
 UI = {
@@ -2301,6 +2353,11 @@ def eval_records() -> list[dict]:
             "labels": list(s["topics"]), "kind": s["kind"],
             "syndication": s.get("syndication"),
         })
+    for i, e in enumerate(EVAL_EXTRA, 1):
+        rows.append({"url": f"https://example.invalid/eval/{i}", "source": "eval-extra", "lang": e["lang"],
+                     "published": None, "title": e["title"], "summary": e["summary"], "body": "",
+                     "labels": e["labels"], "kind": "relevant" if e["labels"] else "negative",
+                     "syndication": None})
     return rows
 
 
