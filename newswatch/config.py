@@ -489,17 +489,18 @@ def _load_rule(raw: Any, i: int, fname: str, loc: _Locator, problems: list[Probl
                       digest=digest, file=fname, line=line)
 
 
-def query_line(rule: RuleConfig) -> int | None:
-    """The line of a rule's ``query =`` key, for error messages."""
+def rule_key_line(rule: RuleConfig, key: str = "query") -> int | None:
+    """The line of ``key =`` inside a rule's [[rules]] table, for error messages."""
     try:
         text = Path(rule.file).read_text(encoding="utf-8")
     except OSError:
         return rule.line
     lines = text.splitlines()
     start = (rule.line or 1) - 1
+    key_re = re.compile(r"^\s*%s\s*=" % re.escape(key))
     for i in range(start, len(lines)):
         if i > start and re.match(r"^\s*\[", lines[i]):
             break
-        if re.match(r"^\s*query\s*=", lines[i]):
+        if key_re.match(lines[i]):
             return i + 1
     return rule.line

@@ -61,6 +61,14 @@ class RunContext:
         self._seen_ids: set[str] = set()
         self._seen_guids: dict[str, str] = {}
         self._title_clusters: dict[str, str] = {}
+        self._claimed_urls: set[str] = set()
+
+    def claim_url(self, url: str) -> bool:
+        """True the first time this run meets an article URL, False after."""
+        if url in self._claimed_urls:
+            return False
+        self._claimed_urls.add(url)
+        return True
 
     def fetch_articles_for(self, source: Source) -> bool:
         return self.config.crawl.fetch_articles if source.fetch_articles is None else source.fetch_articles

@@ -37,6 +37,6 @@ def crawl(context: RunContext, log_level: str = "ERROR") -> None:
     """
     from .spiders.feeds import FeedsSpider
 
-    process = CrawlerProcess(crawl_settings(context.config, log_level), install_root_handler=False)
+    process = CrawlerProcess(crawl_settings(context.config, log_level))
     process.crawl(FeedsSpider, context=context)
     process.start()

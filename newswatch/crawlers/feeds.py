@@ -85,9 +85,10 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
         headers["content-type"] = content_type
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True)
     feed = parsed.get("feed", {})
-    if not parsed.entries and (parsed.bozo or not feed):
-        reason = parsed.get("bozo_exception")
-        raise FeedError(f"not a readable RSS/Atom/JSON feed: {reason or 'no entries and no feed element'}")
+    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
+        reason = parsed.get("bozo_exception") if parsed.bozo else None
+        raise FeedError("not a readable RSS/Atom/JSON feed: "
+                        + (str(reason) if reason else "no rss, feed or RDF element (is this an HTML page?)"))
     out = ParsedFeed(title=html_to_text(feed.get("title")), lang=_lang(feed.get("language")))
     if parsed.bozo:
         out.warning = str(parsed.get("bozo_exception"))[:300]

@@ -27,6 +27,13 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 
+# Scrapy's own robots.txt middleware lets requests that waited for robots.txt
+# through unchecked (see crawlers/robots.py); ours replaces it in place.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newswatch.crawlers.robots.ReliableRobotsTxtMiddleware": 100,
+}
+
 # The data flow of one run, in order.
 ITEM_PIPELINES = {
     "newswatch.crawlers.pipelines.NormalizePipeline": 100,

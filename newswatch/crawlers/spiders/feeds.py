@@ -98,10 +98,12 @@ class FeedsSpider(scrapy.Spider):
                 guid=entry.guid, lang=entry.lang or parsed.lang or src.lang, fetched_at=fetched_at,
             )
             item.canonical_url = canonical_url(item.url)
+            if not self.context.claim_url(item.canonical_url):
+                continue  # another feed in this run carries the same article
             known = storage.find_existing(self.context.db, storage.item_id_for(item.canonical_url), item.guid)
             if fetch_pages and not item.body and not known:
                 yield scrapy.Request(
-                    item.url, callback=self.parse_article, errback=self.article_failed,
+                    item.canonical_url, callback=self.parse_article, errback=self.article_failed,
                     meta={"item": item, "source": src}, dont_filter=True,
                 )
             else:

@@ -1,0 +1,44 @@
+"""``newswatch check``: everything that can be validated without fetching anything."""
+
+from __future__ import annotations
+
+from .config import Config, Problem, rule_key_line
+from .rules import check_rules
+
+
+def check_config(config: Config) -> list[Problem]:
+    """Problems with rules and notification settings of a loaded configuration.
+
+    (Loading already reported problems of the files themselves.) Each
+    problem names the file, line and key and says what would be valid.
+    """
+    problems: list[Problem] = []
+    by_name = {r.name: r for r in config.rules}
+    for err in check_rules([(r.name, r.query) for r in config.rules], aliases=config.aliases):
+        rule = by_name.get(err.rule)
+        problems.append(Problem(rule.file if rule else str(config.path), rule_key_line(rule) if rule else None,
+                                f"rules.{err.rule}.query", f"column {err.column}: {err.message}\n"
+                                + _indent(err.caret())))
+
+    from .notifier import build_channels
+
+    try:
+        channels = build_channels(config.notify.urls, str(config.notify.apprise_config)
+                                  if config.notify.apprise_config else None)
+    except Exception as exc:  # an unreadable Apprise config file
+        problems.append(Problem(str(config.path), None, "notify", str(exc)))
+        return problems
+    for msg in channels.validate():
+        problems.append(Problem(str(config.path), None, "notify.urls", msg))
+    tags = channels.tags()
+    for r in config.rules:
+        for tag in r.notify:
+            if tag.lower() not in tags:  # Apprise lower-cases tags
+                valid = ", ".join(sorted(tags)) or "none: add [notify] urls or apprise_config"
+                problems.append(Problem(r.file, rule_key_line(r, "notify"), f"rules.{r.name}.notify",
+                                        f"no Apprise URL carries the tag {tag!r}; tags defined: {valid}"))
+    return problems
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())

@@ -1,0 +1,453 @@
+"""The ``newswatch`` command: thin click wrappers over the Python API.
+
+Each command parses its arguments, calls one function, and turns library
+errors into one clear message. Exit codes: 0 all well, 1 some sources or
+deliveries failed, 2 a configuration or rule error.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class ConfigExit(click.ClickException):
+    """A configuration problem: printed located, exit code 2."""
+
+    exit_code = 2
+
+
+def _config_option(f):
+    return click.option(
+        "-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+        default=None, envvar="NEWSWATCH_CONFIG",
+        help="Config file [default: $NEWSWATCH_CONFIG, then ./newswatch.toml].",
+    )(f)
+
+
+def _load(config_path: Path | None):
+    from .config import ConfigError, load
+
+    try:
+        return load(config_path)
+    except ConfigError as exc:
+        raise ConfigExit(_problems_text(exc.problems)) from None
+
+
+def _problems_text(problems) -> str:
+    n = len(problems)
+    head = f"{n} problem{'s' if n != 1 else ''} in the configuration:\n"
+    return head + "\n".join(f"  {p}" for p in problems)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newswatch")
+@click.option("--debug", is_flag=True, help="Show tracebacks and Scrapy's log.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Watch the news for follow-up coverage of a story."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing newswatch.toml.")
+def init(directory: Path, force: bool) -> None:
+    """Write a starter newswatch.toml and the seed topic pack into DIRECTORY."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / "newswatch.toml"
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} already exists. Use --force to overwrite it.")
+    target.write_text(STARTER_CONFIG, encoding="utf-8")
+    topics = directory / "topics"
+    topics.mkdir(exist_ok=True)
+    pack = resources.files("newswatch.topics") / "central-america.toml"
+    (topics / "central-america.toml").write_text(pack.read_text(encoding="utf-8"), encoding="utf-8")
+    console.print(f"Wrote {target} and {topics / 'central-america.toml'}.")
+    console.print(f"Next: edit the [notify] URLs, then `newswatch check -c {target}` and `newswatch run -c {target}`.")
+
+
+@cli.command()
+@_config_option
+def check(config_path: Path | None) -> None:
+    """Validate config, sources, rules and notification URLs (exit 2 with located errors)."""
+    from .checks import check_config
+
+    config = _load(config_path)
+    problems = check_config(config)
+    if problems:
+        raise ConfigExit(_problems_text(problems))
+    console.print(
+        f"[green]OK[/green] {config.path}: {len(config.sources)} sources, {len(config.rules)} rules, "
+        f"{len(config.aliases)} alias lists, database {config.database}"
+    )
+
+
+@cli.command()
+@_config_option
+@click.option("--source", "sources", multiple=True, help="Fetch only this source (repeatable), due or not.")
+@click.option("--all", "all_sources", is_flag=True, help="Fetch every source, due or not.")
+@click.option("--no-alerts", is_flag=True, help="Store matches and pending alerts, but send nothing.")
+@click.pass_context
+def run(ctx: click.Context, config_path: Path | None, sources: tuple[str, ...], all_sources: bool,
+        no_alerts: bool) -> None:
+    """One crawl-match-store-alert cycle (for cron or a systemd timer)."""
+    from .config import ConfigError
+    from .runner import RunLockedError, run_once
+    from .storage import StorageError
+
+    config = _load(config_path)
+    debug = ctx.obj.get("debug")
+
+    def show(res) -> None:
+        mark = "[green]✓[/green]" if res.ok else "[red]✗[/red]"
+        detail = res.error if not res.ok else f"{res.items} entries" if res.items else res.status
+        console.print(f"  {mark} {res.source:<28} {res.status:<13} {detail}")
+
+    console.print(f"newswatch run: {config.path}")
+    try:
+        report = run_once(config, sources or None, alerts=not no_alerts, all_sources=all_sources,
+                          on_fetch=show, log_level="INFO" if debug else "ERROR")
+    except ConfigError as exc:
+        raise ConfigExit(_problems_text(exc.problems)) from None
+    except (RunLockedError, StorageError) as exc:
+        raise click.ClickException(str(exc)) from None
+    _print_run_summary(report)
+    sys.exit(report.exit_code)
+
+
+def _print_run_summary(report) -> None:
+    table = Table(title=f"Run {report.run_id}", title_justify="left")
+    for col in ("source", "status", "fetched", "new", "matched", "error"):
+        table.add_column(col, justify="right" if col in ("fetched", "new", "matched") else "left")
+    for f in sorted(report.fetches, key=lambda f: f.source):
+        table.add_row(f.source, f.status, str(f.items), str(f.items_new), str(f.matches_new),
+                      f.error or f.warning and f"(recovered: {f.warning[:60]})" or "",
+                      style=None if f.ok else "red")
+    console.print(table)
+    for s in report.skipped:
+        console.print(f"  skipped {s}")
+    c = report.counts
+    console.print(
+        f"{len(report.fetches)} sources fetched ({report.sources_failed} failed), "
+        f"{c.get('items_new', 0)} new items, {c.get('items_updated', 0)} seen again, "
+        f"{c.get('matches_new', 0)} matches, {c.get('alerts_new', 0)} alerts queued, "
+        f"{report.alerts_sent} sent, {report.alerts_failed} failed"
+    )
+    for e in report.delivery_errors[:5]:
+        console.print(f"  [red]delivery:[/red] {e}")
+
+
+@cli.command()
+@_config_option
+@click.option("--runs", "n_runs", default=5, show_default=True, help="How many recent runs to show.")
+def status(config_path: Path | None, n_runs: int) -> None:
+    """Sources' health, last runs, pending and failed alerts."""
+    from . import storage
+
+    config = _load(config_path)
+    if not Path(config.database).exists():
+        console.print(f"No database yet at {config.database}: run `newswatch run` first.")
+        return
+    db = storage.open_db(config.database)
+    table = Table(title="Sources", title_justify="left")
+    for col in ("source", "kind", "last ok", "failing", "items", "newest", "last error"):
+        table.add_column(col)
+    configured = {s.name for s in config.sources}
+    for s in storage.source_health(db):
+        if s["name"] not in configured:
+            continue
+        streak = s["error_streak"] or 0
+        table.add_row(s["name"], s["kind"], s["last_ok_at"] or "never",
+                      f"{streak}x" if streak else "", str(s["items"]), s["newest"] or "",
+                      (s["last_error"] or "")[:80], style="red" if streak else None)
+    console.print(table)
+    runs = Table(title="Last runs", title_justify="left")
+    for col in ("run", "started", "finished", "status", "ok", "failed", "new items", "matches", "sent"):
+        runs.add_column(col)
+    for r in storage.last_runs(db, n_runs):
+        runs.add_row(str(r["id"]), r["started_at"] or "", r["finished_at"] or "(running or killed)",
+                     r["status"] or "", str(r["sources_ok"] or 0), str(r["sources_failed"] or 0),
+                     str(r["items_new"] or 0), str(r["matches_new"] or 0), str(r["alerts_sent"] or 0))
+    console.print(runs)
+    counts = storage.alert_counts(db)
+    console.print("Alerts: " + (", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "none yet"))
+    dead = storage.list_alerts(db, status="dead", limit=5)
+    for a in dead:
+        console.print(f"  [red]dead[/red] alert {a['id']} ({a['rule']} -> {a['tag']}): {a.get('last_error') or ''}")
+
+
+# --- rules -----------------------------------------------------------------
+
+@cli.group()
+def rules() -> None:
+    """Check, test and run rules."""
+
+
+@rules.command("check")
+@click.argument("target", required=False)
+@_config_option
+def rules_check(target: str | None, config_path: Path | None) -> None:
+    """Parse rules from FILE (a config or topic file), a QUERY, or the config; show errors with a caret."""
+    from .rules import RuleSyntaxError, check_rules, compile_rule
+
+    if target and not Path(target).is_file():
+        aliases = {}
+        cfg_file = config_path or Path("newswatch.toml")
+        if cfg_file.exists():
+            aliases = _load(cfg_file).aliases
+        try:
+            compile_rule(target, aliases=aliases)
+        except RuleSyntaxError as exc:
+            err_console.print(f"[red]error[/red]: column {exc.column}: {exc.message}")
+            err_console.print(exc.caret(), markup=False)
+            sys.exit(2)
+        console.print("OK: the query parses.")
+        return
+    pairs, aliases, where = _rules_from(target, config_path)
+    errors = check_rules(pairs, aliases=aliases)
+    for exc in errors:
+        err_console.print(f"[red]error[/red] in {where.get(exc.rule, '')} rule {exc.rule!r}: "
+                          f"column {exc.column}: {exc.message}")
+        err_console.print(exc.caret(), markup=False)
+    if errors:
+        sys.exit(2)
+    console.print(f"OK: {len(pairs)} rules parse.")
+
+
+def _rules_from(target: str | None, config_path: Path | None):
+    """(name, query) pairs, aliases and each rule's file, from a rules/topic file or the config."""
+    import tomllib
+
+    if target:
+        path = Path(target)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigExit(f"{path}: cannot read rules: {exc}") from None
+        raw = data.get("rules", [])
+        pairs = [(r.get("name", f"#{i + 1}"), r.get("query", "")) for i, r in enumerate(raw)]
+        aliases = dict(data.get("aliases", {}))
+        if "include" in data:  # a full config: let the loader gather topic files
+            config = _load(path)
+            return [(r.name, r.query) for r in config.rules], config.aliases, {r.name: r.file for r in config.rules}
+        return pairs, aliases, {n: str(path) for n, _ in pairs}
+    config = _load(config_path)
+    return [(r.name, r.query) for r in config.rules], config.aliases, {r.name: r.file for r in config.rules}
+
+
+@rules.command("match")
+@click.argument("items_file", type=click.File("r", encoding="utf-8"))
+@_config_option
+@click.option("--rule", "rule_names", multiple=True, help="Only this rule (repeatable).")
+@click.option("--query", help="Match this query instead of the configured rules.")
+def rules_match(items_file, config_path: Path | None, rule_names: tuple[str, ...], query: str | None) -> None:
+    """Match items from a JSON-lines file (ITEMS_FILE, '-' for stdin); JSON lines out. Needs no database."""
+    from .rules import RuleSyntaxError, compile_rules
+
+    if query:
+        aliases = {}
+        if config_path or Path("newswatch.toml").exists():
+            aliases = _load(config_path).aliases
+        pairs = [("query", query)]
+    else:
+        config = _load(config_path)
+        pairs, aliases = [(r.name, r.query) for r in config.rules], config.aliases
+        if rule_names:
+            unknown = set(rule_names) - {n for n, _ in pairs}
+            if unknown:
+                raise ConfigExit(f"unknown rule(s): {', '.join(sorted(unknown))}; configured: "
+                                 + ", ".join(n for n, _ in pairs))
+            pairs = [(n, q) for n, q in pairs if n in rule_names]
+    try:
+        matcher = compile_rules(pairs, aliases=aliases)
+    except RuleSyntaxError as exc:
+        raise ConfigExit(f"{exc}\n{exc.caret()}") from None
+    out = sys.stdout
+    for index, line in enumerate(items_file):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or "title" not in item:
+                raise ValueError('each line must be a JSON object with at least "title"')
+        except ValueError as exc:
+            raise click.ClickException(f"{items_file.name}: line {index + 1}: {exc}") from None
+        matches = matcher.match(item)
+        out.write(json.dumps({"index": index, "url": item.get("url"),
+                              "matches": [m.to_dict() for m in matches]}, ensure_ascii=False) + "\n")
+
+
+@rules.command("test")
+@click.argument("query", required=False)
+@_config_option
+@click.option("--rule", "rule_name", help="Test a configured rule instead of a QUERY.")
+@click.option("--since", help="Only items published on or after this date (YYYY-MM-DD).")
+@click.option("--limit", default=20, show_default=True, help="Show at most this many items.")
+def rules_test(query: str | None, config_path: Path | None, rule_name: str | None, since: str | None,
+               limit: int) -> None:
+    """Backtest a QUERY or --rule NAME against stored items, hits highlighted."""
+    from . import storage
+    from .backtest import backtest
+    from .rules import RuleSyntaxError, compile_rules
+
+    config = _load(config_path)
+    if bool(query) == bool(rule_name):
+        raise click.UsageError("give either a QUERY or --rule NAME")
+    if rule_name:
+        rule = next((r for r in config.rules if r.name == rule_name), None)
+        if rule is None:
+            raise ConfigExit(f"unknown rule {rule_name!r}; configured: " + ", ".join(r.name for r in config.rules))
+        query = rule.query
+    try:
+        name = rule_name or "query"
+        matcher = compile_rules([(name, query)], aliases=config.aliases)
+    except RuleSyntaxError as exc:
+        err_console.print(f"[red]error[/red]: column {exc.column}: {exc.message}")
+        err_console.print(exc.caret(), markup=False)
+        sys.exit(2)
+    if not Path(config.database).exists():
+        raise click.ClickException(f"no database at {config.database}: run `newswatch run` first")
+    db = storage.open_db(config.database)
+    result = backtest(db, matcher, name, since=since)
+    console.print(f"{result.matched} of {result.scanned} candidate items match "
+                  f"({result.total} stored{', since ' + since if since else ''}; "
+                  f"FTS5 prefilter: {result.fts or 'none, full scan'})")
+    for row, match in result.hits[:limit]:
+        console.print(f"[bold]{row['title']}[/bold]  [dim]{row['source']} · {row['published'] or ''}[/dim]")
+        console.print("   " + _highlight(match.snippet))
+        console.print(f"   [dim]{', '.join(match.terms)} · {row['url']}[/dim]")
+
+
+def _highlight(snippet: str) -> str:
+    from rich.markup import escape
+
+    return escape(snippet).replace("«", "[reverse]").replace("»", "[/reverse]")
+
+
+# --- alerts ----------------------------------------------------------------
+
+@cli.group()
+def alerts() -> None:
+    """Deliver and inspect alerts."""
+
+
+@alerts.command("send")
+@_config_option
+@click.option("--digest", is_flag=True, help="Send due digests too.")
+def alerts_send(config_path: Path | None, digest: bool) -> None:
+    """Deliver pending alerts now."""
+    from . import storage
+    from .runner import deliver
+
+    config = _load(config_path)
+    db = storage.open_db(config.database)
+    result = deliver(db, config)
+    console.print(f"{result.sent} sent, {result.failed} failed (will retry), {result.dead} dead")
+    for e in result.errors[:10]:
+        console.print(f"  [red]{e}[/red]")
+    sys.exit(1 if (result.failed or result.dead) else 0)
+
+
+@alerts.command("list")
+@_config_option
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "dead"]))
+@click.option("--limit", default=50, show_default=True)
+def alerts_list(config_path: Path | None, status: str | None, limit: int) -> None:
+    """List alerts, newest first."""
+    from . import storage
+
+    config = _load(config_path)
+    db = storage.open_db(config.database)
+    table = Table()
+    for col in ("id", "rule", "tag", "mode", "status", "attempts", "next attempt", "title", "last error"):
+        table.add_column(col)
+    for a in storage.list_alerts(db, status=status, limit=limit):
+        table.add_row(str(a["id"]), a["rule"], a["tag"], a["mode"], a["status"], str(a["attempts"]),
+                      a.get("next_attempt_at") or "", (a.get("title") or "")[:50], (a.get("last_error") or "")[:60])
+    console.print(table)
+
+
+@alerts.command("retry")
+@click.argument("alert_id", type=int)
+@_config_option
+def alerts_retry(alert_id: int, config_path: Path | None) -> None:
+    """Put a failed or dead alert back in the queue now."""
+    from . import storage
+
+    config = _load(config_path)
+    db = storage.open_db(config.database)
+    if not storage.retry_alert(db, alert_id, storage.now_iso()):
+        raise click.ClickException(f"no failed or dead alert with id {alert_id}; see `newswatch alerts list`")
+    console.print(f"Alert {alert_id} is pending again; `newswatch alerts send` delivers it.")
+
+
+# --- demo ------------------------------------------------------------------
+
+@cli.command()
+@click.option("--dir", "out_dir", default="demo-out", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where to write demo.db and the config.")
+@click.option("--keep", is_flag=True, help="Keep an existing demo database (run again over it).")
+def demo(out_dir: Path, keep: bool) -> None:
+    """The whole pipeline offline against the bundled fixture site; prints what happened."""
+    from .demo import run_demo
+
+    if out_dir.exists() and not keep:
+        for name in ("demo.db", "demo.db-wal", "demo.db-shm"):
+            (out_dir / name).unlink(missing_ok=True)
+    code = run_demo(out_dir, console=console)
+    sys.exit(code)
+
+
+STARTER_CONFIG = """\
+# newswatch configuration. Reference: README.md ("Configuration").
+# Relative paths resolve against this file's folder.
+database = "newswatch.db"
+include = ["topics/*.toml"]   # topic files hold [[sources]], [[rules]] and [aliases]
+
+[crawl]
+user_agent = "newswatch (+mailto:you@example.org)"   # say who you are and how to reach you
+default_interval = "30m"
+fetch_articles = true          # fetch pages for full text when a feed only has summaries
+
+[notify]
+# Apprise URLs by tag; rules send to tags. ${VAR} is read from the environment,
+# so passwords stay out of this file. Replace the example address:
+urls = { team = ["mailto://user:password@example.org?to=analyst@example.org"] }
+# apprise_config = "apprise.yml"   # or Apprise's own YAML with tagged URLs
+"""
+
+
+def main() -> None:
+    """Console-script entry point; prints tracebacks only with --debug."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if debug:
+            raise
+        err_console.print(f"[red]Error:[/red] {type(exc).__name__}: {exc}")
+        err_console.print("Run again with --debug for the traceback.")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""The command line: documented commands exist, and starter configs check clean."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from newswatch.cli import cli
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _cli_commands(group=cli, prefix="") -> set[str]:
+    names = set()
+    for name, cmd in group.commands.items():
+        full = f"{prefix}{name}"
+        if hasattr(cmd, "commands"):
+            names |= _cli_commands(cmd, full + " ")
+        else:
+            names.add(full)
+    return names
+
+
+def _readme_commands() -> set[str]:
+    table = README.read_text(encoding="utf-8").split("## Commands", 1)[1].split("\n## ", 1)[0]
+    found = set()
+    for m in re.finditer(r"^\| `newswatch ([a-z ]+?)(?: [\[A-Z-].*?)?`", table, re.M):
+        found.add(m.group(1).strip())
+    return found
+
+
+def test_every_cli_command_is_in_the_readme_and_back():
+    assert _readme_commands() == _cli_commands()
+
+
+def test_every_command_has_help():
+    runner = CliRunner()
+    for name in _cli_commands():
+        result = runner.invoke(cli, name.split() + ["--help"])
+        assert result.exit_code == 0, name
+        assert "Usage:" in result.output
+
+
+def test_init_writes_a_config_that_check_accepts(tmp_path, cli):
+    assert cli("init", str(tmp_path)).returncode == 0
+    assert (tmp_path / "topics" / "central-america.toml").exists()
+    result = cli("check", "-c", str(tmp_path / "newswatch.toml"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OK" in result.stdout
+    again = cli("init", str(tmp_path))
+    assert again.returncode == 1 and "already exists. Use --force" in again.stderr
+
+
+def test_check_reports_rule_and_notify_problems_with_exit_2(tmp_path, cli):
+    cfg = tmp_path / "newswatch.toml"
+    cfg.write_text(
+        'database = "x.db"\n'
+        '[notify]\nurls = { team = ["json://127.0.0.1:9/hook"] }\n'
+        '[[rules]]\nname = "broken"\nquery = "tps AND"\nnotify = ["team"]\n'
+        '[[rules]]\nname = "orphan"\nquery = "honduras"\nnotify = ["chat"]\n',
+        encoding="utf-8",
+    )
+    result = cli("check", "-c", str(cfg))
+    assert result.returncode == 2
+    err = result.stderr
+    assert f"{cfg}:6: rules.broken.query: column 5: AND needs a word, phrase or group after it" in err
+    assert "tps AND\n" in err and "    ^" in err
+    assert f"{cfg}:11: rules.orphan.notify: no Apprise URL carries the tag 'chat'; tags defined: team" in err
+    assert "Traceback" not in err
+
+
+def test_config_error_exit_2_without_traceback(tmp_path, cli):
+    cfg = tmp_path / "newswatch.toml"
+    cfg.write_text('[[sources]]\nname = "a"\nurl = "ftp://x"\nkind = "feed"\ninterval = "15 mins"\n', encoding="utf-8")
+    result = cli("run", "-c", str(cfg))
+    assert result.returncode == 2
+    assert f"{cfg}:3: sources.url" in result.stderr
+    assert f"{cfg}:5: sources.interval" in result.stderr
+    assert "Traceback" not in result.stderr
