@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -115,7 +116,7 @@ def run(ctx: click.Context, config_path: Path | None, sources: tuple[str, ...], 
     def show(res) -> None:
         mark = "[green]✓[/green]" if res.ok else "[red]✗[/red]"
         detail = res.error if not res.ok else f"{res.items} entries" if res.items else res.status
-        console.print(f"  {mark} {res.source:<28} {res.status:<13} {detail}")
+        console.print(f"  {mark} {res.source:<28} {res.status:<13} {escape(str(detail))}")
 
     console.print(f"newswatch run: {config.path}")
     try:
@@ -135,7 +136,7 @@ def _print_run_summary(report) -> None:
         table.add_column(col, justify="right" if col in ("fetched", "new", "matched") else "left")
     for f in sorted(report.fetches, key=lambda f: f.source):
         table.add_row(f.source, f.status, str(f.items), str(f.items_new), str(f.matches_new),
-                      f.error or f.warning and f"(recovered: {f.warning[:60]})" or "",
+                      escape(f.error or f.warning and f"(recovered: {f.warning[:60]})" or ""),
                       style=None if f.ok else "red")
     console.print(table)
     for s in report.skipped:
@@ -148,7 +149,7 @@ def _print_run_summary(report) -> None:
         f"{report.alerts_sent} sent, {report.alerts_failed} failed"
     )
     for e in report.delivery_errors[:5]:
-        console.print(f"  [red]delivery:[/red] {e}")
+        console.print(f"  [red]delivery:[/red] {escape(e)}")
 
 
 @cli.command()
@@ -173,7 +174,7 @@ def status(config_path: Path | None, n_runs: int) -> None:
         streak = s["error_streak"] or 0
         table.add_row(s["name"], s["kind"], s["last_ok_at"] or "never",
                       f"{streak}x" if streak else "", str(s["items"]), s["newest"] or "",
-                      (s["last_error"] or "")[:80], style="red" if streak else None)
+                      escape((s["last_error"] or "")[:80]), style="red" if streak else None)
     console.print(table)
     runs = Table(title="Last runs", title_justify="left")
     for col in ("run", "started", "finished", "status", "ok", "failed", "new items", "matches", "sent"):
@@ -187,7 +188,8 @@ def status(config_path: Path | None, n_runs: int) -> None:
     console.print("Alerts: " + (", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "none yet"))
     dead = storage.list_alerts(db, status="dead", limit=5)
     for a in dead:
-        console.print(f"  [red]dead[/red] alert {a['id']} ({a['rule']} -> {a['tag']}): {a.get('last_error') or ''}")
+        console.print(f"  [red]dead[/red] alert {a['id']} ({a['rule']} -> {a['tag']}): "
+                      + escape(a.get("last_error") or ""))
 
 
 # --- rules -----------------------------------------------------------------
@@ -327,14 +329,12 @@ def rules_test(query: str | None, config_path: Path | None, rule_name: str | Non
                   f"({result.total} stored{', since ' + since if since else ''}; "
                   f"FTS5 prefilter: {result.fts or 'none, full scan'})")
     for row, match in result.hits[:limit]:
-        console.print(f"[bold]{row['title']}[/bold]  [dim]{row['source']} · {row['published'] or ''}[/dim]")
+        console.print(f"[bold]{escape(row['title'] or '')}[/bold]  [dim]{row['source']} · {row['published'] or ''}[/dim]")
         console.print("   " + _highlight(match.snippet))
-        console.print(f"   [dim]{', '.join(match.terms)} · {row['url']}[/dim]")
+        console.print(f"   [dim]{escape(', '.join(match.terms))} · {escape(row['url'])}[/dim]")
 
 
 def _highlight(snippet: str) -> str:
-    from rich.markup import escape
-
     return escape(snippet).replace("«", "[reverse]").replace("»", "[/reverse]")
 
 
@@ -358,7 +358,7 @@ def alerts_send(config_path: Path | None, digest: bool) -> None:
     result = deliver(db, config)
     console.print(f"{result.sent} sent, {result.failed} failed (will retry), {result.dead} dead")
     for e in result.errors[:10]:
-        console.print(f"  [red]{e}[/red]")
+        console.print(f"  [red]{escape(e)}[/red]")
     sys.exit(1 if (result.failed or result.dead) else 0)
 
 
@@ -377,7 +377,8 @@ def alerts_list(config_path: Path | None, status: str | None, limit: int) -> Non
         table.add_column(col)
     for a in storage.list_alerts(db, status=status, limit=limit):
         table.add_row(str(a["id"]), a["rule"], a["tag"], a["mode"], a["status"], str(a["attempts"]),
-                      a.get("next_attempt_at") or "", (a.get("title") or "")[:50], (a.get("last_error") or "")[:60])
+                      a.get("next_attempt_at") or "", escape((a.get("title") or "")[:50]),
+                      escape((a.get("last_error") or "")[:60]))
     console.print(table)
 
 

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 SITE_DIR = Path(__file__).parent / "site"
@@ -84,7 +85,7 @@ def run_demo(out_dir: Path, console: Console | None = None) -> int:
         def show(res) -> None:
             mark = "[green]✓[/green]" if res.ok else "[red]✗[/red]"
             console.print(f"  {mark} fetched {res.source:<22} {res.status:<6} {res.items} entries"
-                          + (f"  {res.error}" if res.error else ""))
+                          + (f"  {escape(res.error)}" if res.error else ""))
 
         report = run_once(config, all_sources=True, throttle=False, on_fetch=show)
         smtp.wait_for(report.alerts_sent and 1, timeout=5)
@@ -109,13 +110,13 @@ def _show_results(console: Console, config, report, smtp, chat) -> None:
     table.add_column("example")
     for row in db.query("select rule, count(*) n, max(i.title) t from matches m join items i on i.id = m.item_id "
                         "group by rule order by rule"):
-        table.add_row(row["rule"], str(row["n"]), (row["t"] or "")[:70])
+        table.add_row(row["rule"], str(row["n"]), escape((row["t"] or "")[:70]))
     console.print(table)
     console.print(f"[bold]Delivered[/bold] {report.alerts_sent} alerts "
                   f"({report.alerts_failed} failed): {len(smtp.messages)} emails, {len(chat.posts)} chat posts.")
     if smtp.messages:
         msg = smtp.messages[0]
-        console.print(f"\n[bold]One delivered email[/bold] — Subject: {msg['Subject']}")
+        console.print(f"\n[bold]One delivered email[/bold] — Subject: {escape(str(msg['Subject']))}")
         part = msg.get_body(preferencelist=("plain", "html"))
         text = part.get_content() if part is not None else ""
         console.print(text.strip()[:1200], markup=False)
