@@ -1,0 +1,271 @@
+"""Datasette metadata generated from a newswatch config.
+
+Everything a reader of the database needs to find their way: titles and
+descriptions for the database, its tables and columns; label columns so that
+foreign keys show a title instead of a hash; newest-first sorting; facets; the
+full-text index on items; and canned queries (one per rule, each also an Atom
+feed through datasette-atom, plus three for keeping the monitor healthy).
+
+Texts from the config (rule names, queries, topics) go into plain
+``description`` fields, which Datasette escapes, never ``description_html``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+#: URL prefix of the per-rule canned queries: ``/<db>/rule-<name>`` (and
+#: ``.atom``). The prefix keeps a rule called "items" from hiding the table.
+RULE_QUERY_PREFIX = "rule-"
+
+#: Rows in a rule's "latest matches" query and Atom feed; the matches table
+#: (faceted by rule) and ``newswatch export`` have the full history.
+RULE_QUERY_LIMIT = 100
+
+_ITEM_COLUMNS = {
+    "id": "Primary key: a hash of the canonical URL",
+    "url": "Link to the original article, as the source gave it",
+    "canonical_url": "The URL with tracking parameters stripped (rel=canonical when the page was fetched)",
+    "guid": "The feed entry's GUID or Atom id",
+    "title": "Headline",
+    "summary": "The feed's summary or description",
+    "body": "Article text extracted with trafilatura, when the page was fetched",
+    "author": "Byline",
+    "published": "Publication time, UTC ISO 8601",
+    "fetched_at": "When newswatch first stored the item, UTC",
+    "updated_at": "When newswatch last updated the item, UTC",
+    "lang": "Language code (from the feed, the source or detected)",
+    "source": "The configured source that carried the item",
+    "cluster_id": "Near-duplicate copies of one story share a cluster id",
+    "title_key": "Folded title used to find near-duplicates",
+}
+
+_TABLES: dict[str, dict[str, Any]] = {
+    "items": {
+        "title": "Items",
+        "description": "One row per distinct article collected from the sources, newest first. "
+        "Search is accent-blind: Hernandez finds Hernández.",
+        "label_column": "title",
+        "sort_desc": "published",
+        "facets": ["source", "lang", {"date": "published"}],
+        "fts_table": "items_fts",
+        "fts_pk": "rowid",
+        "columns": _ITEM_COLUMNS,
+    },
+    "matches": {
+        "title": "Matches",
+        "description": "One row per (item, rule) that matched, newest first, "
+        "with the terms that fired and a snippet with the hits marked «like this».",
+        "sort_desc": "matched_at",
+        "facets": ["rule", "topic", {"date": "matched_at"}],
+        "columns": {
+            "item_id": "The matched item",
+            "rule": "Name of the rule in newswatch.toml or a topic file",
+            "topic": "The rule's topic",
+            "terms": "JSON array of the query terms that fired",
+            "fields": "JSON array of the fields where they fired (title, summary, body)",
+            "snippet": "About 30 words around the first hit, hits marked «like this»",
+            "matched_at": "When the match was recorded, UTC",
+        },
+    },
+    "sources": {
+        "title": "Sources",
+        "description": "The configured feeds and sites and their health.",
+        "label_column": "name",
+        "sort": "name",
+        "facets": ["kind", "lang"],
+        "columns": {
+            "name": "Unique source name from the config",
+            "kind": "feed, search, sitemap, site or page",
+            "url": "What newswatch fetches",
+            "lang": "Default language of its items",
+            "interval_s": "Seconds between fetches",
+            "last_fetch_at": "Last attempt, UTC",
+            "last_ok_at": "Last successful fetch, UTC",
+            "next_due_at": "When the next fetch is due (later after failures), UTC",
+            "etag": "ETag for conditional GET",
+            "last_modified": "Last-Modified for conditional GET",
+            "body_hash": "Hash of the last body, to skip unchanged feeds",
+            "error_streak": "Failed fetches in a row; 0 when healthy",
+            "last_error": "The last failure, if any",
+        },
+    },
+    "alerts": {
+        "title": "Alerts",
+        "description": "Notifications: one immediate alert per (rule, story cluster, channel tag), ever; "
+        "digests collect the rest. Newest first.",
+        "sort_desc": "created_at",
+        "facets": ["status", "rule", "tag", "mode"],
+        "columns": {
+            "id": "Alert number",
+            "rule": "The rule that matched",
+            "cluster_id": "The story cluster the alert is about",
+            "item_id": "The item that triggered it",
+            "tag": "Apprise tag (channel) it goes to",
+            "mode": "immediate or digest",
+            "status": "pending, sending, sent, failed (will retry) or dead (gave up)",
+            "attempts": "Delivery attempts so far",
+            "next_attempt_at": "When the next attempt is due, UTC",
+            "last_error": "Why the last attempt failed (URLs in Apprise's privacy form)",
+            "created_at": "When the match created the alert, UTC",
+            "sent_at": "When Apprise reported success, UTC",
+            "claimed_by": "The run delivering it right now",
+            "claimed_at": "When that run claimed it, UTC",
+        },
+    },
+    "runs": {
+        "title": "Runs",
+        "description": "One row per crawl-match-store-alert cycle, newest first.",
+        "sort_desc": "started_at",
+        "facets": ["status"],
+        "columns": {
+            "errors": "JSON object: source name -> error",
+        },
+    },
+    "fetches": {
+        "title": "Fetches",
+        "description": "One row per source fetch in a run, newest first.",
+        "sort_desc": "fetched_at",
+        "facets": ["source", "status"],
+        "columns": {
+            "status": 'HTTP status, "not-modified", "unchanged" or "error"',
+            "items": "Entries in the response",
+            "items_new": "Entries not seen before",
+            "duration_ms": "Time the fetch took",
+        },
+    },
+}
+
+
+def database_name(path: str | Path) -> str:
+    """The name Datasette gives a database file: its name without the extension."""
+    return Path(path).stem
+
+
+def rule_query_name(rule: str) -> str:
+    """The canned query (and Atom feed) name for a rule: ``rule-<name>``."""
+    return RULE_QUERY_PREFIX + rule
+
+
+def _sql_string(value: str) -> str:
+    """A SQL string literal. Rule names are [a-z0-9-] already; quote anyway."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def rule_sql(rule: str, limit: int = RULE_QUERY_LIMIT) -> str:
+    """SQL of a rule's "latest matches" query; its atom_* columns feed datasette-atom."""
+    return f"""select
+  coalesce(items.published, items.fetched_at) as published,
+  items.title,
+  items.source,
+  matches.terms,
+  matches.snippet,
+  items.url,
+  items.id as item_id,
+  'urn:newswatch:item:' || items.id as atom_id,
+  coalesce(items.title, items.url) as atom_title,
+  coalesce(items.published, items.fetched_at, matches.matched_at) as atom_updated,
+  items.url as atom_link,
+  items.source || ': ' || coalesce(matches.snippet, items.summary, '') as atom_content
+from matches join items on items.id = matches.item_id
+where matches.rule = {_sql_string(rule)}
+order by coalesce(items.published, items.fetched_at) desc, items.id
+limit {int(limit)}"""
+
+
+STORIES_SQL = """select
+  items.cluster_id,
+  count(distinct items.source) as outlets,
+  count(distinct items.id) as items,
+  group_concat(distinct items.source) as sources,
+  max(coalesce(items.published, items.fetched_at)) as latest,
+  (select first.title from items as first
+    where first.cluster_id = items.cluster_id
+    order by coalesce(first.published, first.fetched_at) limit 1) as title
+from items
+where items.cluster_id is not null
+group by items.cluster_id
+order by outlets desc, latest desc
+limit 100"""
+
+FAILING_SOURCES_SQL = """select name, kind, url, error_streak, last_error, last_fetch_at, last_ok_at, next_due_at
+from sources
+where error_streak > 0
+order by error_streak desc, last_fetch_at desc"""
+
+UNDELIVERED_ALERTS_SQL = """select
+  alerts.id, alerts.status, alerts.rule, alerts.tag, alerts.mode, alerts.attempts,
+  alerts.next_attempt_at, alerts.last_error, alerts.created_at,
+  items.title, items.source, items.url, alerts.item_id
+from alerts join items on items.id = alerts.item_id
+where alerts.status in ('pending', 'sending', 'failed', 'dead')
+order by alerts.created_at desc, alerts.id desc"""
+
+ITEM_SQL = """select
+  items.title, items.source, coalesce(items.published, items.fetched_at) as published,
+  items.url, matches.rule, matches.topic, matches.terms, matches.snippet, matches.matched_at
+from items left join matches on matches.item_id = items.id
+where items.id = :id
+order by matches.rule"""
+
+
+def _canned_queries(config) -> dict[str, dict[str, Any]]:
+    queries: dict[str, dict[str, Any]] = {}
+    for rule in config.rules:
+        about = f"Query: {rule.query}"
+        if rule.topic:
+            about = f"Topic: {rule.topic}. {about}"
+        queries[rule_query_name(rule.name)] = {
+            "title": f"Latest matches for {rule.name}",
+            "description": f"{about}. The newest {RULE_QUERY_LIMIT} matches; "
+            "subscribe to the .atom link for a feed.",
+            "sql": rule_sql(rule.name),
+        }
+    queries["stories"] = {
+        "title": "Stories carried by the most outlets",
+        "description": "Near-duplicate items grouped by story cluster, the most widely carried first.",
+        "sql": STORIES_SQL,
+    }
+    queries["failing-sources"] = {
+        "title": "Sources failing now",
+        "description": "Sources whose last fetches failed (error_streak > 0), worst first.",
+        "sql": FAILING_SOURCES_SQL,
+    }
+    queries["undelivered-alerts"] = {
+        "title": "Alerts not delivered",
+        "description": "Alerts pending, being sent, failed (will retry) or dead (gave up), newest first.",
+        "sql": UNDELIVERED_ALERTS_SQL,
+    }
+    queries["item"] = {
+        "title": "Item with matches",
+        "description": "One item, a link to the original, and every rule it matched with terms and snippet.",
+        "sql": ITEM_SQL,
+    }
+    return queries
+
+
+def datasette_metadata(config, name: str | None = None) -> dict[str, Any]:
+    """Datasette metadata for the config's database, keyed by its Datasette name.
+
+    ``name`` overrides the database name (by default the file name without
+    extension, as Datasette derives it).
+    """
+    name = name or database_name(config.database)
+    rules = ", ".join(r.name for r in config.rules) or "none yet"
+    return {
+        "title": "newswatch",
+        "description": "Follow-up coverage collected by newswatch: items, rule matches, alerts and crawl health.",
+        "databases": {
+            name: {
+                "title": f"newswatch: {name}",
+                "description": f"Items from {len(config.sources)} sources matched against "
+                f"{len(config.rules)} rules ({rules}).",
+                "tables": {table: dict(meta) for table, meta in _TABLES.items()},
+                "queries": _canned_queries(config),
+            }
+        },
+        # Lets newswatch's Datasette plugin know which database it serves
+        # (and stay inert in any other Datasette in the same process).
+        "plugins": {"newswatch": {"database": name}},
+    }

@@ -1,0 +1,95 @@
+"""newswatch's Datasette plugin: hit marks in snippets and the item page.
+
+Registered once per process on Datasette's plugin manager by
+:func:`newswatch.browse.make_datasette`. Each hook acts only on the database
+named in the metadata's ``plugins.newswatch.database``, so any other
+Datasette in the same process is left alone.
+
+Feed text is untrusted: every value is escaped first, and only the matcher's
+«hit» marks become ``<mark>`` afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from datasette import hookimpl
+from markupsafe import Markup, escape
+
+PLUGIN_NAME = "newswatch"
+
+_MARK = re.compile(r"«(.*?)»", re.S)
+
+
+def highlight(snippet: Any) -> Markup:
+    """Escape a snippet, then turn the matcher's «hits» into ``<mark>`` elements."""
+    if snippet is None:
+        return Markup("")
+    parts = _MARK.split(str(snippet))
+    # split() alternates: outside, hit, outside, hit ...
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(part) if i % 2 else escape(part)
+        for i, part in enumerate(parts)
+    )
+
+
+def safe_link(url: Any) -> str | None:
+    """The URL if it is http(s), else None: a feed's ``javascript:`` link never becomes a link."""
+    if isinstance(url, str) and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+def _terms(value: Any) -> list[str]:
+    try:
+        terms = json.loads(value) if value else []
+    except (TypeError, ValueError):
+        return [str(value)]
+    return [str(t) for t in terms] if isinstance(terms, list) else [str(terms)]
+
+
+def _ours(datasette, database: str | None) -> bool:
+    config = datasette.plugin_config(PLUGIN_NAME) or {}
+    return database is not None and config.get("database") == database
+
+
+@hookimpl
+def render_cell(value, column, database, datasette):
+    # Snippets in tables and canned queries: show the hits, escape the rest.
+    if column == "snippet" and isinstance(value, str) and _ours(datasette, database):
+        return highlight(value)
+    return None
+
+
+@hookimpl
+def extra_template_vars(view_name, table, database, datasette):
+    if view_name != "row" or table != "items" or not _ours(datasette, database):
+        return {}
+
+    async def newswatch_item(item_id: str) -> dict[str, Any]:
+        """The original link and the matches of one item, for the items row page."""
+        db = datasette.get_database(database)
+        item = (await db.execute("select url from items where id = ?", [item_id])).first()
+        rows = await db.execute(
+            "select rule, topic, terms, snippet, matched_at from matches"
+            " where item_id = ? order by rule",
+            [item_id],
+        )
+        return {
+            "link": safe_link(item["url"]) if item else None,
+            "url": item["url"] if item else None,
+            "matches": [
+                {
+                    "rule": r["rule"],
+                    "topic": r["topic"],
+                    "terms": _terms(r["terms"]),
+                    "snippet": highlight(r["snippet"]),
+                    "matched_at": r["matched_at"],
+                }
+                for r in rows
+            ],
+        }
+
+    return {"newswatch_item": newswatch_item}
