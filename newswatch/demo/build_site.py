@@ -373,6 +373,9 @@ story(
         "departments of Choluteca and Valle, where rivers were rising quickly.",
         "“The ground was already saturated from weeks of rain,” said a spokesman for Nicaragua’s disaster "
         "agency. “Even a moderate storm produces landslides in these conditions.”",
+        "In Honduras, fishermen in the Gulf of Fonseca were told to keep their boats in port, and the "
+        "government opened shelters in schools in Choluteca. Officials said rivers in the south "
+        "usually crest a day after the heaviest rain.",
         "Meteorologists said the 2017 Atlantic season, which has already produced hurricanes Harvey, Irma "
         "and Maria, was among the most active on record. The season ends on Nov. 30.",
     ],
@@ -396,6 +399,9 @@ story(
         "“This is not the reform we wanted, but it is the reform the numbers allowed,” said economist "
         "Sonia Flores. Business groups said higher contributions would weigh on hiring in a country where "
         "most people work in the informal economy.",
+        "The pension system covers only about a quarter of the workforce. Most Salvadorans work in "
+        "informal jobs without contributions, and many older people rely on money from relatives "
+        "abroad rather than on a pension.",
         "The assembly vote followed weeks of talks between the governing party and the main opposition. "
         "Rating agencies said they would review the changes before acting.",
     ],
@@ -553,6 +559,9 @@ story(
         "“Nobody misses the cover sheet,” said Denise Albright, a program manager at one of the pilot "
         "offices. “People were copying last week’s status into this week’s template. Now the numbers "
         "update themselves.”",
+        "The idea came from a 2016 survey in which federal managers ranked status reporting among "
+        "their least useful chores. Several offices had already switched to shared spreadsheets, but "
+        "the pilot is the first attempt to standardize the approach.",
         "The GSA said a temporary waiver protects participating teams from audit findings for skipping "
         "the old forms while the pilot runs. If the results hold up, the agency hopes to drop the weekly "
         "memo requirement government-wide next year.",
@@ -577,6 +586,9 @@ story(
         "steep increases would price families out of protection they are required to carry.",
         "“A homeowner in Houston or Miami cannot plan around a program that expires every two weeks,” said "
         "Jane Okimoto of a national realtors’ group, which says home sales stall whenever the program lapses.",
+        "Supporters say the program is the only affordable flood coverage for many families. Critics "
+        "say premiums have long been too low for the riskiest homes, encouraging people to rebuild in "
+        "places that flood again and again.",
         "Without another extension, the program’s authority to write new policies would expire on Dec. "
         "22. Existing policies would remain in force, but claims could go unpaid if the program’s "
         "borrowing authority ran out.",
@@ -602,6 +614,8 @@ story(
         "welcome the review,” he said in a statement.",
         "The board can impose fines of up to $20,000 per violation and can refer cases to prosecutors, "
         "although it rarely does so. A preliminary investigation typically takes 90 days.",
+        "The council member, a former public school teacher, has won two terms by wide margins and is "
+        "favored to win a third. His office said it would give the board invoices for every mailer.",
         "The council member’s challenger in the September primary called on him to repay the cost of the "
         "mailers, which the complaint estimates at $61,000.",
     ],
@@ -623,6 +637,11 @@ story(
         "information officer, who described email as the easiest of many migrations agencies must make.",
         "Agencies that cannot meet the deadline must submit a plan explaining why. Unions representing IT "
         "staff have asked that workers whose jobs change be retrained rather than replaced by contractors.",
+        "The move is expected to cost about $90 million across agencies this year, mostly for "
+        "licenses and training, but the budget office projects savings of twice that within five "
+        "years as old data centers close.",
+        "Agencies that have already switched, including the General Services Administration, say the "
+        "hardest part was archiving decades of old messages as federal records law requires.",
         "The memo also requires agencies to turn on two-factor sign-in for all email accounts by "
         "September.",
     ],
@@ -775,6 +794,9 @@ story(
         "Commuters on the first morning were cautiously pleased. “It is clean and it arrives,” said Dunia "
         "Mejía, a nurse who rides from the Kennedy neighborhood. “Let’s see if it still arrives in a "
         "month.”",
+        "The line is the first of several planned for the capital, whose population has doubled in "
+        "thirty years while its road network barely changed. A second corridor toward the airport is "
+        "still being designed.",
         "The owners of traditional buses, many of whom pay extortion to street gangs, have protested that "
         "the line takes their best routes. The city says it will offer them concessions on feeder routes.",
     ],
@@ -799,6 +821,9 @@ story(
         "Regulation remains a hurdle. Electronic money rules have been under discussion for years, and "
         "startups must partner with banks to hold customer balances. The banks, in turn, are launching "
         "their own apps.",
+        "Several startups also want to handle remittances, which reached a record last year. Sending "
+        "money straight to a phone, they argue, would be cheaper than collecting cash at an agency, "
+        "but regulators have yet to allow it.",
         "Investors say the prize is large: remittances, school fees and utility bills all move mostly in "
         "cash. The first company to make paying by phone routine could become the region’s payments "
         "network.",
@@ -824,6 +849,8 @@ story(
         "Supporters of President Morales, who took office in 2006 as Bolivia’s first Indigenous president, "
         "credit him with a decade of strong growth fueled by natural gas, a sharp fall in poverty and "
         "political stability after years of turmoil.",
+        "Morales, a former leader of the coca growers’ unions, would be 59 at the time of the 2019 "
+        "election. Opposition parties have yet to agree on a single candidate to face him.",
         "The ruling makes Bolivia the latest country in Latin America where presidents have extended their "
         "stay in office through the courts rather than constitutional amendments.",
     ],
@@ -987,6 +1014,9 @@ story(
         "with intent to distribute. Both were arrested on Tuesday when they came to pick up the cargo.",
         "A lawyer for Hernández said his client had no idea what was inside the containers and had been "
         "hired for a routine delivery. Reyes did not have a lawyer listed in court records.",
+        "PortMiami handles more than a million containers a year, and customs officers inspect only a "
+        "small share of them. Officials said this case began with a tip about irregular paperwork "
+        "rather than a random search.",
         "The street value of the seizure is estimated at more than $9 million. Officials said the fruit "
         "exporter in Honduras was not suspected of involvement and was cooperating with investigators.",
     ],
@@ -1009,6 +1039,11 @@ story(
         "restored most service by mid-morning.",
         "The National Weather Service confirmed a brief tornado near Kendall that tore roofs from two "
         "sheds and toppled a billboard. No injuries were reported.",
+        "Miami Beach officials said the city’s new pumps kept most of Sunset Harbour and the western "
+        "avenues dry, but water pooled for hours on low-lying blocks of North Beach, where the pump "
+        "upgrades are not finished.",
+        "Schools will open on their normal schedules on Monday, Miami-Dade County Public Schools "
+        "said.",
         "Forecasters said the rest of the week would be dry and breezy, with lows in the upper sixties "
         "— the first real taste of fall in South Florida.",
     ],
@@ -1030,6 +1065,12 @@ story(
         "said. “It never made sense to send four cars.”",
         "The company takes a small fee on each trip. It has raised $400,000 from local angel investors and "
         "is talking to hotels about offering the service to guests.",
+        "Most users so far are young professionals flying out on Thursday and Friday evenings, Ríos "
+        "said, but the fastest-growing group is cruise passengers heading from hotels to the port on "
+        "Saturday mornings.",
+        "Ride-hailing companies have experimented with shared rides in Miami for years, with mixed "
+        "results. Ríos says the difference is that her app matches people before they book, so nobody "
+        "sits through a detour to pick up a stranger.",
         "Miami-Dade County regulators said they were reviewing whether the service needs a transportation "
         "permit. Ríos said she believes it does not, because it does not operate vehicles itself.",
     ],
@@ -1053,6 +1094,9 @@ story(
         "after practice.",
         "“My dad used to say you do the small things right and the big things come,” Morales said after "
         "the game. “These kids did the small things right for four years.”",
+        "Morales’s teams are known for their defense. This season the Panthers allowed just 11 points "
+        "a game and forced 31 turnovers, both county bests, and three of his assistants are former "
+        "players who came back to coach.",
         "Quarterback Andrés Villeda threw for two touchdowns and ran for another. Morales said he expects "
         "several seniors to sign with college programs in February.",
     ],
@@ -1206,6 +1250,9 @@ story(
         "para el 2-1 definitivo.",
         "“Trabajé mucho para recuperarme de la rodilla. Este gol es para mi familia en La Lima”, dijo "
         "Hernández, de 22 años, quien vive su mejor momento en el fútbol hondureño.",
+        "Fue el primer partido de la Bicolor tras el Mundial de Rusia, al que no clasificó, y el "
+        "cuerpo técnico aprovechó para probar a varios jóvenes de la Liga Nacional. La Selecta "
+        "presentó una nómina con mayoría de legionarios.",
         "El ambiente en las gradas fue festivo, con aficionados de ambos países mezclados en las tribunas. "
         "Honduras enfrentará a Chile el martes en Houston.",
     ],
@@ -1228,6 +1275,9 @@ story(
         "Maradiaga, jefa de mejora continua de la planta, que emplea a 1,800 personas.",
         "La empresa invirtió en capacitación y en equipo de protección para el personal, y cada turno "
         "cierra con una reunión de diez minutos para revisar el estatus de los indicadores del día.",
+        "La planta opera tres turnos y atiende pedidos de ensambladoras de vehículos que exigen "
+        "entregas diarias y cero defectos. La gerencia afirmó que no hubo despidos durante la "
+        "transición y que el personal liberado de las bodegas pasó a tareas de control de calidad.",
         "La Asociación Hondureña de Maquiladores afirmó que otras plantas del sector textil y de arneses "
         "evalúan métodos similares para competir con proveedores asiáticos.",
     ],
@@ -1248,6 +1298,12 @@ story(
         "Bomberos y voluntarios de la Cruz Roja evacuaron a unas 300 familias hacia albergues en escuelas. "
         "“El agua entró a las dos de la mañana y sacamos lo que pudimos”, contó Reina Castellanos, vecina "
         "de la colonia Planeta.",
+        "En La Lima, el bordo del Chamelecón resistió, pero el agua se filtró por las alcantarillas y "
+        "anegó varias calles del centro. Los comerciantes del mercado municipal subieron la "
+        "mercadería a tarimas para evitar pérdidas.",
+        "La Empresa Nacional de Energía Eléctrica reportó cortes en sectores de Choloma por la caída "
+        "de árboles sobre el tendido, y la Secretaría de Educación suspendió las clases del lunes en "
+        "las escuelas que sirven de albergue.",
         "Según el pronóstico, una vaguada y la humedad del mar Caribe mantendrán las lluvias al menos hasta "
         "el martes. Las autoridades pidieron a la población no cruzar ríos ni quebradas crecidas.",
     ],
@@ -1268,6 +1324,11 @@ story(
         "Marcala, Copán y Santa Bárbara siguen ganando espacio en subastas internacionales.",
         "“El reto ahora es el precio. Producimos más, pero el precio internacional está bajo y el pequeño "
         "productor apenas cubre costos”, advirtió Rigoberto Mejía, caficultor de Santa Bárbara.",
+        "La caficultura se extiende por 15 de los 18 departamentos del país, y la mayor parte de la "
+        "producción proviene de unas 100,000 familias con fincas de menos de cinco manzanas.",
+        "Para la cosecha 2017-2018, el instituto proyecta volúmenes similares, aunque advierte que "
+        "las lluvias irregulares y la falta de mano de obra para el corte podrían reducir la "
+        "producción en algunas zonas altas.",
         "El sector cafetalero genera empleo para cerca de un millón de personas durante la cosecha.",
     ],
 )
@@ -1343,6 +1404,9 @@ story(
         "de él. “No tengo nada que ocultar y estoy a la orden de la Fiscalía”, dijo.",
         "El FMLN calificó la solicitud de maniobra electoral de cara a las elecciones legislativas de 2018. "
         "La Fiscalía General no ha informado si existe una investigación formal contra el vicepresidente.",
+        "Salazar Umaña, dueño de hoteles y empresas de transporte en Metapán, fue incluido en 2014 en "
+        "la lista de narcotraficantes sancionados por el Departamento del Tesoro de Estados Unidos y "
+        "guarda prisión desde mayo.",
         "Analistas consultados por El Faro Demo señalaron que el caso pone a prueba la independencia de la "
         "Fiscalía y de la Asamblea frente a figuras del poder político.",
     ],
@@ -1416,6 +1480,9 @@ story(
         "las condiciones de cada país.",
         "La orden no incluye a los cerca de 57,000 hondureños con TPS, cuyo programa vence en enero de 2020. "
         "Abogados de la comunidad hondureña preparan una demanda similar.",
+        "Según cifras del Departamento de Seguridad Nacional, unos 195,000 salvadoreños estaban "
+        "registrados en el programa cuando se anunció la cancelación. Muchos viven en Los Ángeles, "
+        "Washington, Houston y Nueva York, y tienen hijos nacidos en Estados Unidos.",
         "“Es un respiro, no una solución”, dijo Verónica Menjívar, de una red de beneficiarios salvadoreños "
         "en Los Ángeles. “Seguimos necesitando que el Congreso apruebe la residencia permanente.”",
     ],
@@ -1440,6 +1507,8 @@ story(
         "Los bancos lanzaron billeteras electrónicas y botones de pago, y algunas empresas ofrecen "
         "descuentos a quien pague por adelantado. La adopción, sin embargo, avanza despacio fuera del "
         "área metropolitana.",
+        "Las empresas de reparto también lidian con el tráfico: una entrega que en 2015 tomaba media "
+        "hora dentro de la capital puede tardar hoy más de una hora en horas pico, según Guardado.",
         "Especialistas estiman que el comercio electrónico todavía representa menos del 2 % de las ventas "
         "minoristas del país.",
     ],
@@ -1463,6 +1532,9 @@ story(
         "porque cada vez que bajaba al río encontraba algo nuevo.”",
         "El público despidió a los 70 jóvenes músicos con una ovación de varios minutos. La orquesta "
         "prepara una gira por Santa Ana, San Miguel y Chalatenango en julio.",
+        "Ortiz, que dirige la orquesta juvenil desde 2012, ha formado a más de 300 músicos, muchos de "
+        "ellos de comunidades rurales. Varios de sus alumnos estudian ahora en conservatorios de "
+        "México, Costa Rica y España.",
         "La Secretaría de Cultura anunció que grabará la obra para distribuirla en las escuelas de música "
         "del país.",
     ],
@@ -1485,6 +1557,11 @@ story(
         "artesanías beneficiaron a más de 200 pequeños comerciantes.",
         "“Mi abuela me enseñó a tejer la palma y yo le enseño a mi nieta. Eso es lo que celebramos”, dijo "
         "doña Tránsito Pérez, de 71 años.",
+        "Los organizadores calcularon que unas 15,000 personas visitaron el municipio durante el fin "
+        "de semana, muchas de ellas familias de San Salvador y turistas extranjeros que llegaron en "
+        "buses contratados por agencias de viaje.",
+        "Desde el sábado, vendedores de yuca frita, minutas y chilate instalaron sus puestos "
+        "alrededor de la plaza central.",
         "El festival cerró con música de tambor y pito y con la quema de pólvora frente a la iglesia.",
     ],
 )
@@ -1510,6 +1587,9 @@ story(
         "Público y la Comisión Internacional contra la Impunidad en Guatemala (CICIG).",
         "La embajada de Estados Unidos informó que presentará la solicitud formal de extradición. La ley "
         "guatemalteca permite entregarla una vez concluyan los procesos que enfrenta en el país.",
+        "La exvicepresidenta renunció en mayo de 2015, en medio de protestas masivas, después de que "
+        "la investigación de La Línea alcanzara a su secretario privado, Juan Carlos Monzón. Desde "
+        "entonces enfrenta varios procesos por corrupción en el país.",
         "Su abogado calificó la acusación de “infundada” y dijo que su clienta nunca tuvo vínculos con el "
         "narcotráfico. La fiscal general, Thelma Aldana, dijo que el Ministerio Público colaborará con la "
         "justicia estadounidense.",
@@ -1535,6 +1615,9 @@ story(
         "Cientos de personas se reunieron frente a la sede de la Corte y en la Plaza de la Constitución "
         "con banderas y carteles a favor de la CICIG. Embajadas de Europa y Estados Unidos expresaron su "
         "respaldo al comisionado.",
+        "Velásquez, exmagistrado auxiliar de la Corte Suprema de Colombia, dirige la CICIG desde "
+        "2013. Bajo su mandato, la comisión y el Ministerio Público destaparon casos que llevaron a "
+        "prisión a un expresidente, a exministros y a empresarios.",
         "Morales ha negado cualquier irregularidad y sostiene que la CICIG se ha extralimitado en sus "
         "funciones. Su hijo y su hermano enfrentan desde enero un proceso por fraude en el caso conocido "
         "como Botín Registro de la Propiedad.",
@@ -1560,6 +1643,9 @@ story(
         "“Los jóvenes del altiplano no migran por las pandillas, migran por falta de trabajo. Cerrar estos "
         "programas es cerrar una de las pocas puertas que tienen”, dijo Juana Tzoc, coordinadora de una "
         "asociación de Totonicapán que ejecuta uno de los proyectos.",
+        "En los últimos años, la cooperación de USAID en Guatemala ha financiado proyectos de "
+        "nutrición, educación y fortalecimiento municipal en el altiplano occidental, la región de "
+        "donde sale la mayoría de migrantes guatemaltecos.",
         "La Secretaría de Planificación dijo que buscará apoyo de otros cooperantes, como la Unión Europea "
         "y el Banco Interamericano de Desarrollo, para dar continuidad a las actividades.",
     ],
@@ -1610,6 +1696,9 @@ story(
         "El Ministerio de Relaciones Exteriores indicó que los consulados guatemaltecos coordinarán con los "
         "de El Salvador y Honduras para orientar a familias mixtas y recordó que el país recibe cada año "
         "decenas de miles de deportados.",
+        "En barrios como Westlake, en Los Ángeles, guatemaltecos, salvadoreños y hondureños comparten "
+        "vivienda, trabajo e iglesia, y la cancelación del programa para unos afecta a todos, explicó "
+        "el pastor Mario Tum, que coordina una red de apoyo a migrantes.",
         "Organizaciones de migrantes pidieron al gobierno de Jimmy Morales insistir ante Washington en una "
         "designación de TPS para Guatemala.",
     ],
@@ -1633,6 +1722,9 @@ story(
         "menos hablan del gol”, bromeó el mediocampista.",
         "Con el triunfo, los escarlatas suben al segundo lugar del torneo Clausura, a dos puntos del líder. "
         "Comunicaciones cae al cuarto puesto.",
+        "Morales llegó a Municipal desde las divisiones inferiores y debutó en la Liga Nacional en "
+        "2013. El técnico elogió su entrega: “Jimmy juega igual el minuto uno que el noventa”, dijo "
+        "tras el partido.",
         "La próxima jornada, Municipal visita a Xelajú en Quetzaltenango, mientras que los cremas reciben a "
         "Antigua GFC.",
     ],
@@ -1654,6 +1746,11 @@ story(
         "mayores, evitar el uso de braseros en espacios cerrados y proteger los cultivos de la helada.",
         "Agricultores de Sololá y Totonicapán reportaron daños en siembras de hortalizas. “La helada quemó "
         "la mitad de la arveja”, dijo Santos Ajpop, productor de Nahualá.",
+        "En la capital, los albergues municipales habilitaron camas adicionales para personas en "
+        "situación de calle, y voluntarios repartieron café y frazadas en la zona 1 durante la noche "
+        "del domingo.",
+        "Médicos del Ministerio de Salud recordaron que las infecciones respiratorias aumentan en "
+        "esta época y recomendaron vacunar contra la influenza a los niños menores de cinco años.",
         "El Insivumeh prevé que el frente frío se mantenga hasta el miércoles.",
     ],
 )
@@ -1672,6 +1769,12 @@ story(
         "exportaciones de café, azúcar y banano juntos.",
         "“El dinero sostiene el consumo en los municipios del altiplano y del oriente, pero casi no se "
         "convierte en inversión productiva”, señaló el economista Hugo Maul.",
+        "La mayor parte de los envíos proviene de Estados Unidos, donde viven más de un millón de "
+        "guatemaltecos. California, Nueva York, Texas y Florida concentran a la mayoría de los "
+        "remitentes, según encuestas de la Organización Internacional para las Migraciones.",
+        "En los mercados de Huehuetenango y San Marcos, los comerciantes notan la diferencia. "
+        "“Diciembre fue el mejor mes en años; la gente compró materiales de construcción y pagó "
+        "deudas”, dijo Rosa Méndez, dueña de una ferretería en Cuilco.",
         "Para 2018, el banco central proyecta un crecimiento más moderado, de entre 6 y 8 %.",
     ],
 )
@@ -1693,6 +1796,11 @@ story(
         "durante la presentación del sistema.",
         "Abogados y notarios dieron la bienvenida a la herramienta, aunque advirtieron que la firma "
         "electrónica todavía tiene poca adopción y que el sistema debe demostrar su estabilidad.",
+        "El sistema funciona con el documento personal de identificación y un certificado de firma "
+        "electrónica que se tramita en línea. Para quienes no lo tengan, el Registro habilitó "
+        "quioscos de atención en sus sedes de la capital, Quetzaltenango y Cobán.",
+        "En la primera jornada se inscribieron 37 sociedades, la mayoría dedicadas a servicios y "
+        "comercio, según datos del Registro.",
         "El Programa Nacional de Competitividad espera que la medida mejore la posición del país en el "
         "índice de facilidad para hacer negocios.",
     ],
