@@ -243,6 +243,7 @@ def test_stories_failing_sources_and_undelivered_alerts(ds):
 def test_item_page_links_the_original_and_shows_terms_and_snippet(ds):
     page = get(ds, "/nw/items/joh").text
     assert '<a href="https://elfaro.example.org/joh" rel="noopener noreferrer nofollow">Read the original' in page
+    assert "<strong>Juan Orlando Hernández acusado en Nueva York</strong>" in page
     assert "<code>hernandez</code>" in page
     assert "El expresidente <mark>Juan Orlando Hernández</mark> acusado" in page
     assert 'href="/nw/rule-officials"' in page
@@ -287,6 +288,7 @@ def test_each_rule_has_an_atom_feed(ds):
     ]
     assert feed.entries[0].link == "https://elfaro.example.org/joh"
     assert feed.entries[0].id == "urn:newswatch:item:joh"
+    assert feed.entries[0].author == "elfaro"  # Atom wants an author; the outlet stands in
 
 
 def test_atom_feed_escapes_hostile_titles(ds):

@@ -23,20 +23,15 @@ RULE_QUERY_PREFIX = "rule-"
 #: (faceted by rule) and ``newswatch export`` have the full history.
 RULE_QUERY_LIMIT = 100
 
+# Only the columns whose meaning is not obvious from the name.
 _ITEM_COLUMNS = {
     "id": "Primary key: a hash of the canonical URL",
-    "url": "Link to the original article, as the source gave it",
     "canonical_url": "The URL with tracking parameters stripped (rel=canonical when the page was fetched)",
-    "guid": "The feed entry's GUID or Atom id",
-    "title": "Headline",
-    "summary": "The feed's summary or description",
     "body": "Article text extracted with trafilatura, when the page was fetched",
-    "author": "Byline",
     "published": "Publication time, UTC ISO 8601",
     "fetched_at": "When newswatch first stored the item, UTC",
     "updated_at": "When newswatch last updated the item, UTC",
     "lang": "Language code (from the feed, the source or detected)",
-    "source": "The configured source that carried the item",
     "cluster_id": "Near-duplicate copies of one story share a cluster id",
     "title_key": "Folded title used to find near-duplicates",
 }
@@ -167,7 +162,8 @@ def rule_sql(rule: str, limit: int = RULE_QUERY_LIMIT) -> str:
   coalesce(items.title, items.url) as atom_title,
   coalesce(items.published, items.fetched_at, matches.matched_at) as atom_updated,
   items.url as atom_link,
-  items.source || ': ' || coalesce(matches.snippet, items.summary, '') as atom_content
+  items.source || ': ' || coalesce(matches.snippet, items.summary, '') as atom_content,
+  coalesce(items.author, items.source) as atom_author_name
 from matches join items on items.id = matches.item_id
 where matches.rule = {_sql_string(rule)}
 order by coalesce(items.published, items.fetched_at) desc, items.id
@@ -242,6 +238,9 @@ def _canned_queries(config) -> dict[str, dict[str, Any]]:
         "description": "One item, a link to the original, and every rule it matched with terms and snippet.",
         "sql": ITEM_SQL,
     }
+    for query in queries.values():
+        # Results first; the SQL is one click away ("show").
+        query["hide_sql"] = True
     return queries
 
 

@@ -71,7 +71,10 @@ def extra_template_vars(view_name, table, database, datasette):
     async def newswatch_item(item_id: str) -> dict[str, Any]:
         """The original link and the matches of one item, for the items row page."""
         db = datasette.get_database(database)
-        item = (await db.execute("select url from items where id = ?", [item_id])).first()
+        item = (await db.execute(
+            "select url, title, source, coalesce(published, fetched_at) as published from items where id = ?",
+            [item_id],
+        )).first()
         rows = await db.execute(
             "select rule, topic, terms, snippet, matched_at from matches"
             " where item_id = ? order by rule",
@@ -80,6 +83,9 @@ def extra_template_vars(view_name, table, database, datasette):
         return {
             "link": safe_link(item["url"]) if item else None,
             "url": item["url"] if item else None,
+            "title": item["title"] if item else None,
+            "source": item["source"] if item else None,
+            "published": item["published"] if item else None,
             "matches": [
                 {
                     "rule": r["rule"],

@@ -35,6 +35,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 SETTINGS: dict[str, Any] = {
     # Faceting items by source, lang and day on a big database takes a while.
     "facet_time_limit_ms": 1000,
+    # Article bodies are long; the item page shows them whole.
+    "truncate_cells_html": 300,
 }
 
 
