@@ -226,6 +226,8 @@ def test_rule_canned_queries_return_that_rules_matches_newest_first(ds):
     tps = get_json(ds, "/nw/rule-tps-decisions.json?_shape=array")
     assert [r["item_id"] for r in tps] == ["tps", "hostile"]
     assert get_json(ds, "/nw/rule-aid-cuts.json?_shape=array") == []
+    # On the HTML page each row leads to the item's page.
+    assert '<a href="/nw/items/bal-es">bal-es</a>' in get(ds, "/nw/rule-officials").text
 
 
 def test_stories_failing_sources_and_undelivered_alerts(ds):

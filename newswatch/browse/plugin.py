@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
 PLUGIN_NAME = "newswatch"
@@ -56,10 +57,16 @@ def _ours(datasette, database: str | None) -> bool:
 
 
 @hookimpl
-def render_cell(value, column, database, datasette):
-    # Snippets in tables and canned queries: show the hits, escape the rest.
-    if column == "snippet" and isinstance(value, str) and _ours(datasette, database):
+def render_cell(value, column, table, database, datasette):
+    if not isinstance(value, str) or not _ours(datasette, database):
+        return None
+    if column == "snippet":
+        # Snippets in tables and canned queries: show the hits, escape the rest.
         return highlight(value)
+    if column == "item_id" and table is None:
+        # Canned queries: link each item to its page (tables do this via the foreign key).
+        href = datasette.urls.row(database, "items", tilde_encode(value))
+        return Markup('<a href="{}">{}</a>').format(href, value)
     return None
 
 
