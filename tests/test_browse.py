@@ -209,6 +209,9 @@ def test_search_is_accent_blind(ds):
     assert [r["title"] for r in rows] == ["Juan Orlando Hernández acusado en Nueva York"]
     rows = get_json(ds, "/nw/items.json?_search=baldetti&_shape=array")
     assert {r["id"] for r in rows} == {"bal-es", "bal-en"}
+    # FTS5 syntax on request, as docs/browse.md says.
+    rows = get_json(ds, "/nw/items.json?_search=baldetti+OR+hernandez&_searchmode=raw&_shape=array")
+    assert {r["id"] for r in rows} == {"bal-es", "bal-en", "joh"}
     # The search box is on the items page.
     assert 'name="_search"' in get(ds, "/nw/items").text
 
