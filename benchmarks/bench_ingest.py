@@ -32,15 +32,22 @@ WORDS_EN = ("government aid budget court decision migrants deportation security 
 WORDS_ES = ("gobierno ayuda presupuesto tribunal decisión migrantes deportación seguridad policía "
             "elección presidente ministro congreso corrupción fraude aduanas juicio fiscal droga "
             "pandillas violencia clima fútbol economía exportaciones café banco préstamo frontera").split()
-PLACES = ("Honduras Guatemala \"El Salvador\" Tegucigalpa \"San Salvador\" Washington Miami "
-          "Hernández Baldetti Morales Ortiz").split()
+PLACES = ["Honduras", "Guatemala", '"El Salvador"', "Tegucigalpa", '"San Salvador"', "Washington",
+          "Miami", "Hernández", "Baldetti", "Morales", "Ortiz"]
+
+
+def filler(rng: random.Random, n: int = 3000) -> list[str]:
+    """A news-sized vocabulary of made-up words, so topical words are as rare as in real news."""
+    letters = "abcdefghilmnoprstuv"
+    return ["".join(rng.choice(letters) for _ in range(rng.randint(3, 10))) for _ in range(n)]
 
 
 def make_feeds(root: Path, n_feeds: int, n_items: int, rng: random.Random) -> None:
     feeds = root / "feeds"
     feeds.mkdir(parents=True)
+    common = filler(rng)
     for f in range(n_feeds):
-        words = WORDS_ES if f % 3 == 0 else WORDS_EN
+        words = (WORDS_ES if f % 3 == 0 else WORDS_EN) + common
         items = []
         for i in range(n_items):
             title = " ".join(rng.choice(words).capitalize() if j == 0 else rng.choice(words + PLACES).strip('"')
@@ -59,6 +66,7 @@ def make_feeds(root: Path, n_feeds: int, n_items: int, rng: random.Random) -> No
 
 
 def make_rules(n: int, rng: random.Random) -> str:
+    """Rules shaped like a topic pack's: specific, so that few items match each."""
     out = []
     vocab = WORDS_EN + WORDS_ES
     for r in range(n):
@@ -66,13 +74,13 @@ def make_rules(n: int, rng: random.Random) -> str:
         place = rng.choice(PLACES)
         shape = r % 4
         if shape == 0:
-            q = f"{a} {b} {place}"
+            q = f'"{a} {b}" {place}'
         elif shape == 1:
-            q = f"({a} OR {b}) AND {place}"
+            q = f"({a} OR {b}) AND {place} AND {c}"
         elif shape == 2:
-            q = f"{a[:4]}* NEAR/5 {place}"
+            q = f"{a[:4]}* NEAR/3 {place}"
         else:
-            q = f'title:{a} -{c}'
+            q = f'title:({a} AND {b}) -{c}'
         out.append(f"[[rules]]\nname = \"r{r}\"\nquery = '{q}'\nnotify = []\n")
     return "\n".join(out)
 
@@ -82,6 +90,7 @@ def main() -> None:
     ap.add_argument("--feeds", type=int, default=1000)
     ap.add_argument("--items", type=int, default=50)
     ap.add_argument("--rules", type=int, default=1000)
+    ap.add_argument("--profile", help="write a cProfile of the newswatch run to this file")
     args = ap.parse_args()
     rng = random.Random(2017)
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,7 +112,10 @@ def main() -> None:
             floor_s = time.perf_counter() - t0
 
             t0 = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-m", "newswatch.cli", "run", "-c", str(cfg), "--no-alerts"],
+            cmd = [sys.executable, "-m", "newswatch.cli", "run", "-c", str(cfg), "--no-alerts"]
+            if args.profile:
+                cmd[1:1] = ["-m", "cProfile", "-o", args.profile]
+            proc = subprocess.run(cmd,
                                   capture_output=True, text=True)
             run_s = time.perf_counter() - t0
             if proc.returncode != 0:

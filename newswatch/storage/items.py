@@ -71,33 +71,54 @@ def store_batch(db: Database, records: Iterable[ItemRecord]) -> dict[str, int]:
     pinged never pings again. Returns counts of what was written.
     """
     counts = {"items_new": 0, "items_updated": 0, "matches_new": 0, "alerts_new": 0}
+    new_items, matches, alerts, updates = [], [], [], []
+    for rec in records:
+        if rec.is_new:
+            new_items.append(rec.item)
+            matches.extend(_match_row(m) for m in rec.matches)
+            alerts.extend(rec.alerts)
+        else:
+            updates.append(rec)
     try:
         with db.atomic():
-            for rec in records:
-                if rec.is_new:
-                    db["items"].insert(rec.item, pk="id", ignore=True)
-                    counts["items_new"] += 1
-                    for m in rec.matches:
-                        row = dict(m)
-                        for key in ("terms", "fields"):
-                            if not isinstance(row.get(key), str):
-                                row[key] = json.dumps(list(row.get(key) or []), ensure_ascii=False)
-                        db["matches"].insert(row, pk=("item_id", "rule"), ignore=True)
-                        counts["matches_new"] += 1
-                    for a in rec.alerts:
-                        cols = list(a)
-                        cur = db.execute(
-                            f"insert or ignore into alerts ({', '.join(cols)}) "
-                            f"values ({', '.join('?' for _ in cols)})",
-                            [a[c] for c in cols],
-                        )
-                        counts["alerts_new"] += cur.rowcount
-                else:
-                    _refresh(db, rec.existing_id, rec.item)
-                    counts["items_updated"] += 1
+            counts["items_new"] = _insert_or_ignore(db, "items", new_items)
+            counts["matches_new"] = _insert_or_ignore(db, "matches", matches)
+            counts["alerts_new"] = _insert_or_ignore(db, "alerts", alerts)
+            for rec in updates:
+                _refresh(db, rec.existing_id, rec.item)
+                counts["items_updated"] += 1
     except sqlite3.Error as exc:
         raise StorageError(f"cannot store items in {_db_file(db)}: {exc}") from exc
     return counts
+
+
+def _match_row(m: dict[str, Any]) -> dict[str, Any]:
+    row = dict(m)
+    for key in ("terms", "fields"):
+        if not isinstance(row.get(key), str):
+            row[key] = json.dumps(list(row.get(key) or []), ensure_ascii=False)
+    return row
+
+
+def _insert_or_ignore(db: Database, table: str, rows: list[dict[str, Any]]) -> int:
+    """Insert rows, skipping those a unique key already holds; return how many went in.
+
+    The cursor's rowcount, unlike total_changes, leaves out what triggers (the
+    FTS index) wrote, so it counts exactly the rows of ``table``.
+    """
+    groups: dict[tuple[str, ...], list[list[Any]]] = {}
+    for row in rows:
+        cols = tuple(row)
+        groups.setdefault(cols, []).append([row[c] for c in cols])
+    added = 0
+    for cols, values in groups.items():
+        cur = db.conn.executemany(
+            f"insert or ignore into [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+            f"values ({', '.join('?' for _ in cols)})",
+            values,
+        )
+        added += cur.rowcount
+    return added
 
 
 def _refresh(db: Database, item_id: str, item: dict[str, Any]) -> None:
