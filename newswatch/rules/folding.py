@@ -10,28 +10,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
-__all__ = ["fold", "fold_char", "words", "word_text", "folded_offsets", "WORD"]
+__all__ = ["fold", "fold_char", "is_mark", "folded_offsets", "WORD"]
 
 #: A word is a run of Unicode word characters, as Python's ``\w`` defines them.
 WORD = re.compile(r"\w+")
 
-# Any non-word run that is not exactly one space: collapsing only these keeps
-# the substitution count low (most separators in prose already are one space).
-_SEPARATORS = re.compile(r"(?: (?=\W)|[^\w ])\W*")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def _is_mark(ch: str) -> bool:
+@lru_cache(maxsize=4096)
+def is_mark(ch: str) -> bool:
+    """Whether ``fold`` removes ``ch`` (a combining mark)."""
     # Canonical reordering in NFKD only moves characters with a non-zero
     # combining class; removing all of them is what makes fold per-character.
     return bool(unicodedata.combining(ch)) or unicodedata.category(ch) in ("Mn", "Me")
-
-
-@lru_cache(maxsize=4096)
-def _mark(ch: str) -> bool:
-    return _is_mark(ch)
 
 
 def fold(text: str) -> str:
@@ -46,7 +41,7 @@ def fold(text: str) -> str:
         text = unicodedata.normalize("NFKD", text)
     # A text has few distinct non-ASCII characters: test those, not every character.
     for ch in set(_NON_ASCII.findall(text)):
-        if _mark(ch):
+        if is_mark(ch):
             text = text.replace(ch, "")
     return text.casefold()
 
@@ -57,34 +52,31 @@ def fold_char(ch: str) -> str:
     return fold(ch)
 
 
-def words(folded: str) -> list[str]:
-    """The words of an already folded text."""
-    return WORD.findall(folded)
-
-
-def word_text(folded: str) -> str:
-    """An already folded text as its words, each with one space before and after.
-
-    ``" ee uu said "`` for ``"ee.uu. said"``: a phrase is then a substring and
-    a word boundary is a space, so one Aho-Corasick pass finds every term.
-    """
-    return " " + _SEPARATORS.sub(" ", folded).strip(" ") + " "
-
-
-def folded_offsets(text: str) -> tuple[str, list[int]]:
+def folded_offsets(text: str) -> tuple[str, Sequence[int]]:
     """``fold(text)`` and, for each of its characters, the index in ``text`` it came from.
 
     A final entry ``len(text)`` is appended so that ``starts[end]`` is valid for
     an exclusive end offset.
     """
-    if text.isascii():
-        return text.lower(), list(range(len(text) + 1))
-    parts: list[str] = []
+    folded = fold(text)
+    if len(folded) == len(text) and text.isascii():
+        return folded, range(len(text) + 1)
+    # Most characters fold to exactly one character; only the others shift offsets.
+    odd = "".join(sorted(c for c in set(_NON_ASCII.findall(text)) if len(fold_char(c)) != 1))
+    if not odd:
+        return folded, range(len(text) + 1)
     starts: list[int] = []
-    for i, ch in enumerate(text):
-        f = fold_char(ch) if ord(ch) > 127 else ch.lower()
-        if f:
-            parts.append(f)
-            starts.extend([i] * len(f))
-    starts.append(len(text))
-    return "".join(parts), starts
+    pos = 0
+    for m in _char_class(odd).finditer(text):
+        i = m.start()
+        starts.extend(range(pos, i))
+        starts.extend([i] * len(fold_char(text[i])))
+        pos = i + 1
+    starts.extend(range(pos, len(text) + 1))
+    assert len(starts) == len(folded) + 1, "fold must work character by character"
+    return folded, starts
+
+
+@lru_cache(maxsize=256)
+def _char_class(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")

@@ -31,12 +31,12 @@ MIN_PREFIX = 3
 MAX_DEPTH = 60  # deeper nesting is surely a mistake, and keeps evaluation off Python's recursion limit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Node:
     column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Term(Node):
     """A word, a phrase or a prefix: consecutive words, the last one possibly a prefix.
 
@@ -51,22 +51,22 @@ class Term(Node):
     fields: frozenset[str] = ALL_FIELDS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class And(Node):
     children: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Or(Node):
     children: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Not(Node):
     child: Node
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Near(Node):
     """``left NEAR/distance right``: at most ``distance`` words between a hit of each, either order."""
 
@@ -75,7 +75,7 @@ class Near(Node):
     distance: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Filter(Node):
     """``source:``, ``lang:`` or ``site:``; ``value`` is folded."""
 

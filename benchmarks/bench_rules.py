@@ -1,0 +1,231 @@
+"""Rule matching speed: newswatch's matcher against a naive baseline, in the same run.
+
+    python benchmarks/bench_rules.py [--docs N] [--rules 100,1000,10000] [--baseline-docs N] [--seed S]
+
+Generates (deterministically, from --seed) news-like documents of about 3 KB,
+English and Spanish mixed, and realistic rules (words, phrases, prefixes,
+NEAR, field scopes, OR groups, NOT, exact case). For each rule count it
+prints documents per second for:
+
+- newswatch: ``compile_rules(...).match(item)`` for every document, folding
+  and explanations (terms, snippet) included;
+- naive: for each rule, for each term, ``re.search`` on the folded text
+  (NEAR counted as AND, which flatters the baseline), on a sample of the
+  documents so that it finishes.
+
+Single process, one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from newswatch.rules import compile_rules, fold  # noqa: E402
+from newswatch.rules.parser import And, Filter, Near, Not, Or, Term  # noqa: E402
+
+EN_COMMON = """the of and to in a is that for on was with as by at from his her it be are have has
+said would will not but were their they this which an or after been who one more also about than other
+its new into two years over some all had up when out last there government president country people
+officials week could state year first told because against during under while them before most between
+since million percent report security police court many where being both three public those through
+minister including national former group party support reported according news only say says month
+including today tuesday monday wednesday thursday friday city region border program plan""".split()
+ES_COMMON = """el la de que y en los las del se por un una para con no su al lo como más pero sus le ya
+o fue este ha sí porque esta son entre está cuando muy sin sobre también me hasta hay donde quien desde
+todo nos durante todos uno les ni contra otros ese eso ante ellos e esto mí antes algunos qué unos yo
+otro otras otra él tanto esa estos mucho quienes nada muchos cual poco ella estar estas algunas algo
+nosotros gobierno país presidente años según informe ministro policía seguridad millones ciudad región
+frontera programa nacional público después tras semana martes lunes miércoles jueves viernes""".split()
+TOPIC = """Honduras Guatemala "El Salvador" Tegucigalpa "San Salvador" Washington Miami México Nicaragua
+Hernández Bukele Morales Zelaya Giammattei Castro Funes Saca Arévalo Hondurans hondureños salvadoreños
+guatemaltecos deportation deported deportación deportados deportaciones asylum asilo migrants migrantes
+migración migration protección protection "Triángulo Norte" "Northern Triangle" aid ayuda assistance
+corruption corrupción narcotráfico trafficking cartel extradition extradición gangs pandillas MS13
+Barrio18 TPS Congress Congreso embassy embajada "State Department" USAID CICIG MACCIH fiscal
+prosecutor impunity impunidad sanctions sanciones remittances remesas""".split()
+
+
+def _topic_words() -> list[str]:
+    return re.findall(r'"[^"]+"|\S+', " ".join(TOPIC))
+
+
+SYLLABLES = "ba be bi bo bu ca ce ci co cu da de di do du fa fe ga go gu la le li lo lu ma me mi mo mu " \
+            "na ne ni no nu pa pe pi po ra re ri ro ru sa se si so su ta te ti to tu va ve vi za zo " \
+            "rá ré rí ró rú ná né ñá ño lé ló".split()
+
+
+def make_entities(rng: random.Random, n: int) -> list[str]:
+    """Synthetic proper names and rare words (accents included): the long tail rules look for."""
+    out: set[str] = set()
+    while len(out) < n:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(3, 4)))
+        out.add(word.capitalize() if rng.random() < 0.6 else word)
+    return sorted(out)
+
+
+class Corpus:
+    def __init__(self, seed: int, entities: int = 20000) -> None:
+        self.rng = random.Random(seed)
+        self.topic = [t.strip('"') for t in _topic_words()]
+        self.entities = make_entities(self.rng, entities)
+
+    def _word(self, common: list[str]) -> str:
+        r = self.rng.random()
+        if r < 0.86:
+            # Zipf-like: low indexes far more often
+            return common[min(int(self.rng.paretovariate(1.1)) - 1, len(common) - 1)]
+        if r < 0.96:
+            return self.rng.choice(self.topic)
+        return self.rng.choice(self.entities)
+
+    def _sentence(self, common: list[str], words: int) -> str:
+        ws = [self._word(common) for _ in range(words)]
+        if self.rng.random() < 0.15:
+            ws.insert(self.rng.randrange(len(ws)), self.rng.choice(["$460 million", "EE.UU.", "ex-presidente",
+                                                                     "“según fuentes”", "U.S.", "2017"]))
+        s = " ".join(ws)
+        return s[:1].upper() + s[1:] + self.rng.choice([".", ".", ".", ",", ";", "?"])
+
+    def document(self, i: int) -> dict[str, str]:
+        common = EN_COMMON if self.rng.random() < 0.5 else ES_COMMON
+        lang = "en" if common is EN_COMMON else self.rng.choice(["es", "es-419"])
+        title = self._sentence(common, self.rng.randint(7, 12)).rstrip(".,;?")
+        summary = " ".join(self._sentence(common, self.rng.randint(12, 20)) for _ in range(2))
+        body_parts: list[str] = []
+        size = 0
+        while size < 2700:
+            paragraph = " ".join(self._sentence(common, self.rng.randint(8, 22)) for _ in range(4))
+            body_parts.append(paragraph)
+            size += len(paragraph) + 2
+        return {"title": title, "summary": summary, "body": "\n\n".join(body_parts),
+                "url": f"https://www.{self.rng.choice(['wola.org', 'elfaro.net', 'insightcrime.org'])}/n/{i}",
+                "source": self.rng.choice(["insightcrime", "elfaro", "wola", "reuters"]), "lang": lang}
+
+    # -- rules -----------------------------------------------------------------
+
+    def _term(self, topic: bool = False) -> str:
+        """A rule term: mostly the long tail (names), a topic word only where ANDed with one."""
+        word = self.rng.choice(self.topic if topic else self.entities)
+        if " " in word:
+            return f'"{word}"'
+        kind = self.rng.random()
+        if kind < 0.15 and not topic:
+            return f'"{word} {self.rng.choice(self.entities)}"'
+        if kind < 0.25 and len(word) >= 6:
+            return word[: self.rng.randint(4, len(word) - 1)] + "*"
+        if kind < 0.28:
+            return "=" + word.upper() if not topic else "=" + word
+        return word.lower() if self.rng.random() < 0.7 else word
+
+    def rule(self) -> str:
+        """Shapes seen in monitoring: a name, a name in a topic, alternatives, proximity, scopes."""
+        t = self._term
+        shape = self.rng.random()
+        if shape < 0.20:
+            return t()
+        if shape < 0.40:
+            return f"{t()} {t(topic=True)}"
+        if shape < 0.55:
+            return f"({t()} OR {t()} OR {t()}) AND {t(topic=True)}"
+        if shape < 0.65:
+            return f"{t()} NEAR/{self.rng.randint(3, 10)} ({t(topic=True)} OR {t()})"
+        if shape < 0.75:
+            return f"title:({t()} OR {t()}) -{t(topic=True)}"
+        if shape < 0.85:
+            return f"{t()} OR {t()} OR {t()}"
+        if shape < 0.92:
+            return f"({t()} OR {t()}) {t(topic=True)} NOT {t()}"
+        return f"{t()} lang:{self.rng.choice(['es', 'en'])} OR body:{t()} source:{self.rng.choice(['wola', 'elfaro'])}"
+
+    def rules(self, n: int) -> list[tuple[str, str]]:
+        return [(f"r{i}", self.rule()) for i in range(n)]
+
+
+# -- naive baseline ---------------------------------------------------------------
+
+
+def _naive_compile(node):
+    if isinstance(node, Term):
+        body = r"\W+".join(re.escape(t) for t in node.tokens)
+        pattern = re.compile(r"(?<!\w)" + body + (r"\w*" if node.prefix else r"(?!\w)"))
+        fields = tuple(node.fields)
+        return lambda doc: any(pattern.search(doc[f]) for f in fields)
+    if isinstance(node, And):
+        parts = [_naive_compile(c) for c in node.children]
+        return lambda doc: all(p(doc) for p in parts)
+    if isinstance(node, Or):
+        parts = [_naive_compile(c) for c in node.children]
+        return lambda doc: any(p(doc) for p in parts)
+    if isinstance(node, Not):
+        part = _naive_compile(node.child)
+        return lambda doc: not part(doc)
+    if isinstance(node, Near):  # approximated as AND: cheaper than the real thing
+        left, right = _naive_compile(node.left), _naive_compile(node.right)
+        return lambda doc: left(doc) and right(doc)
+    if isinstance(node, Filter):
+        return lambda doc: True
+    raise TypeError(node)
+
+
+def naive_rate(matcher, docs: list[dict[str, str]]) -> float:
+    predicates = [_naive_compile(rule.node) for rule in matcher.rules.values()]
+    start = time.perf_counter()
+    for item in docs:
+        folded = {f: fold(item.get(f) or "") for f in ("title", "summary", "body")}
+        [p(folded) for p in predicates]
+    return len(docs) / (time.perf_counter() - start)
+
+
+def matcher_rate(matcher, docs: list[dict[str, str]]) -> tuple[float, int]:
+    start = time.perf_counter()
+    matched = 0
+    for item in docs:
+        matched += len(matcher.match(item))
+    return len(docs) / (time.perf_counter() - start), matched
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=20000, help="documents matched by newswatch (default 20000)")
+    parser.add_argument("--rules", default="100,1000,10000", help="rule counts (default 100,1000,10000)")
+    parser.add_argument("--baseline-docs", type=int, default=0,
+                        help="documents for the naive baseline (default: about 20 s worth per rule count)")
+    parser.add_argument("--seed", type=int, default=2017)
+    args = parser.parse_args(argv)
+
+    corpus = Corpus(args.seed)
+    t0 = time.perf_counter()
+    docs = [corpus.document(i) for i in range(args.docs)]
+    size = sum(len(d["title"]) + len(d["summary"]) + len(d["body"]) for d in docs) / max(1, len(docs))
+    spanish = sum(d["lang"] != "en" for d in docs)
+    print(f"{len(docs)} documents, {size / 1000:.1f} KB of text on average, {spanish} Spanish "
+          f"(generated in {time.perf_counter() - t0:.1f} s, seed {args.seed})")
+    print(f"{'rules':>6} {'compile s':>9} {'newswatch docs/s':>17} {'matches/doc':>11} "
+          f"{'naive docs/s':>12} {'(sample)':>8} {'ratio':>7}")
+    rates: dict[int, float] = {}
+    for n in (int(x) for x in args.rules.split(",")):
+        rules = Corpus(args.seed + n).rules(n)
+        t0 = time.perf_counter()
+        matcher = compile_rules(rules)
+        compile_s = time.perf_counter() - t0
+        matcher_rate(matcher, docs[:200])  # warm caches
+        rate, matched = matcher_rate(matcher, docs)
+        sample = args.baseline_docs or max(3, min(len(docs), int(20 * 2000 / n)))
+        naive = naive_rate(matcher, docs[:sample])
+        rates[n] = rate
+        print(f"{n:>6} {compile_s:>9.2f} {rate:>17,.0f} {matched / len(docs):>11.2f} "
+              f"{naive:>12,.1f} {sample:>8} {rate / naive:>6,.0f}x", flush=True)
+    if 1000 in rates and 10000 in rates:
+        print(f"10,000 rules run at {rates[10000] / rates[1000]:.0%} of the 1,000-rule throughput")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

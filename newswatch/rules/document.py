@@ -1,0 +1,238 @@
+"""One item as the matcher sees it: each field's word text, term hits, positions on demand.
+
+A field's *word text* is its folded text with every non-word character
+turned into a space, plus a space at each end: ``" ee uu  said "``. Word
+boundaries are spaces, offsets are those of the folded text plus one, and it
+costs one ``str.translate`` (no collapsing of space runs, which would cost
+more than the rest of the folding). Only the cheap parts run for every item;
+positions, phrases, exact-case checks and the mapping back to the original
+text are computed lazily, for the few rules that need them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from .folding import WORD, fold, fold_char, folded_offsets, is_mark
+from .parser import Near, Node, Or, Term
+
+__all__ = ["FieldText", "Document", "Span", "word_text", "term_key", "skip_words"]
+
+#: (start, end, the term hits that make it up as (term, start, end)), offsets in a word text
+Span = tuple[int, int, tuple[tuple[Term, int, int], ...]]
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_WORD = re.compile(r"\W")
+_ASCII_WORDS = str.maketrans({chr(i): chr(i).lower() if chr(i).isalnum() or chr(i) == "_" else " "
+                               for i in range(128)})
+
+
+def word_text(text: str) -> str:
+    """``text`` folded, each non-word character a space, framed by spaces.
+
+    Equal to ``" " + re.sub(r"\\W", " ", fold(text)) + " "``, computed faster.
+    """
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFKD", text):
+            text = unicodedata.normalize("NFKD", text)
+        others = []
+        for ch in set(_NON_ASCII.findall(text)):
+            if is_mark(ch):
+                text = text.replace(ch, "")
+            elif not (ch.isalnum() or ch == "_"):
+                text = text.replace(ch, " ")  # punctuation and spaces: “ ” — « » ¿ ¡
+            else:
+                others.append(ch)
+        if others:  # letters, rarer marks: the general path
+            return " " + _NON_WORD.sub(" ", fold(text)) + " "
+    return " " + text.translate(_ASCII_WORDS) + " "
+
+
+def term_key(term: Term) -> str:
+    """The Aho-Corasick key that signals ``term`` may be present.
+
+    A word or prefix is its own key (``" word "``, ``" pref"``); a phrase is
+    keyed by its rarest-looking word and checked by a regular expression.
+    """
+    if len(term.tokens) == 1:
+        return " " + term.tokens[0] + ("" if term.prefix else " ")
+    last = len(term.tokens) - 1
+    index = max(range(len(term.tokens)), key=lambda i: (len(term.tokens[i]) - 3 * (term.prefix and i == last), -i))
+    return " " + term.tokens[index] + ("" if term.prefix and index == last else " ")
+
+
+@lru_cache(maxsize=4096)
+def _phrase(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
+    words = [re.escape(t) for t in tokens]
+    if prefix:
+        words[-1] += r"\w*"
+    return re.compile(" (" + " +".join(words) + ")(?= )")
+
+
+_CHUNK = 128
+
+
+@lru_cache(maxsize=_CHUNK + 1)
+def _skipper(count: int) -> re.Pattern[str]:
+    return re.compile(r"(?:\W*\w+){%d}" % count)
+
+
+def skip_words(text: str, count: int, start: int = 0, end: int | None = None) -> int | None:
+    """The offset just after ``count`` more words from ``start``, or None if ``text[start:end]`` has fewer."""
+    end = len(text) if end is None else end
+    while count > 0:
+        step = min(count, _CHUNK)
+        m = _skipper(step).match(text, start, end)
+        if m is None:
+            return None
+        start, count = m.end(), count - step
+    return start
+
+
+class FieldText:
+    """One text field of an item: the original text and its word text."""
+
+    __slots__ = ("text", "words", "_starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = word_text(text)
+        self._starts: Sequence[int] | None = None
+
+    def occurrences(self, term: Term) -> list[tuple[int, int]]:
+        """(start, end) offsets in ``words`` of each occurrence of ``term``, exact case checked for ``=``."""
+        words = self.words
+        if len(term.tokens) > 1:
+            pattern, found = _phrase(term.tokens, term.prefix), []
+            m = pattern.search(words)
+            while m:
+                found.append(m.span(1))
+                m = pattern.search(words, m.start() + 1)  # occurrences may overlap: "a a" in "a a a"
+        else:
+            key = " " + term.tokens[0] + ("" if term.prefix else " ")
+            found = []
+            at = words.find(key)
+            while at >= 0:
+                stop = words.find(" ", at + len(key) - 1) if term.prefix else at + len(key) - 1
+                found.append((at + 1, stop))
+                at = words.find(key, at + 1)
+        if term.exact and found:
+            found = [span for span in found if self._exact(term, *span)]
+        return found
+
+    def _exact(self, term: Term, start: int, end: int) -> bool:
+        spans = [self.original(m.start(), m.end()) for m in WORD.finditer(self.words, start, end)]
+        last = len(term.exact) - 1
+        for i, ((a, b), want) in enumerate(zip(spans, term.exact)):
+            got = unicodedata.normalize("NFC", self.text[a:b])
+            if not (got.startswith(want) if term.prefix and i == last else got == want):
+                return False
+        return True
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that the word-text span ``start:end`` came from."""
+        if self._starts is None:
+            self._starts = folded_offsets(self.text)[1]
+        text, starts = self.text, self._starts
+        begin = starts[start - 1]
+        stop = starts[end - 2] + 1 if end > start else begin
+        while stop < len(text) and not fold_char(text[stop]):
+            stop += 1  # combining marks that follow belong to the word
+        return begin, stop
+
+
+def gap_within(words: str, left: tuple[int, int], right: tuple[int, int], distance: int) -> bool:
+    """Whether at most ``distance`` words lie between two spans (overlapping spans: none)."""
+    (a, b), (c, d) = left, right
+    if c >= b:
+        return skip_words(words, distance + 1, b, c) is None
+    if a >= d:
+        return skip_words(words, distance + 1, d, a) is None
+    return True
+
+
+class Document:
+    """An item being matched: its fields, the term keys each field hit, its metadata."""
+
+    __slots__ = ("fields", "hits", "item", "_spans", "_source", "_lang", "_host")
+
+    def __init__(self, item: Mapping[str, Any], fields: dict[str, FieldText], hits: dict[str, set[int]]) -> None:
+        self.item = item
+        self.fields = fields
+        self.hits = hits  # field name -> atom ids seen there
+        self._spans: dict[tuple[int, str], list[Span]] = {}
+        self._source: str | None = None
+        self._lang: str | None = None
+        self._host: str | None = None
+
+    # -- text ---------------------------------------------------------------
+
+    def spans(self, node: Node, field: str, atoms: Mapping[Term, int]) -> list[Span]:
+        """Where ``node`` (a term, an OR of them, or a NEAR) occurs in ``field``."""
+        key = (id(node), field)
+        cached = self._spans.get(key)
+        if cached is not None:
+            return cached
+        result: list[Span]
+        if isinstance(node, Term):
+            ftext = self.fields.get(field)
+            if field not in node.fields or ftext is None or atoms[node] not in self.hits[field]:
+                result = []
+            else:
+                result = [(a, b, ((node, a, b),)) for a, b in ftext.occurrences(node)]
+        elif isinstance(node, Or):
+            result = [s for child in node.children for s in self.spans(child, field, atoms)]
+        elif isinstance(node, Near):
+            left = self.spans(node.left, field, atoms)
+            right = self.spans(node.right, field, atoms) if left else []
+            words = self.fields[field].words if right else ""
+            result = [
+                (min(a, c), max(b, d), la + ra)
+                for a, b, la in left
+                for c, d, ra in right
+                if gap_within(words, (a, b), (c, d), node.distance)
+            ]
+        else:
+            raise TypeError(f"no spans for {type(node).__name__}")
+        self._spans[key] = result
+        return result
+
+    def found(self, node: Term | Near, atoms: Mapping[Term, int]) -> bool:
+        """Whether a phrase, exact-case term or NEAR occurs in any of its fields."""
+        return any(self.spans(node, f, atoms) for f in self.fields)
+
+    # -- filters ------------------------------------------------------------
+
+    def _meta(self, key: str) -> str:
+        value = self.item.get(key)
+        return fold(value.strip()) if isinstance(value, str) else ""
+
+    @property
+    def source(self) -> str:
+        if self._source is None:
+            self._source = self._meta("source")
+        return self._source
+
+    def lang_is(self, code: str) -> bool:
+        """``lang:es`` accepts es, es-419, es_MX; not est."""
+        if self._lang is None:
+            self._lang = self._meta("lang").replace("_", "-")
+        return self._lang == code or self._lang.startswith(code + "-")
+
+    def site_is(self, domain: str) -> bool:
+        """``site:wola.org`` accepts wola.org and www.wola.org, not notwola.org."""
+        if self._host is None:
+            url = self.item.get("url")
+            host = ""
+            if isinstance(url, str):
+                try:
+                    host = urlsplit(url.strip()).hostname or ""
+                except ValueError:  # a malformed URL has no host to match
+                    pass
+            self._host = fold(host).rstrip(".")
+        return self._host == domain or self._host.endswith("." + domain)

@@ -1,0 +1,196 @@
+"""The matcher: all rules compiled into one automaton, matched against items.
+
+For each item: fold each text field once, run ONE Aho-Corasick pass over
+its word text to collect the ids of the terms it contains, take the rules
+triggered by those ids, and evaluate only those. Explanations (terms,
+fields, snippet) are built only for rules that matched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import ahocorasick
+
+from .document import Document, FieldText, term_key
+from .lexer import TEXT_FIELDS
+from .parser import And, Filter, Near, Node, Not, Or, Term, terms_of
+from .predicates import build_predicate, guess_cost, trigger
+from .snippets import snippet
+
+if TYPE_CHECKING:
+    from .compiler import CompiledRule
+
+__all__ = ["Match", "Matcher", "match_item"]
+
+# Field whose hit gives the snippet: the summary (usually the lede) and body
+# put a hit in context; a title is shown next to the snippet anyway.
+_SNIPPET_FIELDS = ("summary", "body", "title")
+# Term frequencies are counted on every 8th item; rules are re-planned after
+# 50, 500, 5000... sampled items.
+_SAMPLE_EVERY = 8
+_FIRST_PLAN = 50
+
+
+@dataclass(frozen=True)
+class Match:
+    """Why an item matched a rule.
+
+    ``terms``: the query terms that fired, as written (``'deport*'``,
+    ``'"temporary protected status"'``, ``'=TPS'``, ``'@officials (JOH)'``);
+    ``fields``: where they fired; ``snippet``: about 30 words around the first
+    hit with hits marked «…».
+    """
+
+    rule: str
+    terms: tuple[str, ...]
+    fields: tuple[str, ...]
+    snippet: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``{"rule", "terms", "fields", "snippet"}``."""
+        return {"rule": self.rule, "terms": list(self.terms), "fields": list(self.fields), "snippet": self.snippet}
+
+
+class Matcher:
+    """Compiled rules ready to match items; build it with :func:`compile_rules`.
+
+    ``rules`` maps each rule's name to its :class:`CompiledRule`, in the order given.
+    """
+
+    def __init__(self, rules: Sequence[CompiledRule]) -> None:
+        self.rules: dict[str, CompiledRule] = {r.name: r for r in rules}
+        self._rules = list(self.rules.values())
+        keys: dict[str, int] = {}
+        self._atoms: dict[Term, int] = {}
+        for rule in self._rules:
+            for term in terms_of(rule.node):
+                self._atoms[term] = keys.setdefault(term_key(term), len(keys))
+        self._automaton: Any = None
+        if keys:
+            self._automaton = ahocorasick.Automaton()
+            for key, atom in keys.items():
+                self._automaton.add_word(key, atom)
+            self._automaton.make_automaton()
+        self._predicates = [build_predicate(r.node, self._atoms, r.name) for r in self._rules]
+        self._order = {term: i for rule in self._rules for i, term in enumerate(terms_of(rule.node))}
+        # How many sampled items hit each term, to trigger each rule by its rarest part.
+        self._df = [0] * len(keys)
+        self._seen = 0
+        self._sampled = 0
+        self._next_plan = _FIRST_PLAN
+        self._plan(guess_cost)
+
+    def _plan(self, cost: Callable[[Term], float]) -> None:
+        triggered: list[list[int]] = [[] for _ in self._df]
+        always: list[int] = []
+        for index, rule in enumerate(self._rules):
+            found = trigger(rule.node, self._atoms, cost)
+            if found is None:
+                always.append(index)  # e.g. "source:x -tps": no term is required
+            else:
+                for atom in found[0]:
+                    triggered[atom].append(index)
+        self._triggered = [tuple(r) for r in triggered]
+        self._always = tuple(always)
+
+    def _learn(self, hit: set[int]) -> None:
+        df = self._df
+        for atom in hit:
+            df[atom] += 1
+        self._sampled += 1
+        if self._sampled >= self._next_plan:
+            self._next_plan *= 10
+            sampled, atoms = self._sampled, self._atoms
+            # measured frequency first; the guess only breaks ties
+            self._plan(lambda t: (df[atoms[t]] + 0.5) / sampled + guess_cost(t) * 1e-6)
+
+    def __repr__(self) -> str:
+        return f"<Matcher {len(self._rules)} rules, {len(self._triggered)} distinct terms>"
+
+    def match(self, item: Mapping[str, Any]) -> list[Match]:
+        """The rules ``item`` matches, in rule order, each explained.
+
+        ``item`` may have ``title``, ``summary``, ``body`` (text), ``url``,
+        ``source`` and ``lang``; any of them may be missing or None.
+        """
+        fields: dict[str, FieldText] = {}
+        hits: dict[str, set[int]] = {}
+        automaton = self._automaton
+        for name in TEXT_FIELDS:
+            text = item.get(name)
+            if isinstance(text, str) and text:
+                field = fields[name] = FieldText(text)
+                hits[name] = {atom for _, atom in automaton.iter(field.words)} if automaton else set()
+            else:
+                hits[name] = set()
+        T, S, B = hits["title"], hits["summary"], hits["body"]
+        U = T | S | B
+        self._seen += 1
+        if not self._seen % _SAMPLE_EVERY:
+            self._learn(U)
+        candidates: set[int] = set(self._always)
+        triggered = self._triggered
+        for atom in U:
+            candidates.update(triggered[atom])
+        if not candidates:
+            return []
+        doc = Document(item, fields, hits)
+        predicates = self._predicates
+        return [self._explain(self._rules[i], doc) for i in sorted(candidates) if predicates[i](T, S, B, U, doc)]
+
+    def match_many(self, items: Iterable[Mapping[str, Any]]) -> Iterator[list[Match]]:
+        """``match`` for each of ``items``, lazily."""
+        match = self.match
+        for item in items:
+            yield match(item)
+
+    # -- explanations -------------------------------------------------------
+
+    def _explain(self, rule: CompiledRule, doc: Document) -> Match:
+        ok, hits = self._hits(rule.node, doc)
+        assert ok, f"rule {rule.name!r}: predicate and explanation disagree"
+        terms = sorted({t for t, _, _, _ in hits}, key=lambda t: (self._order[t], t.column))
+        fields = [f for f in TEXT_FIELDS if any(h[1] == f for h in hits)]
+        text = ""
+        for name in _SNIPPET_FIELDS:
+            ranges = [(a, b) for _, f, a, b in hits if f == name]
+            if ranges:
+                text = snippet(doc.fields[name], ranges)
+                break
+        return Match(rule.name, tuple(dict.fromkeys(t.text for t in terms)), tuple(fields), text)
+
+    def _hits(self, node: Node, doc: Document) -> tuple[bool, list[tuple[Term, str, int, int]]]:
+        """Whether ``node`` matches and the term hits that make it match: (term, field, first, last)."""
+        atoms = self._atoms
+        if isinstance(node, (Term, Near)):
+            found = [(t, f, a, b) for f in doc.fields for _, _, leaves in doc.spans(node, f, atoms)
+                     for t, a, b in leaves]
+            return bool(found), found
+        if isinstance(node, And):
+            collected = []
+            for child in node.children:
+                ok, found = self._hits(child, doc)
+                if not ok:
+                    return False, []
+                collected += found
+            return True, collected
+        if isinstance(node, Or):
+            parts = [self._hits(c, doc) for c in node.children]
+            return any(ok for ok, _ in parts), [h for ok, found in parts if ok for h in found]
+        if isinstance(node, Not):
+            return not self._hits(node.child, doc)[0], []
+        if isinstance(node, Filter):
+            if node.kind == "source":
+                return doc.source == node.value, []
+            return getattr(doc, f"{node.kind}_is")(node.value), []
+        raise TypeError(node)
+
+
+def match_item(rule_or_matcher: CompiledRule | Matcher, item: Mapping[str, Any]) -> list[Match]:
+    """Match one item against a :class:`Matcher` or a single :class:`CompiledRule`."""
+    if isinstance(rule_or_matcher, Matcher):
+        return rule_or_matcher.match(item)
+    return rule_or_matcher.matcher().match(item)
