@@ -164,7 +164,8 @@ def serve(
     sock = _bind(host, port)
     bound_host, bound_port = sock.getsockname()[:2]
     shown_host = f"[{bound_host}]" if ":" in bound_host else bound_host
-    url = f"http://{shown_host}:{bound_port}/{database_name(config.database)}"
+    # Datasette tilde-encodes names with dots or spaces in its URLs.
+    url = f"http://{shown_host}:{bound_port}{ds.urls.database(database_name(config.database))}"
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(
             f"warning: serving on {host}: anyone who can reach port {bound_port} can read the database",
