@@ -79,7 +79,7 @@ _CHUNK = 128
 
 @lru_cache(maxsize=_CHUNK + 1)
 def _skipper(count: int) -> re.Pattern[str]:
-    return re.compile(r"(?:\W*\w+){%d}" % count)
+    return re.compile(r"(?:\W*\w+\b){%d}" % count)  # \b: a word is never split to count twice
 
 
 def skip_words(text: str, count: int, start: int = 0, end: int | None = None) -> int | None:
