@@ -148,3 +148,96 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("run_id", "runs", "id"), ("source", "sources", "name")],
     )
     db["fetches"].create_index(["source", "fetched_at"])
+
+
+@migrations()
+def m002_item_signatures(db: Database) -> None:
+    # One MinHash signature per item (newswatch.crawlers.clustering), so the
+    # near-duplicate index survives between runs. No foreign key: signatures
+    # are a cache written beside the item batches, and pruned by age.
+    db["item_signatures"].create(
+        {"item_id": str, "kind": str, "minhash": bytes, "created_at": str},
+        pk="item_id",
+        not_null={"kind", "minhash", "created_at"},
+    )
+    db["item_signatures"].create_index(["created_at"])
+
+
+@migrations()
+def m003_stories_view(db: Database) -> None:
+    # One row per story (cluster): its first title and link, the outlets that
+    # carried it (in the order they were first seen) and how many articles.
+    db.create_view(
+        "stories",
+        """
+        SELECT c.cluster_id,
+               (SELECT f.title FROM items f WHERE f.cluster_id = c.cluster_id
+                ORDER BY f.fetched_at, f.rowid LIMIT 1) AS title,
+               (SELECT f.url FROM items f WHERE f.cluster_id = c.cluster_id
+                ORDER BY f.fetched_at, f.rowid LIMIT 1) AS url,
+               (SELECT f.source FROM items f WHERE f.cluster_id = c.cluster_id
+                ORDER BY f.fetched_at, f.rowid LIMIT 1) AS first_source,
+               (SELECT group_concat(o.source, ', ') FROM (
+                    SELECT source FROM items WHERE cluster_id = c.cluster_id
+                    GROUP BY source ORDER BY MIN(fetched_at), source) o) AS outlets,
+               c.outlets_count,
+               c.articles,
+               c.first_published,
+               c.first_fetched_at,
+               c.last_fetched_at
+        FROM (SELECT cluster_id,
+                     COUNT(DISTINCT source) AS outlets_count,
+                     COUNT(*) AS articles,
+                     MIN(published) AS first_published,
+                     MIN(fetched_at) AS first_fetched_at,
+                     MAX(fetched_at) AS last_fetched_at
+              FROM items WHERE cluster_id IS NOT NULL GROUP BY cluster_id) c
+        """,
+    )
+
+
+@migrations()
+def m004_deliveries(db: Database) -> None:
+    # Per-URL success of an alert or digest, so that a retry goes only to the
+    # URLs that have not had it. `target` is the URL in Apprise's privacy form.
+    db["deliveries"].create(
+        {"kind": str, "message_id": int, "target": str, "delivered_at": str},
+        pk=("kind", "message_id", "target"),
+        not_null={"delivered_at"},
+    )
+    # How an alert reached people: 'immediate', or inside digest `digest_id`.
+    db["alerts"].add_column("sent_via", str)
+    db["alerts"].add_column("digest_id", int)
+    db["alerts"].create_index(["tag", "sent_at"])
+    db["alerts"].create_index(["digest_id"])
+
+
+@migrations()
+def m005_digests(db: Database) -> None:
+    # One row per digest message: (rule, tag) and the schedule slot it covers.
+    # The unique index makes "one digest per slot" a fact of the database.
+    db["digests"].create(
+        {
+            "id": int,
+            "rule": str,
+            "tag": str,
+            "schedule": str,  # e.g. "daily 07:00 America/Guatemala"
+            "slot": str,  # the scheduled time (UTC) this digest is for
+            "since": str,  # the slot of the previous digest, if any
+            "stories": int,
+            "articles": int,
+            "status": str,  # pending | sending | sent | failed | dead
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "created_at": str,
+            "sent_at": str,
+            "claimed_by": str,
+            "claimed_at": str,
+        },
+        pk="id",
+        defaults={"status": "pending", "attempts": 0},
+        not_null={"rule", "tag", "slot", "status", "created_at"},
+    )
+    db["digests"].create_index(["rule", "tag", "slot"], unique=True)
+    db["digests"].create_index(["status", "next_attempt_at"])

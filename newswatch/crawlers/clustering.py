@@ -1,0 +1,245 @@
+"""Stories, not URLs: near-duplicate copies of one story share a cluster id.
+
+A wire story carried by five outlets arrives as five items with five URLs,
+five headlines, five ledes of boilerplate. Two ways put them in one cluster:
+
+1. equal normalised titles (``title_key``: folded words, at least four);
+2. near-duplicate text: MinHash signatures of folded word 3-shingles of the
+   title and text (the body, or the summary when there is no body), indexed
+   in a MinHash LSH (datasketch). A candidate from the LSH joins only when
+   its estimated Jaccard similarity is at least :data:`THRESHOLD`.
+
+The threshold was tuned on pairs of syndicated copies (same wire text, other
+headline, outlet boilerplate, last paragraphs trimmed) against different
+stories on the same topic and follow-ups that reuse background paragraphs;
+the numbers are in docs/alerts.md and are re-measured by
+tests/test_clustering.py.
+
+The index lives in memory for one run and is rebuilt at the start of the next
+from the signatures stored in ``item_signatures`` for items first fetched in
+the last :data:`WINDOW` (30 days), so a copy arriving tomorrow joins today's
+cluster. Stored signatures are a cache: one that is missing or was made with
+other parameters (:data:`SIGNATURE_KIND`) is recomputed from the item's text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Iterable
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from ..rules import fold
+from ..storage import stories as story_store
+
+__all__ = [
+    "SIGNATURE_KIND",
+    "THRESHOLD",
+    "WINDOW",
+    "Assignment",
+    "StoryClusterer",
+    "StoryClusters",
+    "clusters_for",
+    "shingles",
+    "signature",
+    "similarity",
+]
+
+log = logging.getLogger(__name__)
+
+#: Minimum estimated Jaccard similarity of two items' shingles to call them one story.
+THRESHOLD = 0.5
+#: How far back a new item looks for its story (by when items were first fetched).
+WINDOW = timedelta(days=30)
+NUM_PERM = 128
+SHINGLE_WORDS = 3
+#: Texts with fewer shingles than this (a bare headline) are clustered by title only.
+MIN_SHINGLES = 8
+_SEED = 1
+_WORD = re.compile(r"\w+")
+
+
+def _minhash_kwargs() -> tuple[dict[str, Any], str]:
+    # datasketch 2 chooses among hashing schemes and wants the scheme named
+    # when a MinHash is rebuilt from stored values; 1.x has only "legacy".
+    try:
+        MinHash(num_perm=1, seed=_SEED, scheme="affine32")
+    except TypeError:
+        return {}, "legacy"
+    return {"scheme": "affine32"}, "affine32"
+
+
+_MH_KWARGS, _SCHEME = _minhash_kwargs()
+#: Identifies how a stored signature was made; others are recomputed.
+SIGNATURE_KIND = f"minhash-{_SCHEME}-p{NUM_PERM}-s{_SEED}-w{SHINGLE_WORDS}"
+# Building the permutations is a third of the cost of a signature: do it once.
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, **_MH_KWARGS)
+
+
+def shingles(title: str | None, text: str | None) -> set[bytes]:
+    """Folded word 3-shingles of ``title`` and ``text`` (accent- and case-blind)."""
+    words = _WORD.findall(fold(f"{title or ''}\n{text or ''}"))
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words).encode()} if words else set()
+    return {
+        " ".join(words[i : i + SHINGLE_WORDS]).encode()
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
+
+
+def signature(grams: Iterable[bytes]) -> MinHash:
+    """The MinHash signature of a set of shingles."""
+    mh = MinHash(
+        num_perm=NUM_PERM, seed=_SEED, permutations=_TEMPLATE.permutations, **_MH_KWARGS
+    )
+    mh.update_batch(list(grams))
+    return mh
+
+
+def to_bytes(mh: MinHash) -> bytes:
+    return mh.hashvalues.tobytes()
+
+
+def from_bytes(blob: bytes) -> MinHash:
+    values = np.frombuffer(blob, dtype=_TEMPLATE.hashvalues.dtype)
+    return MinHash(
+        seed=_SEED, hashvalues=values, permutations=_TEMPLATE.permutations, **_MH_KWARGS
+    )
+
+
+def similarity(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> float:
+    """Estimated Jaccard similarity of two (title, text) pairs; for tuning and tests."""
+    return signature(shingles(*a)).jaccard(signature(shingles(*b)))
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Which story an item joined, and why."""
+
+    cluster_id: str
+    how: str  # "title" | "text" | "new"
+    similarity: float | None = None
+    minhash: MinHash | None = None
+
+
+class StoryClusterer:
+    """The in-memory index: title keys and an LSH over MinHash signatures.
+
+    Pure computation; :class:`StoryClusters` loads and saves it.
+    """
+
+    def __init__(self, threshold: float = THRESHOLD) -> None:
+        self.threshold = threshold
+        # The LSH only proposes candidates; every one is checked against the
+        # threshold. A lower LSH threshold trades a few more checks for
+        # fewer copies missed near the threshold.
+        self.lsh = MinHashLSH(threshold=max(0.1, threshold * 0.8), num_perm=NUM_PERM)
+        self.signatures: dict[str, MinHash] = {}
+        self.clusters: dict[str, str] = {}
+        self.titles: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.clusters)
+
+    def add(self, item_id: str, cluster_id: str, title_key: str | None, mh: MinHash | None) -> None:
+        """Index an item already assigned to ``cluster_id``."""
+        self.clusters[item_id] = cluster_id
+        if title_key:
+            self.titles.setdefault(title_key, cluster_id)
+        if mh is not None and item_id not in self.signatures:
+            self.signatures[item_id] = mh
+            self.lsh.insert(item_id, mh)
+
+    def assign(self, item_id: str, title_key: str | None, title: str | None,
+               text: str | None) -> Assignment:
+        """Find the story of a new item (or start one) and index the item."""
+        grams = shingles(title, text)
+        mh = signature(grams) if len(grams) >= MIN_SHINGLES else None
+        result = None
+        if title_key and title_key in self.titles:
+            result = Assignment(self.titles[title_key], "title", None, mh)
+        elif mh is not None:
+            best, best_sim = None, 0.0
+            for candidate in self.lsh.query(mh):
+                sim = mh.jaccard(self.signatures[candidate])
+                # Ties go to the earlier item, so the answer does not depend on set order.
+                if sim > best_sim or (sim == best_sim and best is not None and candidate < best):
+                    best, best_sim = candidate, sim
+            if best is not None and best_sim >= self.threshold:
+                result = Assignment(self.clusters[best], "text", best_sim, mh)
+        if result is None:
+            result = Assignment(item_id, "new", None, mh)
+        self.add(item_id, result.cluster_id, title_key, mh)
+        return result
+
+
+class StoryClusters:
+    """A :class:`StoryClusterer` backed by the database, for one run.
+
+    Built lazily on the first new item (a run with nothing new never reads
+    the signatures); new signatures are written in batches and on
+    :meth:`flush`. Signatures carry no foreign key: an item whose batch was
+    never stored leaves a harmless orphan, and an item stored without its
+    signature gets one recomputed at the next rebuild.
+    """
+
+    FLUSH_EVERY = 200
+
+    def __init__(self, db, now: str, threshold: float = THRESHOLD, window: timedelta = WINDOW) -> None:
+        self.db = db
+        self.now = now
+        self.window = window
+        self.clusterer = StoryClusterer(threshold)
+        self._pending: list[tuple[str, str, bytes, str]] = []
+        self._loaded = False
+
+    def load(self) -> StoryClusterer:
+        """Rebuild the index from the items first fetched within the window."""
+        if self._loaded:
+            return self.clusterer
+        since = story_store.shift_ts(self.now, -self.window)
+        backfill = []
+        for row in story_store.recent_signatures(self.db, since, SIGNATURE_KIND):
+            if row["minhash"] is not None:
+                mh = from_bytes(row["minhash"])
+            else:
+                grams = shingles(row["title"], row["body"] or row["summary"])
+                mh = signature(grams) if len(grams) >= MIN_SHINGLES else None
+                if mh is not None:
+                    backfill.append((row["id"], SIGNATURE_KIND, to_bytes(mh), self.now))
+            self.clusterer.add(row["id"], row["cluster_id"] or row["id"], row["title_key"], mh)
+        story_store.save_signatures(self.db, backfill)
+        story_store.prune_signatures(self.db, since)
+        self._loaded = True
+        log.debug("story index: %d items since %s (%d signatures recomputed)",
+                  len(self.clusterer), since, len(backfill))
+        return self.clusterer
+
+    def assign(self, item_id: str, title_key: str | None, title: str | None,
+               text: str | None) -> Assignment:
+        """The cluster of a new item; its signature is queued for storage."""
+        result = self.load().assign(item_id, title_key, title, text)
+        if result.minhash is not None:
+            self._pending.append((item_id, SIGNATURE_KIND, to_bytes(result.minhash), self.now))
+            if len(self._pending) >= self.FLUSH_EVERY:
+                self.flush()
+        return result
+
+    def flush(self) -> None:
+        """Write the queued signatures."""
+        if self._pending:
+            story_store.save_signatures(self.db, self._pending)
+            self._pending = []
+
+
+def clusters_for(context) -> StoryClusters:
+    """The run's :class:`StoryClusters`, shared by every spider of the run."""
+    found = getattr(context, "story_clusters", None)
+    if found is None:
+        found = StoryClusters(context.db, context.now)
+        context.story_clusters = found
+    return found
