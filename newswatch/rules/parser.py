@@ -260,7 +260,8 @@ class _Parser:
             raise self.error(f"{tok.text} inside {self.scope.text}: a field scope cannot be nested in another",
                              tok.column)
         operand = self.peek()
-        if operand.column != tok.column + len(tok.text) or operand.kind not in (Kind.TERM, Kind.ALIAS, Kind.LPAREN):
+        if operand.column != tok.column + len(tok.text) or operand.kind not in (
+                Kind.TERM, Kind.ALIAS, Kind.LPAREN, Kind.FIELD, Kind.FILTER):
             raise self.error(f"{tok.text} needs a word, phrase or group right after the colon, as in "
                              f"{tok.value}:aid or {tok.value}:(aid OR assistance); to exclude, write -{tok.value}:aid",
                              tok.column)
