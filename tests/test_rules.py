@@ -132,6 +132,9 @@ CASES = [
     ("EE.UU.", {"body": "EEUU anunció"}, False),
     ("$460 million", {"body": "a $460-million package"}, True),
     ("$460 million", {"body": "460 million dollars"}, True),
+    ("$460 million", {"body": "million, not 460"}, True),  # a space separates terms: 460 AND million
+    ('"$460 million"', {"body": "million, not 460"}, False),
+    ('"$460 million"', {"body": "US$460 million"}, True),
     ("ex-pres*", {"body": "el ex-presidente"}, True),
     ("U.S.", {"body": "u s aid"}, True),
     # numbers, underscores and other scripts are words too

@@ -7,7 +7,7 @@ translated as a superset becomes TRUE (dropped):
 
 - NOT and filters (source:, lang:, site:) -> TRUE; NEAR -> AND of both sides;
 - an AND drops its TRUE children; an OR with a TRUE child is TRUE;
-- ``=TPS`` -> the plain token (FTS5 ignores case); prefixes -> ``"deport"*``;
+- ``=TPS`` -> the token as written (FTS5 ignores case); prefixes -> ``"deport"*``;
 - field scopes -> column filters ``{title} : ...``;
 - every token is quoted, so AND/OR/NOT/NEAR in text are never operators.
 
@@ -18,6 +18,7 @@ phrase keeps its other words): see ``_risky``.
 
 from __future__ import annotations
 
+from .folding import fold
 from .lexer import TEXT_FIELDS
 from .parser import ALL_FIELDS, And, Filter, Near, Node, Not, Or, Term
 from ._ftschars import FTS_SEPARATOR_RANGES, RISKY_RANGES
@@ -75,10 +76,12 @@ def _join(parts: list[str], op: str) -> str | None:
 
 
 def _term(term: Term) -> str | None:
-    tokens, prefix = list(term.tokens), term.prefix
+    # An exact-case term occurs in the text as written, so send it as written:
+    # FTS5 then folds both sides alike, whatever compatibility forms it holds.
+    tokens, prefix = list(term.exact or term.tokens), term.prefix
     if prefix:
         stem = tokens[-1].rstrip(_PAIR_STARTS)
-        if stem and not _risky(stem):
+        if stem and not _risky(fold(stem)):
             tokens[-1] = stem
         else:
             tokens.pop()
@@ -86,7 +89,7 @@ def _term(term: Term) -> str | None:
     # consecutive safe tokens stay a phrase; a risky token splits the phrase
     runs: list[list[str]] = [[]]
     for token in tokens:
-        if _risky(token):
+        if _risky(fold(token)):
             runs.append([])
         else:
             runs[-1].append(token)
