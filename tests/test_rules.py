@@ -253,7 +253,7 @@ def test_duplicate_rule_names_are_an_error():
 
 def test_fts5_expression_of_a_rule():
     rule = compile_rule('("temporary protected status" OR =TPS) AND (honduras OR hondure*) -football')
-    assert rule.fts5() == '(("temporary protected status" OR "tps") AND ("honduras" OR "hondure"*))'
+    assert rule.fts5() == '(("temporary protected status" OR "TPS") AND ("honduras" OR "hondure"*))'
     assert compile_rule("title:aid").fts5() == '{title} : "aid"'
     assert compile_rule("source:insightcrime").fts5() is None
 
