@@ -71,7 +71,7 @@ def make_entities(rng: random.Random, n: int) -> list[str]:
 
 
 class Corpus:
-    def __init__(self, seed: int, entities: int = 20000) -> None:
+    def __init__(self, seed: int, entities: int = 50000) -> None:
         self.rng = random.Random(seed)
         self.topic = [t.strip('"') for t in _topic_words()]
         self.entities = make_entities(self.rng, entities)

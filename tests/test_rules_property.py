@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from newswatch.rules import RuleSyntaxError, compile_rule, compile_rules, fold
 from newswatch.rules.document import word_text
+from newswatch.rules.folding import fold_starts
 from newswatch.rules.parser import And, Filter, Near, Not, Or, Term
 
 FIELDS = ("title", "summary", "body")
@@ -242,6 +243,9 @@ def test_folding_is_per_character_and_word_text_keeps_offsets(s):
     assert fold(fold(s)) == fold(s)
     assert fold(s) == "".join(fold(c) for c in s)
     assert word_text(s) == " " + re.sub(r"\W", " ", fold(s)) + " "
+    starts = fold_starts(s)
+    assert len(starts) == len(fold(s)) + 1 and starts[-1] == len(s)
+    assert all(fold(s[i]) for i in set(starts[:-1]))  # each folded character comes from a character that folds
 
 
 @settings(max_examples=200, deadline=None)

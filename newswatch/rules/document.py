@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from .folding import WORD, fold, fold_char, folded_offsets, is_mark
+from .folding import WORD, fold, fold_char, fold_starts, is_mark
 from .parser import Near, Node, Or, Term
 
 __all__ = ["FieldText", "Document", "Span", "word_text", "term_key", "skip_words"]
@@ -97,15 +97,23 @@ def skip_words(text: str, count: int, start: int = 0, end: int | None = None) ->
 class FieldText:
     """One text field of an item: the original text and its word text."""
 
-    __slots__ = ("text", "words", "_starts")
+    __slots__ = ("text", "words", "_starts", "_found")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.words = word_text(text)
         self._starts: Sequence[int] | None = None
+        self._found: dict[tuple[tuple[str, ...], bool, tuple[str, ...]], list[tuple[int, int]]] = {}
 
     def occurrences(self, term: Term) -> list[tuple[int, int]]:
         """(start, end) offsets in ``words`` of each occurrence of ``term``, exact case checked for ``=``."""
+        key = (term.tokens, term.prefix, term.exact)  # many rules share a term
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._occurrences(term)
+        return found
+
+    def _occurrences(self, term: Term) -> list[tuple[int, int]]:
         words = self.words
         if len(term.tokens) > 1:
             pattern, found = _phrase(term.tokens, term.prefix), []
@@ -137,7 +145,7 @@ class FieldText:
     def original(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that the word-text span ``start:end`` came from."""
         if self._starts is None:
-            self._starts = folded_offsets(self.text)[1]
+            self._starts = fold_starts(self.text)
         text, starts = self.text, self._starts
         begin = starts[start - 1]
         stop = starts[end - 2] + 1 if end > start else begin

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-__all__ = ["fold", "fold_char", "is_mark", "folded_offsets", "WORD"]
+__all__ = ["fold", "fold_char", "is_mark", "fold_starts", "WORD"]
 
 #: A word is a run of Unicode word characters, as Python's ``\w`` defines them.
 WORD = re.compile(r"\w+")
@@ -52,19 +52,18 @@ def fold_char(ch: str) -> str:
     return fold(ch)
 
 
-def folded_offsets(text: str) -> tuple[str, Sequence[int]]:
-    """``fold(text)`` and, for each of its characters, the index in ``text`` it came from.
+def fold_starts(text: str) -> Sequence[int]:
+    """For each character of ``fold(text)``, the index in ``text`` it came from, then ``len(text)``.
 
-    A final entry ``len(text)`` is appended so that ``starts[end]`` is valid for
-    an exclusive end offset.
+    Cheap in the usual case: when every character folds to exactly one
+    (accented letters do), the answer is ``range(len(text) + 1)``.
     """
-    folded = fold(text)
-    if len(folded) == len(text) and text.isascii():
-        return folded, range(len(text) + 1)
-    # Most characters fold to exactly one character; only the others shift offsets.
+    if text.isascii():
+        return range(len(text) + 1)
+    # Only characters that fold to zero or several characters shift offsets.
     odd = "".join(sorted(c for c in set(_NON_ASCII.findall(text)) if len(fold_char(c)) != 1))
     if not odd:
-        return folded, range(len(text) + 1)
+        return range(len(text) + 1)
     starts: list[int] = []
     pos = 0
     for m in _char_class(odd).finditer(text):
@@ -73,8 +72,7 @@ def folded_offsets(text: str) -> tuple[str, Sequence[int]]:
         starts.extend([i] * len(fold_char(text[i])))
         pos = i + 1
     starts.extend(range(pos, len(text) + 1))
-    assert len(starts) == len(folded) + 1, "fold must work character by character"
-    return folded, starts
+    return starts
 
 
 @lru_cache(maxsize=256)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import ahocorasick
@@ -131,10 +132,8 @@ class Matcher:
         self._seen += 1
         if not self._seen % _SAMPLE_EVERY:
             self._learn(U)
-        candidates: set[int] = set(self._always)
-        triggered = self._triggered
-        for atom in U:
-            candidates.update(triggered[atom])
+        candidates = set(chain.from_iterable(map(self._triggered.__getitem__, U)))
+        candidates.update(self._always)
         if not candidates:
             return []
         doc = Document(item, fields, hits)
@@ -150,38 +149,49 @@ class Matcher:
     # -- explanations -------------------------------------------------------
 
     def _explain(self, rule: CompiledRule, doc: Document) -> Match:
-        ok, hits = self._hits(rule.node, doc)
+        ok, fired = self._fired(rule.node, doc)
         assert ok, f"rule {rule.name!r}: predicate and explanation disagree"
-        terms = sorted({t for t, _, _, _ in hits}, key=lambda t: (self._order[t], t.column))
-        fields = [f for f in TEXT_FIELDS if any(h[1] == f for h in hits)]
+        order = self._order
+        terms = sorted({t for t, _, _ in fired}, key=lambda t: (order[t], t.column))
+        fields = [f for f in TEXT_FIELDS if any(h[1] == f for h in fired)]
         text = ""
         for name in _SNIPPET_FIELDS:
-            ranges = [(a, b) for _, f, a, b in hits if f == name]
-            if ranges:
-                text = snippet(doc.fields[name], ranges)
+            if name in fields:
+                # positions only for the snippet's field: a NEAR knows its spans, a term finds them now
+                field = doc.fields[name]
+                ranges = [r for t, f, span in fired if f == name
+                          for r in ((span,) if span else field.occurrences(t))]
+                text = snippet(field, ranges)
                 break
         return Match(rule.name, tuple(dict.fromkeys(t.text for t in terms)), tuple(fields), text)
 
-    def _hits(self, node: Node, doc: Document) -> tuple[bool, list[tuple[Term, str, int, int]]]:
-        """Whether ``node`` matches and the term hits that make it match: (term, field, first, last)."""
+    def _fired(self, node: Node, doc: Document) -> tuple[bool, list[tuple[Term, str, tuple[int, int] | None]]]:
+        """Whether ``node`` matches, and the terms that make it match: (term, field, span or None for all)."""
         atoms = self._atoms
-        if isinstance(node, (Term, Near)):
-            found = [(t, f, a, b) for f in doc.fields for _, _, leaves in doc.spans(node, f, atoms)
+        if isinstance(node, Term):
+            if len(node.tokens) == 1 and not node.exact:  # the key is the word: its hits are enough
+                atom, hits = atoms[node], doc.hits
+                found = [(node, f, None) for f in doc.fields if f in node.fields and atom in hits[f]]
+            else:
+                found = [(node, f, None) for f in doc.fields if doc.spans(node, f, atoms)]
+            return bool(found), found
+        if isinstance(node, Near):
+            found = [(t, f, (a, b)) for f in doc.fields for _, _, leaves in doc.spans(node, f, atoms)
                      for t, a, b in leaves]
             return bool(found), found
         if isinstance(node, And):
             collected = []
             for child in node.children:
-                ok, found = self._hits(child, doc)
+                ok, found = self._fired(child, doc)
                 if not ok:
                     return False, []
                 collected += found
             return True, collected
         if isinstance(node, Or):
-            parts = [self._hits(c, doc) for c in node.children]
+            parts = [self._fired(c, doc) for c in node.children]
             return any(ok for ok, _ in parts), [h for ok, found in parts if ok for h in found]
         if isinstance(node, Not):
-            return not self._hits(node.child, doc)[0], []
+            return not self._fired(node.child, doc)[0], []
         if isinstance(node, Filter):
             if node.kind == "source":
                 return doc.source == node.value, []

@@ -35,7 +35,7 @@ def snippet(field: FieldText, hits: Iterable[tuple[int, int]]) -> str:
         return _SPACE.sub(" ", field.text).strip()[:300]
     first_start, first_end = ranges[0]
     # ten words back: look at a stretch of text before the hit, wider if it holds too few words
-    reach = 300
+    reach = 12 * _BEFORE
     while True:
         begin = max(0, first_start - reach)
         before = [m.start() for m in WORD.finditer(words, begin, first_start)]
