@@ -8,7 +8,7 @@ fields, snippet) are built only for rules that matched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -18,7 +18,7 @@ import ahocorasick
 from .document import Document, FieldText, term_key
 from .lexer import TEXT_FIELDS
 from .parser import And, Filter, Near, Node, Not, Or, Term, terms_of
-from .predicates import build_predicate, guess_cost, trigger
+from .predicates import build_predicate, cover_tree, guess_cost, trigger
 from .snippets import snippet
 
 if TYPE_CHECKING:
@@ -76,23 +76,27 @@ class Matcher:
                 self._automaton.add_word(key, atom)
             self._automaton.make_automaton()
         self._predicates = [build_predicate(r.node, self._atoms, r.name) for r in self._rules]
-        self._order = {term: i for rule in self._rules for i, term in enumerate(terms_of(rule.node))}
-        # How many sampled items hit each term, to trigger each rule by its rarest part.
+        self._order = {term: i for rule in self._rules for i, term in enumerate(terms_of(rule.node))}  # query order
+        # Each rule is triggered by its rarest part: guessed from the terms' shapes
+        # at first, then measured on a sample of the items seen.
+        self._covers = [cover_tree(r.node, self._atoms) for r in self._rules]
+        self._guess = [100.0] * len(keys)
+        for term, atom in self._atoms.items():
+            self._guess[atom] = min(self._guess[atom], guess_cost(term))
         self._df = [0] * len(keys)
         self._seen = 0
         self._sampled = 0
         self._next_plan = _FIRST_PLAN
-        self._plan(guess_cost)
+        self._plan(self._guess)
 
-    def _plan(self, cost: Callable[[Term], float]) -> None:
+    def _plan(self, cost: Sequence[float]) -> None:
         triggered: list[list[int]] = [[] for _ in self._df]
         always: list[int] = []
-        for index, rule in enumerate(self._rules):
-            found = trigger(rule.node, self._atoms, cost)
-            if found is None:
+        for index, tree in enumerate(self._covers):
+            if tree is None:
                 always.append(index)  # e.g. "source:x -tps": no term is required
             else:
-                for atom in found[0]:
+                for atom in trigger(tree, cost)[0]:
                     triggered[atom].append(index)
         self._triggered = [tuple(r) for r in triggered]
         self._always = tuple(always)
@@ -104,9 +108,9 @@ class Matcher:
         self._sampled += 1
         if self._sampled >= self._next_plan:
             self._next_plan *= 10
-            sampled, atoms = self._sampled, self._atoms
+            n = self._sampled
             # measured frequency first; the guess only breaks ties
-            self._plan(lambda t: (df[atoms[t]] + 0.5) / sampled + guess_cost(t) * 1e-6)
+            self._plan([(f + 0.5) / n + g * 1e-6 for f, g in zip(df, self._guess)])
 
     def __repr__(self) -> str:
         return f"<Matcher {len(self._rules)} rules, {len(self._triggered)} distinct terms>"
@@ -149,53 +153,58 @@ class Matcher:
     # -- explanations -------------------------------------------------------
 
     def _explain(self, rule: CompiledRule, doc: Document) -> Match:
-        ok, fired = self._fired(rule.node, doc)
+        fired: list[tuple[Term, str, tuple[int, int] | None]] = []
+        ok = self._fired(rule.node, doc, fired)
         assert ok, f"rule {rule.name!r}: predicate and explanation disagree"
         order = self._order
-        terms = sorted({t for t, _, _ in fired}, key=lambda t: (order[t], t.column))
-        fields = [f for f in TEXT_FIELDS if any(h[1] == f for h in fired)]
+        terms = sorted({t for t, _, _ in fired}, key=order.__getitem__)
+        seen = {f for _, f, _ in fired}
+        fields = tuple(f for f in TEXT_FIELDS if f in seen)
         text = ""
         for name in _SNIPPET_FIELDS:
-            if name in fields:
+            if name in seen:
                 # positions only for the snippet's field: a NEAR knows its spans, a term finds them now
                 field = doc.fields[name]
                 ranges = [r for t, f, span in fired if f == name
                           for r in ((span,) if span else field.occurrences(t))]
                 text = snippet(field, ranges)
                 break
-        return Match(rule.name, tuple(dict.fromkeys(t.text for t in terms)), tuple(fields), text)
+        return Match(rule.name, tuple(dict.fromkeys(t.text for t in terms)), fields, text)
 
-    def _fired(self, node: Node, doc: Document) -> tuple[bool, list[tuple[Term, str, tuple[int, int] | None]]]:
-        """Whether ``node`` matches, and the terms that make it match: (term, field, span or None for all)."""
-        atoms = self._atoms
+    def _fired(self, node: Node, doc: Document, out: list[tuple[Term, str, tuple[int, int] | None]]) -> bool:
+        """Whether ``node`` matches; if so, add the terms that make it match to ``out``.
+
+        Each as (term, field, span), span None meaning all of the term's occurrences in the field.
+        """
         if isinstance(node, Term):
+            atoms = self._atoms
             if len(node.tokens) == 1 and not node.exact:  # the key is the word: its hits are enough
                 atom, hits = atoms[node], doc.hits
                 found = [(node, f, None) for f in doc.fields if f in node.fields and atom in hits[f]]
             else:
                 found = [(node, f, None) for f in doc.fields if doc.spans(node, f, atoms)]
-            return bool(found), found
-        if isinstance(node, Near):
-            found = [(t, f, (a, b)) for f in doc.fields for _, _, leaves in doc.spans(node, f, atoms)
-                     for t, a, b in leaves]
-            return bool(found), found
+            out += found
+            return bool(found)
         if isinstance(node, And):
-            collected = []
+            mark = len(out)
             for child in node.children:
-                ok, found = self._fired(child, doc)
-                if not ok:
-                    return False, []
-                collected += found
-            return True, collected
+                if not self._fired(child, doc, out):
+                    del out[mark:]
+                    return False
+            return True
         if isinstance(node, Or):
-            parts = [self._fired(c, doc) for c in node.children]
-            return any(ok for ok, _ in parts), [h for ok, found in parts if ok for h in found]
+            return sum(self._fired(c, doc, out) for c in node.children) > 0
         if isinstance(node, Not):
-            return not self._fired(node.child, doc)[0], []
+            return not self._fired(node.child, doc, [])
+        if isinstance(node, Near):
+            found = [(t, f, (a, b)) for f in doc.fields for _, _, leaves in doc.spans(node, f, self._atoms)
+                     for t, a, b in leaves]
+            out += found
+            return bool(found)
         if isinstance(node, Filter):
             if node.kind == "source":
-                return doc.source == node.value, []
-            return getattr(doc, f"{node.kind}_is")(node.value), []
+                return doc.source == node.value
+            return getattr(doc, f"{node.kind}_is")(node.value)
         raise TypeError(node)
 
 

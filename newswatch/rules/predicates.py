@@ -13,13 +13,13 @@ guessed from the term's shape, later measured on the items seen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from .document import Document
 from .lexer import TEXT_FIELDS
 from .parser import ALL_FIELDS, And, Filter, Near, Node, Not, Or, Term
 
-__all__ = ["Predicate", "build_predicate", "trigger", "guess_cost"]
+__all__ = ["Predicate", "build_predicate", "cover_tree", "trigger", "guess_cost", "CoverTree"]
 
 #: pred(title_hits, summary_hits, body_hits, all_hits, document) -> bool
 Predicate = Callable[[set[int], set[int], set[int], set[int], Document], bool]
@@ -82,21 +82,39 @@ def guess_cost(term: Term) -> float:
     return 1.0 if len(word) >= 6 else 2.0 if len(word) >= 4 else 8.0
 
 
-def trigger(node: Node, atoms: Mapping[Term, int], cost: Callable[[Term], float]) -> tuple[set[int], float] | None:
-    """Term ids one of which an item must hit for ``node`` to match, and their summed cost.
+#: A rule's trigger options: an atom id, ("|", trees) needing all of them covered,
+#: ("&", trees) needing any one, or None when no term is required.
+CoverTree = int | tuple[str, tuple["CoverTree", ...]] | None
 
-    None when the node needs no term (NOT, filters). ``cost(term)`` estimates
-    how often a term occurs; an AND (or NEAR) is triggered by its cheapest child.
-    """
+
+def cover_tree(node: Node, atoms: Mapping[Term, int]) -> CoverTree:
+    """The trigger options of ``node``, computed once per rule so re-planning stays cheap."""
     if isinstance(node, Term):
-        return {atoms[node]}, cost(node)
+        return atoms[node]
     if isinstance(node, Or):
-        parts = [trigger(c, atoms, cost) for c in node.children]
-        if any(p is None for p in parts):
-            return None
-        return set().union(*(p[0] for p in parts)), sum(p[1] for p in parts)  # type: ignore[index]
+        kids = tuple(cover_tree(c, atoms) for c in node.children)
+        if any(k is None for k in kids):
+            return None  # a branch that needs no term: nothing to trigger on
+        return kids[0] if len(kids) == 1 else ("|", kids)
     if isinstance(node, (And, Near)):
         children = node.children if isinstance(node, And) else (node.left, node.right)
-        parts = [p for p in (trigger(c, atoms, cost) for c in children) if p is not None]
-        return min(parts, key=lambda p: p[1]) if parts else None
+        kids = tuple(k for k in (cover_tree(c, atoms) for c in children) if k is not None)
+        if not kids:
+            return None
+        return kids[0] if len(kids) == 1 else ("&", kids)
     return None  # NOT and filters need no term
+
+
+def trigger(tree: CoverTree, cost: Sequence[float]) -> tuple[list[int], float]:
+    """The cheapest set of atom ids, one of which an item must hit for the rule to match, and its cost.
+
+    ``cost[atom]`` estimates how often an atom occurs; an AND (or NEAR) is
+    triggered by its cheapest child, an OR by all of its children.
+    """
+    if isinstance(tree, int):
+        return [tree], cost[tree]
+    op, kids = tree  # type: ignore[misc]
+    parts = [trigger(k, cost) for k in kids]
+    if op == "&":
+        return min(parts, key=lambda p: p[1])
+    return [a for atoms, _ in parts for a in atoms], sum(c for _, c in parts)

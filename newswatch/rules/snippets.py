@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import islice
 
-from .document import FieldText
+from .document import FieldText, skip_words
 from .folding import WORD
 
 __all__ = ["snippet", "SNIPPET_WORDS", "OPEN", "CLOSE", "ELLIPSIS"]
@@ -35,17 +34,18 @@ def snippet(field: FieldText, hits: Iterable[tuple[int, int]]) -> str:
         return _SPACE.sub(" ", field.text).strip()[:300]
     first_start, first_end = ranges[0]
     # ten words back: look at a stretch of text before the hit, wider if it holds too few words
-    reach = 12 * _BEFORE
+    reach = 8 * _BEFORE
     while True:
         begin = max(0, first_start - reach)
         before = [m.start() for m in WORD.finditer(words, begin, first_start)]
         if len(before) > _BEFORE or begin == 0:
             break
         reach *= 4
-    start = before[-_BEFORE] if len(before) >= _BEFORE else (before[0] if before else first_start)
+    shown = min(len(before), _BEFORE)
+    start = before[-shown] if shown else first_start
     cut_before = WORD.search(words, 0, start) is not None
-    after = list(islice(WORD.finditer(words, first_start), max(1, SNIPPET_WORDS - min(len(before), _BEFORE))))
-    end = max(after[-1].end(), first_end)
+    end = skip_words(words, SNIPPET_WORDS - shown, first_start)
+    end = max(end if end is not None else len(words.rstrip(" ")), first_end)
     cut_after = WORD.search(words, end) is not None
 
     # merge overlapping hits so markers never nest
@@ -70,5 +70,5 @@ def snippet(field: FieldText, hits: Iterable[tuple[int, int]]) -> str:
         parts += [text[pos:hit_start], OPEN, text[hit_start:hit_end], CLOSE]
         pos = hit_end
     parts.append(text[pos:stop])
-    body = _SPACE.sub(" ", "".join(parts)).strip()
+    body = " ".join("".join(parts).split())
     return (ELLIPSIS + " " if cut_before else "") + body + (" " + ELLIPSIS if cut_after else "")
