@@ -36,18 +36,27 @@ PLACES = ["Honduras", "Guatemala", '"El Salvador"', "Tegucigalpa", '"San Salvado
           "Miami", "Hernández", "Baldetti", "Morales", "Ortiz"]
 
 
-def filler(rng: random.Random, n: int = 3000) -> list[str]:
-    """A news-sized vocabulary of made-up words, so topical words are as rare as in real news."""
-    letters = "abcdefghilmnoprstuv"
-    return ["".join(rng.choice(letters) for _ in range(rng.randint(3, 10))) for _ in range(n)]
+COMMON_EN = ("the of and to in a is that for on was with he as it by at from his an were are which "
+             "this be or had not but have their they has one after all new also two been would who "
+             "more year its about than into other last some over people first could state city week "
+             "government officials said told report according group police public country local "
+             "national during under since while before against between three month where many "
+             "reported called announced added officials plan program support money million").split()
+COMMON_ES = ("el la de que y en los del se las por un para con una su al lo como más pero sus le "
+             "ya o este sí porque esta entre cuando muy sin sobre también me hasta hay donde quien "
+             "desde todo nos durante todos uno les ni contra otros ese eso ante ellos esto antes "
+             "algunos qué unos otro otras otra él tanto esa estos mucho quienes nada muchos cual "
+             "gobierno país según dijo informó autoridades ciudad semana año millones presidente "
+             "programa apoyo dinero nacional pública durante mientras varios").split()
 
 
 def make_feeds(root: Path, n_feeds: int, n_items: int, rng: random.Random) -> None:
     feeds = root / "feeds"
     feeds.mkdir(parents=True)
-    common = filler(rng)
     for f in range(n_feeds):
-        words = (WORDS_ES if f % 3 == 0 else WORDS_EN) + common
+        # Mostly everyday words, as in real news, so topical words are rare and
+        # each feed reads as the language it claims.
+        words = (WORDS_ES + COMMON_ES * 12) if f % 3 == 0 else (WORDS_EN + COMMON_EN * 12)
         items = []
         for i in range(n_items):
             title = " ".join(rng.choice(words).capitalize() if j == 0 else rng.choice(words + PLACES).strip('"')

@@ -80,10 +80,11 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     head = body.lstrip()[:1]
     if (content_type and "json" in content_type.lower()) or head == b"{":
         return _parse_json_feed(body, url)
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True)
+    headers = {"content-type": content_type} if content_type else None
+    # Links are joined to the feed URL below; resolving relative URIs inside
+    # HTML content is wasted work, as content is reduced to text.
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True,
+                              resolve_relative_uris=False)
     feed = parsed.get("feed", {})
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         reason = parsed.get("bozo_exception") if parsed.bozo else None

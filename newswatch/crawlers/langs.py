@@ -7,6 +7,7 @@ import py3langid
 # Below this much text the detector guesses more than it knows.
 _MIN_CHARS = 120
 _MIN_CHARS_FOR_OVERRIDE = 400
+_SAMPLE_CHARS = 600
 
 
 def detect_language(text: str, claimed: str | None) -> str | None:
@@ -16,11 +17,28 @@ def detect_language(text: str, claimed: str | None) -> str | None:
     replaced (feeds often declare one language for everything they carry).
     """
     text = (text or "").strip()
-    if len(text) < _MIN_CHARS:
+    # Detect only where the answer could change what the feed claims.
+    if len(text) < (_MIN_CHARS_FOR_OVERRIDE if claimed else _MIN_CHARS):
         return claimed
-    detected, _score = py3langid.classify(text[:4000])
+    # The detector's cost grows with the text; a few hundred characters decide.
+    detected, _score = py3langid.classify(text[:_SAMPLE_CHARS])
     if not claimed:
         return detected
     if claimed.split("-")[0] == detected:
         return claimed
     return detected if len(text) >= _MIN_CHARS_FOR_OVERRIDE else claimed
+
+
+def feed_claim_holds(texts: list[str], claimed: str | None) -> bool:
+    """Whether a sample of a feed's entries is in the language the feed claims.
+
+    One detection over the first entries checks a feed's claim for all of
+    them; only feeds whose claim fails are checked entry by entry.
+    """
+    if not claimed:
+        return False
+    sample = " ".join(texts[:10])[:2000]
+    if len(sample) < _MIN_CHARS_FOR_OVERRIDE:
+        return True  # too little text to contradict the claim
+    detected, _score = py3langid.classify(sample)
+    return claimed.split("-")[0] == detected

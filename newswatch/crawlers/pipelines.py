@@ -12,11 +12,11 @@ from typing import Any
 
 from .. import storage
 from ..rules import fold
-from .items import NewsItem
-from .langs import detect_language
+from .items import NewsBatch, NewsItem
+from .langs import detect_language, feed_claim_holds
 
 _WORDS = re.compile(r"\w+")
-BATCH_SIZE = 50
+BATCH_SIZE = 200
 
 
 def title_key(title: str) -> str:
@@ -25,37 +25,57 @@ def title_key(title: str) -> str:
     return " ".join(words) if len(words) >= 4 else ""
 
 
+class BatchPipeline:
+    """A pipeline stage applied to each item of a :class:`NewsBatch`."""
+
+    def process_item(self, batch: NewsBatch, spider) -> NewsBatch:
+        for item in batch.items:
+            self.process_news_item(item, spider)
+        return batch
+
+    def process_news_item(self, item: NewsItem, spider) -> NewsItem:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
 class NormalizePipeline:
     """Fill the id, language and title key; trim text."""
 
-    def process_item(self, item: NewsItem, spider) -> NewsItem:
-        item.title = (item.title or "").strip()
-        item.summary = (item.summary or "").strip()
-        item.body = (item.body or "").strip()
-        item.id = storage.item_id_for(item.canonical_url)
-        item.lang = detect_language(" ".join(filter(None, (item.title, item.summary, item.body))), item.lang)
-        item.title_key = title_key(item.title)
-        return item
+    def process_item(self, batch: NewsBatch, spider) -> NewsBatch:
+        texts = []
+        for item in batch.items:
+            item.title = (item.title or "").strip()
+            item.summary = (item.summary or "").strip()
+            item.body = (item.body or "").strip()
+            item.id = storage.item_id_for(item.canonical_url)
+            item.title_key = title_key(item.title)
+            texts.append(" ".join(filter(None, (item.title, item.summary, item.body[:500]))))
+        claims = {item.lang for item in batch.items}
+        if len(claims) == 1 and feed_claim_holds(texts, claims.pop()):
+            return batch
+        for item, text in zip(batch.items, texts):
+            item.lang = detect_language(text, item.lang)
+        return batch
 
 
 class DedupePipeline:
     """Recognise an article seen before, by canonical URL or GUID, here or in the database."""
 
-    def process_item(self, item: NewsItem, spider) -> NewsItem:
+    def process_item(self, batch: NewsBatch, spider) -> NewsBatch:
         ctx = spider.context
-        earlier = ctx.seen_in_run(item.id, item.guid)
-        if earlier is None:
-            row = storage.find_existing(ctx.db, item.id, item.guid)
-            earlier = row["id"] if row else None
-        item.existing_id = earlier
-        ctx.mark_seen(item.id, item.guid)
-        return item
+        stored = storage.find_existing_many(ctx.db, [i.id for i in batch.items], [i.guid for i in batch.items])
+        for item in batch.items:
+            earlier = ctx.seen_in_run(item.id, item.guid)
+            if earlier is None:
+                earlier = stored.get(item.id) or (stored.get(item.guid) if item.guid else None)
+            item.existing_id = earlier
+            ctx.mark_seen(item.id, item.guid)
+        return batch
 
 
-class ClusterPipeline:
+class ClusterPipeline(BatchPipeline):
     """Give copies of one story (same normalised title) one cluster id."""
 
-    def process_item(self, item: NewsItem, spider) -> NewsItem:
+    def process_news_item(self, item: NewsItem, spider) -> NewsItem:
         if item.existing_id:
             return item
         ctx = spider.context
@@ -64,10 +84,10 @@ class ClusterPipeline:
         return item
 
 
-class MatchPipeline:
+class MatchPipeline(BatchPipeline):
     """Run every compiled rule over new items."""
 
-    def process_item(self, item: NewsItem, spider) -> NewsItem:
+    def process_news_item(self, item: NewsItem, spider) -> NewsItem:
         if not item.existing_id:
             item.matches = spider.context.matcher.match(item.text_fields())
         return item
@@ -79,8 +99,14 @@ class StorePipeline:
     def open_spider(self, spider) -> None:
         self.batch: list[tuple[NewsItem, storage.ItemRecord]] = []
 
-    def process_item(self, item: NewsItem, spider) -> NewsItem:
-        ctx = spider.context
+    def process_item(self, batch: NewsBatch, spider) -> NewsBatch:
+        for item in batch.items:
+            self._add(item, spider.context)
+        if len(self.batch) >= BATCH_SIZE:
+            self._flush(spider.context)
+        return batch
+
+    def _add(self, item: NewsItem, ctx) -> None:
         rec = storage.ItemRecord(item=item.row(), existing_id=item.existing_id)
         if not item.existing_id:
             for m in item.matches:
@@ -92,15 +118,12 @@ class StorePipeline:
                 })
                 rec.alerts.extend(_alerts_for(item, rule, ctx.now) if rule else [])
         self.batch.append((item, rec))
-        if len(self.batch) >= BATCH_SIZE:
-            self._flush(ctx)
-        return item
 
     def close_spider(self, spider) -> None:
         ctx = spider.context
         self._flush(ctx)
-        rows = [res.row(ctx.run_id, ctx.now, None) for res in ctx.results.values()]
-        storage.record_fetches(ctx.db, rows)
+        # Several spiders (one per kind of source) share the run: record this one's sources.
+        storage.record_fetches(ctx.db, ctx.fetch_rows(getattr(spider, "kinds", None)))
 
     def _flush(self, ctx) -> None:
         if not self.batch:

@@ -17,12 +17,21 @@ from .items import (
     count_items,
     find_cluster_by_title,
     find_existing,
+    find_existing_many,
     item_id_for,
     iter_items,
     store_batch,
 )
 from .runs import finish_run, last_runs, start_run
-from .sources import record_fetches, source_health, sources_state, sync_sources
+from .sources import (
+    item_times,
+    last_complete_fetch,
+    latest_item,
+    record_fetches,
+    source_health,
+    sources_state,
+    sync_sources,
+)
 
 try:  # the outbox is written beside the notifier; absent until it lands
     from .outbox import (  # noqa: F401
@@ -43,6 +52,7 @@ __all__ = [
     "now_iso",
     "item_id_for",
     "find_existing",
+    "find_existing_many",
     "find_cluster_by_title",
     "store_batch",
     "iter_items",
@@ -51,6 +61,9 @@ __all__ = [
     "finish_run",
     "last_runs",
     "sync_sources",
+    "latest_item",
+    "last_complete_fetch",
+    "item_times",
     "sources_state",
     "record_fetches",
     "source_health",

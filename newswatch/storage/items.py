@@ -50,6 +50,19 @@ def find_existing(db: Database, item_id: str, guid: str | None) -> dict | None:
     return rows[0] if rows else None
 
 
+def find_existing_many(db: Database, ids: list[str], guids: list[str]) -> dict[str, str]:
+    """Stored item ids known under any of these ids or GUIDs: {id or guid: stored id}."""
+    found: dict[str, str] = {}
+    for column, keys in (("id", ids), ("guid", guids)):
+        keys = [k for k in dict.fromkeys(keys) if k]
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            sql = f"select id, {column} as k from items where {column} in ({', '.join('?' for _ in chunk)})"
+            for row in db.execute(sql, chunk).fetchall():
+                found.setdefault(row[1], row[0])
+    return found
+
+
 def find_cluster_by_title(db: Database, title_key: str) -> str | None:
     """The cluster of a stored item with the same normalised title, if any."""
     if not title_key:

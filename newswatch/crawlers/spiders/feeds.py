@@ -19,7 +19,7 @@ from ... import storage
 from ..articles import extract_article
 from ..context import FetchResult, RunContext
 from ..feeds import FeedError, parse_feed
-from ..items import NewsItem
+from ..items import NewsBatch, NewsItem
 from ..urls import canonical_url
 
 
@@ -91,6 +91,7 @@ class FeedsSpider(scrapy.Spider):
         res.items = len(parsed.entries)
         fetched_at = storage.now_iso()
         fetch_pages = self.context.fetch_articles_for(src)
+        items = []
         for entry in parsed.entries:
             item = NewsItem(
                 url=entry.url, source=src.name, title=entry.title, summary=entry.summary,
@@ -98,20 +99,29 @@ class FeedsSpider(scrapy.Spider):
                 guid=entry.guid, lang=entry.lang or parsed.lang or src.lang, fetched_at=fetched_at,
             )
             item.canonical_url = canonical_url(item.url)
-            if not self.context.claim_url(item.canonical_url):
-                continue  # another feed in this run carries the same article
-            known = storage.find_existing(self.context.db, storage.item_id_for(item.canonical_url), item.guid)
-            if fetch_pages and not item.body and not known:
+            if self.context.claim_url(item.canonical_url):
+                items.append(item)
+            # else: another feed in this run carries the same article
+        known = storage.find_existing_many(
+            self.context.db, [storage.item_id_for(i.canonical_url) for i in items], [i.guid for i in items])
+        ready = []
+        for item in items:
+            seen = storage.item_id_for(item.canonical_url) in known or (item.guid and item.guid in known)
+            if fetch_pages and not item.body and not seen:
+                res.pending += 1
                 yield scrapy.Request(
                     item.canonical_url, callback=self.parse_article, errback=self.article_failed,
                     meta={"item": item, "source": src}, dont_filter=True,
                 )
             else:
-                yield item
+                ready.append(item)
+        if ready:
+            yield NewsBatch(ready, source=src.name)
         self._report(res)
 
     def parse_article(self, response: Response):
         item: NewsItem = response.meta["item"]
+        self.context.article_done(item.source)
         page = extract_article(response.body, response.url)
         if page["body"]:
             item.body = page["body"]
@@ -125,15 +135,16 @@ class FeedsSpider(scrapy.Spider):
             item.author = page["author"]
         if not item.published and page["published"]:
             item.published = page["published"] + "T00:00:00Z" if len(page["published"]) == 10 else page["published"]
-        yield item
+        yield NewsBatch([item], source=item.source)
 
     def article_failed(self, failure: Failure):
         # The page could not be read: keep what the feed said rather than lose the item.
         request = failure.request
         item: NewsItem = request.meta["item"]
+        self.context.article_done(item.source)
         self.logger.info("article page %s failed (%s); keeping the feed's summary",
                          request.url, failure.getErrorMessage())
-        yield item
+        yield NewsBatch([item], source=item.source)
 
     def feed_failed(self, failure: Failure):
         request = failure.request
