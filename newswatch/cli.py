@@ -192,6 +192,61 @@ def status(config_path: Path | None, n_runs: int) -> None:
                       + escape(a.get("last_error") or ""))
 
 
+# --- browse and export ------------------------------------------------------
+
+def _load_for_reading(config_path: Path | None):
+    """Like _load, but browsing and exporting need no notification secrets from the environment."""
+    from .config import ConfigError, load
+
+    try:
+        return load(config_path, check_env=False)
+    except ConfigError as exc:
+        raise ConfigExit(_problems_text(exc.problems)) from None
+
+
+@cli.command()
+@_config_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on. 0.0.0.0 lets anyone who can reach the port read the database.")
+@click.option("-p", "--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--open", "open_browser", is_flag=True, help="Open a web browser on the database.")
+def serve(config_path: Path | None, host: str, port: int, open_browser: bool) -> None:
+    """Browse and search the database in Datasette, with an Atom feed per rule (read-only)."""
+    from .browse import BrowseError
+    from .browse import serve as serve_datasette
+
+    config = _load_for_reading(config_path)
+    try:
+        serve_datasette(config, host=host, port=port, open_browser=open_browser)
+    except BrowseError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@_config_option
+@click.option("--rule", "rule_name", metavar="NAME", help="Only items this rule matched, with its terms and snippet.")
+@click.option("--since", metavar="DATE", help="Only items published on or after DATE (2017-06-15, or an ISO time).")
+@click.option("-f", "--format", "fmt", required=True, type=click.Choice(["csv", "jsonl", "atom"]),
+              help="Output format.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+              help="Write to FILE instead of standard output.")
+def export(config_path: Path | None, rule_name: str | None, since: str | None, fmt: str, output) -> None:
+    """Export stored items, newest first, as CSV, JSON lines or an Atom feed."""
+    from .browse import BrowseError, ExportError
+    from .browse import export as export_items
+
+    config = _load_for_reading(config_path)
+    try:
+        count = export_items(config, fmt, rule=rule_name, since=since, out=output)
+    except ExportError as exc:
+        raise click.UsageError(str(exc)) from None
+    except BrowseError as exc:
+        raise click.ClickException(str(exc)) from None
+    if output.name != "-":
+        err_console.print(f"Exported {count} item{'s' if count != 1 else ''} to {output.name}.")
+
+
 # --- rules -----------------------------------------------------------------
 
 @cli.group()

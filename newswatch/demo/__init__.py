@@ -91,7 +91,7 @@ def run_demo(out_dir: Path, console: Console | None = None) -> int:
         smtp.wait_for(report.alerts_sent and 1, timeout=5)
         _show_results(console, config, report, smtp, chat)
     console.print(f"\nThe database is {config.database}. Browse it with "
-                  f"[bold]datasette {config.database}[/bold] (or `newswatch status -c {cfg_path}`), "
+                  f"[bold]newswatch serve -c {cfg_path}[/bold] (Datasette; or `newswatch status -c {cfg_path}`), "
                   f"and backtest a rule with `newswatch rules test -c {cfg_path} --rule tps-decisions`.")
     return report.exit_code
 
