@@ -22,5 +22,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rules.py
 	$(BIN)/python benchmarks/bench_ingest.py
 
+# Precision and recall of the shipped topic pack per topic, through `newswatch rules match`,
+# with the false positives and negatives listed (tests/data/topic_eval.jsonl holds the labels).
+eval: $(STAMP)
+	$(BIN)/python benchmarks/eval_topics.py
+
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache
