@@ -13,7 +13,8 @@ prints documents per second for:
   (NEAR counted as AND, which flatters the baseline), on a sample of the
   documents so that it finishes.
 
-Single process, one core.
+Single process, one core; rates are documents per CPU second of this process
+(equal to wall-clock rates on an idle machine, steadier on a shared one).
 """
 
 from __future__ import annotations
@@ -118,8 +119,10 @@ class Corpus:
         kind = self.rng.random()
         if kind < 0.15 and not topic:
             return f'"{word} {self.rng.choice(self.entities)}"'
-        if kind < 0.25 and len(word) >= 6:
-            return word[: self.rng.randint(4, len(word) - 1)] + "*"
+        if kind < 0.25 and len(word) >= 7:
+            # stems as analysts write them: deport*, extradi*, and inflected names (Hernánde*)
+            keep = max(5, len(word) - 3) if topic else len(word) - self.rng.randint(1, 2)
+            return word[:keep] + "*"
         if kind < 0.28:
             return "=" + word.upper() if not topic else "=" + word
         return word.lower() if self.rng.random() < 0.7 else word
@@ -174,21 +177,26 @@ def _naive_compile(node):
     raise TypeError(node)
 
 
+# CPU time of this process: on a shared machine, other processes do not count against us.
+clock = time.process_time
+
+
 def naive_rate(matcher, docs: list[dict[str, str]]) -> float:
     predicates = [_naive_compile(rule.node) for rule in matcher.rules.values()]
-    start = time.perf_counter()
+    start = clock()
     for item in docs:
         folded = {f: fold(item.get(f) or "") for f in ("title", "summary", "body")}
         [p(folded) for p in predicates]
-    return len(docs) / (time.perf_counter() - start)
+    return len(docs) / (clock() - start)
 
 
 def matcher_rate(matcher, docs: list[dict[str, str]]) -> tuple[float, int]:
-    start = time.perf_counter()
+    """Documents per CPU second, explanations (terms, fields, snippet) of every match included."""
+    start = clock()
     matched = 0
     for item in docs:
-        matched += len(matcher.match(item))
-    return len(docs) / (time.perf_counter() - start), matched
+        matched += len([m.to_dict() for m in matcher.match(item)])
+    return len(docs) / (clock() - start), matched
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,15 +220,15 @@ def main(argv: list[str] | None = None) -> int:
     rates: dict[int, float] = {}
     for n in (int(x) for x in args.rules.split(",")):
         rules = Corpus(args.seed + n).rules(n)
-        t0 = time.perf_counter()
+        t0 = clock()
         matcher = compile_rules(rules)
-        compile_s = time.perf_counter() - t0
-        matcher_rate(matcher, docs[:200])  # warm caches
+        compile_s = clock() - t0
+        matcher_rate(matcher, docs[:1000])  # warm up: the matcher learns which terms are rare
         rate, matched = matcher_rate(matcher, docs)
         sample = args.baseline_docs or max(3, min(len(docs), int(20 * 2000 / n)))
         naive = naive_rate(matcher, docs[:sample])
         rates[n] = rate
-        print(f"{n:>6} {compile_s:>9.2f} {rate:>17,.0f} {matched / len(docs):>11.2f} "
+        print(f"{n:>6} {compile_s:>9.2f} {rate:>17,.0f} {matched / len(docs):>11.3f} "
               f"{naive:>12,.1f} {sample:>8} {rate / naive:>6,.0f}x", flush=True)
     if 1000 in rates and 10000 in rates:
         print(f"10,000 rules run at {rates[10000] / rates[1000]:.0%} of the 1,000-rule throughput")

@@ -13,11 +13,25 @@ __all__ = ["snippet", "SNIPPET_WORDS", "OPEN", "CLOSE", "ELLIPSIS"]
 SNIPPET_WORDS = 30
 _BEFORE = 10  # words shown before the first hit; the rest of the window follows it
 OPEN, CLOSE, ELLIPSIS = "«", "»", "..."
-_SPACE = re.compile(r"\s+")
+_WORDS_BACK = re.compile(r"(?:\W*\w+\b){1,%d}" % _BEFORE)
 
 
 def _glued(ch: str) -> bool:
     return not (ch.isspace() or ch.isalnum() or ch == "_")
+
+
+def _back(words: str, offset: int) -> int:
+    """The start of the word up to ten words before ``offset`` (walking backwards over reversed text)."""
+    reach = 12 * _BEFORE
+    while True:
+        begin = max(0, offset - reach)
+        reverse = words[offset - 1:begin - 1 if begin else None:-1]
+        m = _WORDS_BACK.match(reverse)
+        if m is None:
+            return offset
+        if m.end() < len(reverse) or begin == 0:  # else the last word may be cut: look further
+            return offset - m.end()
+        reach *= 4
 
 
 def snippet(field: FieldText, hits: Iterable[tuple[int, int]]) -> str:
@@ -31,21 +45,12 @@ def snippet(field: FieldText, hits: Iterable[tuple[int, int]]) -> str:
     ranges = sorted(set(hits))
     words = field.words
     if not ranges:
-        return _SPACE.sub(" ", field.text).strip()[:300]
+        return " ".join(field.text.split())[:300]
     first_start, first_end = ranges[0]
-    # ten words back: look at a stretch of text before the hit, wider if it holds too few words
-    reach = 8 * _BEFORE
-    while True:
-        begin = max(0, first_start - reach)
-        before = [m.start() for m in WORD.finditer(words, begin, first_start)]
-        if len(before) > _BEFORE or begin == 0:
-            break
-        reach *= 4
-    shown = min(len(before), _BEFORE)
-    start = before[-shown] if shown else first_start
+    start = _back(words, first_start)
     cut_before = WORD.search(words, 0, start) is not None
-    end = skip_words(words, SNIPPET_WORDS - shown, first_start)
-    end = max(end if end is not None else len(words.rstrip(" ")), first_end)
+    end = skip_words(words, SNIPPET_WORDS - _BEFORE, first_start)
+    end = max(len(words.rstrip(" ")) if end is None else end, first_end)
     cut_after = WORD.search(words, end) is not None
 
     # merge overlapping hits so markers never nest
