@@ -1,0 +1,109 @@
+"""`newswatch rules check|match|test`: the rule language from the command line."""
+
+from __future__ import annotations
+
+import json
+
+from newswatch import storage
+
+TOPIC = """
+[aliases]
+joh = ["Juan Orlando Hernández", "JOH"]
+
+[[rules]]
+name = "tps"
+topic = "tps"
+query = '"temporary protected status" (honduras OR hondure*)'
+
+[[rules]]
+name = "joh"
+topic = "corruption"
+query = '@joh NEAR/10 (drug* OR narco*)'
+"""
+
+
+def config(tmp_path):
+    (tmp_path / "topics").mkdir()
+    (tmp_path / "topics" / "ca.toml").write_text(TOPIC, encoding="utf-8")
+    cfg = tmp_path / "newswatch.toml"
+    cfg.write_text('database = "nw.db"\ninclude = ["topics/*.toml"]\n', encoding="utf-8")
+    return cfg
+
+
+def test_check_a_query_shows_a_caret_under_the_column(cli):
+    result = cli("rules", "check", 'honduras AND (tps OR "estatus')
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert "column 22" in lines[0] and "never closed" in lines[0]
+    assert lines[1] == 'honduras AND (tps OR "estatus'
+    assert lines[2] == " " * 21 + "^"
+
+
+def test_check_a_good_query_and_a_topic_file(tmp_path, cli):
+    assert cli("rules", "check", "deport* NEAR/5 honduras").returncode == 0
+    config(tmp_path)
+    result = cli("rules", "check", str(tmp_path / "topics" / "ca.toml"))
+    assert result.returncode == 0, result.stderr
+    assert "2 rules parse" in result.stdout
+
+
+def test_check_names_the_bad_rule_in_a_file(tmp_path, cli):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[rules]]\nname = "x"\nquery = "@nobody OR tps"\n', encoding="utf-8")
+    result = cli("rules", "check", str(bad))
+    assert result.returncode == 2
+    assert "rule 'x'" in result.stderr and "@nobody" in result.stderr
+
+
+def test_match_reads_and_writes_json_lines(tmp_path, cli):
+    cfg = config(tmp_path)
+    items = tmp_path / "items.jsonl"
+    items.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in [
+        {"title": "EE.UU. y el TPS", "summary": "Nada sobre el estatus", "url": "https://a.example/1"},
+        {"title": "Temporary Protected Status ends for Hondureños", "url": "https://a.example/2"},
+        {"title": "Fiscales: Juan Orlando Hernández y el narcotráfico", "lang": "es"},
+    ]) + "\n", encoding="utf-8")
+    result = cli("rules", "match", "-c", str(cfg), str(items))
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["index"] for o in out] == [0, 1, 2]
+    assert out[0] == {"index": 0, "url": "https://a.example/1", "matches": []}
+    assert [m["rule"] for m in out[1]["matches"]] == ["tps"]
+    assert "«Temporary Protected Status»" in out[1]["matches"][0]["snippet"]
+    assert [m["rule"] for m in out[2]["matches"]] == ["joh"]
+    only = cli("rules", "match", "-c", str(cfg), "--rule", "joh", str(items))
+    assert [len(json.loads(line)["matches"]) for line in only.stdout.splitlines()] == [0, 0, 1]
+    query = cli("rules", "match", "--query", "=TPS", str(items), env={"NEWSWATCH_CONFIG": ""})
+    assert [len(json.loads(line)["matches"]) for line in query.stdout.splitlines()] == [1, 0, 0]
+
+
+def test_match_reports_the_bad_line(tmp_path, cli):
+    cfg = config(tmp_path)
+    items = tmp_path / "items.jsonl"
+    items.write_text('{"title": "ok"}\n{"summary": "no title"}\n', encoding="utf-8")
+    result = cli("rules", "match", "-c", str(cfg), str(items))
+    assert result.returncode == 1
+    assert "line 2" in result.stderr and '"title"' in result.stderr
+
+
+def test_backtest_agrees_with_the_matcher(tmp_path, cli):
+    cfg = config(tmp_path)
+    db = storage.open_db(tmp_path / "nw.db")
+    storage.sync_sources(db, [{"name": "s", "kind": "feed", "url": "https://a.example/feed"}])
+    titles = ["Temporary protected status for Hondureños extended", "Honduras: temporary protected... status?",
+              "Weather in Honduras", "Hondurans and temporary protected status"]
+    recs = []
+    for n, title in enumerate(titles):
+        url = f"https://a.example/{n}"
+        recs.append(storage.ItemRecord(item={"id": storage.item_id_for(url), "url": url, "canonical_url": url,
+                                             "title": title, "fetched_at": "2026-01-01T00:00:00Z", "source": "s",
+                                             "published": f"2026-01-0{n + 1}T00:00:00Z"}))
+    storage.store_batch(db, recs)
+    result = cli("rules", "test", "-c", str(cfg), "--rule", "tps")
+    assert result.returncode == 0, result.stderr
+    # The phrase matches across punctuation, as in the matcher; "Hondurans" is not hondure*.
+    assert result.stdout.startswith("2 of 2 candidate items match (4 stored")
+    assert "Honduras: temporary protected... status?" in result.stdout
+    assert "Weather" not in result.stdout and "Hondurans and" not in result.stdout
+    since = cli("rules", "test", "-c", str(cfg), "--rule", "tps", "--since", "2026-01-02")
+    assert since.stdout.startswith("1 of 1 candidate items match (3 stored, since 2026-01-02")
