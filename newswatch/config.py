@@ -51,6 +51,11 @@ class ConfigError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+SEARCH_PROVIDERS = ("google-news", "bing-news")
+# Which selectors each kind reads (see docs/sources.md); "links" is required for a site.
+SELECTOR_KEYS = {"site": ("links", "next"), "page": ("content",)}
+
+
 @dataclass
 class Source:
     name: str
@@ -61,6 +66,14 @@ class Source:
     fetch_articles: bool | None = None  # None: follow [crawl].fetch_articles
     file: str = ""
     line: int | None = None
+    # kind = "search": the provider's RSS search URL is built from these into ``url``.
+    query: str | None = None
+    provider: str | None = None
+    region: str | None = None
+    # kind = "site" (links, next) and "page" (content): CSS selectors or XPath.
+    selectors: dict[str, str] = field(default_factory=dict)
+    max_pages: int = 3  # site: listing pages followed per run
+    max_articles: int = 50  # sitemap and site: article pages fetched per run, newest first
 
 
 @dataclass
@@ -86,6 +99,7 @@ class CrawlConfig:
     download_delay_s: float = 0.5
     obey_robots: bool = True
     retries: int = 2
+    jitter_s: int = 60  # `newswatch watch`: up to this much random delay (and at most 10% of an interval)
 
 
 @dataclass
@@ -344,9 +358,19 @@ def _load_crawl(raw: Any, fname: str, loc: _Locator, problems: list[Problem]) ->
             except ValueError as exc:
                 problems.append(Problem(fname, line, "crawl.default_interval", str(exc)))
             continue
+        if key == "jitter":
+            if value in (0, "0", "0s"):
+                c.jitter_s = 0
+                continue
+            try:
+                c.jitter_s = parse_interval(value)
+            except ValueError as exc:
+                problems.append(Problem(fname, line, "crawl.jitter", f"{exc}, or \"0s\" for none"))
+            continue
         if key not in simple:
             problems.append(Problem(fname, line, f"crawl.{key}",
-                                    "unknown setting; valid: user_agent, default_interval, " + ", ".join(simple)))
+                                    "unknown setting; valid: user_agent, default_interval, jitter, "
+                                    + ", ".join(simple)))
             continue
         if not isinstance(value, simple[key]) or (simple[key] is int and isinstance(value, bool)):
             problems.append(Problem(fname, line, f"crawl.{key}", f"must be {_typename(simple[key])}, not {value!r}"))
@@ -423,9 +447,14 @@ def _load_source(raw: Any, i: int, fname: str, loc: _Locator, crawl: CrawlConfig
     if kind not in SOURCE_KINDS:
         bad("kind", f"unknown kind {kind!r}; valid kinds: {', '.join(SOURCE_KINDS)}")
     url = raw.get("url")
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
-        bad("url", f"invalid URL {url!r}: write an absolute http:// or https:// URL")
+    if kind == "search":
+        if url is not None:
+            bad("url", "a search source builds its URL from provider and query; remove url "
+                       "(or use kind = \"feed\" for a search feed URL of your own)")
+    else:
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
+            bad("url", f"invalid URL {url!r}: write an absolute http:// or https:// URL")
     interval = raw.get("interval")
     interval_s = crawl.default_interval_s
     if interval is not None:
@@ -439,14 +468,104 @@ def _load_source(raw: Any, i: int, fname: str, loc: _Locator, crawl: CrawlConfig
     fetch = raw.get("fetch_articles")
     if fetch is not None and not isinstance(fetch, bool):
         bad("fetch_articles", "must be true or false")
-    known = {"name", "kind", "url", "lang", "interval", "fetch_articles"}
+    extra = _load_source_extras(raw, kind, bad)
+    known = {"name", "kind", "url", "lang", "interval", "fetch_articles", *_EXTRA_KEYS}
     for key in raw:
         if key not in known:
             bad(key, f"unknown setting; valid: {', '.join(sorted(known))}")
     if not ok:
         return None
+    if kind == "search":
+        from .crawlers.search import search_url
+        url = search_url(extra["provider"], extra["query"], lang, extra["region"], extra.pop("endpoint", None))
     return Source(name=name, kind=kind, url=url, lang=lang, interval_s=interval_s,
-                  fetch_articles=fetch, file=fname, line=line)
+                  fetch_articles=fetch, file=fname, line=line, **extra)
+
+
+# Source keys that only some kinds read, and which kinds those are.
+_EXTRA_KEYS = {
+    "query": ("search",), "provider": ("search",), "region": ("search",), "endpoint": ("search",),
+    "selectors": ("site", "page"), "max_pages": ("site",), "max_articles": ("sitemap", "site"),
+}
+
+
+def _load_source_extras(raw: dict, kind: Any, bad) -> dict[str, Any]:
+    """The kind-specific source keys, checked; problems go to ``bad(key, message)``."""
+    out: dict[str, Any] = {}
+    for key, kinds in _EXTRA_KEYS.items():
+        if key in raw and kind in SOURCE_KINDS and kind not in kinds:
+            bad(key, f"{key} applies to kind {' or '.join(repr(k) for k in kinds)}, not {kind!r}")
+    for key in ("max_pages", "max_articles"):
+        value = raw.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            bad(key, f"must be a whole number >= 1, not {value!r}")
+        else:
+            out[key] = value
+    if kind == "search":
+        provider = raw.get("provider")
+        if provider not in SEARCH_PROVIDERS:
+            bad("provider", f"unknown search provider {provider!r}; valid: {', '.join(SEARCH_PROVIDERS)}")
+        query = raw.get("query")
+        if not isinstance(query, str) or not query.strip():
+            bad("query", 'a search source needs a query string, like query = "TPS Honduras"')
+        region = raw.get("region")
+        if region is not None and (not isinstance(region, str) or not re.match(r"^[A-Za-z]{2}$", region)):
+            bad("region", f"invalid region {region!r}: use a two-letter country code like \"HN\" or \"US\"")
+        out.update(provider=provider, query=query.strip() if isinstance(query, str) else query,
+                   region=region.upper() if isinstance(region, str) else None)
+        endpoint = raw.get("endpoint")
+        if endpoint is not None:
+            parts = urlsplit(endpoint) if isinstance(endpoint, str) else None
+            if not parts or parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+                bad("endpoint", f"invalid endpoint {endpoint!r}: the provider's RSS search URL without "
+                                "a query string, like \"https://news.google.com/rss/search\"")
+            else:
+                out["endpoint"] = endpoint
+    selectors = raw.get("selectors")
+    if selectors is not None and kind in SELECTOR_KEYS:
+        valid = SELECTOR_KEYS[kind]
+        if not isinstance(selectors, dict):
+            bad("selectors", f"must be a table, like selectors = {{ {valid[0]} = \"article h2 a\" }}")
+            selectors = {}
+        for sub, expr in selectors.items():
+            if sub not in valid:
+                bad("selectors", f"unknown selector {sub!r} for kind {kind!r}; valid: {', '.join(valid)}")
+            elif not isinstance(expr, str) or not expr.strip():
+                bad("selectors", f"selectors.{sub} must be a CSS selector or an XPath expression")
+            else:
+                error = selector_error(expr)
+                if error:
+                    bad("selectors", f"selectors.{sub}: {error}")
+                else:
+                    out.setdefault("selectors", {})[sub] = expr.strip()
+    if kind == "site" and "links" not in (selectors if isinstance(selectors, dict) else {}):
+        bad("selectors", 'a site source needs selectors = { links = "..." }: a CSS selector or XPath '
+                         "for the article links on its listing page")
+    return out
+
+
+def is_xpath(expr: str) -> bool:
+    """Selectors that start like a path or a group are XPath; anything else is CSS."""
+    return expr.lstrip().startswith(("/", "(", "./"))
+
+
+def selector_error(expr: str) -> str | None:
+    """Why ``expr`` is neither a valid CSS selector nor a valid XPath, or None."""
+    if is_xpath(expr):
+        from lxml import etree
+        try:
+            etree.XPath(expr)
+        except etree.XPathError as exc:
+            return f"invalid XPath {expr!r}: {exc}"
+        return None
+    from cssselect import GenericTranslator, SelectorError
+    try:
+        GenericTranslator().css_to_xpath(expr)
+    except SelectorError as exc:
+        return f"invalid CSS selector {expr!r}: {exc} (an XPath must start with / or ( )"
+    return None
 
 
 def _load_rule(raw: Any, i: int, fname: str, loc: _Locator, problems: list[Problem]) -> RuleConfig | None:

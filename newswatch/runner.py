@@ -19,10 +19,11 @@ from . import storage
 from .config import Config, ConfigError, Problem, load
 from .crawlers import FetchResult, RunContext, crawl
 from .rules import RuleSyntaxError, compile_rules
+from .scheduler import backoff_wait, due_time
 
 
 class RunLockedError(Exception):
-    """Another newswatch run or watch is using this database."""
+    """Another newswatch run (or a second watch) is using this database; the message says which."""
 
 
 @dataclass
@@ -60,7 +61,10 @@ def compile_config_rules(config: Config):
 
 
 def due_sources(config: Config, db, names: Iterable[str] | None = None, now: datetime | None = None):
-    """The sources to fetch now: the named ones, or every source whose interval has passed."""
+    """The sources to fetch now: the named ones, or every source whose interval has passed.
+
+    After failures a source waits longer (see :func:`newswatch.scheduler.backoff_wait`).
+    """
     if names:
         wanted = list(names)
         unknown = [n for n in wanted if n not in {s.name for s in config.sources}]
@@ -73,16 +77,13 @@ def due_sources(config: Config, db, names: Iterable[str] | None = None, now: dat
     state = storage.sources_state(db)
     due = []
     for s in config.sources:
-        last = state.get(s.name, {}).get("last_fetch_at")
-        if not last:
+        at = due_time(s.interval_s, state.get(s.name))
+        if at is None:
             due.append(s)
             continue
-        streak = state[s.name].get("error_streak") or 0
-        # Back off after failures, up to 8x the interval (capped at a day).
-        wait = min(s.interval_s * (2 ** min(streak, 3)), max(s.interval_s, 86400))
-        last_dt = datetime.fromisoformat(last.replace("Z", "+00:00"))
+        wait = backoff_wait(s.interval_s, state[s.name].get("error_streak") or 0)
         # A little slack so that a cron job every interval does not skip a beat.
-        if now >= last_dt + timedelta(seconds=wait) - timedelta(seconds=min(60, wait / 10)):
+        if now >= at - timedelta(seconds=min(60, wait / 10)):
             due.append(s)
     return due
 
@@ -102,11 +103,19 @@ def prepare_context(config_path: str | Path | None, source_names=None, *, config
     return RunContext(config=config, db=db, matcher=matcher, run_id=run_id, sources=sources)
 
 
-class _RunLock:
-    """An exclusive lock beside the database, so two runs never overlap."""
+class _FileLock:
+    """An exclusive flock on a file beside the database; the file says who holds it.
+
+    The kernel releases an flock when its holder exits, however it exits, so
+    a killed run never leaves a stale lock behind.
+    """
+
+    suffix = ".lock"
+    role = "newswatch run"
 
     def __init__(self, database: Path):
-        self.path = Path(str(database) + ".lock")
+        self.database = Path(database)
+        self.path = Path(str(database) + self.suffix)
 
     def __enter__(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,34 +124,79 @@ class _RunLock:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(self.fd)
-            raise RunLockedError(
-                f"another newswatch run is using {self.path.with_suffix('')} (lock file {self.path}); "
-                "wait for it to finish, or run again later") from None
+            raise RunLockedError(self.busy_message(holder(self.path))) from None
         os.ftruncate(self.fd, 0)
-        os.write(self.fd, str(os.getpid()).encode())
+        os.write(self.fd, f"pid {os.getpid()}, {self.role}, since {storage.now_iso()}".encode())
         return self
 
     def __exit__(self, *exc):
+        os.ftruncate(self.fd, 0)
         fcntl.flock(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)
+
+    def busy_message(self, who: str | None) -> str:
+        msg = (f"another newswatch run is using {self.database} ({who or 'lock file ' + str(self.path)}); "
+               "it stops by itself when its sources are fetched: wait for it to finish, or run again later")
+        watcher = holder(WatchLock(self.database).path)
+        if watcher:
+            msg += f". `newswatch watch` ({watcher}) runs this database's sources as they come due"
+        return msg
+
+
+class _RunLock(_FileLock):
+    """Two runs (cron, systemd, a `watch` cycle, by hand) never overlap on one database."""
+
+
+class WatchLock(_FileLock):
+    """One `newswatch watch` per database."""
+
+    suffix = ".watch.lock"
+    role = "newswatch watch"
+
+    def busy_message(self, who: str | None) -> str:
+        return (f"newswatch watch is already running for {self.database} ({who or 'lock file ' + str(self.path)}); "
+                "stop it first (systemctl stop, or SIGTERM to that pid)")
+
+
+def holder(lock_path: Path) -> str | None:
+    """Who holds the lock file at ``lock_path`` ("pid 123, newswatch run, since ..."), or None when free."""
+    try:
+        fd = os.open(lock_path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
 
 
 def run_once(config: Config, source_names: Iterable[str] | None = None, *, alerts: bool = True,
              all_sources: bool = False, on_fetch: Callable[[FetchResult], None] | None = None,
              throttle: bool = True, log_level: str = "ERROR") -> RunReport:
-    """Fetch the due sources, match and store their items, then deliver pending alerts."""
+    """Fetch the due sources, match and store their items, then deliver pending alerts.
+
+    Every kind of source runs in the same crawl. When the crawl was stopped
+    by a signal, what was fetched is stored but nothing is delivered (the
+    alerts stay pending for the next run), so the process ends promptly.
+    """
     with _RunLock(config.database):
         ctx = prepare_context(None, source_names, config=config, all_sources=all_sources)
         ctx.on_fetch = on_fetch
         report = RunReport(run_id=ctx.run_id)
-        report.skipped = [f"{s.name} (kind {s.kind!r} is not crawled yet)"
-                          for s in ctx.sources if s.kind != "feed"]
-        if any(s.kind == "feed" for s in ctx.sources):
-            crawl(ctx, log_level=log_level)
+        before = {name: dict(row) for name, row in ctx.state.items()}
+        finished = crawl(ctx, log_level=log_level) if ctx.sources else True
         report.fetches = list(ctx.results.values())
         report.counts = dict(ctx.counts)
-        if alerts:
+        if not finished:
+            report.skipped.append("alert delivery (the run was stopped; alerts stay pending)")
+        elif alerts:
             deliver(ctx.db, config, report, throttle=throttle)
+            notify_ops(config, before, report, throttle=throttle)
         errors = {f.source: f.error for f in report.fetches if not f.ok}
         if report.delivery_errors:
             errors["alerts"] = "; ".join(report.delivery_errors[:5])
@@ -156,6 +210,31 @@ def run_once(config: Config, source_names: Iterable[str] | None = None, *, alert
             "alerts_failed": report.alerts_failed,
         }, errors)
         return report
+
+
+def notify_ops(config: Config, before: dict[str, dict], report: RunReport, *, throttle: bool = True) -> None:
+    """Tell the ``ops`` tag, if one is configured, which sources broke or recovered in this run."""
+    from .health import FAILING_AFTER, transitions
+
+    changes = transitions(before, report.fetches)
+    if not changes:
+        return
+    from .notifier import build_channels
+    from .notifier.ops import send_text
+
+    channels = build_channels(config.notify.urls, str(config.notify.apprise_config)
+                              if config.notify.apprise_config else None)
+    for what, fetch in changes:
+        if what == "broken":
+            title = f"newswatch: source {fetch.source} is failing"
+            body = (f"{fetch.source} failed {FAILING_AFTER} times in a row; newswatch keeps trying, "
+                    f"less often.\nLast error: {fetch.error}\nURL: {fetch.url}")
+        else:
+            title = f"newswatch: source {fetch.source} works again"
+            body = f"{fetch.source} was fetched successfully ({fetch.status}).\nURL: {fetch.url}"
+        error = send_text(channels, "ops", title, body, throttle=throttle)
+        if error:
+            report.delivery_errors.append(f"ops notice about {fetch.source}: {error}")
 
 
 def deliver(db, config: Config, report: RunReport | None = None, *, throttle: bool = True):

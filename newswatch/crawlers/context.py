@@ -28,6 +28,10 @@ class FetchResult:
     last_modified: str | None = None
     body_hash: str | None = None
     warning: str | None = None
+    # Article pages requested for this source and not yet handled. When a run
+    # stops with some still pending, the fetch is recorded as interrupted and
+    # its validators are not kept, so the next run reads the source again.
+    pending: int = 0
 
     def row(self, run_id: int, fetched_at: str, next_due_at: str | None) -> dict[str, Any]:
         return {
@@ -71,7 +75,17 @@ class RunContext:
         return True
 
     def fetch_articles_for(self, source: Source) -> bool:
-        return self.config.crawl.fetch_articles if source.fetch_articles is None else source.fetch_articles
+        if source.fetch_articles is not None:
+            return source.fetch_articles
+        # Sitemaps and listing pages carry no text, and search links must be
+        # followed to reach the publisher: these kinds fetch pages unless told not to.
+        return source.kind in ("sitemap", "site", "search") or self.config.crawl.fetch_articles
+
+    def article_done(self, source: str) -> None:
+        """An article page requested for ``source`` was handled (stored or given up)."""
+        res = self.results.get(source)
+        if res is not None and res.pending > 0:
+            res.pending -= 1
 
     def seen_in_run(self, item_id: str, guid: str | None) -> str | None:
         """The id of an item already handled in this run under this id or GUID."""
@@ -94,3 +108,27 @@ class RunContext:
     def remember_cluster(self, title_key: str, cluster_id: str) -> None:
         if title_key:
             self._title_clusters.setdefault(title_key, cluster_id)
+
+    def fetch_rows(self, kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+        """The ``fetches`` rows of sources of ``kinds`` (all when None), each with its next due time.
+
+        A source whose article pages were not all handled (the run was
+        stopped) is recorded as ``interrupted``: its ETag, Last-Modified and
+        body hash are not kept, so nothing it announced is skipped next time.
+        """
+        from ..scheduler import next_due_at
+
+        rows = []
+        by_name = {s.name: s for s in self.sources}
+        for res in self.results.values():
+            src = by_name.get(res.source)
+            if kinds is not None and (src is None or src.kind not in kinds):
+                continue
+            if res.pending and res.ok:
+                res.status = "interrupted"
+                res.warning = f"stopped with {res.pending} article pages not fetched; read again next run"
+                res.etag = res.last_modified = res.body_hash = None
+            streak = 0 if res.ok else (self.state.get(res.source, {}).get("error_streak") or 0) + 1
+            due = next_due_at(src.interval_s, self.now, streak) if src else None
+            rows.append(res.row(self.run_id, self.now, due))
+        return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -20,6 +21,8 @@ def crawl_settings(config: Config, log_level: str = "ERROR") -> Settings:
         "ROBOTSTXT_OBEY": c.obey_robots,
         "CONCURRENT_REQUESTS_PER_DOMAIN": c.concurrency_per_domain,
         "DOWNLOAD_DELAY": c.download_delay_s,
+        # AutoThrottle starts at the configured delay and never goes below it.
+        "AUTOTHROTTLE_START_DELAY": c.download_delay_s,
         "DOWNLOAD_TIMEOUT": c.timeout_s,
         "DOWNLOAD_MAXSIZE": c.max_bytes,
         "DOWNLOAD_WARNSIZE": min(c.max_bytes, 2 * 1024 * 1024),
@@ -29,14 +32,41 @@ def crawl_settings(config: Config, log_level: str = "ERROR") -> Settings:
     return s
 
 
-def crawl(context: RunContext, log_level: str = "ERROR") -> None:
+def spiders_for(kinds) -> list[type]:
+    """The spider class of each kind of source in ``kinds``, once each, in a stable order."""
+    from .spiders.feeds import FeedsSpider
+    from .spiders.pages import PagesSpider
+    from .spiders.search import SearchSpider
+    from .spiders.sitemaps import SitemapsSpider
+    from .spiders.sites import SitesSpider
+
+    by_kind = {"feed": FeedsSpider, "search": SearchSpider, "sitemap": SitemapsSpider,
+               "site": SitesSpider, "page": PagesSpider}
+    wanted = set(kinds)
+    return [cls for kind, cls in by_kind.items() if kind in wanted]
+
+
+def crawl(context: RunContext, log_level: str = "ERROR") -> bool:
     """Fetch, parse, match and store every source of ``context``; blocks until done.
 
-    Scrapy's Twisted reactor runs once per process, so call this once per
-    process (``newswatch run`` and ``newswatch demo`` do).
+    One spider per kind of source, all in one CrawlerProcess, so one run
+    covers every due source. Scrapy's Twisted reactor runs once per process,
+    so call this once per process (``newswatch run`` and ``newswatch demo``
+    do). Returns False when the crawl was stopped early (SIGTERM, Ctrl-C):
+    what was fetched is stored, and sources with article pages still
+    pending are recorded as interrupted.
     """
-    from .spiders.feeds import FeedsSpider
-
     process = CrawlerProcess(crawl_settings(context.config, log_level))
-    process.crawl(FeedsSpider, context=context)
+    reasons: list[str] = []
+
+    def closed(spider, reason: str) -> None:
+        reasons.append(reason)
+
+    spiders = spiders_for(s.kind for s in context.sources)
+    for spider_cls in spiders:
+        crawler = process.create_crawler(spider_cls)
+        # weak=False: the receiver is a local function that would be collected otherwise.
+        crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
+        process.crawl(crawler, context=context)
     process.start()
+    return len(reasons) == len(spiders) and all(r == "finished" for r in reasons)

@@ -10,13 +10,23 @@ BOT_NAME = "newswatch"
 SPIDER_MODULES = ["newswatch.crawlers.spiders"]
 NEWSPIDER_MODULE = "newswatch.crawlers.spiders"
 
-# Politeness: obey robots.txt, identify ourselves, few requests per site.
+# Politeness: obey robots.txt, identify ourselves (newswatch.toml's [crawl]
+# user_agent should carry a contact), few requests per site.
 ROBOTSTXT_OBEY = True
 USER_AGENT = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
 COOKIES_ENABLED = False
+
+# AutoThrottle: slow down for a site that answers slowly or with errors
+# (a delay of latency / target per request, between DOWNLOAD_DELAY and the
+# max), on top of the per-domain limit. Note: each kind of source runs in
+# its own spider, and limits apply per spider.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = DOWNLOAD_DELAY
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 # Monitoring, not archiving: small bodies, short waits, few retries.
 DOWNLOAD_MAXSIZE = 5 * 1024 * 1024

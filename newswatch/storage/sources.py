@@ -64,3 +64,26 @@ def source_health(db: Database) -> list[dict]:
             """
         )
     )
+
+
+def latest_item(db: Database, source: str) -> dict | None:
+    """The item of ``source`` stored last (a page watch's previous snapshot), or None."""
+    for row in db.query("select * from items where source = ? order by fetched_at desc, rowid desc limit 1",
+                        [source]):
+        return row
+    return None
+
+
+def last_complete_fetch(db: Database, source: str) -> str | None:
+    """When ``source`` was last fetched without error and without interruption (UTC ISO), or None."""
+    row = db.execute(
+        "select max(fetched_at) from fetches where source = ? and error is null"
+        " and coalesce(status, '') not in ('interrupted', 'error')", [source]).fetchone()
+    return row[0] if row else None
+
+
+def item_times(db: Database, source: str, limit: int = 30) -> list[str]:
+    """The newest items' times of ``source`` (published, else first seen), newest first."""
+    return [r[0] for r in db.execute(
+        "select min(coalesce(published, fetched_at), fetched_at) as t from items where source = ?"
+        " order by t desc limit ?", [source, limit]).fetchall() if r[0]]

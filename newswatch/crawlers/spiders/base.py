@@ -1,0 +1,91 @@
+"""What the spiders for sitemaps, sites, pages and search feeds share with the feeds spider.
+
+They subclass :class:`~newswatch.crawlers.spiders.feeds.FeedsSpider` for its
+article handling (fetch, extract, keep the feed's data when a page fails)
+and its failure reporting; these helpers cover the rest.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Iterable, Iterator
+
+import scrapy
+
+from ... import storage
+from ...config import Source
+from ..context import FetchResult
+from ..items import NewsItem
+
+try:  # the pipelines take batches of items where NewsBatch exists
+    from ..items import NewsBatch
+except ImportError:  # pragma: no cover - pipelines that take single items
+    NewsBatch = None
+
+
+def emit(items: list[NewsItem], source: str) -> Iterator[Any]:
+    """What the pipelines take: one batch of ``items``, or the items one by one."""
+    if not items:
+        return
+    if NewsBatch is None:  # pragma: no cover
+        yield from items
+    else:
+        yield NewsBatch(list(items), source=source)
+
+
+def conditional_headers(state: dict | None) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from a source's stored validators."""
+    headers = {}
+    if (state or {}).get("etag"):
+        headers["If-None-Match"] = state["etag"]
+    if (state or {}).get("last_modified"):
+        headers["If-Modified-Since"] = state["last_modified"]
+    return headers
+
+
+def source_requests(spider, callback) -> Iterator[scrapy.Request]:
+    """The first request of each of the run's sources of ``spider.kinds``, conditional."""
+    ctx = spider.context
+    for src in ctx.sources:
+        if src.kind not in spider.kinds:
+            continue
+        ctx.results[src.name] = FetchResult(source=src.name, url=src.url)
+        yield scrapy.Request(
+            src.url, headers=conditional_headers(ctx.state.get(src.name)), callback=callback,
+            errback=spider.feed_failed, dont_filter=True,
+            meta={"source": src, "started": time.monotonic(), "handle_httpstatus_list": [304]},
+        )
+
+
+def unknown(spider, items: Iterable[NewsItem]) -> list[NewsItem]:
+    """The items no other source claimed in this run and the database does not hold yet."""
+    out = []
+    for item in items:
+        if not spider.context.claim_url(item.canonical_url):
+            continue
+        if storage.find_existing(spider.context.db, storage.item_id_for(item.canonical_url), item.guid):
+            continue
+        out.append(item)
+    return out
+
+
+def article_request(spider, item: NewsItem, src: Source, **meta: Any) -> scrapy.Request:
+    """A request for ``item``'s page, counted as pending until it is handled."""
+    spider.context.results[src.name].pending += 1
+    return scrapy.Request(item.canonical_url, callback=spider.parse_article, errback=spider.article_failed,
+                          meta={"item": item, "source": src, **meta}, dont_filter=True)
+
+
+def body_unchanged(spider, src: Source, response, res: FetchResult) -> bool:
+    """Record the response's validators and body hash; True when the body is the one seen last time."""
+    import hashlib
+
+    res.etag = _header(response, "ETag")
+    res.last_modified = _header(response, "Last-Modified")
+    res.body_hash = hashlib.sha256(response.body).hexdigest()
+    return res.body_hash == (spider.context.state.get(src.name) or {}).get("body_hash")
+
+
+def _header(response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

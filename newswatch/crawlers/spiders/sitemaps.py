@@ -1,0 +1,180 @@
+"""The sitemaps spider: news sitemaps, sitemap indexes, .gz, text sitemaps and robots.txt.
+
+Only entries newer than the source's last complete fetch (less a day of
+overlap, because sitemaps are often regenerated late) and not stored yet
+become article requests, newest first and at most ``max_articles`` per run.
+A news sitemap's ``<news:title>``, publication date and language fill the
+item; the article page adds the text. Entries without any date are read on
+a source's first fetch only (we cannot tell a new one from an old one).
+
+Why not Scrapy's SitemapSpider: its parser keeps only the direct children of
+``<url>`` (the news title and date are nested), and it has no conditional GET
+or "newer than last time" filter.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, AsyncIterator
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from ... import storage
+from ...scheduler import iso, parse_time
+from ..items import NewsItem
+from ..sitemaps import SitemapError, parse_sitemap
+from ..urls import canonical_url
+from .base import article_request, body_unchanged, emit, source_requests, unknown
+from .feeds import FeedsSpider, _describe_failure
+
+#: How far before the last complete fetch entries are still considered.
+OVERLAP = timedelta(days=1)
+#: Child sitemaps (of an index or robots.txt) read per source per run, newest first.
+MAX_CHILD_SITEMAPS = 20
+MAX_DEPTH = 3
+
+
+class SitemapsSpider(FeedsSpider):
+    """Fetch sitemap sources; yield items for their new entries."""
+
+    name = "sitemaps"
+    kinds = ("sitemap",)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._open: dict[str, int] = {}  # source -> sitemap documents still to read
+        self._budget: dict[str, int] = {}  # source -> article requests still allowed this run
+        self._children: dict[str, int] = {}  # source -> child sitemaps requested
+        self._notes: dict[str, list[str]] = {}
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in source_requests(self, self.parse_sitemap):
+            src = request.meta["source"]
+            self._open[src.name] = 1
+            self._budget[src.name] = src.max_articles
+            self._children[src.name] = 0
+            request.meta["depth"] = 0
+            yield request
+
+    def parse_sitemap(self, response: Response):
+        src = response.meta["source"]
+        depth = response.meta.get("depth", 0)
+        res = self.context.results[src.name]
+        try:
+            if depth == 0:
+                res = self._result(src, response)
+                res.status = str(response.status)
+                if response.status == 304:
+                    res.status = "not-modified"
+                    return
+                if body_unchanged(self, src, response, res):
+                    res.status = "unchanged"
+                    return
+            try:
+                parsed = parse_sitemap(response.body, response.url, self.settings.getint("DOWNLOAD_MAXSIZE") * 10)
+            except SitemapError as exc:
+                if depth == 0:
+                    res.ok, res.body_hash, res.error = False, None, f"{response.url}: {exc}"
+                else:
+                    self._note(src, f"{response.url}: {exc}")
+                return
+            if parsed.warning:
+                self._note(src, f"{response.url}: {parsed.warning}")
+            if parsed.kind in ("robots", "sitemapindex"):
+                if depth == 0 and not parsed.sitemaps:
+                    res.ok, res.body_hash = False, None
+                    res.error = f"{response.url}: " + ("robots.txt names no Sitemap" if parsed.kind == "robots"
+                                                       else "the sitemap index lists no sitemap")
+                    return
+                yield from self._follow(src, parsed.sitemaps, depth)
+            else:
+                yield from self._entries(src, parsed.entries)
+        finally:
+            self._done(src)
+
+    def _follow(self, src, children, depth: int):
+        if depth >= MAX_DEPTH:
+            self._note(src, f"sitemaps nested deeper than {MAX_DEPTH} levels were not read")
+            return
+        cutoff = self._cutoff(src)
+        fresh = [c for c in children if not (cutoff and c.lastmod and c.lastmod <= cutoff)]
+        fresh.sort(key=lambda c: c.lastmod or "", reverse=True)
+        room = MAX_CHILD_SITEMAPS - self._children[src.name]
+        if len(fresh) > room:
+            self._note(src, f"{len(fresh) - room} more sitemaps listed than are read per run ({MAX_CHILD_SITEMAPS})")
+        for child in fresh[:max(room, 0)]:
+            self._children[src.name] += 1
+            self._open[src.name] += 1
+            yield scrapy.Request(child.loc, callback=self.parse_sitemap, errback=self.sitemap_failed,
+                                 meta={"source": src, "depth": depth + 1}, dont_filter=True)
+
+    def _entries(self, src, entries):
+        res = self.context.results[src.name]
+        res.items += len(entries)
+        cutoff = self._cutoff(src)
+        first = storage.last_complete_fetch(self.context.db, src.name) is None
+        fresh, undated = [], 0
+        for e in entries:
+            if e.date is None and not first:
+                undated += 1
+            elif not (cutoff and e.date and e.date <= cutoff):
+                fresh.append(e)
+        if undated:
+            self._note(src, f"{undated} entries without a date were skipped (read on the first fetch only)")
+        fresh.sort(key=lambda e: e.date or "", reverse=True)  # newest first; undated keep their order, last
+        fetched_at = storage.now_iso()
+        by_url, items = {}, []
+        for e in fresh:
+            item = NewsItem(url=e.loc, source=src.name, title=e.title, published=e.published,
+                            lang=e.lang or src.lang, fetched_at=fetched_at)
+            item.canonical_url = canonical_url(e.loc)
+            by_url[item.canonical_url] = e
+            items.append(item)
+        new = unknown(self, items)
+        over = max(0, len(new) - self._budget[src.name])
+        if over:
+            self._note(src, f"{over} new entries left for later runs (max_articles = {src.max_articles})")
+            # Keep no validators: an unchanged sitemap must still be read for what was left.
+            res.etag = res.last_modified = res.body_hash = None
+        new = new[:self._budget[src.name]]
+        self._budget[src.name] -= len(new)
+        if not self.context.fetch_articles_for(src):
+            yield from emit(new, src.name)
+            return
+        for item in new:
+            yield article_request(self, item, src, published_fallback=by_url[item.canonical_url].lastmod)
+
+    def parse_article(self, response: Response):
+        item: NewsItem = response.meta["item"]
+        out = list(super().parse_article(response))
+        item.published = item.published or response.meta.get("published_fallback")
+        yield from out
+
+    def article_failed(self, failure: Failure):
+        item: NewsItem = failure.request.meta["item"]
+        out = list(super().article_failed(failure))
+        item.published = item.published or failure.request.meta.get("published_fallback")
+        yield from out
+
+    def sitemap_failed(self, failure: Failure):
+        src = failure.request.meta["source"]
+        self._note(src, f"{failure.request.url}: {_describe_failure(failure)}")
+        self._done(src)
+
+    def _cutoff(self, src) -> str | None:
+        last = parse_time(storage.last_complete_fetch(self.context.db, src.name))
+        return iso(last - OVERLAP) if last else None
+
+    def _note(self, src, text: str) -> None:
+        notes = self._notes.setdefault(src.name, [])
+        notes.append(text)
+        res = self.context.results[src.name]
+        res.warning = "; ".join(notes[:3]) + (f" (+{len(notes) - 3} more)" if len(notes) > 3 else "")
+
+    def _done(self, src) -> None:
+        """One sitemap document of ``src`` handled; report the source when none is left."""
+        self._open[src.name] -= 1
+        if self._open[src.name] == 0:
+            self._report(self.context.results[src.name])
