@@ -8,6 +8,7 @@ deliveries failed, 2 a configuration or rule error.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from importlib import resources
@@ -154,6 +155,38 @@ def _print_run_summary(report) -> None:
 
 @cli.command()
 @_config_option
+@click.option("--deliver-every", default="1m", show_default=True,
+              help="How often to deliver due alerts and digests when no source is due.")
+@click.option("--max-cycles", type=int, default=None, help="Stop after this many crawl cycles.")
+def watch(config_path: Path | None, deliver_every: str, max_cycles: int | None) -> None:
+    """Long-running scheduler: runs each source when due; clean stop on SIGINT/SIGTERM."""
+    from datetime import datetime, timezone
+
+    from .config import parse_interval
+    from .runner import RunLockedError
+    from .scheduler import Watch, WatchOptions
+
+    config = _load(config_path)
+    try:
+        every = parse_interval(deliver_every)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--deliver-every") from None
+
+    def say(message: str) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        print(f"{stamp} {message}", flush=True)
+
+    w = Watch(config.path, options=WatchOptions(deliver_every_s=every, max_cycles=max_cycles), say=say)
+    w.install_signal_handlers()
+    try:
+        code = w.run()
+    except RunLockedError as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(code)
+
+
+@cli.command()
+@_config_option
 @click.option("--runs", "n_runs", default=5, show_default=True, help="How many recent runs to show.")
 def status(config_path: Path | None, n_runs: int) -> None:
     """Sources' health, last runs, pending and failed alerts."""
@@ -164,18 +197,25 @@ def status(config_path: Path | None, n_runs: int) -> None:
         console.print(f"No database yet at {config.database}: run `newswatch run` first.")
         return
     db = storage.open_db(config.database)
+    from .health import FAILING_AFTER, silent_sources
+
     table = Table(title="Sources", title_justify="left")
-    for col in ("source", "kind", "last ok", "failing", "items", "newest", "last error"):
+    for col in ("source", "kind", "last ok", "failing", "items", "newest", "next due", "last error / health"):
         table.add_column(col)
     configured = {s.name for s in config.sources}
+    silent = silent_sources(db, config)
     for s in storage.source_health(db):
         if s["name"] not in configured:
             continue
         streak = s["error_streak"] or 0
+        note = s["last_error"] or (str(silent[s["name"]]) if s["name"] in silent else "")
         table.add_row(s["name"], s["kind"], s["last_ok_at"] or "never",
                       f"{streak}x" if streak else "", str(s["items"]), s["newest"] or "",
-                      escape((s["last_error"] or "")[:80]), style="red" if streak else None)
+                      s["next_due_at"] or "", escape(note[:90]),
+                      style="red" if streak >= FAILING_AFTER else "yellow" if streak or s["name"] in silent else None)
     console.print(table)
+    for name, quiet in sorted(silent.items()):
+        console.print(f"  [yellow]{name}[/yellow] is {quiet}")
     runs = Table(title="Last runs", title_justify="left")
     for col in ("run", "started", "finished", "status", "ok", "failed", "new items", "matches", "sent"):
         runs.add_column(col)
@@ -449,6 +489,129 @@ def alerts_retry(alert_id: int, config_path: Path | None) -> None:
     if not storage.retry_alert(db, alert_id, storage.now_iso()):
         raise click.ClickException(f"no failed or dead alert with id {alert_id}; see `newswatch alerts list`")
     console.print(f"Alert {alert_id} is pending again; `newswatch alerts send` delivers it.")
+
+
+# --- sources ---------------------------------------------------------------
+
+_LANG_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+
+
+@cli.group()
+def sources() -> None:
+    """Find, add, import and export sources."""
+
+
+@sources.command("add")
+@click.argument("url")
+@_config_option
+@click.option("--yes", "-y", is_flag=True, help="Append without asking.")
+@click.option("--name", help="Source name [default: from the site's host].")
+@click.option("--kind", type=click.Choice(["feed", "sitemap", "page"]),
+              help="Skip discovery: add URL as this kind (page: watch the page for changes).")
+@click.option("--lang", help="Language code, like en or es [default: what the site says].")
+@click.option("--interval", help="How often to fetch it, like 15m [default: [crawl] default_interval].")
+def sources_add(url: str, config_path: Path | None, yes: bool, name: str | None, kind: str | None,
+                lang: str | None, interval: str | None) -> None:
+    """Discover a site's feeds and sitemaps and append a source for URL to the config."""
+    from .config import ConfigError
+    from .crawlers.discovery import Candidate, DiscoveryError, discover, source_name
+    from .sources import append_sources, configured_urls, toml_table
+
+    config = _load(config_path)
+    if kind:
+        found, best = None, Candidate(kind, url, how="as given (--kind)")
+    else:
+        try:
+            found = discover(url, config.crawl.user_agent, timeout=config.crawl.timeout_s)
+        except DiscoveryError as exc:
+            raise click.ClickException(str(exc)) from None
+        best = found.best
+        for c in found.candidates:
+            mark = "[green]*[/green]" if c is best else " "
+            console.print(f" {mark} {c.kind:<8} {escape(c.url)}  [dim]{escape(c.title[:50])} · "
+                          f"{c.entries} entries · {c.how}[/dim]")
+        if best is None:
+            raise click.ClickException(
+                f"no feed or sitemap found for {url} (tried {len(found.tried)} URLs, incl. "
+                f"{', '.join(found.tried[1:4]) or url}). To watch the page itself for changes: "
+                f"`newswatch sources add {url} --kind page`; for a listing page without a feed, write a "
+                "kind = \"site\" source with selectors (see docs/sources.md).")
+    if best.url.rstrip("/") in configured_urls(config):
+        raise click.ClickException(f"{best.url} is already a source in {config.path}")
+    fields = {
+        "name": name or source_name(best.url, {s.name for s in config.sources}),
+        "kind": best.kind, "url": best.url,
+        "lang": lang or best.lang or (found.lang if found else None), "interval": interval,
+    }
+    if fields["lang"] and not _LANG_CODE.match(fields["lang"].lower()):
+        fields["lang"] = None  # what a site says is not always a language code
+    table = toml_table(fields, comment=f"added by `newswatch sources add {url}`")
+    console.print(f"\nThis will be appended to {config.path}:\n")
+    console.print(table, markup=False, highlight=False)
+    if not yes and not click.confirm("Append it?", default=False):
+        console.print("Nothing changed.")
+        return
+    try:
+        append_sources(config.path, [table])
+    except ConfigError as exc:
+        raise ConfigExit(_problems_text(exc.problems) + f"\n{config.path} was left as it was.") from None
+    console.print(f"Added source {fields['name']!r}. Try it: `newswatch run -c {config.path} --source {fields['name']}`")
+
+
+@sources.command("import")
+@click.argument("opml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_config_option
+@click.option("--yes", "-y", is_flag=True, help="Append without asking.")
+def sources_import(opml_file: Path, config_path: Path | None, yes: bool) -> None:
+    """Append the feeds of an OPML file (from a feed reader) to the config as sources."""
+    from .config import ConfigError
+    from .crawlers.opml import OpmlError, read_opml
+    from .sources import append_sources, configured_urls, slug, toml_table
+
+    config = _load(config_path)
+    try:
+        feeds = read_opml(opml_file.read_bytes())
+    except OpmlError as exc:
+        raise click.ClickException(f"{opml_file}: {exc}") from None
+    known = configured_urls(config)
+    new = [f for f in feeds if f.url.rstrip("/") not in known]
+    if not new:
+        console.print(f"{opml_file}: {len(feeds)} feeds, all already configured. Nothing changed.")
+        return
+    taken = {s.name for s in config.sources}
+    tables = []
+    for f in new:
+        name = slug(f.title, taken, fallback="feed")
+        taken.add(name)
+        lang = f.lang if f.lang and _LANG_CODE.match(f.lang) else None
+        tables.append(toml_table({"name": name, "kind": "feed", "url": f.url, "lang": lang},
+                                 comment=f"{f.title} ({f.category})" if f.category else f.title or None))
+    console.print(f"{opml_file}: {len(feeds)} feeds, {len(new)} new "
+                  f"({len(feeds) - len(new)} already configured). First of them:")
+    for table in tables[:3]:
+        console.print(table, markup=False, highlight=False)
+    if not yes and not click.confirm(f"Append {len(new)} sources to {config.path}?", default=False):
+        console.print("Nothing changed.")
+        return
+    try:
+        append_sources(config.path, tables)
+    except ConfigError as exc:
+        raise ConfigExit(_problems_text(exc.problems) + f"\n{config.path} was left as it was.") from None
+    console.print(f"Added {len(new)} sources to {config.path}.")
+
+
+@sources.command("export")
+@_config_option
+def sources_export(config_path: Path | None) -> None:
+    """Write the feed and search sources as OPML to stdout (for a feed reader)."""
+    from .crawlers.opml import write_opml
+
+    config = _load(config_path)
+    sys.stdout.write(write_opml(config.sources, title=f"newswatch sources from {config.path.name}"))
+    others = [s.name for s in config.sources if s.kind not in ("feed", "search")]
+    if others:
+        err_console.print(f"{len(others)} sources of kinds sitemap/site/page are not feeds and were left out: "
+                          + ", ".join(others[:10]))
 
 
 # --- demo ------------------------------------------------------------------
