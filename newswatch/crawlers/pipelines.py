@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import storage
 from ..rules import fold
+from . import clustering
 from .items import NewsBatch, NewsItem
 from .langs import detect_language, feed_claim_holds
 
@@ -73,15 +74,21 @@ class DedupePipeline:
 
 
 class ClusterPipeline(BatchPipeline):
-    """Give copies of one story (same normalised title) one cluster id."""
+    """Give copies of one story one cluster id: same normalised title, or near-duplicate text.
+
+    See :mod:`newswatch.crawlers.clustering` (MinHash LSH over the items of the last 30 days).
+    """
 
     def process_news_item(self, item: NewsItem, spider) -> NewsItem:
         if item.existing_id:
             return item
-        ctx = spider.context
-        item.cluster_id = ctx.cluster_for_title(item.title_key) or item.id
-        ctx.remember_cluster(item.title_key, item.cluster_id)
+        clusters = clustering.clusters_for(spider.context)
+        item.cluster_id = clusters.assign(item.id, item.title_key, item.title,
+                                          item.body or item.summary).cluster_id
         return item
+
+    def close_spider(self, spider) -> None:
+        clustering.clusters_for(spider.context).flush()
 
 
 class MatchPipeline(BatchPipeline):
