@@ -2469,6 +2469,27 @@ def eval_records() -> list[dict]:
     return rows
 
 
+def write_eval(path: Path) -> None:
+    """Refresh this site's labelled items in ``path``, keeping every other item already there.
+
+    The evaluation file also holds items written by hand from real reporting;
+    regenerating the site must not erase them.
+    """
+    generated = eval_records()
+    ours = {row["url"] for row in generated}
+    kept = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and json.loads(line).get("url") not in ours:
+                kept.append(line)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for row in generated:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for line in kept:
+            fh.write(line + "\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=SITE_DIR, help="folder to (re)write; default: %(default)s")
@@ -2477,10 +2498,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     counts = build(args.out)
     if args.eval:
-        args.eval.parent.mkdir(parents=True, exist_ok=True)
-        with args.eval.open("w", encoding="utf-8") as fh:
-            for row in eval_records():
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        write_eval(args.eval)
     relevant = sum(1 for s in STORIES if s["kind"] == "relevant")
     print(f"wrote {counts['pages']} article pages ({relevant} relevant) and {counts['feeds']} feeds to {args.out}")
 
