@@ -10,6 +10,7 @@ the file, line and key and saying what would be valid.
 
 from __future__ import annotations
 
+import bisect
 import glob
 import os
 import re
@@ -148,32 +149,34 @@ def default_config_path() -> Path:
 class _Locator:
     """Finds the line of a key in a TOML file (tomllib keeps no positions)."""
 
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]")
+
     def __init__(self, path: Path, text: str):
         self.path = path
         self.lines = text.splitlines()
+        # Table headers indexed once: a config with a thousand sources stays linear.
+        self.headers: list[int] = []
+        self.tables: dict[tuple[str, bool], list[int]] = {}
+        for i, ln in enumerate(self.lines):
+            m = self._HEADER.match(ln)
+            if m:
+                self.headers.append(i)
+                self.tables.setdefault((m.group(2), m.group(1) == "[["), []).append(i)
 
     def line_of(self, table: str | None, index: int | None, key: str | None) -> int | None:
         start, end = 0, len(self.lines)
         if table:
-            header = re.compile(r"^\s*\[\[\s*%s\s*\]\]" % re.escape(table)) if index is not None \
-                else re.compile(r"^\s*\[\s*%s\s*\]" % re.escape(table))
-            seen = -1
-            found = None
-            for i, ln in enumerate(self.lines):
-                if header.match(ln):
-                    seen += 1
-                    if index is None or seen == index:
-                        found = i
-                        break
-            if found is None:
+            found_at = self.tables.get((table, index is not None), [])
+            pos = index or 0
+            if pos >= len(found_at):
                 return None
-            start = found
-            for j in range(found + 1, len(self.lines)):
-                if re.match(r"^\s*\[", self.lines[j]):
-                    end = j
-                    break
+            start = found_at[pos]
+            nxt = bisect.bisect_right(self.headers, start)
+            end = self.headers[nxt] if nxt < len(self.headers) else len(self.lines)
             if key is None:
                 return start + 1
+        elif self.headers:
+            end = self.headers[0]  # top-level keys come before the first table
         if key is None:
             return None
         key_re = re.compile(r"^\s*%s\s*=" % re.escape(key))
