@@ -109,6 +109,8 @@ class NotifyConfig:
     apprise_config: Path | None = None
     templates_dir: Path | None = None
     max_attempts: int = 8
+    timezone: str = "UTC"  # of digest schedules
+    max_per_hour: int | dict[str, int] = 20  # immediate alerts per tag; or tag -> number
 
 
 @dataclass
@@ -424,9 +426,24 @@ def _load_notify(raw: Any, base: Path, fname: str, loc: _Locator, problems: list
                 problems.append(Problem(fname, line, "notify.max_attempts", "must be a whole number >= 1"))
             else:
                 n.max_attempts = value
+        elif key == "timezone":
+            from .storage.digests import get_timezone
+            try:
+                n.timezone = get_timezone(value).key
+            except ValueError as exc:
+                problems.append(Problem(fname, line, "notify.timezone", str(exc)))
+        elif key == "max_per_hour":
+            limits = value if isinstance(value, dict) else {None: value}
+            if all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in limits.values()):
+                n.max_per_hour = value
+            else:
+                problems.append(Problem(fname, line, "notify.max_per_hour",
+                                        "must be a whole number >= 1 (immediate alerts per tag per hour), "
+                                        "or a table of tag = number, like { team = 20, chat = 5 }"))
         else:
             problems.append(Problem(fname, line, f"notify.{key}",
-                                    "unknown setting; valid: urls, apprise_config, templates, max_attempts"))
+                                    "unknown setting; valid: urls, apprise_config, templates, max_attempts, "
+                                    "timezone, max_per_hour"))
     return n
 
 
@@ -601,6 +618,12 @@ def _load_rule(raw: Any, i: int, fname: str, loc: _Locator, problems: list[Probl
     if topic is not None and not isinstance(topic, str):
         bad("topic", "must be a string")
     digest = raw.get("digest")
+    if digest is not None:
+        from .storage.digests import parse_schedule
+        try:
+            parse_schedule(digest)
+        except ValueError as exc:
+            bad("digest", str(exc))
     known = {"name", "query", "topic", "notify", "mode", "digest"}
     for key in raw:
         if key not in known:

@@ -39,8 +39,14 @@ def add_alert(
     status: str = "pending",
     mode: str = "immediate",
     source: str = "insightcrime",
+    cluster: str | None = None,
+    published: str = "2026-11-27T18:05:00Z",
 ) -> int:
-    """Insert item ``n`` with its match and one alert; return the alert id."""
+    """Insert item ``n`` with its match and one alert; return the alert id.
+
+    The item is its own story (``cluster{n}``) unless ``cluster`` names another.
+    """
+    cluster = cluster or f"cluster{n}"
     db["sources"].insert(
         {"name": source, "kind": "feed", "url": f"https://{source}.example/feed"},
         ignore=True,
@@ -56,11 +62,11 @@ def add_alert(
             "summary": "Summary of the story.",
             "body": "Body text.",
             "author": "Reporter",
-            "published": "2026-11-27T18:05:00Z",
+            "published": published,
             "fetched_at": created_at,
             "lang": "en",
             "source": source,
-            "cluster_id": f"cluster{n}",
+            "cluster_id": cluster,
         },
         ignore=True,
     )
@@ -81,7 +87,7 @@ def add_alert(
         .insert(
             {
                 "rule": rule,
-                "cluster_id": f"cluster{n}",
+                "cluster_id": cluster,
                 "item_id": item_id,
                 "tag": tag,
                 "mode": mode,

@@ -145,7 +145,7 @@ def test_counts_and_listing(db):
     add_alert(db, 3, status="sent")
     mark_failed(db, a, "nope", NOW)
     counts = alert_counts(db)
-    assert counts == {"pending": 1, "sending": 0, "sent": 1, "failed": 1, "dead": 0}
+    assert counts == {"pending": 1, "sending": 0, "sent": 1, "failed": 1, "dead": 0, "deferred": 0}
     assert [r["id"] for r in list_alerts(db, status="pending")] == [b]
     listed = list_alerts(db, limit=2)
     assert len(listed) == 2 and listed[0]["title"]

@@ -4,14 +4,20 @@ The only part of newswatch that imports apprise. The door::
 
     channels = build_channels(config.notify.urls, config.notify.apprise_config)
     problems = channels.validate()          # for `newswatch check`
-    report = deliver_pending(db, channels, templates_dir=config.notify.templates_dir)
-    report.sent, report.failed, report.dead, report.errors
+    report = deliver_pending(db, channels, templates_dir=config.notify.templates_dir,
+                             max_per_hour=config.notify.max_per_hour)
+    report.sent, report.failed, report.dead, report.deferred, report.errors
+    digests = deliver_digests(db, channels, schedules_for(config.rules, config.notify.timezone))
 
 - :func:`build_channels` -> :class:`Channels`: tag -> Apprise URLs, from the
   inline ``[notify] urls`` table and/or an Apprise YAML/TEXT config file.
 - :func:`deliver_pending`: claims due alerts from the outbox, renders each
   (email: HTML; chat: Markdown; templates overridable), sends it through
-  Apprise to its tag, and records success or a failure with backoff.
+  Apprise to each URL of its tag that has not had it, and records success
+  or a failure with backoff; alerts over a tag's hourly limit are deferred
+  to the next digest.
+- :func:`deliver_digests`: opens the digests that are due (per rule and tag,
+  on the rule's schedule) and delivers them the same way.
 - :func:`render_alert`: a message without sending it (previews, the demo).
 
 Errors (see :mod:`newswatch.notifier.errors`)::
@@ -30,6 +36,7 @@ import logging
 
 from .channels import Channels, build_channels, mask_url
 from .delivery import DeliveryReport, deliver_pending, send_alert
+from .digest import compose, deliver_digests, schedules_for
 from .errors import ChannelConfigError, NotifierError, TemplateError
 from .render import Message, Renderer, render_alert
 
@@ -42,9 +49,12 @@ __all__ = [
     "Renderer",
     "TemplateError",
     "build_channels",
+    "compose",
+    "deliver_digests",
     "deliver_pending",
     "mask_url",
     "render_alert",
+    "schedules_for",
     "send_alert",
 ]
 

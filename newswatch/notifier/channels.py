@@ -111,6 +111,9 @@ class Service:
     secrets: frozenset[str]
     style: str
     origin: str  # "newswatch.toml" or the Apprise config file
+    # Which URL this is in the deliveries table: the full privacy form (query
+    # included), with "#2", "#3" ... when two URLs share one privacy form.
+    target: str = ""
 
 
 @dataclass
@@ -198,7 +201,19 @@ def build_channels(
 
     if apprise_config:
         channels.services.extend(_load_config_file(Path(apprise_config), asset, channels))
+    _name_targets(channels.services)
     return channels
+
+
+def _name_targets(services: list[Service]) -> None:
+    # The privacy form names a URL without its secrets. Two URLs that differ
+    # only in a secret look alike; numbering them in config order keeps their
+    # deliveries apart.
+    seen: dict[str, int] = {}
+    for service in services:
+        shown = service.plugin.url(privacy=True)
+        seen[shown] = seen.get(shown, 0) + 1
+        service.target = shown if seen[shown] == 1 else f"{shown}#{seen[shown]}"
 
 
 def _service(plugin, origin: str) -> Service:

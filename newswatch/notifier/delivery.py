@@ -2,14 +2,15 @@
 
 One alert row is (rule, story, tag). Delivering it means sending one message
 to every Apprise URL carrying its tag, each in the style that URL wants
-(email HTML, chat Markdown). The row is marked sent only when Apprise's
-``notify()`` result is truthy for all of them; otherwise it is marked failed
-with the cause and retried later with backoff (see
-:mod:`newswatch.storage.outbox`).
+(email HTML, chat Markdown). Each URL that takes the message is recorded at
+once in ``deliveries`` (by its privacy form); the row is marked sent when
+every URL of the tag has it, otherwise it is marked failed with the cause and
+retried later with backoff (see :mod:`newswatch.storage.outbox`). A retry
+goes only to the URLs that have not had the message, so when the mail server
+was down but the chat webhook was not, the chat gets the alert once.
 
-A tag with several URLs is retried as a whole: if one of them failed, the
-retry goes to all of them again (at least once, never lost). Use one URL per
-tag where a duplicate would hurt.
+A tag may be rate-limited (``max_per_hour``): due alerts beyond the limit
+are not sent but deferred to the next digest of their rule and tag.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,15 +30,20 @@ from sqlite_utils import Database
 
 from ..storage.outbox import (
     claim_due_alerts,
+    delivered_targets,
     format_ts,
     mark_failed,
     mark_sent,
+    record_delivery,
     release_claims,
 )
 from .channels import Channels, Service, apprise_debug_logs, scrub
-from .render import Renderer
+from .render import Message, Renderer
 
-__all__ = ["DeliveryReport", "deliver_pending", "send_alert"]
+__all__ = ["DEFAULT_MAX_PER_HOUR", "DeliveryReport", "deliver_pending", "send_alert"]
+
+#: Immediate alerts per tag per hour when ``max_per_hour`` names other tags only.
+DEFAULT_MAX_PER_HOUR = 20
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +63,7 @@ class DeliveryReport:
     sent: int = 0
     failed: int = 0  # failed this time, will be retried
     dead: int = 0  # failed for the last time
+    deferred: int = 0  # over the tag's hourly limit: moved to the next digest
     errors: list[str] = field(default_factory=list)  # one line per failure, secrets masked
 
     @property
@@ -71,6 +79,17 @@ def _default_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+def _rate_limit(
+    max_per_hour: int | Mapping[str, int] | None,
+) -> Callable[[str], int | None] | None:
+    if max_per_hour is None:
+        return None
+    if isinstance(max_per_hour, int):
+        return lambda tag: max_per_hour
+    limits = {str(k).lower(): v for k, v in max_per_hour.items()}
+    return lambda tag: limits.get(tag.lower(), DEFAULT_MAX_PER_HOUR)
+
+
 def deliver_pending(
     db: Database,
     channels: Channels,
@@ -81,6 +100,7 @@ def deliver_pending(
     throttle: bool = True,
     batch_size: int = 20,
     limit: int | None = None,
+    max_per_hour: int | Mapping[str, int] | None = None,
 ) -> DeliveryReport:
     """Deliver every due immediate alert; return counts and errors.
 
@@ -90,6 +110,9 @@ def deliver_pending(
     long run never holds claims long enough to look crashed; ``limit`` caps
     the total. ``throttle=False`` turns off Apprise's per-service pause
     between sends (tests, the demo); production keeps Apprise's politeness.
+    ``max_per_hour`` caps immediate alerts per tag in any hour: one number
+    for every tag, or tag -> number (other tags: :data:`DEFAULT_MAX_PER_HOUR`);
+    the excess is deferred to the next digest (``report.deferred``).
 
     Raises :class:`~newswatch.notifier.TemplateError` before claiming
     anything when a template cannot be compiled. Delivery failures are never
@@ -97,11 +120,15 @@ def deliver_pending(
     """
     renderer = Renderer(templates_dir)
     worker = worker or _default_worker()
+    rate_limit = _rate_limit(max_per_hour)
     report = DeliveryReport()
     done = 0
     while limit is None or done < limit:
         size = batch_size if limit is None else min(batch_size, limit - done)
-        batch = claim_due_alerts(db, now or _now(), worker, mode="immediate", limit=size)
+        deferred: list[int] = []
+        batch = claim_due_alerts(db, now or _now(), worker, mode="immediate", limit=size,
+                                 rate_limit=rate_limit, deferred=deferred)
+        report.deferred += len(deferred)
         if not batch:
             break
         untouched = [a["id"] for a in batch]
@@ -110,7 +137,8 @@ def deliver_pending(
                 # From here the row is in flight: if we die now it stays
                 # 'sending' and is reclaimed once stale.
                 untouched.remove(alert["id"])
-                ok, error = send_alert(alert, channels, renderer, throttle=throttle)
+                ok, error = send_alert(alert, channels, renderer, throttle=throttle,
+                                       db=db, now=now)
                 _record(db, alert, ok, error, now or _now(), max_attempts, report)
                 done += 1
         finally:
@@ -151,34 +179,67 @@ def send_alert(
     channels: Channels,
     renderer: Renderer | None = None,
     throttle: bool = True,
+    db: Database | None = None,
+    now: str | None = None,
 ) -> tuple[bool, str | None]:
     """Send one claimed alert to every URL carrying its tag.
 
     Returns ``(True, None)`` when Apprise reported success for all of them,
     else ``(False, error)`` with an error safe to store and show. Never
-    raises for a delivery problem.
+    raises for a delivery problem. With ``db``, each URL's success is
+    recorded as it happens and URLs that already had this alert are skipped.
     """
     renderer = renderer or Renderer()
-    tag = str(alert.get("tag") or "").lower().strip()
+    return send_message(
+        "alert", alert.get("id"), alert.get("tag"),
+        lambda style: renderer.render(alert, style), channels, throttle, db, now,
+    )
+
+
+def send_message(
+    kind: str,
+    message_id: int | None,
+    tag: str | None,
+    render: Callable[[str], Message],
+    channels: Channels,
+    throttle: bool = True,
+    db: Database | None = None,
+    now: str | None = None,
+) -> tuple[bool, str | None]:
+    """Send an alert or digest (``kind``) to the URLs of ``tag`` that lack it.
+
+    ``render(style)`` makes the message for each style in use. Each URL gets
+    its own ``notify()`` so that its success can be recorded (``db``) before
+    the next one is tried: a crash between two URLs repeats nothing.
+    """
+    tag = str(tag or "").lower().strip()
     services = channels.services_for(tag)
     if not services:
         known = ", ".join(sorted(channels.tags())) or "none"
         return False, f"no Apprise URL carries the tag {tag!r} (tags with URLs: {known})"
+    done = delivered_targets(db, kind, message_id) if db is not None else set()
 
-    by_style: dict[str, list[Service]] = {}
-    for service in services:
-        by_style.setdefault(service.style, []).append(service)
-
+    messages: dict[str, Message | None] = {}
     errors = []
-    for style, group in by_style.items():
-        try:
-            message = renderer.render(alert, style)
-        except Exception as exc:  # a user template failing on this alert's data
-            errors.append(f"rendering the {style} message failed: {type(exc).__name__}: {exc}")
+    for service in services:
+        if service.target in done:
             continue
-        error = _notify(group, message.title, message.body, _FORMATS[style], tag, channels, throttle)
+        style = service.style
+        if style not in messages:
+            try:
+                messages[style] = render(style)
+            except Exception as exc:  # a user template failing on this message's data
+                messages[style] = None
+                errors.append(f"rendering the {style} message failed: {type(exc).__name__}: {exc}")
+        message = messages[style]
+        if message is None:
+            continue
+        error = _notify([service], message.title, message.body, _FORMATS[style], tag, channels,
+                        throttle)
         if error:
             errors.append(error)
+        elif db is not None:
+            record_delivery(db, kind, message_id, service.target, now or _now())
     return (not errors), (" | ".join(errors) or None)
 
 

@@ -2,13 +2,15 @@
 
 Three styles, one template each (plus ``title.txt`` for the subject line):
 
-========  ============  ==============================================
-style     template      used for
-========  ============  ==============================================
-html      alert.html    email (autoescaped; hits in ``<mark>``)
-text      alert.txt     email whose URL asks for ``?format=text``
-markdown  alert.md      chat and webhooks (hits in ``**bold**``)
-========  ============  ==============================================
+========  ============  =============  ======================================
+style     alert         digest         used for
+========  ============  =============  ======================================
+html      alert.html    digest.html    email (autoescaped; hits in ``<mark>``)
+text      alert.txt     digest.txt     email whose URL asks for ``?format=text``
+markdown  alert.md      digest.md      chat and webhooks (hits in ``**bold**``)
+========  ============  =============  ======================================
+
+Subject lines come from ``title.txt`` and ``digest_title.txt``.
 
 Feed text is untrusted. In HTML it is escaped by autoescape, hit marks
 (``«…»`` from the matcher) become ``<mark>`` only *after* escaping, and links
@@ -33,10 +35,12 @@ from markupsafe import Markup, escape
 
 from .errors import TemplateError
 
-__all__ = ["Message", "Renderer", "STYLES", "render_alert"]
+__all__ = ["DIGEST_STYLES", "Message", "Renderer", "STYLES", "render_alert"]
 
 STYLES = {"html": "alert.html", "text": "alert.txt", "markdown": "alert.md"}
 TITLE_TEMPLATE = "title.txt"
+DIGEST_STYLES = {"html": "digest.html", "text": "digest.txt", "markdown": "digest.md"}
+DIGEST_TITLE_TEMPLATE = "digest_title.txt"
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 
 _MARK = re.compile(r"«(.*?)»", re.S)
@@ -97,6 +101,11 @@ def _md_url(url: Any) -> str:
     return quote(text, safe=":/?#[]@!$&'*+,;=%~-._")
 
 
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    """``3|plural("story", "stories")`` -> '3 stories'."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
 def _when(value: Any) -> str:
     """'2026-11-27T18:05:00Z' -> '27 Nov 2026 18:05 UTC'."""
     if not value:
@@ -140,9 +149,12 @@ class Renderer:
             mark_html=_mark_html,
             safe_href=_safe_href,
             when=_when,
+            plural=_plural,
         )
         self.templates = {
-            name: self._load(name) for name in [*STYLES.values(), TITLE_TEMPLATE]
+            name: self._load(name)
+            for name in [*STYLES.values(), TITLE_TEMPLATE, *DIGEST_STYLES.values(),
+                         DIGEST_TITLE_TEMPLATE]
         }
 
     def _load(self, name: str) -> jinja2.Template:
@@ -184,6 +196,16 @@ class Renderer:
         title = self.templates[TITLE_TEMPLATE].render(context)
         body = self.templates[STYLES[style]].render(context)
         # A subject is one line, whatever the feed put in the title.
+        return Message(title=" ".join(title.split()), body=body.strip() + "\n", style=style)
+
+
+    def render_digest(self, digest: dict[str, Any], style: str) -> Message:
+        """Render a digest (see :func:`newswatch.notifier.digest.compose`) in ``style``."""
+        if style not in DIGEST_STYLES:
+            raise ValueError(f"unknown style {style!r}; valid: {', '.join(DIGEST_STYLES)}")
+        context = {"digest": digest, "style": style, **digest}
+        title = self.templates[DIGEST_TITLE_TEMPLATE].render(context)
+        body = self.templates[DIGEST_STYLES[style]].render(context)
         return Message(title=" ".join(title.split()), body=body.strip() + "\n", style=style)
 
 

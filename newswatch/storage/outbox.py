@@ -8,6 +8,13 @@ An alert row moves through these states::
        |                  |                    \\--(max attempts)--> dead
        +----retry_alert---+--------------------------------------------/
 
+    pending --claim, but its tag is over the hourly limit--> deferred
+    deferred --(the digest of its rule and tag is sent)--> sent
+
+Rows of ``mode = 'digest'`` are not claimed one by one: they wait
+(``pending``) for the digest of their (rule, tag), as ``deferred`` rows do
+(see :mod:`newswatch.storage.digests`).
+
 The pipeline inserts ``pending`` rows in the same transaction as their item.
 A deliverer *claims* due rows in one write (``UPDATE ... RETURNING``), so two
 processes never hold the same row; a claim older than
@@ -35,17 +42,22 @@ __all__ = [
     "STATUSES",
     "alert_counts",
     "claim_due_alerts",
+    "delivered_targets",
     "format_ts",
     "list_alerts",
     "mark_failed",
     "mark_sent",
     "next_attempt_at",
     "parse_ts",
+    "record_delivery",
     "release_claims",
     "retry_alert",
 ]
 
-STATUSES = ("pending", "sending", "sent", "failed", "dead")
+STATUSES = ("pending", "sending", "sent", "failed", "dead", "deferred")
+
+#: The sliding window of the per-tag rate limit on immediate alerts.
+RATE_WINDOW = timedelta(hours=1)
 
 #: Wait before the 1st, 2nd, 3rd ... retry; the last step repeats.
 BACKOFF = (
@@ -132,6 +144,8 @@ def claim_due_alerts(
     worker: str,
     mode: str = "immediate",
     limit: int = 500,
+    rate_limit: Callable[[str], int | None] | None = None,
+    deferred: list[int] | None = None,
 ) -> list[dict[str, Any]]:
     """Claim up to ``limit`` due alerts of ``mode`` for ``worker``; return them.
 
@@ -142,6 +156,12 @@ def claim_due_alerts(
     the alert row joined with its item (title, url, source, published,
     summary, lang) and match (terms and fields as lists, snippet, topic).
     Oldest due first.
+
+    ``rate_limit(tag)`` caps immediate alerts per tag in any hour (None: no
+    cap). Alerts sent in the last hour and live claims count against it;
+    due alerts beyond it become 'deferred', in the same transaction, and go
+    into the next digest of their rule and tag instead of being sent now;
+    their ids are appended to ``deferred`` when given.
     """
     stale_before = format_ts(parse_ts(now) - STALE_CLAIM_AFTER)
     params = {
@@ -174,7 +194,56 @@ def claim_due_alerts(
         ).fetchall()
         return [row[0] for row in rows]
 
-    ids = _in_write_transaction(db, claim)
+    def claim_within_limits() -> list[int]:
+        due = db.execute(
+            """
+            SELECT id, tag FROM alerts
+            WHERE mode = :mode AND (
+                (status IN ('pending', 'failed')
+                 AND COALESCE(next_attempt_at, created_at) <= :now)
+                OR (status = 'sending' AND COALESCE(claimed_at, '') <= :stale_before)
+            )
+            ORDER BY COALESCE(next_attempt_at, created_at), id
+            """,
+            params,
+        ).fetchall()
+        if not due:
+            return []
+        used = dict(db.execute(
+            """
+            SELECT tag, COUNT(*) FROM alerts
+            WHERE mode = 'immediate' AND (
+                (status = 'sent' AND COALESCE(sent_via, 'immediate') = 'immediate'
+                 AND sent_at > :window_start)
+                OR (status = 'sending' AND claimed_at > :stale_before)
+            )
+            GROUP BY tag
+            """,
+            {**params, "window_start": format_ts(parse_ts(now) - RATE_WINDOW)},
+        ).fetchall())
+        take, defer = [], []
+        for alert_id, tag in due:
+            cap = rate_limit(tag)
+            if cap is not None and used.get(tag, 0) >= cap:
+                defer.append(alert_id)
+                continue
+            # Within the limit: claimed now, or kept for the next batch.
+            used[tag] = used.get(tag, 0) + 1
+            if len(take) < limit:
+                take.append(alert_id)
+        if deferred is not None:
+            deferred.extend(defer)
+        for chunk, sql in (
+            (defer, "UPDATE alerts SET status = 'deferred', claimed_by = NULL, claimed_at = NULL"),
+            (take, "UPDATE alerts SET status = 'sending', claimed_by = ?, claimed_at = ?"),
+        ):
+            if chunk:
+                args = [worker, now] if chunk is take else []
+                db.execute(f"{sql} WHERE id IN ({', '.join('?' for _ in chunk)})", [*args, *chunk])
+        return take
+
+    ids = _in_write_transaction(db, claim if rate_limit is None or mode != "immediate"
+                                else claim_within_limits)
     if not ids:
         return []
     # RETURNING cannot join; the rows are ours now, so read them back.
@@ -189,11 +258,36 @@ def claim_due_alerts(
 
 
 def mark_sent(db: Database, alert_id: int, now: str) -> None:
-    """Record a delivery Apprise reported as successful."""
+    """Record a delivery Apprise reported as successful (for every URL of the tag)."""
     db.execute(
-        "UPDATE alerts SET status = 'sent', sent_at = ?, attempts = attempts + 1"
-        " WHERE id = ?",
+        "UPDATE alerts SET status = 'sent', sent_at = ?, attempts = attempts + 1,"
+        " sent_via = 'immediate' WHERE id = ?",
         [now, alert_id],
+    )
+
+
+def delivered_targets(db: Database, kind: str, message_id: int) -> set[str]:
+    """The URLs (privacy form) that already have this alert or digest.
+
+    ``kind`` is 'alert' or 'digest'. A retry skips these URLs, so a URL that
+    took the message once never gets it twice when another URL of the same
+    tag failed.
+    """
+    return {
+        row[0]
+        for row in db.execute(
+            "SELECT target FROM deliveries WHERE kind = ? AND message_id = ?",
+            [kind, message_id],
+        ).fetchall()
+    }
+
+
+def record_delivery(db: Database, kind: str, message_id: int, target: str, now: str) -> None:
+    """Record that Apprise delivered this alert or digest to ``target`` (privacy form)."""
+    db.execute(
+        "INSERT OR IGNORE INTO deliveries (kind, message_id, target, delivered_at)"
+        " VALUES (?, ?, ?, ?)",
+        [kind, message_id, target, now],
     )
 
 
@@ -278,12 +372,14 @@ def retry_alert(db: Database, alert_id: int, now: str) -> bool:
 
     Its attempt count starts again from zero so it gets the whole backoff
     schedule (someone presumably fixed what was wrong); ``last_error`` stays
-    until the next try. Sent alerts are never re-sent. Returns False when no
-    dead or failed alert has that id.
+    until the next try. Sent alerts are never re-sent. An alert that died
+    with its digest leaves that digest and waits for the next one (digest
+    rows) or is sent on its own (immediate rows). Returns False when no dead
+    or failed alert has that id.
     """
     cursor = db.execute(
         "UPDATE alerts SET status = 'pending', attempts = 0, next_attempt_at = ?,"
-        " claimed_by = NULL, claimed_at = NULL"
+        " claimed_by = NULL, claimed_at = NULL, digest_id = NULL"
         " WHERE id = ? AND status IN ('dead', 'failed')",
         [now, alert_id],
     )
