@@ -3,6 +3,9 @@
 Only entries newer than the source's last complete fetch (less a day of
 overlap, because sitemaps are often regenerated late) and not stored yet
 become article requests, newest first and at most ``max_articles`` per run.
+A sitemap is fetched conditionally (ETag, Last-Modified); a sitemap index or
+robots.txt is read each time, and its child sitemaps only when their
+``lastmod`` is newer than that cutoff (or missing).
 A news sitemap's ``<news:title>``, publication date and language fill the
 item; the article page adds the text. Entries without any date are read on
 a source's first fetch only (we cannot tell a new one from an old one).
@@ -83,6 +86,10 @@ class SitemapsSpider(FeedsSpider):
             if parsed.warning:
                 self._note(src, f"{response.url}: {parsed.warning}")
             if parsed.kind in ("robots", "sitemapindex"):
+                if depth == 0:
+                    # What changes is in the child sitemaps: an index or a robots.txt
+                    # answering 304 would hide it. They are small; read them each time.
+                    res.etag = res.last_modified = res.body_hash = None
                 if depth == 0 and not parsed.sitemaps:
                     res.ok, res.body_hash = False, None
                     res.error = f"{response.url}: " + ("robots.txt names no Sitemap" if parsed.kind == "robots"
@@ -149,13 +156,13 @@ class SitemapsSpider(FeedsSpider):
     def parse_article(self, response: Response):
         item: NewsItem = response.meta["item"]
         out = list(super().parse_article(response))
-        item.published = item.published or response.meta.get("published_fallback")
+        item.published = _best_date(item.published, response.meta.get("published_fallback"))
         yield from out
 
     def article_failed(self, failure: Failure):
         item: NewsItem = failure.request.meta["item"]
         out = list(super().article_failed(failure))
-        item.published = item.published or failure.request.meta.get("published_fallback")
+        item.published = _best_date(item.published, failure.request.meta.get("published_fallback"))
         yield from out
 
     def sitemap_failed(self, failure: Failure):
@@ -178,3 +185,12 @@ class SitemapsSpider(FeedsSpider):
         self._open[src.name] -= 1
         if self._open[src.name] == 0:
             self._report(self.context.results[src.name])
+
+
+def _best_date(published: str | None, lastmod: str | None) -> str | None:
+    """The page's date, unless it only names the day and the sitemap's lastmod has the time of that day."""
+    if not published:
+        return lastmod
+    if lastmod and published.endswith("T00:00:00Z") and lastmod[:10] == published[:10]:
+        return lastmod
+    return published
