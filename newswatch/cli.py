@@ -230,6 +230,7 @@ def status(config_path: Path | None, n_runs: int) -> None:
     for a in dead:
         console.print(f"  [red]dead[/red] alert {a['id']} ({a['rule']} -> {a['tag']}): "
                       + escape(a.get("last_error") or ""))
+    _print_digests_and_stories(db, config)
 
 
 # --- browse and export ------------------------------------------------------
@@ -442,24 +443,62 @@ def alerts() -> None:
 
 @alerts.command("send")
 @_config_option
-@click.option("--digest", is_flag=True, help="Send due digests too.")
-def alerts_send(config_path: Path | None, digest: bool) -> None:
-    """Deliver pending alerts now."""
+@click.option("--digest", is_flag=True, help="Send the digests that are due too (as `newswatch run` does).")
+@click.option("--now", "now", envvar="NEWSWATCH_NOW", hidden=True,
+              help="Use this UTC time (2026-11-28T07:30:00Z) as the outbox clock; see docs/alerts.md.")
+def alerts_send(config_path: Path | None, digest: bool, now: str | None) -> None:
+    """Deliver pending alerts now (and due digests with --digest)."""
     from . import storage
     from .runner import deliver
 
     config = _load(config_path)
     db = storage.open_db(config.database)
-    result = deliver(db, config)
-    console.print(f"{result.sent} sent, {result.failed} failed (will retry), {result.dead} dead")
+    try:
+        result = deliver(db, config, digests=digest, now=now)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--now") from None
+    line = f"{result.sent} sent, {result.failed} failed (will retry), {result.dead} dead"
+    if result.deferred:
+        line += f", {result.deferred} deferred to the next digest (over max_per_hour)"
+    if digest:
+        line += f"; {result.digests_sent} digest{'s' if result.digests_sent != 1 else ''} sent"
+    console.print(line)
     for e in result.errors[:10]:
         console.print(f"  [red]{escape(e)}[/red]")
     sys.exit(1 if (result.failed or result.dead) else 0)
 
 
+def _print_digests_and_stories(db, config) -> None:
+    """`newswatch status`: digests waiting or sent, and recent stories carried by several outlets."""
+    from datetime import timedelta
+
+    from .notifier import schedules_for
+    from .storage import now_iso
+    from .storage.digests import digest_overview
+    from .storage.stories import multi_outlet_stories, shift_ts
+
+    now = now_iso()
+    overview = digest_overview(db, schedules_for(config.rules, config.notify.timezone), now)
+    if overview:
+        table = Table(title="Digests", title_justify="left")
+        for col in ("rule", "tag", "schedule", "waiting", "next due", "last sent", "unsent"):
+            table.add_column(col)
+        for d in overview:
+            table.add_row(d["rule"], d["tag"], d["schedule"], str(d["waiting"]), d["next_due_at"] or "",
+                          d["last_sent_at"] or "never", str(d["unsent_digests"] or ""),
+                          style="red" if d["unsent_digests"] else None)
+        console.print(table)
+    stories = multi_outlet_stories(db, since=shift_ts(now, -timedelta(days=7)), limit=10)
+    if stories:
+        console.print("Stories on several outlets (last 7 days):")
+        for s in stories:
+            console.print(f"  {escape((s['title'] or '(no title)')[:80])} [dim]· {s['articles']} articles · "
+                          f"{escape(s['outlets'] or '')}[/dim]")
+
+
 @alerts.command("list")
 @_config_option
-@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "dead"]))
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "dead", "deferred"]))
 @click.option("--limit", default=50, show_default=True)
 def alerts_list(config_path: Path | None, status: str | None, limit: int) -> None:
     """List alerts, newest first."""

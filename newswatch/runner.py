@@ -237,16 +237,47 @@ def notify_ops(config: Config, before: dict[str, dict], report: RunReport, *, th
             report.delivery_errors.append(f"ops notice about {fetch.source}: {error}")
 
 
-def deliver(db, config: Config, report: RunReport | None = None, *, throttle: bool = True):
-    """Send due alerts through the notifier; fold the outcome into ``report``."""
-    from .notifier import build_channels, deliver_pending
+def deliver(db, config: Config, report: RunReport | None = None, *, throttle: bool = True,
+            digests: bool = True, now: str | None = None):
+    """Send due alerts, then (with ``digests``) due digests; fold the outcome into ``report``.
 
+    Returns the notifier's DeliveryReport: ``sent`` alerts and ``digests_sent``;
+    ``failed``/``dead``/``errors`` cover both. ``now`` (UTC ISO 8601, default
+    ``$NEWSWATCH_NOW``, else the real time) sets the outbox clock only, for
+    tests and for sending what would be due at another time.
+    """
+    from .notifier import build_channels, deliver_digests, deliver_pending, schedules_for
+
+    now = now or os.environ.get("NEWSWATCH_NOW") or None
+    if now is not None:
+        now = _outbox_clock(now)
     channels = build_channels(config.notify.urls, str(config.notify.apprise_config)
                               if config.notify.apprise_config else None)
-    result = deliver_pending(db, channels, max_attempts=config.notify.max_attempts,
-                             templates_dir=config.notify.templates_dir, throttle=throttle)
+    result = deliver_pending(db, channels, now=now, max_attempts=config.notify.max_attempts,
+                             templates_dir=config.notify.templates_dir, throttle=throttle,
+                             max_per_hour=config.notify.max_per_hour)
+    if digests:
+        sent = deliver_digests(db, channels, schedules_for(config.rules, config.notify.timezone),
+                               now=now, max_attempts=config.notify.max_attempts,
+                               templates_dir=config.notify.templates_dir, throttle=throttle)
+        result.digests_sent += sent.sent
+        result.failed += sent.failed
+        result.dead += sent.dead
+        result.errors.extend(sent.errors)
     if report is not None:
-        report.alerts_sent += result.sent
+        report.alerts_sent += result.sent + result.digests_sent
         report.alerts_failed += result.failed + result.dead
         report.delivery_errors.extend(result.errors)
     return result
+
+
+def _outbox_clock(text: str) -> str:
+    """'2026-11-28T07:30:00Z' (or any ISO 8601 with an offset) -> the outbox's UTC form."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValueError(f"invalid time {text!r} for the outbox clock (--now / NEWSWATCH_NOW): "
+                         "write UTC ISO 8601 like 2026-11-28T07:30:00Z")
+    return storage.now_iso(moment)

@@ -53,6 +53,7 @@ def write_demo_config(out_dir: Path, base_url: str, notify_urls: dict[str, list[
         "",
         "[notify]",
         "urls = { " + ", ".join(f"{tag} = {json.dumps(urls)}" for tag, urls in notify_urls.items()) + " }",
+        "max_per_hour = 100   # the demo delivers its whole backlog at once (default: 20 per tag per hour)",
         "",
     ]
     for s in demo_sources(base_url):

@@ -64,6 +64,7 @@ class DeliveryReport:
     failed: int = 0  # failed this time, will be retried
     dead: int = 0  # failed for the last time
     deferred: int = 0  # over the tag's hourly limit: moved to the next digest
+    digests_sent: int = 0  # filled in when digests were delivered in the same go
     errors: list[str] = field(default_factory=list)  # one line per failure, secrets masked
 
     @property
