@@ -168,6 +168,37 @@ def test_a_partly_failed_tag_is_not_marked_sent(db, smtp, chat):
     assert "JSON" in row["last_error"] and "E-Mail" not in row["last_error"]
 
 
+def test_a_retry_goes_only_to_the_urls_that_failed(db, smtp, chat):
+    alert_id = add_alert(db, tag="team")
+    chat.fail_with = 500
+    channels = build_channels({"team": [smtp.url(), chat.json_url()]}, None)
+    deliver_pending(db, channels, now=NOW, throttle=False)
+    assert smtp.wait_for(1)
+
+    chat.fail_with = None
+    report = deliver_pending(db, channels, now=ONE_MIN_LATER, throttle=False)
+
+    assert report.sent == 1 and chat.wait_for(1)
+    assert len(smtp.messages) == 1  # the mail server had it already
+    assert alert(db, alert_id)["status"] == "sent"
+    delivered = sorted((r["target"], r["delivered_at"]) for r in db["deliveries"].rows)
+    assert [t.split("://")[0] for t, _ in delivered] == ["json", "mailto"]
+    assert [at for _, at in delivered] == [ONE_MIN_LATER, NOW]
+
+
+def test_urls_that_look_alike_in_privacy_form_are_kept_apart(db, chat):
+    add_alert(db, tag="chat")
+    # Mattermost shows a token as its first and last character: these two look alike.
+    channels = build_channels({"chat": [chat.mmost_url("tokenAAA1"), chat.mmost_url("tokenBBB1")]}, None)
+    first, second = (s.target for s in channels.services)
+    assert first != second and second == first + "#2"
+    assert "AAA" not in first + second
+    assert deliver_pending(db, channels, now=NOW, throttle=False).sent == 1
+    assert chat.wait_for(2)
+    assert sorted(p.path for p in chat.posts) == ["/hooks/tokenAAA1", "/hooks/tokenBBB1"]
+    assert db["deliveries"].count == 2
+
+
 # -- failures, backoff, recovery ----------------------------------------------
 
 
