@@ -263,3 +263,18 @@ def test_matcher_learning_term_frequencies_never_changes_answers():
     items = [{"body": "Honduras foreign aid"}, {"body": "Guatemala"}, {"body": "aid to Honduras"}] * 300
     answers = [[m.rule for m in ms] for ms in matcher.match_many(items)]
     assert answers == [["r", "s"], [], ["s"]] * 300
+
+
+def test_a_matcher_without_rules_matches_nothing():
+    assert compile_rules([]).match({"title": "anything"}) == []
+
+
+def test_non_text_fields_are_ignored():
+    matcher = compile_rules([("r", "aid")])
+    assert matcher.match({"title": 42, "summary": b"aid", "body": ["aid"]}) == []
+
+
+def test_long_near_distances_and_long_texts():
+    body = "Hernández " + "palabra " * 300 + "extradición"
+    assert hits("hernandez NEAR/300 extradicion", body=body)
+    assert not hits("hernandez NEAR/299 extradicion", body=body)

@@ -133,7 +133,7 @@ QUERY_WORDS = ["honduras", "hondureños", "deportacion", "deportación", "hernan
                "el", "salvador", "ex", "presidente", "aid", "strasse", "Straße", "final", "søren", "ee",
                "uu", "460", "million", "naive", "a", "ee.uu", "ex-presidente"]
 PREFIXES = ["hon", "hondu", "depor", "deport", "hern", "her", "pres", "str", "fin", "sal", "nai", "460", "mil"]
-EXACT = ["TPS", "Tps", "Hernández", "AID", "El", "ＴＰＳ"]
+EXACT = ["TPS", "Tps", "Hernández", "AID", "El", "ＴＰＳ", '"El salvador"', "Hern*", '"ex presi*"']
 
 # Fullwidth letters (ＴＰＳ) are folded by NFKD but not by FTS5's unicode61: a documented
 # limit of the FTS5 prefilter (docs/rules.md), so the FTS5 property leaves them out.
