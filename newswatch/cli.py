@@ -148,6 +148,8 @@ def _print_run_summary(report) -> None:
         f"{c.get('items_new', 0)} new items, {c.get('items_updated', 0)} seen again, "
         f"{c.get('matches_new', 0)} matches, {c.get('alerts_new', 0)} alerts queued, "
         f"{report.alerts_sent} sent, {report.alerts_failed} failed"
+        + (f", {report.alerts_deferred} deferred to the next digest (over max_per_hour)"
+           if report.alerts_deferred else "")
     )
     for e in report.delivery_errors[:5]:
         console.print(f"  [red]delivery:[/red] {escape(e)}")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -35,6 +37,7 @@ class RunReport:
     counts: dict[str, int] = field(default_factory=dict)
     alerts_sent: int = 0
     alerts_failed: int = 0
+    alerts_deferred: int = 0  # over a tag's max_per_hour: they go into the next digest
     delivery_errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -184,15 +187,19 @@ def run_once(config: Config, source_names: Iterable[str] | None = None, *, alert
     by a signal, what was fetched is stored but nothing is delivered (the
     alerts stay pending for the next run), so the process ends promptly.
     """
-    with _RunLock(config.database):
+    with _RunLock(config.database), _StopSignals() as stop:
         ctx = prepare_context(None, source_names, config=config, all_sources=all_sources)
         ctx.on_fetch = on_fetch
         report = RunReport(run_id=ctx.run_id)
         before = {name: dict(row) for name, row in ctx.state.items()}
-        finished = crawl(ctx, log_level=log_level) if ctx.sources else True
+        if ctx.sources and not stop.requested:
+            finished = crawl(ctx, log_level=log_level, stop_requested=lambda: stop.requested)
+            stop.reinstall()  # Scrapy replaced our handlers for the crawl
+        else:
+            finished = not stop.requested
         report.fetches = list(ctx.results.values())
         report.counts = dict(ctx.counts)
-        if not finished:
+        if not finished or stop.requested:
             report.skipped.append("alert delivery (the run was stopped; alerts stay pending)")
         elif alerts:
             deliver(ctx.db, config, report, throttle=throttle)
@@ -210,6 +217,36 @@ def run_once(config: Config, source_names: Iterable[str] | None = None, *, alert
             "alerts_failed": report.alerts_failed,
         }, errors)
         return report
+
+
+class _StopSignals:
+    """SIGTERM and SIGINT during a run ask it to stop instead of killing it.
+
+    Scrapy handles them while it crawls; before and after, a signal sets
+    ``requested`` so the run records how it ended (no row left "running")
+    and skips delivery. Only installed in the main thread (signal's rule).
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._saved: dict[int, object] = {}
+
+    def _handle(self, signum, _frame) -> None:
+        self.requested = True
+
+    def reinstall(self) -> None:
+        for sig in self._saved:
+            signal.signal(sig, self._handle)
+
+    def __enter__(self) -> "_StopSignals":
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                self._saved[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self._saved.items():
+            signal.signal(sig, handler)
 
 
 def notify_ops(config: Config, before: dict[str, dict], report: RunReport, *, throttle: bool = True) -> None:
@@ -267,6 +304,7 @@ def deliver(db, config: Config, report: RunReport | None = None, *, throttle: bo
     if report is not None:
         report.alerts_sent += result.sent + result.digests_sent
         report.alerts_failed += result.failed + result.dead
+        report.alerts_deferred += result.deferred
         report.delivery_errors.extend(result.errors)
     return result
 

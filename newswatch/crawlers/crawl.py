@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -46,7 +48,8 @@ def spiders_for(kinds) -> list[type]:
     return [cls for kind, cls in by_kind.items() if kind in wanted]
 
 
-def crawl(context: RunContext, log_level: str = "ERROR") -> bool:
+def crawl(context: RunContext, log_level: str = "ERROR",
+          stop_requested: Callable[[], bool] | None = None) -> bool:
     """Fetch, parse, match and store every source of ``context``; blocks until done.
 
     One spider per kind of source, all in one CrawlerProcess, so one run
@@ -54,7 +57,8 @@ def crawl(context: RunContext, log_level: str = "ERROR") -> bool:
     so call this once per process (``newswatch run`` and ``newswatch demo``
     do). Returns False when the crawl was stopped early (SIGTERM, Ctrl-C):
     what was fetched is stored, and sources with article pages still
-    pending are recorded as interrupted.
+    pending are recorded as interrupted. ``stop_requested`` says whether a
+    stop signal arrived before Scrapy's own handlers were in place.
     """
     process = CrawlerProcess(crawl_settings(context.config, log_level))
     reasons: list[str] = []
@@ -68,5 +72,13 @@ def crawl(context: RunContext, log_level: str = "ERROR") -> bool:
         # weak=False: the receiver is a local function that would be collected otherwise.
         crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
         process.crawl(crawler, context=context)
+    if stop_requested is not None:
+        from twisted.internet import reactor
+
+        def check() -> None:  # runs after Scrapy installed its signal handlers at startup
+            if stop_requested():
+                process._graceful_stop_reactor()
+
+        reactor.callWhenRunning(lambda: reactor.callLater(0, check))
     process.start()
     return len(reasons) == len(spiders) and all(r == "finished" for r in reasons)
