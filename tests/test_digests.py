@@ -6,6 +6,7 @@ on 127.0.0.1 (nothing mocked); clocks are fixed by passing ``now``.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -80,14 +81,8 @@ def test_schedules_parse(text, shown):
     ("every 2h", "invalid digest schedule"),
 ])
 def test_bad_schedules_say_what_is_valid(text, says):
-    with pytest.raises(ValueError, match=re_escape(says)):
+    with pytest.raises(ValueError, match=re.escape(says)):
         parse_schedule(text)
-
-
-def re_escape(text: str) -> str:
-    import re
-
-    return re.escape(text)
 
 
 def test_daily_slot_is_local_time_in_the_configured_zone():
@@ -316,3 +311,49 @@ def test_limits_per_tag(db, smtp, chat):
     # chat: 1 an hour; team is not listed, so it gets the default (20).
     assert (report.sent, report.deferred) == (4, 2)
     assert smtp.wait_for(3) and chat.wait_for(1)
+
+
+# -- configuration ---------------------------------------------------------------------
+
+
+def test_config_reports_bad_time_zone_schedule_and_limit_with_their_lines(tmp_path):
+    from newswatch.config import ConfigError, load
+
+    cfg = tmp_path / "newswatch.toml"
+    cfg.write_text(
+        'database = "nw.db"\n'
+        "[notify]\n"
+        'timezone = "America/Guatamala"\n'
+        "max_per_hour = { team = 0 }\n"
+        "[[rules]]\n"
+        'name = "tps"\n'
+        'query = "tps"\n'
+        'mode = "digest"\n'
+        'digest = "daily 7am"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load(cfg)
+    shown = [str(p) for p in caught.value.problems]
+    assert shown == [
+        f"{cfg}:3: notify.timezone: unknown time zone 'America/Guatamala': use an IANA name like "
+        '"UTC", "America/Guatemala" or "Europe/Madrid"',
+        f"{cfg}:4: notify.max_per_hour: must be a whole number >= 1 (immediate alerts per tag per hour), "
+        "or a table of tag = number, like { team = 20, chat = 5 }",
+        f"{cfg}:9: rules.digest: invalid digest schedule 'daily 7am': write \"hourly\", \"daily HH:MM\" "
+        'or "weekly DAY HH:MM", like "daily 07:00" or "weekly mon 08:30"',
+    ]
+
+
+def test_config_defaults_and_values(tmp_path):
+    from newswatch.config import load
+
+    cfg = tmp_path / "newswatch.toml"
+    cfg.write_text('database = "nw.db"\n[notify]\nurls = { team = ["json://127.0.0.1:9/x"] }\n',
+                   encoding="utf-8")
+    notify = load(cfg).notify
+    assert (notify.timezone, notify.max_per_hour) == ("UTC", 20)
+    cfg.write_text('database = "nw.db"\n[notify]\ntimezone = "America/Guatemala"\n'
+                   "max_per_hour = { chat = 5 }\n", encoding="utf-8")
+    notify = load(cfg).notify
+    assert (notify.timezone, notify.max_per_hour) == ("America/Guatemala", {"chat": 5})
