@@ -6,8 +6,7 @@ import sqlite3
 
 import pytest
 
-from newswatch.rules import compile_rule, match_item
-from newswatch.rules import _ftschars, _ftsgen
+from newswatch.rules import _ftschars, _ftsgen, compile_rule, match_item
 
 ALIASES = {"officials": ["Juan Orlando Hernández", "JOH"]}
 

@@ -11,6 +11,7 @@ import re
 import sqlite3
 import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from .folding import WORD, fold
@@ -18,7 +19,7 @@ from .folding import WORD, fold
 TOKENIZE = "unicode61 remove_diacritics 2"
 
 
-def _tokenizer() -> "callable":
+def _tokenizer() -> Callable[[list[str]], list[list[str]]]:
     db = sqlite3.connect(":memory:")
     db.execute(f"create virtual table t using fts5(x, tokenize={TOKENIZE!r})")
     db.execute("create virtual table v using fts5vocab(t, instance)")
@@ -46,10 +47,10 @@ def compute() -> tuple[str, str]:
              if not 0xD800 <= c < 0xE000 and unicodedata.category(chr(c)) != "Cn"]
     theirs = tokens_of(["q" + c + "q" for c in chars])
     ours_words = sorted({w for c in chars for w in WORD.findall(fold("q" + c + "q"))})
-    retokenized = dict(zip(ours_words, tokens_of(ours_words)))
+    retokenized = dict(zip(ours_words, tokens_of(ours_words), strict=True))
     risky: set[str] = set()
     separators: set[str] = set()
-    for c, fts in zip(chars, theirs):
+    for c, fts in zip(chars, theirs, strict=True):
         ours = [t for w in WORD.findall(fold("q" + c + "q")) for t in retokenized[w]]
         if re.fullmatch(r"\w", c) and fts == ["q", "q"]:
             separators.add(c)

@@ -79,7 +79,7 @@ _CHUNK = 128
 
 @lru_cache(maxsize=_CHUNK + 1)
 def _skipper(count: int) -> re.Pattern[str]:
-    return re.compile(r"(?:\W*\w+\b){%d}" % count)  # \b: a word is never split to count twice
+    return re.compile(rf"(?:\W*\w+\b){{{count}}}")  # \b: a word is never split to count twice
 
 
 def skip_words(text: str, count: int, start: int = 0, end: int | None = None) -> int | None:
@@ -136,7 +136,7 @@ class FieldText:
     def _exact(self, term: Term, start: int, end: int) -> bool:
         spans = [self.original(m.start(), m.end()) for m in WORD.finditer(self.words, start, end)]
         last = len(term.exact) - 1
-        for i, ((a, b), want) in enumerate(zip(spans, term.exact)):
+        for i, ((a, b), want) in enumerate(zip(spans, term.exact, strict=True)):
             got = unicodedata.normalize("NFC", self.text[a:b])
             if not (got.startswith(want) if term.prefix and i == last else got == want):
                 return False

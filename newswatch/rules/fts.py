@@ -18,10 +18,10 @@ phrase keeps its other words): see ``_risky``.
 
 from __future__ import annotations
 
+from ._ftschars import FTS_SEPARATOR_RANGES, RISKY_RANGES
 from .folding import fold
 from .lexer import TEXT_FIELDS
 from .parser import ALL_FIELDS, And, Filter, Near, Node, Not, Or, Term
-from ._ftschars import FTS_SEPARATOR_RANGES, RISKY_RANGES
 
 __all__ = ["to_fts5", "RISKY_SEQUENCES"]
 

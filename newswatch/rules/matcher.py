@@ -110,7 +110,7 @@ class Matcher:
             self._next_plan *= 10
             n = self._sampled
             # measured frequency first; the guess only breaks ties
-            self._plan([(f + 0.5) / n + g * 1e-6 for f, g in zip(df, self._guess)])
+            self._plan([(f + 0.5) / n + g * 1e-6 for f, g in zip(df, self._guess, strict=True)])
 
     def __repr__(self) -> str:
         return f"<Matcher {len(self._rules)} rules, {len(self._triggered)} distinct terms>"

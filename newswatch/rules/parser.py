@@ -332,7 +332,7 @@ class _Parser:
         as_written: tuple[str, ...] = ()
         if exact:
             as_written = tuple(WORD.findall(unicodedata.normalize("NFC", body)))
-            if len(as_written) != len(tokens) or any(fold(w) != t for w, t in zip(as_written, tokens)):
+            if len(as_written) != len(tokens) or any(fold(w) != t for w, t in zip(as_written, tokens, strict=True)):
                 raise self.error(f"{text!r} cannot be matched in exact case: its characters change when "
                                  "folded; drop the '='", column)
         fields = frozenset({self.scope.value}) if self.scope is not None else ALL_FIELDS

@@ -13,7 +13,7 @@ __all__ = ["snippet", "SNIPPET_WORDS", "OPEN", "CLOSE", "ELLIPSIS"]
 SNIPPET_WORDS = 30
 _BEFORE = 10  # words shown before the first hit; the rest of the window follows it
 OPEN, CLOSE, ELLIPSIS = "«", "»", "..."
-_WORDS_BACK = re.compile(r"(?:\W*\w+\b){1,%d}" % _BEFORE)
+_WORDS_BACK = re.compile(rf"(?:\W*\w+\b){{1,{_BEFORE}}}")
 
 
 def _glued(ch: str) -> bool:
