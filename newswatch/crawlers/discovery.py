@@ -43,10 +43,11 @@ class Candidate:
     lang: str | None = None
     entries: int = 0
     how: str = ""  # how it was found, for the user
+    news: bool = False  # a sitemap with <news:news> entries
 
     @property
     def is_news_sitemap(self) -> bool:
-        return self.kind == "sitemap" and "news" in self.url.lower()
+        return self.kind == "sitemap" and (self.news or "news" in self.url.lower())
 
 
 @dataclass
@@ -139,6 +140,7 @@ def _as_sitemap(r: _Page | None) -> Candidate | None:
         return None
     langs = {e.lang for e in parsed.entries if e.lang}
     return Candidate("sitemap", r.url, entries=len(parsed.entries) + len(parsed.sitemaps),
+                     news=any(e.is_news for e in parsed.entries),
                      lang=langs.pop() if len(langs) == 1 else None,
                      title=next((e.publication for e in parsed.entries if e.publication), ""))
 

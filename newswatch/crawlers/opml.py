@@ -8,6 +8,8 @@ feeds); other kinds have no place in OPML and are left out.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -15,6 +17,11 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 from lxml import etree
+
+
+_BARE_AMP = re.compile(rb"&(?!(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
+_OUTLINE_URL = re.compile(rb"\bxmlurl\s*=\s*([\"'])(.*?)\1", re.I)
+_OUTLINE_TEXT = re.compile(rb"\btext\s*=\s*\"([^\"]*)\"", re.I)
 
 
 class OpmlError(Exception):
@@ -33,8 +40,11 @@ class OpmlFeed:
 def read_opml(data: bytes) -> list[OpmlFeed]:
     """The feeds listed in an OPML document, in order, without repeated URLs."""
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    # Exported lists often carry a bare '&' in a URL (?a=1&b=2); XML recovery would drop
+    # what follows it, so escape it first.
+    data = _BARE_AMP.sub(b"&amp;", data.lstrip(b"\xef\xbb\xbf \t\r\n"))
     try:
-        root = etree.fromstring(data.lstrip(b"\xef\xbb\xbf \t\r\n"), parser=parser)
+        root = etree.fromstring(data, parser=parser)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise OpmlError(f"not readable XML: {exc}") from exc
     if root is None or not isinstance(root.tag, str) or root.tag.rpartition("}")[2].lower() != "opml":
@@ -62,6 +72,14 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
     if body is None:
         raise OpmlError("not an OPML file: no <body>")
     walk(body, [])
+    # An outline too broken for XML recovery (quotes inside a quoted title, seen in
+    # real exports) is dropped from the tree: pick up its feed URL from the text.
+    for m in _OUTLINE_URL.finditer(data):
+        url = html.unescape(m.group(2).decode("utf-8", "replace")).strip()
+        if urlsplit(url).scheme in ("http", "https") and url not in seen:
+            seen.add(url)
+            title = _OUTLINE_TEXT.search(data, max(data.rfind(b"<outline", 0, m.start()), 0), m.start())
+            feeds.append(OpmlFeed(url=url, title=title.group(1).decode("utf-8", "replace").strip() if title else ""))
     return feeds
 
 
