@@ -278,14 +278,18 @@ def test_old_items_are_out_of_the_window_and_lost_signatures_are_recomputed(tmp_
                      "c": clustering.SIGNATURE_KIND}
 
 
-def test_signatures_of_another_kind_are_recomputed(tmp_path):
+@pytest.mark.parametrize("kind, blob", [
+    ("minhash-from-another-version", b"\x00" * 16),
+    (clustering.SIGNATURE_KIND, b"\x00" * 16),  # the right kind, but cut short
+])
+def test_signatures_of_another_kind_or_size_are_recomputed(tmp_path, kind, blob):
     db = open_db(tmp_path / "nw.db")
     _store(db, "a", "ntm-wire", "US ends temporary protection", WIRE, DAY1, "a")
-    db["item_signatures"].insert({"item_id": "a", "kind": "minhash-from-another-version",
-                                  "minhash": b"\x00" * 16, "created_at": DAY1})
+    db["item_signatures"].insert({"item_id": "a", "kind": kind, "minhash": blob, "created_at": DAY1})
     clusters = StoryClusters(db, DAY2)
     assert clusters.assign("b", None, "Copy", "Copy\n" + WIRE).cluster_id == "a"
-    assert db["item_signatures"].get("a")["kind"] == clustering.SIGNATURE_KIND
+    stored = db["item_signatures"].get("a")
+    assert stored["kind"] == clustering.SIGNATURE_KIND and len(stored["minhash"]) > 16
 
 
 def test_stories_view_lists_outlets_and_counts(tmp_path):

@@ -203,7 +203,9 @@ class StoryClusters:
             return self.clusterer
         since = story_store.shift_ts(self.now, -self.window)
         backfill = []
-        for row in story_store.recent_signatures(self.db, since, SIGNATURE_KIND):
+        rows = story_store.recent_signatures(self.db, since, SIGNATURE_KIND,
+                                             _TEMPLATE.hashvalues.nbytes)
+        for row in rows:
             if row["minhash"] is not None:
                 mh = from_bytes(row["minhash"])
             else:

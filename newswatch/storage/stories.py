@@ -30,12 +30,12 @@ def shift_ts(ts: str, delta: timedelta) -> str:
     return format_ts(parse_ts(ts) + delta)
 
 
-def recent_signatures(db: Database, since: str, kind: str) -> Iterator[dict[str, Any]]:
+def recent_signatures(db: Database, since: str, kind: str, size: int) -> Iterator[dict[str, Any]]:
     """Items first fetched at or after ``since``, oldest first, with their signature.
 
     Each row has id, cluster_id, title_key and ``minhash`` (bytes, or None
-    when the item has no signature of ``kind``); only those without one also
-    carry title, summary and body, to compute it from.
+    when the item has no signature of ``kind`` and ``size`` bytes); only
+    those without one also carry title, summary and body, to compute it from.
     """
     cursor = db.execute(
         """
@@ -44,11 +44,12 @@ def recent_signatures(db: Database, since: str, kind: str) -> Iterator[dict[str,
                CASE WHEN s.minhash IS NULL THEN i.summary END AS summary,
                CASE WHEN s.minhash IS NULL THEN i.body END AS body
         FROM items i
-        LEFT JOIN item_signatures s ON s.item_id = i.id AND s.kind = ?
+        LEFT JOIN item_signatures s
+               ON s.item_id = i.id AND s.kind = ? AND length(s.minhash) = ?
         WHERE i.fetched_at >= ?
         ORDER BY i.fetched_at, i.rowid
         """,
-        [kind, since],
+        [kind, size, since],
     )
     columns = [c[0] for c in cursor.description]
     while True:
