@@ -64,7 +64,6 @@ class RunContext:
         self.state = storage.sources_state(self.db)
         self._seen_ids: set[str] = set()
         self._seen_guids: dict[str, str] = {}
-        self._title_clusters: dict[str, str] = {}
         self._claimed_urls: set[str] = set()
 
     def claim_url(self, url: str) -> bool:
@@ -99,15 +98,6 @@ class RunContext:
         self._seen_ids.add(item_id)
         if guid:
             self._seen_guids.setdefault(guid, item_id)
-
-    def cluster_for_title(self, title_key: str) -> str | None:
-        if not title_key:
-            return None
-        return self._title_clusters.get(title_key) or storage.find_cluster_by_title(self.db, title_key)
-
-    def remember_cluster(self, title_key: str, cluster_id: str) -> None:
-        if title_key:
-            self._title_clusters.setdefault(title_key, cluster_id)
 
     def fetch_rows(self, kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
         """The ``fetches`` rows of sources of ``kinds`` (all when None), each with its next due time.

@@ -15,7 +15,6 @@ from .database import StorageError, now_iso, open_db
 from .items import (
     ItemRecord,
     count_items,
-    find_cluster_by_title,
     find_existing,
     find_existing_many,
     item_id_for,
@@ -53,7 +52,6 @@ __all__ = [
     "item_id_for",
     "find_existing",
     "find_existing_many",
-    "find_cluster_by_title",
     "store_batch",
     "iter_items",
     "count_items",

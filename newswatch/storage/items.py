@@ -63,18 +63,6 @@ def find_existing_many(db: Database, ids: list[str], guids: list[str]) -> dict[s
     return found
 
 
-def find_cluster_by_title(db: Database, title_key: str) -> str | None:
-    """The cluster of a stored item with the same normalised title, if any."""
-    if not title_key:
-        return None
-    for row in db.query(
-        "select cluster_id from items where title_key = ? order by fetched_at limit 1",
-        [title_key],
-    ):
-        return row["cluster_id"]
-    return None
-
-
 def store_batch(db: Database, records: Iterable[ItemRecord]) -> dict[str, int]:
     """Write items, their matches and their pending alerts in ONE transaction.
 
