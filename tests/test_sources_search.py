@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from newswatch.config import ConfigError, load
-from newswatch.crawlers.search import google_news_locale, is_redirector, search_url, unwrap_link
+from newswatch.crawlers.search import google_news_locale, is_redirector, search_url, strip_publisher, unwrap_link
 from sources_helpers import config, db, serve
 
 
@@ -32,6 +32,11 @@ def test_bing_news_urls_and_links():
     assert is_redirector(click) and is_redirector("https://news.google.com/rss/articles/CBMiXX?oc=5")
     assert unwrap_link("https://news.google.com/rss/articles/CBMiXX?oc=5") == "https://news.google.com/rss/articles/CBMiXX?oc=5"
     assert not is_redirector("https://www.latribuna.hn/x")
+    assert strip_publisher("US ends TPS for Hondurans - La Tribuna") == "US ends TPS for Hondurans"
+    assert strip_publisher("Honduras - US talks stall - Reuters") == "Honduras - US talks stall"
+    assert strip_publisher("A title without a publisher") == "A title without a publisher"
+    assert strip_publisher("Left - " + "a very long second half of a headline that is no publisher name") \
+        .endswith("publisher name")
     with pytest.raises(ValueError, match="unknown search provider"):
         search_url("yahoo", "x")
 
@@ -101,4 +106,5 @@ def test_search_results_lead_to_the_publishers_pages(tmp_path, cli):
         assert salvador["source"] == "gn-tps-hn"
         assert salvador["url"] == f"{site.url}/noticias/2018/01/tps-salvador-fin.html"
         assert salvador["guid"] == "CBMiBBB2"
+        assert salvador["title"] == "Salvadoreños con TPS tienen hasta 2019 para salir de EE.UU."  # " - El Diario…" dropped
         assert "200.000 salvadoreños" in salvador["body"]

@@ -85,3 +85,14 @@ def unwrap_link(url: str) -> str:
         if urlsplit(target).scheme in ("http", "https"):
             return target
     return url
+
+
+def strip_publisher(title: str) -> str:
+    """'Headline - Publisher' (Google News's form) -> 'Headline', so copies of a story cluster.
+
+    Only a short last part is taken for a publisher's name; a dash inside the headline stays.
+    """
+    head, sep, tail = (title or "").rpartition(" - ")
+    if sep and head.strip() and 0 < len(tail.split()) <= 6 and len(tail) <= 60:
+        return head.strip()
+    return title

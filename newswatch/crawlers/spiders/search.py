@@ -5,7 +5,8 @@ The feed URL is built from the source's provider, query, language and region
 provider's redirector; the article page is always fetched (unless the source
 says ``fetch_articles = false``), and the URL it ends on after redirects, or
 its rel=canonical, becomes the item's URL and canonical URL, so the story
-deduplicates against the publisher's own feed.
+deduplicates against the publisher's own feed. Google News's " - Publisher"
+title suffix is dropped, so copies of a story on other outlets cluster with it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ..items import NewsItem
-from ..search import is_redirector, unwrap_link
+from ..search import is_redirector, strip_publisher, unwrap_link
 from ..urls import canonical_url
 from .feeds import FeedsSpider
 
@@ -31,6 +32,8 @@ class SearchSpider(FeedsSpider):
         item: NewsItem = response.meta["item"]
         provider = urlsplit(response.meta["source"].url).netloc.lower()
         via = item.url
+        if response.meta["source"].provider == "google-news":
+            item.title = strip_publisher(item.title)
         out = list(super().parse_article(response))
         # Links back to the search provider's own host are its click-through redirectors.
         if is_redirector(via) or urlsplit(via).netloc.lower() == provider:
@@ -45,6 +48,8 @@ class SearchSpider(FeedsSpider):
 
     def article_failed(self, failure: Failure):
         item: NewsItem = failure.request.meta["item"]
+        if failure.request.meta["source"].provider == "google-news":
+            item.title = strip_publisher(item.title)
         target = unwrap_link(item.url)  # Bing links carry the publisher's URL
         if target != item.url:
             item.url, item.canonical_url = target, canonical_url(target)
