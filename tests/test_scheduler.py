@@ -134,3 +134,37 @@ def test_a_source_that_starts_failing_waits_longer_each_time_and_ops_hears_once(
         assert chat.wait_for(2, timeout=5)
         assert "diario works again" in chat.posts[1].body["title"]
         assert db(tmp_path)["sources"].get("diario")["error_streak"] == 0
+
+
+def test_status_names_a_source_that_went_silent(tmp_path, cli):
+    cfg = config(tmp_path, """
+        [[sources]]
+        name = "steady"
+        url = "https://steady.example/feed"
+
+        [[sources]]
+        name = "frozen"
+        url = "https://frozen.example/feed"
+
+        [[sources]]
+        name = "tps-page"
+        kind = "page"
+        url = "https://gov.example/tps"
+        """)
+    d = storage.open_db(tmp_path / "nw.db")
+    storage.sync_sources(d, [{"name": n, "kind": k, "url": f"https://{n}.example/", "lang": None, "interval_s": 1800}
+                             for n, k in (("steady", "feed"), ("frozen", "feed"), ("tps-page", "page"))])
+    now = datetime.now(timezone.utc)
+    rows = []
+    for source, newest in (("steady", now - timedelta(hours=2)), ("frozen", now - timedelta(days=3)),
+                           ("tps-page", now - timedelta(days=30))):
+        for k in range(8):
+            when = (newest - timedelta(hours=6 * k)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            url = f"https://{source}.example/{k}"
+            rows.append({"id": storage.item_id_for(url), "url": url, "canonical_url": url, "title": f"{source} {k}",
+                         "published": when, "fetched_at": when, "source": source})
+    d["items"].insert_all(rows)
+    result = cli("status", "-c", str(cfg))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "frozen is silent for 3d (usually a new item every 6h)" in result.stdout
+    assert "steady is silent" not in result.stdout and "tps-page is silent" not in result.stdout
