@@ -8,6 +8,7 @@ source asks for full text, each new entry's page is fetched and extracted.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from typing import Any, AsyncIterator
 
@@ -154,7 +155,7 @@ class FeedsSpider(scrapy.Spider):
         res.body_hash = None
         status = getattr(getattr(failure.value, "response", None), "status", None)
         res.status = str(status) if status else "error"
-        res.error = f"{src.url}: {_describe_failure(failure)}"
+        res.error = f"{src.url}: {_describe_failure(failure, max_bytes=self.settings.getint('DOWNLOAD_MAXSIZE'))}"
         self._report(res)
 
     def _report(self, res: FetchResult) -> None:
@@ -167,23 +168,53 @@ def _header(response: Response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-def _describe_failure(failure: Failure) -> str:
+def _describe_failure(failure: Failure, max_bytes: int | None = None) -> str:
+    """One line saying what went wrong with a request, in the user's terms (and which setting applies)."""
+    from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
+                                   DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
     from scrapy.spidermiddlewares.httperror import HttpError
-    from twisted.internet.error import DNSLookupError, TimeoutError, TCPTimedOutError, ConnectionRefusedError
-    from scrapy.exceptions import IgnoreRequest
+    from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
     v = failure.value
+    request = getattr(failure, "request", None)
+    meta = getattr(request, "meta", {}) or {}
     if isinstance(v, HttpError):
         return f"HTTP {v.response.status}"
-    if failure.check(DNSLookupError):
+    if failure.check(DNSLookupError, CannotResolveHostError):
         return "DNS lookup failed: host not found"
-    if failure.check(TimeoutError, TCPTimedOutError):
-        return "timed out"
-    if failure.check(ConnectionRefusedError):
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
+        # Scrapy's timeout covers the whole download: a server that never finishes ends here.
+        seconds = meta.get("download_timeout")
+        return (f"timed out after {seconds:g} s without a complete response ([crawl] timeout)"
+                if seconds else "timed out")
+    if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "connection refused"
+    limit = _megabytes(meta.get("download_maxsize") or max_bytes)
+    if failure.check(DownloadCancelledError):
+        # Scrapy cancels a download whose declared or received size passes DOWNLOAD_MAXSIZE.
+        declared = re.search(r"Expected to receive (\d+) bytes", str(v))
+        size = f"declares {_megabytes(int(declared.group(1)))}, " if declared else ""
+        return f"response {size}larger than {limit or 'the size limit'} ([crawl] max_bytes); not downloaded"
+    if failure.check(ResponseDataLossError):
+        return "connection closed before the whole body arrived (shorter than its Content-Length)"
     if isinstance(v, IgnoreRequest):
         msg = str(v)
-        if "robots" in msg.lower() or "Forbidden by robots.txt" in msg:
+        if "robots" in msg.lower():
             return "forbidden by robots.txt"
+        if "max redirections" in msg:
+            chain = [*meta.get("redirect_urls", []), request.url] if request else []
+            hops = len(chain) - 1
+            if len(set(chain)) < len(chain):
+                return f"redirect loop: {' -> '.join(dict.fromkeys(chain))} -> back again"
+            return f"too many redirects (gave up after {hops}): {chain[0]} -> ... -> {chain[-1]}" if chain \
+                else "too many redirects"
+        if "DOWNLOAD_MAXSIZE" in msg and "decompress" in msg:
+            return f"compressed response inflates past {limit or 'the size limit'} ([crawl] max_bytes); not read"
         return msg or "request ignored"
     return f"{type(v).__name__}: {v}"[:300]
+
+
+def _megabytes(n: int | None) -> str | None:
+    if not n:
+        return None
+    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n} bytes"
