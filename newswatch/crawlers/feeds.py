@@ -10,8 +10,9 @@ import calendar
 import html
 import json
 import re
+import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin
 
@@ -45,6 +46,7 @@ class ParsedFeed:
     title: str = ""
     lang: str | None = None
     warning: str | None = None  # feedparser's "bozo" reason, when it still recovered entries
+    skipped: int = 0  # entries without an http(s) link: nothing to point the reader at
 
 
 def html_to_text(value: str | None) -> str:
@@ -71,12 +73,51 @@ def iso_utc(value: Any) -> str | None:
         return None
 
 
+# Dates outside these bounds are publisher bugs (an unset date printed as the
+# epoch, a wrong year): kept, they would sort first or last forever, so the
+# item counts as undated and its first-seen time stands in.
+EARLIEST_PLAUSIBLE = "1990-01-01T00:00:00Z"
+FUTURE_SLACK = timedelta(days=1)
+#: A gzipped body served without Content-Encoding is inflated up to this size.
+MAX_INFLATED = 50 * 1024 * 1024
+
+
+def plausible_date(iso: str | None, now: datetime | None = None) -> str | None:
+    """``iso`` when it lies between 1990 and a day from now, else None."""
+    if not iso:
+        return None
+    latest = ((now or datetime.now(timezone.utc)) + FUTURE_SLACK).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso if EARLIEST_PLAUSIBLE <= iso <= latest else None
+
+
+def _gunzip(body: bytes, limit: int = MAX_INFLATED) -> bytes:
+    """A body that starts with gzip's magic number, inflated (a .xml.gz served as a plain file)."""
+    d = zlib.decompressobj(wbits=31)
+    try:
+        out = d.decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise FeedError(f"not a readable RSS/Atom/JSON feed: a gzip body that cannot be inflated ({exc})") from exc
+    if len(out) > limit:
+        raise FeedError(f"not a readable RSS/Atom/JSON feed: a gzip body that inflates past {limit // (1024 * 1024)} MB")
+    return out
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or (b"<html" in head and b"<rss" not in head
+                                                               and b"<feed" not in head and b"<rdf" not in head)
+
+
 def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
     """Parse a feed document fetched from ``url``.
 
     Raises :class:`FeedError` when the document holds no feed at all; a feed
     that is malformed but still yields entries parses with a ``warning``.
     """
+    if body[:2] == b"\x1f\x8b":
+        body = _gunzip(body)
+    if not body.strip():
+        raise FeedError("not a readable RSS/Atom/JSON feed: the response body is empty")
     head = body.lstrip()[:1]
     if (content_type and "json" in content_type.lower()) or head == b"{":
         return _parse_json_feed(body, url)
@@ -87,6 +128,9 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
                               resolve_relative_uris=False)
     feed = parsed.get("feed", {})
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
+        if _looks_like_html(body):
+            raise FeedError("not a readable RSS/Atom/JSON feed: this is an HTML page; its feed, if any, is "
+                            "named in a <link rel=\"alternate\"> (`newswatch sources add URL` finds it)")
         reason = parsed.get("bozo_exception") if parsed.bozo else None
         raise FeedError("not a readable RSS/Atom/JSON feed: "
                         + (str(reason) if reason else "no rss, feed or RDF element (is this an HTML page?)"))
@@ -101,10 +145,11 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
                     link = ln["href"]
                     break
         guid = e.get("id") or None
-        if not link and guid and re.match(r"^https?://", guid):
+        if not _web_link(link, url) and guid and re.match(r"^https?://", guid):
             link = guid
-        if not link:
-            continue  # an entry with nowhere to point the reader at cannot be an alert
+        if not _web_link(link, url):
+            out.skipped += 1  # an entry with nowhere to point the reader at cannot be an alert
+            continue
         body_html = ""
         if e.get("content"):
             body_html = max((c.get("value") or "" for c in e.content), key=len)
@@ -119,11 +164,24 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
                 summary=summary,
                 body=body_text,
                 author=html_to_text(e.get("author")),
-                published=iso_utc(e.get("published_parsed") or e.get("updated_parsed")),
+                published=plausible_date(iso_utc(e.get("published_parsed") or e.get("updated_parsed"))),
                 guid=guid,
                 lang=_lang(e.get("language")) if e.get("language") else None,
             )
         )
+    return _note_skipped(out)
+
+
+def _web_link(link: str, base: str) -> bool:
+    """True for a link that resolves to an http(s) URL (not javascript:, mailto:, data: ...)."""
+    return bool(link) and urljoin(base, link.strip()).lower().startswith(("http://", "https://"))
+
+
+def _note_skipped(out: ParsedFeed) -> ParsedFeed:
+    if out.skipped:
+        total = out.skipped + len(out.entries)
+        note = f"{out.skipped} of {total} entries skipped: no http(s) link"
+        out.warning = f"{note}; {out.warning}" if out.warning else note
     return out
 
 
@@ -146,9 +204,10 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         if not isinstance(it, dict):
             continue
         link = it.get("url") or it.get("external_url") or ""
-        if not link and isinstance(it.get("id"), str) and it["id"].startswith("http"):
+        if not _web_link(str(link), url) and isinstance(it.get("id"), str) and it["id"].startswith("http"):
             link = it["id"]
-        if not link:
+        if not _web_link(str(link), url):
+            out.skipped += 1
             continue
         authors = it.get("authors") or ([it["author"]] if isinstance(it.get("author"), dict) else feed_authors)
         author = ", ".join(a.get("name", "") for a in authors if isinstance(a, dict) and a.get("name"))
@@ -161,9 +220,9 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
                 summary=summary,
                 body=body_text if body_text != summary else "",
                 author=author,
-                published=iso_utc(it.get("date_published") or it.get("date_modified")),
+                published=plausible_date(iso_utc(it.get("date_published") or it.get("date_modified"))),
                 guid=str(it["id"]) if it.get("id") is not None else None,
                 lang=_lang(it.get("language")),
             )
         )
-    return out
+    return _note_skipped(out)
