@@ -58,12 +58,29 @@ class RunContext:
         "items_new": 0, "items_updated": 0, "matches_new": 0, "alerts_new": 0})
     on_fetch: Callable[[FetchResult], None] | None = None
     on_item: Callable[[Any], None] | None = None
+    _feed_parser: Any = None
+
+    @property
+    def feed_parser(self):
+        """The run's :class:`~newswatch.crawlers.parsing.FeedParser`, started on first use."""
+        if self._feed_parser is None:
+            from .parsing import FeedParser
+
+            n_feeds = sum(1 for s in self.sources if s.kind in ("feed", "search"))
+            self._feed_parser = FeedParser(n_feeds)
+        return self._feed_parser
+
+    def close(self) -> None:
+        """Release what the run started (the feed-parsing worker)."""
+        if self._feed_parser is not None:
+            self._feed_parser.close()
+            self._feed_parser = None
 
     def __post_init__(self) -> None:
         self.rules: dict[str, RuleConfig] = {r.name: r for r in self.config.rules}
         self.state = storage.sources_state(self.db)
         self._seen_ids: set[str] = set()
-        self._seen_guids: dict[str, str] = {}
+        self._seen_guids: dict[tuple[str, str], str] = {}
         self._claimed_urls: set[str] = set()
 
     def claim_url(self, url: str) -> bool:
@@ -86,18 +103,18 @@ class RunContext:
         if res is not None and res.pending > 0:
             res.pending -= 1
 
-    def seen_in_run(self, item_id: str, guid: str | None) -> str | None:
-        """The id of an item already handled in this run under this id or GUID."""
+    def seen_in_run(self, item_id: str, guid: str | None, source: str = "") -> str | None:
+        """The id of an item already handled in this run under this id, or this GUID of ``source``."""
         if item_id in self._seen_ids:
             return item_id
-        if guid and guid in self._seen_guids:
-            return self._seen_guids[guid]
+        if guid and (source, guid) in self._seen_guids:
+            return self._seen_guids[(source, guid)]
         return None
 
-    def mark_seen(self, item_id: str, guid: str | None) -> None:
+    def mark_seen(self, item_id: str, guid: str | None, source: str = "") -> None:
         self._seen_ids.add(item_id)
-        if guid:
-            self._seen_guids.setdefault(guid, item_id)
+        if guid:  # GUIDs are unique within a feed only
+            self._seen_guids.setdefault((source, guid), item_id)
 
     def fetch_rows(self, kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
         """The ``fetches`` rows of sources of ``kinds`` (all when None), each with its next due time.

@@ -40,25 +40,33 @@ class ItemRecord:
         return self.existing_id is None
 
 
-def find_existing(db: Database, item_id: str, guid: str | None) -> dict | None:
-    """The stored item with this id, or with this GUID, or None."""
+def find_existing(db: Database, item_id: str, guid: str | None, source: str | None = None) -> dict | None:
+    """The stored item with this id, or with this GUID (among ``source``'s items when given), or None."""
     rows = list(db.query("select id, cluster_id, body from items where id = ?", [item_id]))
     if not rows and guid:
-        rows = list(
-            db.query("select id, cluster_id, body from items where guid = ? limit 1", [guid])
-        )
+        where, params = ("guid = ? and source = ?", [guid, source]) if source else ("guid = ?", [guid])
+        rows = list(db.query(f"select id, cluster_id, body from items where {where} limit 1", params))
     return rows[0] if rows else None
 
 
-def find_existing_many(db: Database, ids: list[str], guids: list[str]) -> dict[str, str]:
-    """Stored item ids known under any of these ids or GUIDs: {id or guid: stored id}."""
+def find_existing_many(db: Database, ids: list[str], guids: list[str],
+                       source: str | None = None) -> dict[str, str]:
+    """Stored item ids known under any of these ids or GUIDs: {id or guid: stored id}.
+
+    A GUID names an entry within its own feed only (two sites may both call
+    an entry "1"), so with ``source`` GUIDs are looked up among that
+    source's items.
+    """
     found: dict[str, str] = {}
     for column, keys in (("id", ids), ("guid", guids)):
         keys = [k for k in dict.fromkeys(keys) if k]
+        scoped = column == "guid" and source is not None
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             sql = f"select id, {column} as k from items where {column} in ({', '.join('?' for _ in chunk)})"
-            for row in db.execute(sql, chunk).fetchall():
+            if scoped:
+                sql += " and source = ?"
+            for row in db.execute(sql, chunk + [source] if scoped else chunk).fetchall():
                 found.setdefault(row[1], row[0])
     return found
 

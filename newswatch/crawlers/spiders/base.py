@@ -63,7 +63,7 @@ def unknown(spider, items: Iterable[NewsItem]) -> list[NewsItem]:
     for item in items:
         if not spider.context.claim_url(item.canonical_url):
             continue
-        if storage.find_existing(spider.context.db, storage.item_id_for(item.canonical_url), item.guid):
+        if storage.find_existing(spider.context.db, storage.item_id_for(item.canonical_url), item.guid, item.source):
             continue
         out.append(item)
     return out

@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 from ... import storage
 from ..articles import extract_article
 from ..context import FetchResult, RunContext
-from ..feeds import FeedError, parse_feed
+from ..feeds import FeedError
 from ..items import NewsBatch, NewsItem
 from ..urls import canonical_url
 
@@ -64,7 +64,7 @@ class FeedsSpider(scrapy.Spider):
             res.duration_ms = int((time.monotonic() - started) * 1000)
         return res
 
-    def parse_feed(self, response: Response):
+    async def parse_feed(self, response: Response):
         src = response.meta["source"]
         res = self._result(src, response)
         res.status = str(response.status)
@@ -81,7 +81,8 @@ class FeedsSpider(scrapy.Spider):
             self._report(res)
             return
         try:
-            parsed = parse_feed(response.body, response.url, _header(response, "Content-Type"))
+            parsed = await self.context.feed_parser.parse(
+                response.body, response.url, _header(response, "Content-Type"))
         except FeedError as exc:
             res.ok = False
             res.error = f"{response.url}: {exc}"
@@ -104,7 +105,8 @@ class FeedsSpider(scrapy.Spider):
                 items.append(item)
             # else: another feed in this run carries the same article
         known = storage.find_existing_many(
-            self.context.db, [storage.item_id_for(i.canonical_url) for i in items], [i.guid for i in items])
+            self.context.db, [storage.item_id_for(i.canonical_url) for i in items], [i.guid for i in items],
+            source=src.name)
         ready = []
         for item in items:
             seen = storage.item_id_for(item.canonical_url) in known or (item.guid and item.guid in known)
