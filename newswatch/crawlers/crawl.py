@@ -80,5 +80,8 @@ def crawl(context: RunContext, log_level: str = "ERROR",
                 process._graceful_stop_reactor()
 
         reactor.callWhenRunning(lambda: reactor.callLater(0, check))
-    process.start()
+    try:
+        process.start()
+    finally:
+        context.close()
     return len(reasons) == len(spiders) and all(r == "finished" for r in reasons)
