@@ -64,7 +64,7 @@ def config(directory: Path, sources: str, rules: str = "", extra: str = "", noti
         "[crawl]",
         'user_agent = "newswatch-tests (+mailto:tests@example.org)"',
         "download_delay = 0",
-        "timeout = 10",
+        "timeout = 30",  # generous: the suite may share the machine with other suites
         "retries = 0",
         'jitter = "0s"',
         textwrap.dedent(extra),
