@@ -127,13 +127,15 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True,
                               resolve_relative_uris=False)
     feed = parsed.get("feed", {})
-    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
+    # A recognised feed with no entries and a small flaw (an HTML entity XML
+    # does not know, like &nbsp;) is an empty feed, not a broken one.
+    recognised = parsed.get("version") and (feed.get("title") or feed.get("link"))
+    if not parsed.entries and (parsed.bozo or not parsed.get("version")) and not recognised:
         if _looks_like_html(body):
             raise FeedError("not a readable RSS/Atom/JSON feed: this is an HTML page; its feed, if any, is "
                             "named in a <link rel=\"alternate\"> (`newswatch sources add URL` finds it)")
         reason = parsed.get("bozo_exception") if parsed.bozo else None
-        raise FeedError("not a readable RSS/Atom/JSON feed: "
-                        + (str(reason) if reason else "no rss, feed or RDF element (is this an HTML page?)"))
+        raise FeedError("not a readable RSS/Atom/JSON feed: " + (str(reason) if reason else _no_feed_root(body)))
     out = ParsedFeed(title=html_to_text(feed.get("title")), lang=_lang(feed.get("language")))
     if parsed.bozo:
         out.warning = str(parsed.get("bozo_exception"))[:300]
@@ -170,6 +172,20 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
             )
         )
     return _note_skipped(out)
+
+
+_ROOT_RE = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+
+
+def _no_feed_root(body: bytes) -> str:
+    """Why a well-formed document is not a feed: the root element it has instead."""
+    text = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", b"", body[:4096], flags=re.S)
+    m = _ROOT_RE.search(text)
+    root = m.group(1).decode("ascii", "replace") if m else None
+    if root and root.lower() == "opml":
+        return "an OPML list of feeds, not a feed (add its feeds with `newswatch sources import`)"
+    found = f"the document's root element is <{root}>" if root else "no XML element found"
+    return f"no <rss>, <feed> or <rdf:RDF> root element: {found}"
 
 
 def _web_link(link: str, base: str) -> bool:
