@@ -67,6 +67,18 @@ class DeliveryReport:
     digests_sent: int = 0  # filled in when digests were delivered in the same go
     errors: list[str] = field(default_factory=list)  # one line per failure, secrets masked
 
+    def count_failure(self, label: str, error: str, status: str, max_attempts: int) -> None:
+        """Count a failed send (``status`` is what the outbox made of it) and keep its line."""
+        if status == "dead":
+            self.dead += 1
+            suffix = f" (dead after {max_attempts} tries)"
+        else:
+            self.failed += 1
+            suffix = " (will retry)"
+        line = f"{label}: {error}{suffix}"
+        self.errors.append(line)
+        log.warning("%s", line)
+
     @property
     def ok(self) -> bool:
         return self.failed == 0 and self.dead == 0
@@ -164,15 +176,8 @@ def _record(
         return
     error = (error or "delivery failed")[:_MAX_ERROR]
     status = mark_failed(db, alert["id"], error, now, max_attempts=max_attempts)
-    if status == "dead":
-        report.dead += 1
-        suffix = f" (dead after {max_attempts} tries)"
-    else:
-        report.failed += 1
-        suffix = " (will retry)"
-    line = f"alert {alert['id']} ({alert['rule']} -> {alert['tag']}): {error}{suffix}"
-    report.errors.append(line)
-    log.warning("%s", line)
+    report.count_failure(f"alert {alert['id']} ({alert['rule']} -> {alert['tag']})", error, status,
+                         max_attempts)
 
 
 def send_alert(

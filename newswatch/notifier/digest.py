@@ -159,12 +159,4 @@ def _record(db, digest, context, ok, error, now, max_attempts, report) -> None:
         return
     error = (error or "delivery failed")[:_MAX_ERROR]
     status = mark_digest_failed(db, digest["id"], error, now, max_attempts=max_attempts)
-    if status == "dead":
-        report.dead += 1
-        suffix = f" (dead after {max_attempts} tries)"
-    else:
-        report.failed += 1
-        suffix = " (will retry)"
-    line = f"{name}: {error}{suffix}"
-    report.errors.append(line)
-    log.warning("%s", line)
+    report.count_failure(name, error, status, max_attempts)
