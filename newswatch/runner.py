@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import signal
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -199,7 +200,10 @@ def run_once(config: Config, source_names: Iterable[str] | None = None, *, alert
             finished = not stop.requested
         report.fetches = list(ctx.results.values())
         report.counts = dict(ctx.counts)
-        if not finished or stop.requested:
+        if ctx.storage_error:
+            # Apprise would send, then marking the alert sent would fail: it would go out twice.
+            report.skipped.append("alert delivery (the database cannot be written; alerts stay pending)")
+        elif not finished or stop.requested:
             report.skipped.append("alert delivery (the run was stopped; alerts stay pending)")
         elif alerts:
             deliver(ctx.db, config, report, throttle=throttle)
@@ -207,15 +211,23 @@ def run_once(config: Config, source_names: Iterable[str] | None = None, *, alert
         errors = {f.source: f.error for f in report.fetches if not f.ok}
         if report.delivery_errors:
             errors["alerts"] = "; ".join(report.delivery_errors[:5])
-        storage.finish_run(ctx.db, ctx.run_id, {
-            "sources_ok": sum(1 for f in report.fetches if f.ok),
-            "sources_failed": report.sources_failed,
-            "items_new": ctx.counts.get("items_new", 0),
-            "items_updated": ctx.counts.get("items_updated", 0),
-            "matches_new": ctx.counts.get("matches_new", 0),
-            "alerts_sent": report.alerts_sent,
-            "alerts_failed": report.alerts_failed,
-        }, errors)
+        try:
+            storage.finish_run(ctx.db, ctx.run_id, {
+                "sources_ok": sum(1 for f in report.fetches if f.ok),
+                "sources_failed": report.sources_failed,
+                "items_new": ctx.counts.get("items_new", 0),
+                "items_updated": ctx.counts.get("items_updated", 0),
+                "matches_new": ctx.counts.get("matches_new", 0),
+                "alerts_sent": report.alerts_sent,
+                "alerts_failed": report.alerts_failed,
+            }, errors)
+        except sqlite3.Error:
+            if not ctx.storage_error:
+                raise
+        if ctx.storage_error:
+            raise storage.StorageError(
+                f"{ctx.storage_error}; free some space (or fix the database) and run again: "
+                "sources whose items were not stored are read again, and pending alerts are sent then")
         return report
 
 

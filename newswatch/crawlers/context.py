@@ -59,6 +59,8 @@ class RunContext:
     on_fetch: Callable[[FetchResult], None] | None = None
     on_item: Callable[[Any], None] | None = None
     _feed_parser: Any = None
+    # The first write that failed (a full disk, ...): the run ends with this error.
+    storage_error: str | None = None
 
     @property
     def feed_parser(self):
@@ -82,6 +84,21 @@ class RunContext:
         self._seen_ids: set[str] = set()
         self._seen_guids: dict[tuple[str, str], str] = {}
         self._claimed_urls: set[str] = set()
+
+    def storage_failed(self, error: Exception, sources=()) -> None:
+        """A write failed (disk full, ...): the run ends with this error; see :meth:`items_not_stored`."""
+        self.storage_error = self.storage_error or str(error)
+        self.items_not_stored(error, sources)
+
+    def items_not_stored(self, error: Exception, sources) -> None:
+        """The fetches of ``sources``, some of whose items were not stored, count as failed and
+        keep no validators, so the next run reads them again instead of skipping them as unchanged."""
+        for name in set(sources):
+            res = self.results.get(name)
+            if res is not None:
+                res.ok = False
+                res.error = f"items not stored: {error}"
+                res.etag = res.last_modified = res.body_hash = None
 
     def claim_url(self, url: str) -> bool:
         """True the first time this run meets an article URL, False after."""

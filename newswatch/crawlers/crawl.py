@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Callable
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from .. import storage
 from ..config import Config
 from . import settings as default_settings
 from .context import RunContext
@@ -66,11 +68,21 @@ def crawl(context: RunContext, log_level: str = "ERROR",
     def closed(spider, reason: str) -> None:
         reasons.append(reason)
 
+    def item_failed(item, response, spider, failure) -> None:
+        # A pipeline raised: the batch is lost to this run, so its sources must be read again.
+        error = failure.value
+        sources = [getattr(i, "source", None) for i in getattr(item, "items", [item])]
+        if isinstance(error, (storage.StorageError, sqlite3.Error)):
+            context.storage_failed(error, sources)
+        else:
+            context.items_not_stored(error if str(error) else type(error).__name__, sources)
+
     spiders = spiders_for(s.kind for s in context.sources)
     for spider_cls in spiders:
         crawler = process.create_crawler(spider_cls)
         # weak=False: the receiver is a local function that would be collected otherwise.
         crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
+        crawler.signals.connect(item_failed, signal=signals.item_error, weak=False)
         process.crawl(crawler, context=context)
     if stop_requested is not None:
         from twisted.internet import reactor

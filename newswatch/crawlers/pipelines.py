@@ -8,7 +8,10 @@ in one transaction per batch, then records each source's fetch.
 from __future__ import annotations
 
 import re
+import sqlite3
 from typing import Any
+
+from scrapy.exceptions import DropItem
 
 from .. import storage
 from ..rules import fold
@@ -88,8 +91,18 @@ class ClusterPipeline(BatchPipeline):
                                           item.body or item.summary).cluster_id
         return item
 
+    def process_item(self, batch: NewsBatch, spider) -> NewsBatch:
+        try:  # assigning flushes signatures to the database now and then
+            return super().process_item(batch, spider)
+        except (storage.StorageError, sqlite3.Error) as exc:
+            spider.context.storage_failed(exc, [item.source for item in batch.items])
+            raise DropItem(f"not stored: {exc}") from exc
+
     def close_spider(self, spider) -> None:
-        clustering.clusters_for(spider.context).flush()
+        try:
+            clustering.clusters_for(spider.context).flush()
+        except (storage.StorageError, sqlite3.Error) as exc:  # items are stored; only signatures are missing
+            spider.context.storage_failed(exc)
 
 
 class MatchPipeline(BatchPipeline):
@@ -131,12 +144,21 @@ class StorePipeline:
         ctx = spider.context
         self._flush(ctx)
         # Several spiders (one per kind of source) share the run: record this one's sources.
-        storage.record_fetches(ctx.db, ctx.fetch_rows(getattr(spider, "kinds", None)))
+        try:
+            storage.record_fetches(ctx.db, ctx.fetch_rows(getattr(spider, "kinds", None)))
+        except storage.StorageError as exc:  # unrecorded, the sources are simply read again next run
+            ctx.storage_failed(exc)
 
     def _flush(self, ctx) -> None:
         if not self.batch:
             return
-        counts = storage.store_batch(ctx.db, [rec for _, rec in self.batch])
+        try:
+            counts = storage.store_batch(ctx.db, [rec for _, rec in self.batch])
+        except storage.StorageError as exc:
+            # Nothing of the batch was written (one transaction): its sources must be read again.
+            ctx.storage_failed(exc, [item.source for item, _ in self.batch])
+            self.batch = []
+            return
         for key, value in counts.items():
             ctx.counts[key] = ctx.counts.get(key, 0) + value
         for item, rec in self.batch:

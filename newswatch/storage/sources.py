@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any, Iterable
 
 from sqlite_utils import Database
+
+from .database import StorageError
 
 
 def sync_sources(db: Database, sources: Iterable[dict[str, Any]]) -> None:
@@ -31,6 +34,14 @@ def record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
     Validators are saved only here, after the items are stored, so a crash
     mid-run means the feed is fetched and read again rather than skipped.
     """
+    try:
+        _record_fetches(db, fetches)
+    except sqlite3.Error as exc:
+        from .items import _db_file
+        raise StorageError(f"cannot record fetches in {_db_file(db)}: {exc}") from exc
+
+
+def _record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
     with db.atomic():
         for f in fetches:
             f = dict(f)
