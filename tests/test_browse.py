@@ -160,7 +160,7 @@ def test_metadata_has_one_canned_query_per_rule_and_the_health_queries(newsroom)
     assert {"rule-officials", "rule-tps-decisions", "rule-aid-cuts"} <= set(queries)
     assert queries["rule-officials"]["title"] == "Latest matches for officials"
     assert "baldetti" in queries["rule-officials"]["description"]  # the rule's query, as text
-    assert {"stories", "failing-sources", "undelivered-alerts", "item"} <= set(queries)
+    assert {"most-covered", "failing-sources", "undelivered-alerts", "item"} <= set(queries)
     # Browsing is read-only: no canned query writes.
     assert not any(q.get("write") for q in queries.values())
 
@@ -234,7 +234,7 @@ def test_rule_canned_queries_return_that_rules_matches_newest_first(ds):
 
 
 def test_stories_failing_sources_and_undelivered_alerts(ds):
-    stories = get_json(ds, "/nw/stories.json?_shape=array")
+    stories = get_json(ds, "/nw/most-covered.json?_shape=array")
     assert stories[0]["cluster_id"] == "c-bal"
     assert stories[0]["outlets"] == 2
     assert set(stories[0]["sources"].split(",")) == {"prensalibre", "insightcrime"}
@@ -260,7 +260,7 @@ def test_item_page_links_the_original_and_shows_terms_and_snippet(ds):
 
 @pytest.mark.parametrize("path", [
     "/nw/items", "/nw/items/hostile", "/nw/rule-tps-decisions", "/nw/matches?_labels=on",
-    "/nw/item?id=hostile", "/nw/stories",
+    "/nw/item?id=hostile", "/nw/most-covered",
 ])
 def test_feed_text_never_becomes_html(ds, path):
     page = get(ds, path).text
@@ -350,7 +350,7 @@ def test_reading_while_a_crawl_writes(ds, newsroom):
         statuses, reads = [], 0
         writer.start()
         while writer.is_alive() or reads < 5:
-            for path in ("/nw/items.json?_search=baldetti&_size=5", "/nw/items.json?_size=1", "/nw/stories.json"):
+            for path in ("/nw/items.json?_search=baldetti&_size=5", "/nw/items.json?_size=1", "/nw/most-covered.json"):
                 response = await ds.client.get(path)
                 statuses.append((response.status_code, response.text[:200]))
             reads += 1
@@ -364,3 +364,13 @@ def test_reading_while_a_crawl_writes(ds, newsroom):
     assert all(code == 200 for code, _ in statuses), [s for s in statuses if s[0] != 200][:3]
     assert not any("locked" in text for _, text in statuses)
     assert final_count == len(ITEMS) + writes
+
+
+def test_story_view_is_browsable_and_the_signature_cache_hidden(ds):
+    tables = {t["name"]: t for t in get_json(ds, "/nw.json")["tables"]}
+    assert tables["item_signatures"]["hidden"] is True
+    views = {v["name"] for v in get_json(ds, "/nw.json")["views"]}
+    assert "stories" in views
+    # The view, not the "most covered" canned query, answers at /stories.
+    row = get_json(ds, "/nw/stories.json?_shape=array&cluster_id=c-bal")[0]
+    assert row["outlets_count"] == 2 and row["articles"] == 2

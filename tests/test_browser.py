@@ -172,7 +172,7 @@ def test_hostile_feed_text_does_not_run(server, browser):
     # Control: the same payload, served raw, does run in this browser.
     control = dump_dom(browser, "data:text/html," + urllib.request.quote(f"<p>{payload}</p>"))
     assert 'data-pwned="yes"' in control
-    for path in ("/items", "/items/hostile", "/rule-tps-decisions", "/stories"):
+    for path in ("/items", "/items/hostile", "/rule-tps-decisions", "/most-covered"):
         dom = dump_dom(browser, server + path)
         assert 'data-pwned="yes"' not in dom, path
         assert "Hostile &lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=" in dom, path

@@ -130,6 +130,32 @@ _TABLES: dict[str, dict[str, Any]] = {
             "duration_ms": "Time the fetch took",
         },
     },
+    "stories": {
+        "title": "Stories",
+        "description": "One row per story cluster: the same story carried by several outlets, "
+        "retitled or trimmed, counts once. Newest first.",
+        "sort_desc": "last_fetched_at",
+        "columns": {
+            "cluster_id": "The story cluster (the id of its first item)",
+            "title": "The first item's title",
+            "first_source": "The outlet that carried it first",
+            "outlets": "Every outlet that carried it",
+            "outlets_count": "How many outlets",
+            "articles": "How many items",
+        },
+    },
+    "digests": {
+        "title": "Digests",
+        "description": "Digest messages: one per (rule, tag) and schedule slot, with delivery state.",
+        "facets": ["status", "rule", "tag"],
+    },
+    "deliveries": {
+        "title": "Deliveries",
+        "description": "Each Apprise URL (privacy form) that accepted an alert or digest, so a retry "
+        "goes only to the URLs that have not.",
+    },
+    # A cache of MinHash signatures (binary), rebuilt from items when missing.
+    "item_signatures": {"hidden": True},
 }
 
 
@@ -218,7 +244,8 @@ def _canned_queries(config) -> dict[str, dict[str, Any]]:
             "subscribe to the .atom link for a feed.",
             "sql": rule_sql(rule.name),
         }
-    queries["stories"] = {
+    # Not "stories": that name is the database view of every story cluster.
+    queries["most-covered"] = {
         "title": "Stories carried by the most outlets",
         "description": "Near-duplicate items grouped by story cluster, the most widely carried first.",
         "sql": STORIES_SQL,
