@@ -28,13 +28,16 @@ Every path is a way for a real site to go wrong. Feeds are RSS 2.0 unless said::
     /flaky.xml?fail=N        500 for the first N requests of that URL, then /ok.xml's feed
 
 ``server.add(path, body, status=200, headers=None)`` serves any other fixed
-response; ``server.requests`` counts requests per path. Endless and hanging
+response; ``server.requests`` counts requests per path and ``server.wait_for(path)``
+blocks until one arrives. ``story_feed`` makes news feeds whose entries never
+change once published, for runs that must find every entry again. Endless and hanging
 responses end when the client goes away or the server stops, so a test never
 leaves a thread behind.
 """
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 import zlib
@@ -75,6 +78,32 @@ def item(base: str, n: int | str, title: str | None = None, link: str | None = "
         parts.append(f"<description>{description}</description>")
     parts.append("</item>")
     return "".join(parts)
+
+
+_WORDS = ("government aid budget court decision migrants deportation security police election president "
+          "minister congress corruption fraud customs trial prosecutor cartel gang weather football economy "
+          "coffee bank loan treaty border report officials week city plan money").split()
+_PLACES = ("Honduras", "Guatemala", "El Salvador", "Tegucigalpa", "Washington", "Miami", "Baldetti", "Morales")
+
+
+def story(feed_no: int, n: int) -> tuple[str, str]:
+    """A deterministic (title, summary) for entry ``n`` of feed ``feed_no``: the same every time it is served."""
+    rng = random.Random(feed_no * 1_000_003 + n)
+    words = _WORDS + list(_PLACES)
+    title = " ".join([rng.choice(_WORDS).capitalize(), rng.choice(_WORDS), "in", rng.choice(_PLACES),
+                      rng.choice(_WORDS), rng.choice(_WORDS), str(n)])
+    summary = " ".join(rng.choice(words) for _ in range(60)) + f" (story {feed_no}-{n})"
+    return title, summary
+
+
+def story_feed(base: str, feed_no: int, start: int, stop: int) -> bytes:
+    """Entries ``start`` .. ``stop - 1`` of a news feed whose entries never change once published."""
+    items = []
+    for n in range(start, stop):
+        title, summary = story(feed_no, n)
+        items.append(item(base, n, title=title, link=f"{base}/news/{feed_no}/{n}.html", guid=f"news-{feed_no}-{n}",
+                          date=formatdate(1_700_000_000 + n * 600, usegmt=True), description=summary))
+    return rss(items[::-1], title=f"News {feed_no}").encode()  # newest first, as feeds are
 
 
 def _escape(text: str) -> str:
@@ -179,9 +208,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
         parts = urlsplit(self.path)
         path, query = parts.path, {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        with self.site.lock:
+        with self.site.arrived:
             self.site.requests[path] = self.site.requests.get(path, 0) + 1
             count = self.site.requests[path]
+            self.site.arrived.notify_all()
         if path in self.site.fixed:
             status, body, headers = self.site.fixed[path]
             return self._send(status, body, headers)
@@ -345,7 +375,7 @@ class HostileServer:
         self.routes: dict[str, Callable] = dict(ROUTES)
         self.fixed: dict[str, tuple[int, bytes, dict]] = {}
         self.requests: dict[str, int] = {}
-        self.lock = threading.Lock()
+        self.arrived = threading.Condition()
         self.stopping = threading.Event()
         self.httpd = ThreadingHTTPServer((host, port), partial(_Handler, site=self))
         self.httpd.daemon_threads = True
@@ -357,6 +387,11 @@ class HostileServer:
         """Serve a fixed response at ``path``; returns its full URL."""
         self.fixed[path] = (status, body, dict(headers or {}))
         return self.url + path
+
+    def wait_for(self, path: str, count: int = 1, timeout: float = 30) -> bool:
+        """Block until ``path`` was requested ``count`` times (True), or ``timeout`` seconds passed."""
+        with self.arrived:
+            return self.arrived.wait_for(lambda: self.requests.get(path, 0) >= count, timeout)
 
     def start(self) -> "HostileServer":
         self._thread.start()
