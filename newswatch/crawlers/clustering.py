@@ -175,19 +175,26 @@ class BandIndex:
         self._values = np.empty((1024, num_perm), dtype=_TEMPLATE.hashvalues.dtype)
         # band key -> one row number, or a list of them when several items share it
         self._buckets: dict[int, int | list[int]] = {}
+        rng = np.random.default_rng(20170615)
+        self._row_mults = rng.integers(1, 2**63, size=self.rows, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        self._band_salt = rng.integers(0, 2**63, size=self.bands, dtype=np.uint64)
 
     def __contains__(self, item_id: str) -> bool:
         return item_id in self.positions
 
     def _keys(self, values: np.ndarray) -> list[int]:
         values = getattr(values, "hashvalues", values)
-        cut = values[: self.bands * self.rows].reshape(self.bands, self.rows)
-        return [hash((band, cut[band].tobytes())) for band in range(self.bands)]
+        # One int per band, computed for all bands at once: each band's rows are
+        # folded with odd multipliers (modulo 2**64) and salted with the band number.
+        cut = values[: self.bands * self.rows].reshape(self.bands, self.rows).astype(np.uint64)
+        with np.errstate(over="ignore"):
+            mixed = (cut * self._row_mults).sum(axis=1, dtype=np.uint64) + self._band_salt
+        return mixed.tolist()
 
-    def candidates(self, values: np.ndarray) -> list[tuple[str, float]]:
+    def candidates(self, values: np.ndarray, keys: list[int] | None = None) -> list[tuple[str, float]]:
         """Items sharing a band with ``values``, with their estimated Jaccard similarity."""
         rows: set[int] = set()
-        for key in self._keys(values):
+        for key in keys if keys is not None else self._keys(values):
             found = self._buckets.get(key)
             if found is None:
                 continue
@@ -206,7 +213,7 @@ class BandIndex:
         """Ids of the items sharing a band with ``values`` (a MinHash or its hash values)."""
         return [item_id for item_id, _ in self.candidates(values)]
 
-    def insert(self, item_id: str, values) -> None:
+    def insert(self, item_id: str, values, keys: list[int] | None = None) -> None:
         """Index ``values`` (a MinHash or its hash values) under ``item_id``."""
         values = getattr(values, "hashvalues", values)
         if item_id in self.positions:
@@ -218,7 +225,7 @@ class BandIndex:
         self.ids.append(item_id)
         self.positions[item_id] = row
         buckets = self._buckets
-        for key in self._keys(values):
+        for key in keys if keys is not None else self._keys(values):
             found = buckets.get(key)
             if found is None:
                 buckets[key] = row
@@ -246,25 +253,27 @@ class StoryClusterer:
     def __len__(self) -> int:
         return len(self.clusters)
 
-    def add(self, item_id: str, cluster_id: str, title_key: str | None, mh: MinHash | None) -> None:
+    def add(self, item_id: str, cluster_id: str, title_key: str | None, mh: MinHash | None,
+            keys: list[int] | None = None) -> None:
         """Index an item already assigned to ``cluster_id``."""
         self.clusters[item_id] = cluster_id
         if title_key:
             self.titles.setdefault(title_key, cluster_id)
         if mh is not None:
-            self.lsh.insert(item_id, mh.hashvalues)
+            self.lsh.insert(item_id, mh.hashvalues, keys)
 
     def assign(self, item_id: str, title_key: str | None, title: str | None,
                text: str | None) -> Assignment:
         """Find the story of a new item (or start one) and index the item."""
         grams = shingles(title, text)
         mh = signature(grams) if len(grams) >= MIN_SHINGLES else None
+        keys = self.lsh._keys(mh.hashvalues) if mh is not None else None
         result = None
         if title_key and title_key in self.titles:
             result = Assignment(self.titles[title_key], "title", None, mh)
         elif mh is not None:
             best, best_sim = None, 0.0
-            for candidate, sim in self.lsh.candidates(mh.hashvalues):
+            for candidate, sim in self.lsh.candidates(mh.hashvalues, keys):
                 # Ties go to the earlier item, so the answer does not depend on set order.
                 if sim > best_sim or (sim == best_sim and best is not None and candidate < best):
                     best, best_sim = candidate, sim
@@ -272,7 +281,7 @@ class StoryClusterer:
                 result = Assignment(self.clusters[best], "text", best_sim, mh)
         if result is None:
             result = Assignment(item_id, "new", None, mh)
-        self.add(item_id, result.cluster_id, title_key, mh)
+        self.add(item_id, result.cluster_id, title_key, mh, keys)
         return result
 
 

@@ -12,13 +12,15 @@ from .database import StorageError
 
 def sync_sources(db: Database, sources: Iterable[dict[str, Any]]) -> None:
     """Insert or update the configured sources, keeping their fetch state."""
+    rows = [[src.get(k) for k in ("name", "kind", "url", "lang", "interval_s")] for src in sources]
     with db.atomic():
-        for src in sources:
-            row = {k: src.get(k) for k in ("name", "kind", "url", "lang", "interval_s")}
-            if db["sources"].count_where("name = ?", [row["name"]]):
-                db["sources"].update(row["name"], row)
-            else:
-                db["sources"].insert(row, pk="name")
+        # An upsert that leaves the fetch-state columns alone.
+        db.conn.executemany(
+            "insert into sources (name, kind, url, lang, interval_s) values (?, ?, ?, ?, ?) "
+            "on conflict(name) do update set kind = excluded.kind, url = excluded.url, "
+            "lang = excluded.lang, interval_s = excluded.interval_s",
+            rows,
+        )
 
 
 def sources_state(db: Database) -> dict[str, dict]:
@@ -41,25 +43,34 @@ def record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
         raise StorageError(f"cannot record fetches in {_db_file(db)}: {exc}") from exc
 
 
+_FETCH_COLUMNS = ("run_id", "source", "url", "status", "items", "items_new", "duration_ms", "error",
+                  "fetched_at")
+
+
 def _record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
+    fetches = list(fetches)
+    ok = [f for f in fetches if f["ok"]]
+    failed = [f for f in fetches if not f["ok"]]
+    # One statement per kind of change, run for every source at once: a run
+    # with a thousand sources used to spend seconds on per-row round trips.
     with db.atomic():
-        for f in fetches:
-            f = dict(f)
-            ok = f.pop("ok")
-            state = {k: f.pop(k, None) for k in ("etag", "last_modified", "body_hash", "next_due_at")}
-            db["fetches"].insert(f, pk="id")
-            src = db["sources"].get(f["source"])
-            upd: dict[str, Any] = {"last_fetch_at": f["fetched_at"]}
-            if state["next_due_at"]:
-                upd["next_due_at"] = state["next_due_at"]
-            if ok:
-                upd.update(last_ok_at=f["fetched_at"], error_streak=0, last_error=None)
-                for k in ("etag", "last_modified", "body_hash"):
-                    if state[k] is not None:
-                        upd[k] = state[k]
-            else:
-                upd.update(error_streak=(src.get("error_streak") or 0) + 1, last_error=f.get("error"))
-            db["sources"].update(f["source"], upd)
+        db.conn.executemany(
+            f"insert into fetches ({', '.join(_FETCH_COLUMNS)}) values ({', '.join('?' for _ in _FETCH_COLUMNS)})",
+            [[f.get(c) for c in _FETCH_COLUMNS] for f in fetches],
+        )
+        db.conn.executemany(
+            "update sources set last_fetch_at = ?, next_due_at = coalesce(?, next_due_at), "
+            "last_ok_at = ?, error_streak = 0, last_error = null, "
+            "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
+            "body_hash = coalesce(?, body_hash) where name = ?",
+            [[f["fetched_at"], f.get("next_due_at"), f["fetched_at"], f.get("etag"),
+              f.get("last_modified"), f.get("body_hash"), f["source"]] for f in ok],
+        )
+        db.conn.executemany(
+            "update sources set last_fetch_at = ?, next_due_at = coalesce(?, next_due_at), "
+            "error_streak = coalesce(error_streak, 0) + 1, last_error = ? where name = ?",
+            [[f["fetched_at"], f.get("next_due_at"), f.get("error"), f["source"]] for f in failed],
+        )
 
 
 def source_health(db: Database) -> list[dict]:
