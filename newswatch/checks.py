@@ -26,10 +26,12 @@ def check_config(config: Config) -> list[Problem]:
         channels = build_channels(config.notify.urls, str(config.notify.apprise_config)
                                   if config.notify.apprise_config else None)
     except Exception as exc:  # an unreadable Apprise config file
-        problems.append(Problem(str(config.path), None, "notify", str(exc)))
+        problems.append(Problem(config.notify.file or str(config.path), config.notify.apprise_config_line,
+                                "notify", str(exc)))
         return problems
     for msg in channels.validate():
-        problems.append(Problem(str(config.path), None, "notify.urls", msg))
+        problems.append(Problem(config.notify.file or str(config.path), config.notify.urls_line
+                                or config.notify.apprise_config_line, "notify.urls", msg))
     tags = channels.tags()
     for r in config.rules:
         for tag in r.notify:

@@ -111,6 +111,10 @@ class NotifyConfig:
     max_attempts: int = 8
     timezone: str = "UTC"  # of digest schedules
     max_per_hour: int | dict[str, int] = 20  # immediate alerts per tag; or tag -> number
+    # Where the URLs are written, for `newswatch check`'s located problems.
+    file: str = ""
+    urls_line: int | None = None
+    apprise_config_line: int | None = None
 
 
 @dataclass
@@ -171,7 +175,8 @@ class _Locator:
             found_at = self.tables.get((table, index is not None), [])
             pos = index or 0
             if pos >= len(found_at):
-                return None
+                # Written another way: `crawl = 5`, or [sources] for [[sources]].
+                return self.line_of(None, None, table) if pos == 0 else None
             start = found_at[pos]
             nxt = bisect.bisect_right(self.headers, start)
             end = self.headers[nxt] if nxt < len(self.headers) else len(self.lines)
@@ -185,7 +190,11 @@ class _Locator:
         for i in range(start, end):
             if key_re.match(self.lines[i]):
                 return i + 1
-        return start + 1 if table else None
+        if table:
+            return start + 1
+        # A top-level key written as a table header: [crawl], [[rules]].
+        found = self.tables.get((key, False)) or self.tables.get((key, True))
+        return found[0] + 1 if found else None
 
 
 def _expand_env(value: Any, missing: set[str]) -> Any:
@@ -294,6 +303,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
                                 "must be a list of file paths or glob patterns"))
         includes = []
     inc_line = loc.line_of(None, None, "include")
+    included: list[tuple[Path, _Locator]] = []
     for pattern in includes:
         full = pattern if os.path.isabs(pattern) else str(base / pattern)
         if glob.has_magic(full):
@@ -309,6 +319,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
             if inc is None:
                 continue
             files.append(p)
+            included.append((p, inc_loc))
             for key in inc:
                 if key not in {"sources", "rules", "aliases"}:
                     problems.append(Problem(str(p), inc_loc.line_of(None, None, key), key,
@@ -332,13 +343,23 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
         else:
             seen_rules[r.name] = r
     if check_env and missing_env:
-        problems.append(Problem(fname, None, "environment",
+        where = _first_use(sorted(missing_env), [(str(f), lc) for f, lc in [(path, loc)] + included])
+        problems.append(Problem(*where, "environment",
                                 "unset environment variable(s): " + ", ".join(sorted(missing_env))
                                 + "; export them before running"))
     if problems:
         raise ConfigError(problems)
     return Config(path=path, database=database, crawl=crawl, notify=notify, sources=sources,
                   rules=rules, aliases=aliases, files=files)
+
+
+def _first_use(names: list[str], files: list[tuple[str, "_Locator"]]) -> tuple[str, int | None]:
+    """The file and line where the first of ``names`` is written as ``${NAME}``."""
+    for fname, loc in files:
+        for i, text in enumerate(loc.lines):
+            if any("${%s}" % n in text for n in names):
+                return fname, i + 1
+    return files[0][0], None
 
 
 def _load_crawl(raw: Any, fname: str, loc: _Locator, problems: list[Problem]) -> CrawlConfig:
@@ -394,13 +415,14 @@ def _typename(t: Any) -> str:
 
 
 def _load_notify(raw: Any, base: Path, fname: str, loc: _Locator, problems: list[Problem]) -> NotifyConfig:
-    n = NotifyConfig()
+    n = NotifyConfig(file=fname)
     if not isinstance(raw, dict):
         problems.append(Problem(fname, loc.line_of("notify", None, None), "notify", "must be a table"))
         return n
     for key, value in raw.items():
         line = loc.line_of("notify", None, key)
         if key == "urls":
+            n.urls_line = line if line != loc.line_of("notify", None, None) else loc.line_of("notify.urls", None, None)
             if not isinstance(value, dict):
                 problems.append(Problem(fname, line, "notify.urls",
                                         'must be a table of tag = ["apprise://url", ...]'))
@@ -419,6 +441,7 @@ def _load_notify(raw: Any, base: Path, fname: str, loc: _Locator, problems: list
                 problems.append(Problem(fname, line, f"notify.{key}", f"{p} does not exist"))
             if key == "apprise_config":
                 n.apprise_config = p
+                n.apprise_config_line = line
             else:
                 n.templates_dir = p
         elif key == "max_attempts":
