@@ -26,9 +26,16 @@ err_console = Console(stderr=True, highlight=False)
 
 
 class ConfigExit(click.ClickException):
-    """A configuration problem: printed located, exit code 2."""
+    """A configuration problem: printed located, exit code 2 (with ``--debug``, after its traceback)."""
 
     exit_code = 2
+
+    def show(self, file=None) -> None:
+        cause = self.__cause__ or self.__context__
+        if cause is not None and "--debug" in sys.argv[1:]:
+            import traceback
+            traceback.print_exception(cause, file=file or sys.stderr)
+        super().show(file)
 
 
 def _config_option(f):
