@@ -27,7 +27,7 @@ Every path is a way for a real site to go wrong. Feeds are RSS 2.0 unless said::
     /empty.xml               200 with an empty body
     /flaky.xml?fail=N        500 for the first N requests of that URL, then /ok.xml's feed
 
-``server.add(path, body, status=200, headers=None)`` serves any other fixed
+``server.add(path, body, status=200, headers=None, delay=0)`` serves any other fixed
 response; ``server.requests`` counts requests per path and ``server.wait_for(path)``
 blocks until one arrives. ``story_feed`` makes news feeds whose entries never
 change once published, for runs that must find every entry again. Endless and hanging
@@ -213,7 +213,9 @@ class _Handler(BaseHTTPRequestHandler):
             count = self.site.requests[path]
             self.site.arrived.notify_all()
         if path in self.site.fixed:
-            status, body, headers = self.site.fixed[path]
+            status, body, headers, delay = self.site.fixed[path]
+            if delay and self.site.stopping.wait(delay):
+                return
             return self._send(status, body, headers)
         route = self.site.routes.get(path)
         if route is None and path.startswith("/status/"):
@@ -373,7 +375,7 @@ class HostileServer:
 
     def __init__(self, host: str = HOST, port: int = 0):
         self.routes: dict[str, Callable] = dict(ROUTES)
-        self.fixed: dict[str, tuple[int, bytes, dict]] = {}
+        self.fixed: dict[str, tuple[int, bytes, dict, float]] = {}
         self.requests: dict[str, int] = {}
         self.arrived = threading.Condition()
         self.stopping = threading.Event()
@@ -383,9 +385,9 @@ class HostileServer:
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def add(self, path: str, body: bytes, status: int = 200, headers: dict | None = None) -> str:
-        """Serve a fixed response at ``path``; returns its full URL."""
-        self.fixed[path] = (status, body, dict(headers or {}))
+    def add(self, path: str, body: bytes, status: int = 200, headers: dict | None = None, delay: float = 0) -> str:
+        """Serve a fixed response at ``path`` (after ``delay`` seconds); returns its full URL."""
+        self.fixed[path] = (status, body, dict(headers or {}), delay)
         return self.url + path
 
     def wait_for(self, path: str, count: int = 1, timeout: float = 30) -> bool:
