@@ -28,7 +28,7 @@ eval: $(STAMP)
 	$(BIN)/python benchmarks/eval_topics.py
 
 # The long reliability cases (tests/stress, skipped by `make test`): 20 SIGKILLs of a run at random
-# moments, and 1,000 sources with 10% slow and 5% failing in one run. About 5 minutes.
+# moments, and 1,000 sources with 10% slow and 5% failing in one run. About 3 minutes.
 stress: $(STAMP)
 	NEWSWATCH_STRESS=1 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/stress
 
