@@ -22,6 +22,7 @@ from ..context import FetchResult, RunContext
 from ..feeds import FeedError
 from ..items import NewsBatch, NewsItem
 from ..urls import canonical_url
+from .base import emit
 
 
 class FeedsSpider(scrapy.Spider):
@@ -118,8 +119,8 @@ class FeedsSpider(scrapy.Spider):
                 )
             else:
                 ready.append(item)
-        if ready:
-            yield NewsBatch(ready, source=src.name)
+        for batch in emit(ready, src.name):
+            yield batch
         self._report(res)
 
     def parse_article(self, response: Response):
