@@ -209,7 +209,7 @@ def run_once(config: Config, source_names: Iterable[str] | None = None, *, alert
         elif not finished or stop.requested:
             report.skipped.append("alert delivery (the run was stopped; alerts stay pending)")
         elif alerts:
-            deliver(ctx.db, config, report, throttle=throttle)
+            deliver(ctx.db, config, report, throttle=throttle, should_stop=lambda: stop.requested)
             notify_ops(config, before, report, throttle=throttle)
         errors = {f.source: f.error for f in report.fetches if not f.ok}
         if report.delivery_errors:
@@ -290,13 +290,14 @@ def notify_ops(config: Config, before: dict[str, dict], report: RunReport, *, th
 
 
 def deliver(db, config: Config, report: RunReport | None = None, *, throttle: bool = True,
-            digests: bool = True, now: str | None = None):
+            digests: bool = True, now: str | None = None, should_stop=None):
     """Send due alerts, then (with ``digests``) due digests; fold the outcome into ``report``.
 
     Returns the notifier's DeliveryReport: ``sent`` alerts and ``digests_sent``;
     ``failed``/``dead``/``errors`` cover both. ``now`` (UTC ISO 8601, default
     ``$NEWSWATCH_NOW``, else the real time) sets the outbox clock only, for
-    tests and for sending what would be due at another time.
+    tests and for sending what would be due at another time. ``should_stop``
+    (a SIGTERM during a run) ends delivery between two sends; the rest stay pending.
     """
     from .notifier import build_channels, deliver_digests, deliver_pending, schedules_for
 
@@ -307,8 +308,8 @@ def deliver(db, config: Config, report: RunReport | None = None, *, throttle: bo
                               if config.notify.apprise_config else None)
     result = deliver_pending(db, channels, now=now, max_attempts=config.notify.max_attempts,
                              templates_dir=config.notify.templates_dir, throttle=throttle,
-                             max_per_hour=config.notify.max_per_hour)
-    if digests:
+                             max_per_hour=config.notify.max_per_hour, should_stop=should_stop)
+    if digests and not (should_stop and should_stop()):
         sent = deliver_digests(db, channels, schedules_for(config.rules, config.notify.timezone),
                                now=now, max_attempts=config.notify.max_attempts,
                                templates_dir=config.notify.templates_dir, throttle=throttle)

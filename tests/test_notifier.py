@@ -422,3 +422,21 @@ def test_a_broken_template_stops_before_claiming(db, tmp_path):
     with pytest.raises(TemplateError, match=r"alert\.html.*line 1"):
         deliver_pending(db, build_channels({}, None), now=NOW, templates_dir=tmp_path)
     assert alert(db, alert_id)["status"] == "pending"
+
+
+def test_a_stop_request_hands_back_the_alerts_not_yet_sent(db, chat):
+    for n in (1, 2, 3):
+        add_alert(db, n, tag="chat", cluster=f"story-{n}")
+    channels = build_channels({"chat": [chat.json_url("/hooks/json")]}, None)
+
+    def stop_after_first() -> bool:  # what SIGTERM does to a run mid-delivery
+        return len(chat.posts) >= 1
+
+    report = deliver_pending(db, channels, now=NOW, throttle=False, should_stop=stop_after_first)
+
+    assert report.sent == 1 and len(chat.posts) == 1
+    statuses = sorted(r["status"] for r in db["alerts"].rows)
+    assert statuses == ["pending", "pending", "sent"]  # handed back, not stuck in 'sending'
+    assert not [r for r in db["alerts"].rows if r["status"] == "pending" and r["claimed_by"]]
+    again = deliver_pending(db, channels, now=NOW, throttle=False)
+    assert again.sent == 2 and len(chat.posts) == 3

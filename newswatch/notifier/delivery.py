@@ -114,6 +114,7 @@ def deliver_pending(
     batch_size: int = 20,
     limit: int | None = None,
     max_per_hour: int | Mapping[str, int] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> DeliveryReport:
     """Deliver every due immediate alert; return counts and errors.
 
@@ -127,6 +128,9 @@ def deliver_pending(
     for every tag, or tag -> number (other tags: :data:`DEFAULT_MAX_PER_HOUR`);
     the excess is deferred to the next digest (``report.deferred``).
 
+    ``should_stop`` is asked before each send (SIGTERM during a run): once
+    it says yes, the alerts not yet tried are handed back, still pending.
+
     Raises :class:`~newswatch.notifier.TemplateError` before claiming
     anything when a template cannot be compiled. Delivery failures are never
     raised: they are recorded on the alert and in the report.
@@ -136,7 +140,7 @@ def deliver_pending(
     rate_limit = _rate_limit(max_per_hour)
     report = DeliveryReport()
     done = 0
-    while limit is None or done < limit:
+    while (limit is None or done < limit) and not (should_stop and should_stop()):
         size = batch_size if limit is None else min(batch_size, limit - done)
         deferred: list[int] = []
         batch = claim_due_alerts(db, now or _now(), worker, mode="immediate", limit=size,
@@ -147,6 +151,8 @@ def deliver_pending(
         untouched = [a["id"] for a in batch]
         try:
             for alert in batch:
+                if should_stop and should_stop():
+                    break
                 # From here the row is in flight: if we die now it stays
                 # 'sending' and is reclaimed once stale.
                 untouched.remove(alert["id"])
