@@ -62,7 +62,8 @@ def normalize_since(since: str | date | datetime | None) -> str | None:
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _terms(value: Any) -> list[str]:
+def terms_list(value: Any) -> list[str]:
+    """A matches.terms value (a JSON array as text) as a list of strings, whatever was stored."""
     try:
         terms = json.loads(value) if value else []
     except (TypeError, ValueError):
@@ -102,7 +103,7 @@ order by {when} desc, items.id, matches.rule"""
             {
                 "rule": r["rule"],
                 "topic": r["topic"],
-                "terms": _terms(r["terms"]),
+                "terms": terms_list(r["terms"]),
                 "snippet": r["snippet"],
                 "matched_at": r["matched_at"],
             }

@@ -11,13 +11,14 @@ Feed text is untrusted: every value is escaped first, and only the matcher's
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
+
+from .export import terms_list
 
 PLUGIN_NAME = "newswatch"
 
@@ -41,14 +42,6 @@ def safe_link(url: Any) -> str | None:
     if isinstance(url, str) and url.strip().lower().startswith(("http://", "https://")):
         return url.strip()
     return None
-
-
-def _terms(value: Any) -> list[str]:
-    try:
-        terms = json.loads(value) if value else []
-    except (TypeError, ValueError):
-        return [str(value)]
-    return [str(t) for t in terms] if isinstance(terms, list) else [str(terms)]
 
 
 def _ours(datasette, database: str | None) -> bool:
@@ -97,7 +90,7 @@ def extra_template_vars(view_name, table, database, datasette):
                 {
                     "rule": r["rule"],
                     "topic": r["topic"],
-                    "terms": _terms(r["terms"]),
+                    "terms": terms_list(r["terms"]),
                     "snippet": highlight(r["snippet"]),
                     "matched_at": r["matched_at"],
                 }
