@@ -75,12 +75,29 @@ def body_unchanged(spider, src: Source, response, res: FetchResult) -> bool:
     """Record the response's validators and body hash; True when the body is the one seen last time."""
     import hashlib
 
-    res.etag = _header(response, "ETag")
-    res.last_modified = _header(response, "Last-Modified")
+    res.etag = response_header(response, "ETag")
+    res.last_modified = response_header(response, "Last-Modified")
     res.body_hash = hashlib.sha256(response.body).hexdigest()
     return res.body_hash == (spider.context.state.get(src.name) or {}).get("body_hash")
 
 
-def _header(response, name: str) -> str | None:
+def unchanged_since_last_fetch(spider, src: Source, response, res: FetchResult) -> bool:
+    """Record the response's status and validators; True when there is nothing new to read.
+
+    That is a 304 (status "not-modified") or a body identical to the last one
+    (status "unchanged"); the caller reports the fetch and stops.
+    """
+    res.status = str(response.status)
+    if response.status == 304:
+        res.status = "not-modified"
+        return True
+    if body_unchanged(spider, src, response, res):
+        res.status = "unchanged"
+        return True
+    return False
+
+
+def response_header(response, name: str) -> str | None:
+    """A response header as text, or None."""
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None

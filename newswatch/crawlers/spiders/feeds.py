@@ -7,7 +7,6 @@ source asks for full text, each new entry's page is fetched and extracted.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from typing import Any, AsyncIterator
@@ -22,7 +21,7 @@ from ..context import FetchResult, RunContext
 from ..feeds import FeedError
 from ..items import NewsBatch, NewsItem
 from ..urls import canonical_url
-from .base import emit
+from .base import emit, response_header, unchanged_since_last_fetch
 
 
 class FeedsSpider(scrapy.Spider):
@@ -68,22 +67,12 @@ class FeedsSpider(scrapy.Spider):
     async def parse_feed(self, response: Response):
         src = response.meta["source"]
         res = self._result(src, response)
-        res.status = str(response.status)
-        if response.status == 304:
-            res.status = "not-modified"
-            self._report(res)
-            return
-        res.etag = _header(response, "ETag")
-        res.last_modified = _header(response, "Last-Modified")
-        digest = hashlib.sha256(response.body).hexdigest()
-        res.body_hash = digest
-        if digest == self.context.state.get(src.name, {}).get("body_hash"):
-            res.status = "unchanged"
+        if unchanged_since_last_fetch(self, src, response, res):
             self._report(res)
             return
         try:
             parsed = await self.context.feed_parser.parse(
-                response.body, response.url, _header(response, "Content-Type"))
+                response.body, response.url, response_header(response, "Content-Type"))
         except FeedError as exc:
             res.ok = False
             res.error = f"{response.url}: {exc}"
@@ -164,11 +153,6 @@ class FeedsSpider(scrapy.Spider):
     def _report(self, res: FetchResult) -> None:
         if self.context.on_fetch:
             self.context.on_fetch(res)
-
-
-def _header(response: Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
 
 
 def _describe_failure(failure: Failure, max_bytes: int | None = None) -> str:

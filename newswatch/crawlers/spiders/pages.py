@@ -19,7 +19,7 @@ from ... import storage
 from ..diffs import SelectorMatchedNothing, change_id, diff_summary, normalize_text, page_text
 from ..items import NewsItem
 from ..urls import canonical_url
-from .base import body_unchanged, emit, source_requests
+from .base import emit, source_requests, unchanged_since_last_fetch
 from .feeds import FeedsSpider
 
 
@@ -36,13 +36,8 @@ class PagesSpider(FeedsSpider):
     def parse_page(self, response: Response):
         src = response.meta["source"]
         res = self._result(src, response)
-        res.status = str(response.status)
         try:
-            if response.status == 304:
-                res.status = "not-modified"
-                return
-            if body_unchanged(self, src, response, res):
-                res.status = "unchanged"
+            if unchanged_since_last_fetch(self, src, response, res):
                 return
             try:
                 title, text = page_text(response.body, response.url, src.selectors.get("content"))

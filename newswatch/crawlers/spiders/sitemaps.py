@@ -29,7 +29,7 @@ from ...scheduler import iso, parse_time
 from ..items import NewsItem
 from ..sitemaps import SitemapError, parse_sitemap
 from ..urls import canonical_url
-from .base import article_request, body_unchanged, emit, source_requests, unknown
+from .base import article_request, emit, source_requests, unchanged_since_last_fetch, unknown
 from .feeds import FeedsSpider, _describe_failure
 
 #: How far before the last complete fetch entries are still considered.
@@ -68,12 +68,7 @@ class SitemapsSpider(FeedsSpider):
         try:
             if depth == 0:
                 res = self._result(src, response)
-                res.status = str(response.status)
-                if response.status == 304:
-                    res.status = "not-modified"
-                    return
-                if body_unchanged(self, src, response, res):
-                    res.status = "unchanged"
+                if unchanged_since_last_fetch(self, src, response, res):
                     return
             try:
                 parsed = parse_sitemap(response.body, response.url, self.settings.getint("DOWNLOAD_MAXSIZE") * 10)

@@ -22,7 +22,7 @@ from ... import storage
 from ...config import is_xpath
 from ..items import NewsItem
 from ..urls import canonical_url
-from .base import article_request, body_unchanged, emit, source_requests, unknown
+from .base import article_request, emit, source_requests, unchanged_since_last_fetch, unknown
 from .feeds import FeedsSpider, _describe_failure
 
 
@@ -68,13 +68,7 @@ class SitesSpider(FeedsSpider):
         res = self.context.results[src.name]
         if page == 1:
             res = self._result(src, response)
-            res.status = str(response.status)
-            if response.status == 304:
-                res.status = "not-modified"
-                self._report(res)
-                return
-            if body_unchanged(self, src, response, res):
-                res.status = "unchanged"
+            if unchanged_since_last_fetch(self, src, response, res):
                 self._report(res)
                 return
         links = select_links(response, src.selectors["links"])
