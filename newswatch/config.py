@@ -99,6 +99,7 @@ class CrawlConfig:
     concurrency_per_domain: int = 2
     download_delay_s: float = 0.5
     obey_robots: bool = True
+    autothrottle: bool = True
     retries: int = 2
     jitter_s: int = 60  # `newswatch watch`: up to this much random delay (and at most 10% of an interval)
 
@@ -371,7 +372,7 @@ def _load_crawl(raw: Any, fname: str, loc: _Locator, problems: list[Problem]) ->
     if ua:
         c.user_agent = str(ua)
     simple = {
-        "fetch_articles": bool, "obey_robots": bool, "timeout": int, "concurrency_per_domain": int,
+        "fetch_articles": bool, "obey_robots": bool, "autothrottle": bool, "timeout": int, "concurrency_per_domain": int,
         "retries": int, "max_bytes": int, "download_delay": (int, float),
     }
     for key, value in raw.items():

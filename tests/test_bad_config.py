@@ -43,6 +43,7 @@ CASES = [
     ("retries as a boolean", '[crawl]\nretries = true\n' + SOURCE, {}, [("", 2, "crawl.retries", "must be a whole number")]),
     ("max_bytes as a float", '[crawl]\nmax_bytes = 5.5\n' + SOURCE, {}, [("", 2, "crawl.max_bytes", "whole number")]),
     ("obey_robots as text", '[crawl]\nobey_robots = "yes"\n' + SOURCE, {}, [("", 2, "crawl.obey_robots", "true or false")]),
+    ("autothrottle as text", '[crawl]\nautothrottle = "off"\n' + SOURCE, {}, [("", 2, "crawl.autothrottle", "true or false")]),
     ("bad jitter", '[crawl]\njitter = "soon"\n' + SOURCE, {}, [("", 2, "crawl.jitter", '"0s" for none')]),
     ("max_attempts zero", NOTIFY + 'max_attempts = 0\n' + SOURCE, {}, [("", 3, "notify.max_attempts", ">= 1")]),
     ("urls as a string", '[notify]\nurls = "json://127.0.0.1:9/hook"\n' + SOURCE, {},

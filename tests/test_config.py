@@ -134,3 +134,23 @@ def test_toml_syntax_error_has_a_line(tmp_path):
 def test_missing_config_suggests_init(tmp_path):
     with pytest.raises(ConfigError, match="newswatch init"):
         load(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize("line, enabled", [("", True), ("autothrottle = false", False)])
+def test_crawl_table_reaches_scrapy(tmp_path, line, enabled):
+    from newswatch.crawlers.crawl import crawl_settings
+
+    cfg = write(tmp_path / "newswatch.toml", f"""
+        [crawl]
+        concurrency_per_domain = 8
+        download_delay = 0
+        {line}
+
+        [[sources]]
+        name = "a"
+        url = "https://example.org/feed"
+        """)
+    settings = crawl_settings(load(cfg))
+    assert settings.getbool("AUTOTHROTTLE_ENABLED") is enabled
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 8
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0

@@ -26,6 +26,7 @@ def crawl_settings(config: Config, log_level: str = "ERROR") -> Settings:
         "CONCURRENT_REQUESTS_PER_DOMAIN": c.concurrency_per_domain,
         "DOWNLOAD_DELAY": c.download_delay_s,
         # AutoThrottle starts at the configured delay and never goes below it.
+        "AUTOTHROTTLE_ENABLED": c.autothrottle,
         "AUTOTHROTTLE_START_DELAY": c.download_delay_s,
         "DOWNLOAD_TIMEOUT": c.timeout_s,
         "DOWNLOAD_MAXSIZE": c.max_bytes,
