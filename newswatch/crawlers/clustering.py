@@ -43,9 +43,11 @@ __all__ = [
     "THRESHOLD",
     "WINDOW",
     "Assignment",
+    "Fingerprint",
     "StoryClusterer",
     "StoryClusters",
     "clusters_for",
+    "fingerprint_of",
     "shingles",
     "signature",
     "similarity",
@@ -96,29 +98,31 @@ def _hash_words(words: list[str]) -> np.ndarray:
     cache = _word_hashes
     if len(cache) > 500_000:  # a long-running watch must not grow without bound
         cache.clear()
-    out = np.empty(len(words), dtype=np.uint64)
-    for i, w in enumerate(words):
-        h = cache.get(w)
-        if h is None:
-            h = cache[w] = zlib.crc32(w.encode())
-        out[i] = h
-    return out
+    for w in words:
+        if w not in cache:
+            cache[w] = zlib.crc32(w.encode())
+    return np.array([cache[w] for w in words], dtype=np.uint64)
 
 
-def shingles(title: str | None, text: str | None) -> frozenset[int]:
-    """Hashes of the folded word 3-shingles of ``title`` and ``text`` (accent- and case-blind)."""
+def _shingle_hashes(title: str | None, text: str | None) -> np.ndarray:
+    """The distinct hashes of the folded word 3-shingles, as uint32, sorted."""
     words = _WORD.findall(fold(f"{title or ''}\n{text or ''}"))
     if not words:
-        return frozenset()
-    h = _hash_words(words)
+        return np.empty(0, dtype=np.uint32)
     if len(words) < SHINGLE_WORDS:
-        return frozenset([zlib.crc32(" ".join(words).encode())])
+        return np.array([zlib.crc32(" ".join(words).encode())], dtype=np.uint32)
+    h = _hash_words(words)
     with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is the point
         x = h[:-2] * _MUL1 + h[1:-1] * _MUL2 + h[2:] * _MUL3
         x ^= x >> np.uint64(33)
         x *= _MIX
         x ^= x >> np.uint64(29)
-    return frozenset((x & _MASK).tolist())
+    return np.unique((x & _MASK).astype(np.uint32))
+
+
+def shingles(title: str | None, text: str | None) -> frozenset[int]:
+    """Hashes of the folded word 3-shingles of ``title`` and ``text`` (accent- and case-blind)."""
+    return frozenset(_shingle_hashes(title, text).tolist())
 
 
 def signature(grams: Iterable[int]) -> MinHash:
@@ -129,6 +133,25 @@ def signature(grams: Iterable[int]) -> MinHash:
     )
     mh.update_batch(list(grams))
     return mh
+
+
+def _signature_values(hashes: np.ndarray) -> np.ndarray:
+    """:func:`signature`'s hash values, computed in numpy without a Python loop over the shingles.
+
+    The arithmetic of datasketch's affine32 scheme (a MurmurHash3 finish, then
+    one affine permutation per value, modulo 2**32); tests check that both agree.
+    """
+    if _SCHEME != "affine32":  # pragma: no cover - datasketch 1.x
+        return signature(hashes.tolist()).hashvalues
+    a, b = _TEMPLATE.permutations
+    hv = hashes.astype(np.uint32).reshape(-1, 1)
+    with np.errstate(over="ignore"):
+        hv = hv ^ (hv >> np.uint32(16))
+        hv = hv * np.uint32(0x85EBCA6B)
+        hv = hv ^ (hv >> np.uint32(13))
+        hv = hv * np.uint32(0xC2B2AE35)
+        hv = hv ^ (hv >> np.uint32(16))
+        return (hv * a + b).min(axis=0)
 
 
 def to_bytes(mh: MinHash) -> bytes:
@@ -147,6 +170,72 @@ def similarity(a: tuple[str | None, str | None], b: tuple[str | None, str | None
     return signature(shingles(*a)).jaccard(signature(shingles(*b)))
 
 
+def lsh_threshold(threshold: float) -> float:
+    """The LSH's own threshold for a clustering threshold.
+
+    The LSH only proposes candidates; every one is checked against the
+    threshold. A lower LSH threshold trades a few more checks for fewer
+    copies missed near the threshold.
+    """
+    return max(0.1, threshold * 0.8)
+
+
+class _Banding:
+    """How signatures are cut into LSH bands, and each band folded into one int key."""
+
+    _made: dict[float, "_Banding"] = {}
+
+    def __init__(self, threshold: float, num_perm: int) -> None:
+        self.bands, self.rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        rng = np.random.default_rng(20170615)
+        self.row_mults = rng.integers(1, 2**63, size=self.rows, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        self.band_salt = rng.integers(0, 2**63, size=self.bands, dtype=np.uint64)
+
+    @classmethod
+    def of(cls, threshold: float, num_perm: int = NUM_PERM) -> "_Banding":
+        made = cls._made.get((threshold, num_perm))
+        if made is None:
+            made = cls._made[(threshold, num_perm)] = cls(threshold, num_perm)
+        return made
+
+    def keys(self, values: np.ndarray) -> list[int]:
+        # One int per band, computed for all bands at once: each band's rows are
+        # folded with odd multipliers (modulo 2**64) and salted with the band number.
+        cut = values[: self.bands * self.rows].reshape(self.bands, self.rows).astype(np.uint64)
+        with np.errstate(over="ignore"):
+            mixed = (cut * self.row_mults).sum(axis=1, dtype=np.uint64) + self.band_salt
+        return mixed.tolist()
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What clustering needs of an item's text: its MinHash values and their LSH band keys.
+
+    Computed from the text alone, so it can be made away from the index (in
+    the feed-parsing worker) and handed to :meth:`StoryClusterer.assign`.
+    """
+
+    values: bytes
+    keys: tuple[int, ...]
+    banding: tuple[int, int]  # (bands, rows) the keys were cut with
+
+    def array(self) -> np.ndarray:
+        return np.frombuffer(self.values, dtype=_TEMPLATE.hashvalues.dtype)
+
+
+def fingerprint_of(title: str | None, text: str | None, threshold: float = THRESHOLD) -> Fingerprint | None:
+    """The item's :class:`Fingerprint`, or None for a text too short to compare (title only)."""
+    grams = _shingle_hashes(title, text)
+    if len(grams) < MIN_SHINGLES:
+        return None
+    values = _signature_values(grams)
+    banding = _Banding.of(lsh_threshold(threshold))
+    return Fingerprint(values.tobytes(), tuple(banding.keys(values)), (banding.bands, banding.rows))
+
+
+_COMPUTE = object()
+
+
 @dataclass(frozen=True)
 class Assignment:
     """Which story an item joined, and why."""
@@ -154,7 +243,7 @@ class Assignment:
     cluster_id: str
     how: str  # "title" | "text" | "new"
     similarity: float | None = None
-    minhash: MinHash | None = None
+    fingerprint: Fingerprint | None = None
 
 
 class BandIndex:
@@ -168,28 +257,20 @@ class BandIndex:
     """
 
     def __init__(self, threshold: float, num_perm: int = NUM_PERM) -> None:
-        self.bands, self.rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        self._banding = _Banding.of(threshold, num_perm)
+        self.bands, self.rows = self._banding.bands, self._banding.rows
         self.num_perm = num_perm
         self.ids: list[str] = []
         self.positions: dict[str, int] = {}
         self._values = np.empty((1024, num_perm), dtype=_TEMPLATE.hashvalues.dtype)
         # band key -> one row number, or a list of them when several items share it
         self._buckets: dict[int, int | list[int]] = {}
-        rng = np.random.default_rng(20170615)
-        self._row_mults = rng.integers(1, 2**63, size=self.rows, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-        self._band_salt = rng.integers(0, 2**63, size=self.bands, dtype=np.uint64)
 
     def __contains__(self, item_id: str) -> bool:
         return item_id in self.positions
 
     def _keys(self, values: np.ndarray) -> list[int]:
-        values = getattr(values, "hashvalues", values)
-        # One int per band, computed for all bands at once: each band's rows are
-        # folded with odd multipliers (modulo 2**64) and salted with the band number.
-        cut = values[: self.bands * self.rows].reshape(self.bands, self.rows).astype(np.uint64)
-        with np.errstate(over="ignore"):
-            mixed = (cut * self._row_mults).sum(axis=1, dtype=np.uint64) + self._band_salt
-        return mixed.tolist()
+        return self._banding.keys(getattr(values, "hashvalues", values))
 
     def candidates(self, values: np.ndarray, keys: list[int] | None = None) -> list[tuple[str, float]]:
         """Items sharing a band with ``values``, with their estimated Jaccard similarity."""
@@ -208,6 +289,26 @@ class BandIndex:
         order = sorted(rows)
         sims = np.count_nonzero(self._values[order] == values, axis=1) / self.num_perm
         return [(self.ids[row], float(sim)) for row, sim in zip(order, sims)]
+
+    def best(self, values: np.ndarray, keys: list[int] | tuple[int, ...]) -> tuple[str, float] | None:
+        """The most similar item sharing a band with ``values`` (ties: the smallest id), or None."""
+        rows: set[int] = set()
+        buckets = self._buckets
+        for key in keys:
+            found = buckets.get(key)
+            if found is None:
+                continue
+            if isinstance(found, list):
+                rows.update(found)
+            else:
+                rows.add(found)
+        if not rows:
+            return None
+        at = np.fromiter(rows, dtype=np.intp, count=len(rows))
+        sims = np.count_nonzero(self._values[at] == values, axis=1)
+        top = sims.max()
+        best = min(self.ids[row] for row in at[sims == top].tolist())
+        return best, float(top) / self.num_perm
 
     def query(self, values) -> list[str]:
         """Ids of the items sharing a band with ``values`` (a MinHash or its hash values)."""
@@ -243,45 +344,45 @@ class StoryClusterer:
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
-        # The LSH only proposes candidates; every one is checked against the
-        # threshold. A lower LSH threshold trades a few more checks for
-        # fewer copies missed near the threshold.
-        self.lsh = BandIndex(threshold=max(0.1, threshold * 0.8))
+        self.lsh = BandIndex(threshold=lsh_threshold(threshold))
         self.clusters: dict[str, str] = {}
         self.titles: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self.clusters)
 
-    def add(self, item_id: str, cluster_id: str, title_key: str | None, mh: MinHash | None,
-            keys: list[int] | None = None) -> None:
-        """Index an item already assigned to ``cluster_id``."""
+    def add(self, item_id: str, cluster_id: str, title_key: str | None, values: np.ndarray | None,
+            keys: list[int] | tuple[int, ...] | None = None) -> None:
+        """Index an item already assigned to ``cluster_id`` (``values``: its MinHash values, if any)."""
         self.clusters[item_id] = cluster_id
         if title_key:
             self.titles.setdefault(title_key, cluster_id)
-        if mh is not None:
-            self.lsh.insert(item_id, mh.hashvalues, keys)
+        if values is not None:
+            self.lsh.insert(item_id, values, keys)
 
     def assign(self, item_id: str, title_key: str | None, title: str | None,
-               text: str | None) -> Assignment:
-        """Find the story of a new item (or start one) and index the item."""
-        grams = shingles(title, text)
-        mh = signature(grams) if len(grams) >= MIN_SHINGLES else None
-        keys = self.lsh._keys(mh.hashvalues) if mh is not None else None
+               text: str | None, fingerprint: Fingerprint | None = _COMPUTE) -> Assignment:
+        """Find the story of a new item (or start one) and index the item.
+
+        ``fingerprint``, when already made from the same title and text (None
+        for a text too short to compare), saves computing it here.
+        """
+        fp = fingerprint_of(title, text, self.threshold) if fingerprint is _COMPUTE else fingerprint
+        values = keys = None
+        if fp is not None:
+            values = fp.array()
+            keys = fp.keys if fp.banding == (self.lsh.bands, self.lsh.rows) else self.lsh._keys(values)
         result = None
         if title_key and title_key in self.titles:
-            result = Assignment(self.titles[title_key], "title", None, mh)
-        elif mh is not None:
-            best, best_sim = None, 0.0
-            for candidate, sim in self.lsh.candidates(mh.hashvalues, keys):
-                # Ties go to the earlier item, so the answer does not depend on set order.
-                if sim > best_sim or (sim == best_sim and best is not None and candidate < best):
-                    best, best_sim = candidate, sim
-            if best is not None and best_sim >= self.threshold:
-                result = Assignment(self.clusters[best], "text", best_sim, mh)
+            result = Assignment(self.titles[title_key], "title", None, fp)
+        elif values is not None:
+            # Ties go to the smallest id, so the answer does not depend on set order.
+            found = self.lsh.best(values, keys)
+            if found is not None and found[1] >= self.threshold:
+                result = Assignment(self.clusters[found[0]], "text", found[1], fp)
         if result is None:
-            result = Assignment(item_id, "new", None, mh)
-        self.add(item_id, result.cluster_id, title_key, mh, keys)
+            result = Assignment(item_id, "new", None, fp)
+        self.add(item_id, result.cluster_id, title_key, values, keys)
         return result
 
 
@@ -297,10 +398,13 @@ class StoryClusters:
 
     FLUSH_EVERY = 200
 
-    def __init__(self, db, now: str, threshold: float = THRESHOLD, window: timedelta = WINDOW) -> None:
+    def __init__(self, db, now: str, threshold: float = THRESHOLD, window: timedelta = WINDOW,
+                 save_signatures: bool = True) -> None:
         self.db = db
         self.now = now
         self.window = window
+        # False when the caller stores each item's signature with the item (the crawl does).
+        self.save_signatures = save_signatures
         self.clusterer = StoryClusterer(threshold)
         self._pending: list[tuple[str, str, bytes, str]] = []
         self._loaded = False
@@ -315,13 +419,13 @@ class StoryClusters:
                                              _TEMPLATE.hashvalues.nbytes)
         for row in rows:
             if row["minhash"] is not None:
-                mh = from_bytes(row["minhash"])
+                values = np.frombuffer(row["minhash"], dtype=_TEMPLATE.hashvalues.dtype)
             else:
-                grams = shingles(row["title"], row["body"] or row["summary"])
-                mh = signature(grams) if len(grams) >= MIN_SHINGLES else None
-                if mh is not None:
-                    backfill.append((row["id"], SIGNATURE_KIND, to_bytes(mh), self.now))
-            self.clusterer.add(row["id"], row["cluster_id"] or row["id"], row["title_key"], mh)
+                fp = fingerprint_of(row["title"], row["body"] or row["summary"])
+                values = fp.array() if fp is not None else None
+                if fp is not None:
+                    backfill.append((row["id"], SIGNATURE_KIND, fp.values, self.now))
+            self.clusterer.add(row["id"], row["cluster_id"] or row["id"], row["title_key"], values)
         story_store.save_signatures(self.db, backfill)
         story_store.prune_signatures(self.db, since)
         self._loaded = True
@@ -330,11 +434,11 @@ class StoryClusters:
         return self.clusterer
 
     def assign(self, item_id: str, title_key: str | None, title: str | None,
-               text: str | None) -> Assignment:
+               text: str | None, fingerprint: Fingerprint | None = _COMPUTE) -> Assignment:
         """The cluster of a new item; its signature is queued for storage."""
-        result = self.load().assign(item_id, title_key, title, text)
-        if result.minhash is not None:
-            self._pending.append((item_id, SIGNATURE_KIND, to_bytes(result.minhash), self.now))
+        result = self.load().assign(item_id, title_key, title, text, fingerprint)
+        if result.fingerprint is not None and self.save_signatures:
+            self._pending.append((item_id, SIGNATURE_KIND, result.fingerprint.values, self.now))
             if len(self._pending) >= self.FLUSH_EVERY:
                 self.flush()
         return result
@@ -347,9 +451,13 @@ class StoryClusters:
 
 
 def clusters_for(context) -> StoryClusters:
-    """The run's :class:`StoryClusters`, shared by every spider of the run."""
+    """The run's :class:`StoryClusters`, shared by every spider of the run.
+
+    Its signatures are not saved by it: the store pipeline writes each one
+    with its item, in the item's transaction.
+    """
     found = getattr(context, "story_clusters", None)
     if found is None:
-        found = StoryClusters(context.db, context.now)
+        found = StoryClusters(context.db, context.now, save_signatures=False)
         context.story_clusters = found
     return found
