@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import sys
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -105,6 +106,11 @@ def check(config_path: Path | None) -> None:
     )
 
 
+#: `newswatch run` prints this many successful sources one by one, then counts.
+PROGRESS_LINES = 30
+PROGRESS_EVERY_S = 2.0
+
+
 @cli.command()
 @_config_option
 @click.option("--source", "sources", multiple=True, help="Fetch only this source (repeatable), due or not.")
@@ -121,7 +127,18 @@ def run(ctx: click.Context, config_path: Path | None, sources: tuple[str, ...], 
     config = _load(config_path)
     debug = ctx.obj.get("debug")
 
+    shown = {"ok": 0, "at": time.monotonic()}
+
     def show(res) -> None:
+        # A line per source, failures always; past the first few dozen a count
+        # every few seconds instead (the summary table lists every source).
+        if res.ok:
+            shown["ok"] += 1
+            if shown["ok"] > PROGRESS_LINES:
+                if time.monotonic() - shown["at"] >= PROGRESS_EVERY_S:
+                    shown["at"] = time.monotonic()
+                    console.print(f"  … {shown['ok']} sources read")
+                return
         mark = "[green]✓[/green]" if res.ok else "[red]✗[/red]"
         detail = res.error if not res.ok else f"{res.items} entries" if res.items else res.status
         console.print(f"  {mark} {res.source:<28} {res.status:<13} {escape(str(detail))}")
