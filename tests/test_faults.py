@@ -233,7 +233,7 @@ def test_a_full_disk_is_a_clear_error_and_the_next_run_stores_everything(tmp_pat
         again = newswatch("run", "-c", str(cfg), timeout=300)  # the failed sources are due at once
         assert again.returncode == 0, again.output[-3000:]
         counts = check_database(small_disk / "nw.db", cfg)
-        assert counts["items"] == site.entries
+        assert counts["items"] == site.entries, again.output[-4000:]
         chat.wait_for(counts["alerts"], timeout=30)
         assert len(chat.posts) == counts["alerts"]
 

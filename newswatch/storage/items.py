@@ -34,6 +34,8 @@ class ItemRecord:
     existing_id: str | None = None
     matches: list[dict[str, Any]] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)
+    # (kind, minhash bytes) of a new item, stored with it (see crawlers/clustering.py)
+    signature: tuple[str, bytes] | None = None
 
     @property
     def is_new(self) -> bool:
@@ -80,12 +82,14 @@ def store_batch(db: Database, records: Iterable[ItemRecord]) -> dict[str, int]:
     pinged never pings again. Returns counts of what was written.
     """
     counts = {"items_new": 0, "items_updated": 0, "matches_new": 0, "alerts_new": 0}
-    new_items, matches, alerts, updates = [], [], [], []
+    new_items, matches, alerts, updates, signatures = [], [], [], [], []
     for rec in records:
         if rec.is_new:
             new_items.append(rec.item)
             matches.extend(_match_row(m) for m in rec.matches)
             alerts.extend(rec.alerts)
+            if rec.signature is not None:
+                signatures.append((rec.item["id"], *rec.signature, rec.item["fetched_at"]))
         else:
             updates.append(rec)
     try:
@@ -93,6 +97,9 @@ def store_batch(db: Database, records: Iterable[ItemRecord]) -> dict[str, int]:
             counts["items_new"] = _insert_or_ignore(db, "items", new_items)
             counts["matches_new"] = _insert_or_ignore(db, "matches", matches)
             counts["alerts_new"] = _insert_or_ignore(db, "alerts", alerts)
+            if signatures:
+                db.conn.executemany("INSERT OR REPLACE INTO item_signatures (item_id, kind, minhash, created_at)"
+                                    " VALUES (?, ?, ?, ?)", signatures)
             for rec in updates:
                 _refresh(db, rec.existing_id, rec.item)
                 counts["items_updated"] += 1

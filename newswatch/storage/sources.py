@@ -33,6 +33,8 @@ def record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
 
     Each fetch dict has the fetches columns plus ``ok`` and, for a successful
     fetch, the validators (``etag``, ``last_modified``, ``body_hash``) to keep.
+    A fetch with ``not_stored`` (its items could not be written) leaves the
+    source's schedule as it was, so the next run reads it again.
     Validators are saved only here, after the items are stored, so a crash
     mid-run means the feed is fetched and read again rather than skipped.
     """
@@ -50,7 +52,10 @@ _FETCH_COLUMNS = ("run_id", "source", "url", "status", "items", "items_new", "du
 def _record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
     fetches = list(fetches)
     ok = [f for f in fetches if f["ok"]]
-    failed = [f for f in fetches if not f["ok"]]
+    failed = [f for f in fetches if not f["ok"] and not f.get("not_stored")]
+    # Items that could not be stored (a full disk) are this machine's failure,
+    # not the source's: it keeps its schedule, and is due again at once.
+    not_stored = [f for f in fetches if not f["ok"] and f.get("not_stored")]
     # One statement per kind of change, run for every source at once: a run
     # with a thousand sources used to spend seconds on per-row round trips.
     with db.atomic():
@@ -71,6 +76,8 @@ def _record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
             "error_streak = coalesce(error_streak, 0) + 1, last_error = ? where name = ?",
             [[f["fetched_at"], f.get("next_due_at"), f.get("error"), f["source"]] for f in failed],
         )
+        db.conn.executemany("update sources set last_error = ? where name = ?",
+                            [[f.get("error"), f["source"]] for f in not_stored])
 
 
 def source_health(db: Database) -> list[dict]:
