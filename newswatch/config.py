@@ -100,6 +100,7 @@ class CrawlConfig:
     download_delay_s: float = 0.5
     obey_robots: bool = True
     autothrottle: bool = True
+    parse_workers: int | None = None  # feed-reading processes; None: one per core for runs of 20+ feeds
     retries: int = 2
     jitter_s: int = 60  # `newswatch watch`: up to this much random delay (and at most 10% of an interval)
 
@@ -373,7 +374,7 @@ def _load_crawl(raw: Any, fname: str, loc: _Locator, problems: list[Problem]) ->
         c.user_agent = str(ua)
     simple = {
         "fetch_articles": bool, "obey_robots": bool, "autothrottle": bool, "timeout": int, "concurrency_per_domain": int,
-        "retries": int, "max_bytes": int, "download_delay": (int, float),
+        "retries": int, "max_bytes": int, "download_delay": (int, float), "parse_workers": int,
     }
     for key, value in raw.items():
         line = loc.line_of("crawl", None, key)
@@ -401,6 +402,10 @@ def _load_crawl(raw: Any, fname: str, loc: _Locator, problems: list[Problem]) ->
             continue
         if not isinstance(value, simple[key]) or (simple[key] is int and isinstance(value, bool)):
             problems.append(Problem(fname, line, f"crawl.{key}", f"must be {_typename(simple[key])}, not {value!r}"))
+            continue
+        if key == "parse_workers" and value < 0:
+            problems.append(Problem(fname, line, "crawl.parse_workers",
+                                    f"must be 0 (read feeds in the crawl process) or more, not {value}"))
             continue
         if key == "timeout":
             c.timeout_s = value

@@ -120,6 +120,7 @@ class _FileLock:
     def __init__(self, database: Path):
         self.database = Path(database)
         self.path = Path(str(database) + self.suffix)
+        self.fd: int | None = None
 
     def __enter__(self):
         try:
@@ -134,12 +135,21 @@ class _FileLock:
             raise RunLockedError(self.busy_message(holder(self.path))) from None
         os.ftruncate(self.fd, 0)
         os.write(self.fd, f"pid {os.getpid()}, {self.role}, since {storage.now_iso()}".encode())
+        os.register_at_fork(after_in_child=self._close_in_child)
         return self
+
+    def _close_in_child(self) -> None:
+        # A forked child (a feed-reading worker) must not hold the lock alive
+        # after this process has died.
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
     def __exit__(self, *exc):
         os.ftruncate(self.fd, 0)
         fcntl.flock(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)
+        self.fd = None
 
     def busy_message(self, who: str | None) -> str:
         msg = (f"another newswatch run is using {self.database} ({who or 'lock file ' + str(self.path)}); "

@@ -44,6 +44,7 @@ CASES = [
     ("max_bytes as a float", '[crawl]\nmax_bytes = 5.5\n' + SOURCE, {}, [("", 2, "crawl.max_bytes", "whole number")]),
     ("obey_robots as text", '[crawl]\nobey_robots = "yes"\n' + SOURCE, {}, [("", 2, "crawl.obey_robots", "true or false")]),
     ("autothrottle as text", '[crawl]\nautothrottle = "off"\n' + SOURCE, {}, [("", 2, "crawl.autothrottle", "true or false")]),
+    ("negative parse_workers", '[crawl]\nparse_workers = -1\n' + SOURCE, {}, [("", 2, "crawl.parse_workers", "must be 0")]),
     ("bad jitter", '[crawl]\njitter = "soon"\n' + SOURCE, {}, [("", 2, "crawl.jitter", '"0s" for none')]),
     ("max_attempts zero", NOTIFY + 'max_attempts = 0\n' + SOURCE, {}, [("", 3, "notify.max_attempts", ">= 1")]),
     ("urls as a string", '[notify]\nurls = "json://127.0.0.1:9/hook"\n' + SOURCE, {},

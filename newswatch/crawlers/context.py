@@ -32,6 +32,7 @@ class FetchResult:
     # stops with some still pending, the fetch is recorded as interrupted and
     # its validators are not kept, so the next run reads the source again.
     pending: int = 0
+    not_stored: bool = False  # some of its items could not be written (a full disk)
 
     def row(self, run_id: int, fetched_at: str, next_due_at: str | None) -> dict[str, Any]:
         return {
@@ -39,7 +40,7 @@ class FetchResult:
             "items": self.items, "items_new": self.items_new, "duration_ms": self.duration_ms,
             "error": self.error, "fetched_at": fetched_at, "ok": self.ok, "etag": self.etag,
             "last_modified": self.last_modified, "body_hash": self.body_hash,
-            "next_due_at": next_due_at,
+            "next_due_at": next_due_at, "not_stored": self.not_stored,
         }
 
 
@@ -59,6 +60,7 @@ class RunContext:
     on_fetch: Callable[[FetchResult], None] | None = None
     on_item: Callable[[Any], None] | None = None
     _feed_parser: Any = None
+    _writer: Any = None
     # The first write that failed (a full disk, ...): the run ends with this error.
     storage_error: str | None = None
 
@@ -69,14 +71,29 @@ class RunContext:
             from .parsing import FeedParser
 
             n_feeds = sum(1 for s in self.sources if s.kind in ("feed", "search"))
-            self._feed_parser = FeedParser(n_feeds)
+            self._feed_parser = FeedParser(n_feeds, matcher=self.matcher,
+                                           rules=[(r.name, r.query) for r in self.config.rules],
+                                           aliases=self.config.aliases,
+                                           workers=self.config.crawl.parse_workers)
         return self._feed_parser
 
+    @property
+    def writer(self):
+        """The run's :class:`~newswatch.crawlers.writer.BatchWriter`, started on first use."""
+        if self._writer is None:
+            from .writer import BatchWriter
+
+            self._writer = BatchWriter(self.config.database)
+        return self._writer
+
     def close(self) -> None:
-        """Release what the run started (the feed-parsing worker)."""
+        """Release what the run started (the feed-parsing workers, the writer thread)."""
         if self._feed_parser is not None:
             self._feed_parser.close()
             self._feed_parser = None
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     def __post_init__(self) -> None:
         self.rules: dict[str, RuleConfig] = {r.name: r for r in self.config.rules}
@@ -97,6 +114,7 @@ class RunContext:
             res = self.results.get(name)
             if res is not None:
                 res.ok = False
+                res.not_stored = True
                 res.error = f"items not stored: {error}"
                 res.etag = res.last_modified = res.body_hash = None
 

@@ -63,6 +63,8 @@ def crawl(context: RunContext, log_level: str = "ERROR",
     pending are recorded as interrupted. ``stop_requested`` says whether a
     stop signal arrived before Scrapy's own handlers were in place.
     """
+    if any(s.kind == "feed" for s in context.sources):
+        context.feed_parser  # noqa: B018 - its workers start now, before the crawl has threads
     process = CrawlerProcess(crawl_settings(context.config, log_level))
     reasons: list[str] = []
 

@@ -27,6 +27,10 @@ class NewsItem:
     cluster_id: str = ""
     existing_id: str | None = None
     matches: list[Any] = field(default_factory=list)
+    fingerprint: Any = None  # clustering.Fingerprint, or None for a text too short to compare
+    # True when id, title_key, lang, fingerprint and matches were all worked out
+    # from the current text (newswatch.crawlers.derive); whoever changes the text resets it.
+    derived: bool = False
 
     def row(self) -> dict[str, Any]:
         """The items-table row for this item."""

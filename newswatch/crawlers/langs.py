@@ -42,3 +42,8 @@ def feed_claim_holds(texts: list[str], claimed: str | None) -> bool:
         return True  # too little text to contradict the claim
     detected, _score = py3langid.classify(sample)
     return claimed.split("-")[0] == detected
+
+
+def load_model() -> None:
+    """Load the detector's model now (it loads on first use otherwise, taking about half a second)."""
+    py3langid.classify("newswatch")

@@ -1,10 +1,13 @@
-"""Feed parsing beside the crawl: a worker process when a run has many feeds.
+"""Feed reading beside the crawl: worker processes when a run has many feeds.
 
 feedparser is pure Python and the largest single cost of reading a feed. On
-a machine with a spare core, a run with many feed sources parses them in a
-worker process while the crawl process fetches, matches and stores, so the
-two overlap. Small runs parse in-process: starting a worker costs more than
-it saves on a handful of feeds.
+a machine with a spare core, a run with many feed sources reads them in
+worker processes: each parses the document and works out what the entries'
+text alone decides (language, story fingerprint, matching rules; see
+:mod:`newswatch.crawlers.derive`), while the crawl process fetches,
+deduplicates, clusters and stores, so the two overlap. Small runs parse
+in-process and leave the rest to the pipelines, which work it out only for
+new items: starting workers costs more than it saves on a handful of feeds.
 """
 
 from __future__ import annotations
@@ -12,40 +15,103 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Sequence
 
+from .derive import derive, news_items
 from .feeds import ParsedFeed, parse_feed
+from .items import NewsItem
 
 #: Runs with fewer feed sources than this parse in-process.
 MIN_FEEDS_FOR_WORKER = 20
 
+_matcher = None  # in a worker: the run's rules, compiled once
+
+
+def _start_worker(rules: Sequence[tuple[str, str]], aliases: dict[str, list[str]]) -> None:
+    global _matcher
+    from ..rules import compile_rules
+
+    _matcher = compile_rules(list(rules), aliases=aliases)
+
+
+def _read_in_worker(body: bytes, url: str, content_type: str | None, source: str, lang: str | None,
+                    fetched_at: str) -> tuple[ParsedFeed, list[NewsItem]]:
+    parsed = parse_feed(body, url, content_type)
+    items = news_items(parsed, source, lang, fetched_at)
+    derive(items, _matcher)
+    parsed.entries = []  # they travel back as items
+    return parsed, items
+
+
+def _die_with_parent(parent: int) -> None:
+    """Initialise a forked worker: end it when the crawl process ends, even by SIGKILL."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(0)
+
+
+def _warm_up() -> None:
+    # Load the language model now, while the crawl process starts its spiders,
+    # rather than on the first feed.
+    from .langs import load_model
+
+    load_model()
+
 
 class FeedParser:
-    """Parses feed documents, in a worker process when that pays off."""
+    """Reads feed documents into items, in worker processes when that pays off.
 
-    def __init__(self, n_feeds: int, workers: int | None = None):
+    Create it before the crawl starts threads: on Linux the workers are forked
+    at once, inheriting the compiled rules and every module already loaded.
+    """
+
+    def __init__(self, n_feeds: int, matcher=None, rules: Sequence[tuple[str, str]] = (),
+                 aliases: dict[str, list[str]] | None = None, workers: int | None = None):
         cores = os.cpu_count() or 1
         if workers is None:
-            workers = 1 if (cores >= 2 and n_feeds >= MIN_FEEDS_FOR_WORKER) else 0
+            workers = cores if (cores >= 2 and n_feeds >= MIN_FEEDS_FOR_WORKER) else 0
         self._pool: ProcessPoolExecutor | None = None
         if workers > 0:
-            # forkserver: the crawl process has threads (Twisted, SQLite), which
-            # a plain fork would copy mid-flight.
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["newswatch.crawlers.feeds"])
-            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            if sys.platform == "linux" and matcher is not None:
+                global _matcher
+                _matcher = matcher
+                ctx, init, initargs = multiprocessing.get_context("fork"), _die_with_parent, (os.getpid(),)
+            else:
+                # Elsewhere fork is unsafe or missing: workers start from scratch and compile the rules.
+                ctx = multiprocessing.get_context("spawn")
+                init, initargs = _start_worker, (list(rules), dict(aliases or {}))
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init,
+                                             initargs=initargs)
+            for _ in range(workers):
+                self._pool.submit(_warm_up)
 
-    async def parse(self, body: bytes, url: str, content_type: str | None) -> ParsedFeed:
-        """Parse one feed document; raises :class:`~newswatch.crawlers.feeds.FeedError` like parse_feed."""
+    async def read(self, body: bytes, url: str, content_type: str | None, source: str, lang: str | None,
+                   fetched_at: str) -> tuple[ParsedFeed, list[NewsItem]]:
+        """The feed and its entries as items of ``source``; raises
+        :class:`~newswatch.crawlers.feeds.FeedError` like parse_feed.
+
+        Items read in a worker come back ``derived``; the others are derived
+        by the pipelines, for new items only.
+        """
         if self._pool is not None:
             try:
-                return await asyncio.wrap_future(self._pool.submit(parse_feed, body, url, content_type))
+                return await asyncio.wrap_future(
+                    self._pool.submit(_read_in_worker, body, url, content_type, source, lang, fetched_at))
             except BrokenProcessPool:
                 # A worker that died (out of memory on a hostile feed) must not
                 # stop the run: parse in-process from now on.
                 self._pool = None
-        return parse_feed(body, url, content_type)
+        parsed = parse_feed(body, url, content_type)
+        return parsed, news_items(parsed, source, lang, fetched_at)
 
     def close(self) -> None:
         if self._pool is not None:

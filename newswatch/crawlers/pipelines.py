@@ -7,26 +7,17 @@ in one transaction per batch, then records each source's fetch.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
 from .. import storage
-from ..rules import fold
 from . import clustering
+from .derive import normalize
 from .items import NewsBatch, NewsItem
-from .langs import detect_language, feed_claim_holds
 
-_WORDS = re.compile(r"\w+")
 BATCH_SIZE = 200
-
-
-def title_key(title: str) -> str:
-    """A title folded to its words: equal keys mean the same story retitled only in case or accents."""
-    words = _WORDS.findall(fold(title or ""))
-    return " ".join(words) if len(words) >= 4 else ""
 
 
 class BatchPipeline:
@@ -42,22 +33,12 @@ class BatchPipeline:
 
 
 class NormalizePipeline:
-    """Fill the id, language and title key; trim text."""
+    """Fill the id, language and title key; trim text (see :func:`newswatch.crawlers.derive.normalize`)."""
 
     def process_item(self, batch: NewsBatch, spider) -> NewsBatch:
-        texts = []
-        for item in batch.items:
-            item.title = (item.title or "").strip()
-            item.summary = (item.summary or "").strip()
-            item.body = (item.body or "").strip()
-            item.id = storage.item_id_for(item.canonical_url)
-            item.title_key = title_key(item.title)
-            texts.append(" ".join(filter(None, (item.title, item.summary, item.body[:500]))))
-        claims = {item.lang for item in batch.items}
-        if len(claims) == 1 and feed_claim_holds(texts, claims.pop()):
-            return batch
-        for item, text in zip(batch.items, texts):
-            item.lang = detect_language(text, item.lang)
+        todo = [item for item in batch.items if not item.derived]
+        if todo:
+            normalize(todo)
         return batch
 
 
@@ -87,44 +68,47 @@ class ClusterPipeline(BatchPipeline):
         if item.existing_id:
             return item
         clusters = clustering.clusters_for(spider.context)
-        item.cluster_id = clusters.assign(item.id, item.title_key, item.title,
-                                          item.body or item.summary).cluster_id
+        if item.derived:
+            assignment = clusters.assign(item.id, item.title_key, item.title, item.body or item.summary,
+                                         fingerprint=item.fingerprint)
+        else:
+            assignment = clusters.assign(item.id, item.title_key, item.title, item.body or item.summary)
+        item.cluster_id = assignment.cluster_id
+        item.fingerprint = assignment.fingerprint  # stored with the item
         return item
 
     def process_item(self, batch: NewsBatch, spider) -> NewsBatch:
-        try:  # assigning flushes signatures to the database now and then
+        try:  # the first new item reads the story index from the database
             return super().process_item(batch, spider)
         except (storage.StorageError, sqlite3.Error) as exc:
             spider.context.storage_failed(exc, [item.source for item in batch.items])
             raise DropItem(f"not stored: {exc}") from exc
-
-    def close_spider(self, spider) -> None:
-        try:
-            clustering.clusters_for(spider.context).flush()
-        except (storage.StorageError, sqlite3.Error) as exc:  # items are stored; only signatures are missing
-            spider.context.storage_failed(exc)
 
 
 class MatchPipeline(BatchPipeline):
     """Run every compiled rule over new items."""
 
     def process_news_item(self, item: NewsItem, spider) -> NewsItem:
-        if not item.existing_id:
+        if not item.existing_id and not item.derived:
             item.matches = spider.context.matcher.match(item.text_fields())
         return item
 
 
 class StorePipeline:
-    """Write items with their matches and alerts, one transaction per batch."""
+    """Write items with their matches, alerts and signatures, one transaction per batch.
+
+    Writes go through the run's :class:`~newswatch.crawlers.writer.BatchWriter`,
+    so SQLite works in its own thread while the crawl goes on.
+    """
 
     def open_spider(self, spider) -> None:
         self.batch: list[tuple[NewsItem, storage.ItemRecord]] = []
 
-    def process_item(self, batch: NewsBatch, spider) -> NewsBatch:
+    async def process_item(self, batch: NewsBatch, spider) -> NewsBatch:
         for item in batch.items:
             self._add(item, spider.context)
         if len(self.batch) >= BATCH_SIZE:
-            self._flush(spider.context)
+            await self._flush(spider.context)
         return batch
 
     def _add(self, item: NewsItem, ctx) -> None:
@@ -138,37 +122,38 @@ class StorePipeline:
                     "matched_at": ctx.now,
                 })
                 rec.alerts.extend(_alerts_for(item, rule, ctx.now) if rule else [])
+            if item.fingerprint is not None:
+                rec.signature = (clustering.SIGNATURE_KIND, item.fingerprint.values)
         self.batch.append((item, rec))
 
-    def close_spider(self, spider) -> None:
+    async def close_spider(self, spider) -> None:
         ctx = spider.context
-        self._flush(ctx)
+        await self._flush(ctx)
         # Several spiders (one per kind of source) share the run: record this one's sources.
         try:
-            storage.record_fetches(ctx.db, ctx.fetch_rows(getattr(spider, "kinds", None)))
+            await ctx.writer.run(storage.record_fetches, ctx.fetch_rows(getattr(spider, "kinds", None)))
         except storage.StorageError as exc:  # unrecorded, the sources are simply read again next run
             ctx.storage_failed(exc)
 
-    def _flush(self, ctx) -> None:
-        if not self.batch:
+    async def _flush(self, ctx) -> None:
+        batch, self.batch = self.batch, []  # batches arriving meanwhile start a new one
+        if not batch:
             return
         try:
-            counts = storage.store_batch(ctx.db, [rec for _, rec in self.batch])
+            counts = await ctx.writer.run(storage.store_batch, [rec for _, rec in batch])
         except storage.StorageError as exc:
             # Nothing of the batch was written (one transaction): its sources must be read again.
-            ctx.storage_failed(exc, [item.source for item, _ in self.batch])
-            self.batch = []
+            ctx.storage_failed(exc, [item.source for item, _ in batch])
             return
         for key, value in counts.items():
             ctx.counts[key] = ctx.counts.get(key, 0) + value
-        for item, rec in self.batch:
+        for item, rec in batch:
             res = ctx.results.get(item.source)
             if res and rec.is_new:
                 res.items_new += 1
                 res.matches_new += len(rec.matches)
             if ctx.on_item:
                 ctx.on_item(item)
-        self.batch = []
 
 
 def _alerts_for(item: NewsItem, rule, now: str) -> list[dict[str, Any]]:

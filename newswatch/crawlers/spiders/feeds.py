@@ -71,8 +71,9 @@ class FeedsSpider(scrapy.Spider):
             self._report(res)
             return
         try:
-            parsed = await self.context.feed_parser.parse(
-                response.body, response.url, response_header(response, "Content-Type"))
+            parsed, entries = await self.context.feed_parser.read(
+                response.body, response.url, response_header(response, "Content-Type"),
+                source=src.name, lang=src.lang, fetched_at=storage.now_iso())
         except FeedError as exc:
             res.ok = False
             res.error = f"{response.url}: {exc}"
@@ -80,20 +81,10 @@ class FeedsSpider(scrapy.Spider):
             self._report(res)
             return
         res.warning = parsed.warning
-        res.items = len(parsed.entries)
-        fetched_at = storage.now_iso()
+        res.items = len(entries)
         fetch_pages = self.context.fetch_articles_for(src)
-        items = []
-        for entry in parsed.entries:
-            item = NewsItem(
-                url=entry.url, source=src.name, title=entry.title, summary=entry.summary,
-                body=entry.body, author=entry.author, published=entry.published,
-                guid=entry.guid, lang=entry.lang or parsed.lang or src.lang, fetched_at=fetched_at,
-            )
-            item.canonical_url = canonical_url(item.url)
-            if self.context.claim_url(item.canonical_url):
-                items.append(item)
-            # else: another feed in this run carries the same article
+        # Another feed in this run may already have carried the same article.
+        items = [item for item in entries if self.context.claim_url(item.canonical_url)]
         known = storage.find_existing_many(
             self.context.db, [storage.item_id_for(i.canonical_url) for i in items], [i.guid for i in items],
             source=src.name)
@@ -101,6 +92,7 @@ class FeedsSpider(scrapy.Spider):
         for item in items:
             seen = storage.item_id_for(item.canonical_url) in known or (item.guid and item.guid in known)
             if fetch_pages and not item.body and not seen:
+                item.derived = False  # the page's text will replace the feed's
                 res.pending += 1
                 yield scrapy.Request(
                     item.canonical_url, callback=self.parse_article, errback=self.article_failed,

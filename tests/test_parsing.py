@@ -1,0 +1,111 @@
+"""Feeds read in worker processes give the same stored results as feeds read in the crawl process."""
+
+from __future__ import annotations
+
+import asyncio
+import numpy as np
+import pytest
+import sqlite_utils
+
+from newswatch.crawlers import clustering
+from newswatch.crawlers.derive import normalize
+from newswatch.crawlers.parsing import FeedParser
+from newswatch.demo import SITE_DIR, write_demo_config
+from newswatch.demo.server import SiteServer
+from newswatch.rules import compile_rules
+
+RULES = [("tps", '"temporary protected status" OR "estatus de proteccion temporal" OR TPS'),
+         ("aid", '(aid OR ayuda) AND ("northern triangle" OR "triangulo norte")')]
+
+
+def _read(parser: FeedParser, body: bytes, url: str):
+    return asyncio.run(parser.read(body, url, "application/rss+xml", source="s", lang=None,
+                                   fetched_at="2026-01-01T00:00:00Z"))
+
+
+def test_a_worker_derives_what_the_pipelines_would(site_feeds):
+    matcher = compile_rules(RULES)
+    workers = FeedParser(100, matcher=matcher, workers=1)
+    inline = FeedParser(1, workers=0)
+    try:
+        compared = 0
+        for url, body in site_feeds:
+            _, derived = _read(workers, body, url)
+            _, plain = _read(inline, body, url)
+            assert all(item.derived for item in derived) and not any(item.derived for item in plain)
+            normalize(plain)
+            for a, b in zip(derived, plain, strict=True):
+                assert (a.id, a.canonical_url, a.title, a.title_key, a.lang) == \
+                    (b.id, b.canonical_url, b.title, b.title_key, b.lang)
+                assert a.fingerprint == clustering.fingerprint_of(b.title, b.body or b.summary)
+                assert a.matches == matcher.match(b.text_fields())
+                compared += 1
+        assert compared >= 30
+    finally:
+        workers.close()
+        inline.close()
+
+
+def test_signatures_equal_datasketch():
+    """The numpy signature is datasketch's MinHash, so stored signatures stay valid."""
+    texts = [("US ends TPS for Hondurans", "The Department of Homeland Security said on Friday " * 3),
+             ("Ayuda al Triángulo Norte", "El Congreso aprobó la ayuda para Honduras, Guatemala y El Salvador")]
+    for title, text in texts:
+        fp = clustering.fingerprint_of(title, text)
+        expected = clustering.signature(clustering.shingles(title, text)).hashvalues
+        assert np.array_equal(fp.array(), expected)
+
+
+def _stored(db_path):
+    db = sqlite_utils.Database(db_path)
+    rows = {r["canonical_url"].split("/", 3)[-1]: r for r in db["items"].rows}
+    by_id = {r["id"]: url for url, r in rows.items()}
+    story = {url: by_id.get(r["cluster_id"], r["cluster_id"]) for url, r in rows.items()}
+    return {
+        "items": {url: (r["source"], r["title"], r["lang"], r["title_key"], r["body"]) for url, r in rows.items()},
+        "matches": {(by_id[r["item_id"]], r["rule"], r["terms"], r["snippet"]) for r in db["matches"].rows},
+        "together": {(a, b) for a in rows for b in rows if a < b and story[a] == story[b]},
+        "signatures": {by_id[r["item_id"]]: r["minhash"] for r in db["item_signatures"].rows},
+    }
+
+
+@pytest.mark.timeout(300)
+def test_a_run_with_workers_stores_what_a_run_without_them_does(tmp_path, cli):
+    """The demo site and topic pack, article pages included, read both ways."""
+    results = []
+    with SiteServer(SITE_DIR) as site:
+        for workers in (0, 2):
+            out = tmp_path / f"workers-{workers}"
+            cfg = write_demo_config(out, site.url, {})
+            text = cfg.read_text(encoding="utf-8").replace("[crawl]\n", f"[crawl]\nparse_workers = {workers}\n", 1)
+            cfg.write_text(text.replace("[notify]\nurls = {  }\n", "[notify]\n"), encoding="utf-8")
+            result = cli("run", "-c", str(cfg), "--no-alerts")
+            assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+            results.append(_stored(out / "demo.db"))
+    inline, workers = results
+    assert len(inline["items"]) >= 60 and inline["matches"] and inline["together"]
+    assert workers["items"].keys() == inline["items"].keys()
+    # An article carried by two feeds is stored from whichever arrived first, in
+    # either mode: compare what does not depend on arrival order.
+    same = {url for url, row in inline["items"].items() if workers["items"][url][0] == row[0]}
+    assert len(same) >= 0.8 * len(inline["items"])
+    assert {u: workers["items"][u] for u in same} == {u: inline["items"][u] for u in same}
+    assert {m for m in workers["matches"] if m[0] in same} == {m for m in inline["matches"] if m[0] in same}
+    assert {u: workers["signatures"].get(u) for u in same} == {u: inline["signatures"].get(u) for u in same}
+    pairs = {(a, b) for a in same for b in same if a < b}
+    assert workers["together"] & pairs == inline["together"] & pairs
+
+
+@pytest.fixture
+def site_feeds():
+    """The demo site's RSS, Atom and Spanish feeds, as served."""
+    with SiteServer(SITE_DIR) as site:
+        import urllib.request
+
+        feeds = []
+        for path in sorted(p for p in SITE_DIR.glob("*/*") if p.name in ("feed.xml", "rss.xml", "atom.xml", "feed.json")):
+            url = f"{site.url}/{path.relative_to(SITE_DIR).as_posix()}"
+            with urllib.request.urlopen(url) as response:
+                feeds.append((url, response.read()))
+        assert len(feeds) >= 3
+        yield feeds
