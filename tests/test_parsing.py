@@ -109,3 +109,14 @@ def site_feeds():
                 feeds.append((url, response.read()))
         assert len(feeds) >= 3
         yield feeds
+
+
+def test_permutations_and_bands_are_datasketchs():
+    from datasketch import MinHash
+    from datasketch.lsh import _optimal_param
+
+    expected = MinHash(num_perm=clustering.NUM_PERM, seed=clustering._SEED, scheme="affine32").permutations
+    assert np.array_equal(np.array(clustering._permutations()), expected)
+    for threshold in (0.1, 0.25, 0.4, 0.5, 0.7, 0.9):
+        assert clustering._optimal_bands(threshold, clustering.NUM_PERM) == _optimal_param(
+            threshold, clustering.NUM_PERM, 0.5, 0.5)

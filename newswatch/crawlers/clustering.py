@@ -32,8 +32,6 @@ from datetime import timedelta
 from typing import Any, Iterable
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
 
 from ..rules import fold
 from ..storage import stories as story_store
@@ -65,23 +63,48 @@ SHINGLE_WORDS = 3
 MIN_SHINGLES = 8
 _SEED = 1
 _WORD = re.compile(r"\w+")
-
-
-def _minhash_kwargs() -> tuple[dict[str, Any], str]:
-    # datasketch 2 chooses among hashing schemes and wants the scheme named
-    # when a MinHash is rebuilt from stored values; 1.x has only "legacy".
-    try:
-        MinHash(num_perm=1, seed=_SEED, scheme="affine32")
-    except TypeError:
-        return {}, "legacy"
-    return {"scheme": "affine32"}, "affine32"
-
-
-_MH_KWARGS, _SCHEME = _minhash_kwargs()
+# Signatures are datasketch 2's MinHash with its "affine32" scheme, computed
+# here in numpy: importing datasketch pulls in SciPy, a third of a second at
+# every run's start. tests/test_parsing.py checks both agree.
+_SCHEME = "affine32"
+_DTYPE = np.uint32
 #: Identifies how a stored signature was made; others are recomputed.
 SIGNATURE_KIND = f"minhash-{_SCHEME}-p{NUM_PERM}-s{_SEED}-w{SHINGLE_WORDS}-crc"
-# Building the permutations is a third of the cost of a signature: do it once.
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, **_MH_KWARGS)
+
+
+def _permutations(seed: int = _SEED, num_perm: int = NUM_PERM) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutation parameters (odd a, any b) for ``seed``."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=_DTYPE) * _DTYPE(2) + _DTYPE(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=_DTYPE)
+    return a, b
+
+
+_PERM_A, _PERM_B = _permutations()
+
+
+def _optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """The (bands, rows) that minimise false positives plus false negatives around ``threshold``.
+
+    datasketch's ``_optimal_param`` with equal weights, integrating exactly
+    (Gauss-Legendre is exact for these polynomials of degree at most num_perm)
+    instead of through SciPy.
+    """
+    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 2)
+
+    def integral(f, lo: float, hi: float) -> float:
+        s = (hi - lo) / 2 * nodes + (hi + lo) / 2
+        return float((hi - lo) / 2 * np.sum(weights * f(s)))
+
+    best, best_error = (0, 0), float("inf")
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            fp = integral(lambda s: 1 - (1 - s ** r) ** b, 0.0, threshold)
+            fn = integral(lambda s: (1 - s ** r) ** b, threshold, 1.0)
+            error = fp * 0.5 + fn * 0.5
+            if error < best_error:
+                best, best_error = (b, r), error
+    return best
 
 
 # Shingles are hashed arithmetically from per-word CRC32s: hashing each
@@ -125,44 +148,40 @@ def shingles(title: str | None, text: str | None) -> frozenset[int]:
     return frozenset(_shingle_hashes(title, text).tolist())
 
 
-def signature(grams: Iterable[int]) -> MinHash:
-    """The MinHash signature of a set of shingle hashes."""
-    mh = MinHash(
-        num_perm=NUM_PERM, seed=_SEED, permutations=_TEMPLATE.permutations, hashfunc=int,
-        **_MH_KWARGS,
-    )
+def signature(grams: Iterable[int]):
+    """The datasketch MinHash of a set of shingle hashes (for tuning and tests; the crawl uses
+    :func:`fingerprint_of`)."""
+    from datasketch import MinHash
+
+    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME, hashfunc=int)
     mh.update_batch(list(grams))
     return mh
 
 
 def _signature_values(hashes: np.ndarray) -> np.ndarray:
-    """:func:`signature`'s hash values, computed in numpy without a Python loop over the shingles.
+    """:func:`signature`'s hash values, in numpy without a Python loop over the shingles.
 
-    The arithmetic of datasketch's affine32 scheme (a MurmurHash3 finish, then
-    one affine permutation per value, modulo 2**32); tests check that both agree.
+    The arithmetic of datasketch's affine32 scheme: a MurmurHash3 finish, then
+    one affine permutation per value, modulo 2**32.
     """
-    if _SCHEME != "affine32":  # pragma: no cover - datasketch 1.x
-        return signature(hashes.tolist()).hashvalues
-    a, b = _TEMPLATE.permutations
-    hv = hashes.astype(np.uint32).reshape(-1, 1)
+    hv = hashes.astype(_DTYPE).reshape(-1, 1)
     with np.errstate(over="ignore"):
-        hv = hv ^ (hv >> np.uint32(16))
-        hv = hv * np.uint32(0x85EBCA6B)
-        hv = hv ^ (hv >> np.uint32(13))
-        hv = hv * np.uint32(0xC2B2AE35)
-        hv = hv ^ (hv >> np.uint32(16))
-        return (hv * a + b).min(axis=0)
+        hv = hv ^ (hv >> _DTYPE(16))
+        hv = hv * _DTYPE(0x85EBCA6B)
+        hv = hv ^ (hv >> _DTYPE(13))
+        hv = hv * _DTYPE(0xC2B2AE35)
+        hv = hv ^ (hv >> _DTYPE(16))
+        return (hv * _PERM_A + _PERM_B).min(axis=0)
 
 
-def to_bytes(mh: MinHash) -> bytes:
+def to_bytes(mh) -> bytes:
     return mh.hashvalues.tobytes()
 
 
-def from_bytes(blob: bytes) -> MinHash:
-    values = np.frombuffer(blob, dtype=_TEMPLATE.hashvalues.dtype)
-    return MinHash(
-        seed=_SEED, hashvalues=values, permutations=_TEMPLATE.permutations, **_MH_KWARGS
-    )
+def from_bytes(blob: bytes):
+    from datasketch import MinHash
+
+    return MinHash(seed=_SEED, hashvalues=np.frombuffer(blob, dtype=_DTYPE), scheme=_SCHEME)
 
 
 def similarity(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> float:
@@ -186,7 +205,7 @@ class _Banding:
     _made: dict[float, "_Banding"] = {}
 
     def __init__(self, threshold: float, num_perm: int) -> None:
-        self.bands, self.rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        self.bands, self.rows = _optimal_bands(threshold, num_perm)
         rng = np.random.default_rng(20170615)
         self.row_mults = rng.integers(1, 2**63, size=self.rows, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
         self.band_salt = rng.integers(0, 2**63, size=self.bands, dtype=np.uint64)
@@ -220,7 +239,7 @@ class Fingerprint:
     banding: tuple[int, int]  # (bands, rows) the keys were cut with
 
     def array(self) -> np.ndarray:
-        return np.frombuffer(self.values, dtype=_TEMPLATE.hashvalues.dtype)
+        return np.frombuffer(self.values, dtype=_DTYPE)
 
 
 def fingerprint_of(title: str | None, text: str | None, threshold: float = THRESHOLD) -> Fingerprint | None:
@@ -262,7 +281,7 @@ class BandIndex:
         self.num_perm = num_perm
         self.ids: list[str] = []
         self.positions: dict[str, int] = {}
-        self._values = np.empty((1024, num_perm), dtype=_TEMPLATE.hashvalues.dtype)
+        self._values = np.empty((1024, num_perm), dtype=_DTYPE)
         # band key -> one row number, or a list of them when several items share it
         self._buckets: dict[int, int | list[int]] = {}
 
@@ -416,10 +435,10 @@ class StoryClusters:
         since = story_store.shift_ts(self.now, -self.window)
         backfill = []
         rows = story_store.recent_signatures(self.db, since, SIGNATURE_KIND,
-                                             _TEMPLATE.hashvalues.nbytes)
+                                             NUM_PERM * np.dtype(_DTYPE).itemsize)
         for row in rows:
             if row["minhash"] is not None:
-                values = np.frombuffer(row["minhash"], dtype=_TEMPLATE.hashvalues.dtype)
+                values = np.frombuffer(row["minhash"], dtype=_DTYPE)
             else:
                 fp = fingerprint_of(row["title"], row["body"] or row["summary"])
                 values = fp.array() if fp is not None else None

@@ -57,6 +57,9 @@ def _die_with_parent(parent: int) -> None:
         pass
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(0)
+    # The crawl process feeds the workers and stores what they return: when
+    # cores are short it goes first, or everything waits on it.
+    os.nice(5)
 
 
 def _warm_up() -> None:
