@@ -31,6 +31,10 @@ class NewsItem:
     # True when id, title_key, lang, fingerprint and matches were all worked out
     # from the current text (newswatch.crawlers.derive); whoever changes the text resets it.
     derived: bool = False
+    # Set when the spider already looked the item up in the database (known_id:
+    # the stored item it is, if any), so the dedupe stage need not ask again.
+    looked_up: bool = False
+    known_id: str | None = None
 
     def row(self) -> dict[str, Any]:
         """The items-table row for this item."""

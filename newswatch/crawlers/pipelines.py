@@ -47,11 +47,14 @@ class DedupePipeline:
 
     def process_item(self, batch: NewsBatch, spider) -> NewsBatch:
         ctx = spider.context
-        stored = storage.find_existing_many(ctx.db, [i.id for i in batch.items], [i.guid for i in batch.items],
-                                            source=batch.source or None)
+        todo = [i for i in batch.items if not i.looked_up]
+        stored = storage.find_existing_many(ctx.db, [i.id for i in todo], [i.guid for i in todo],
+                                            source=batch.source or None) if todo else {}
         for item in batch.items:
             earlier = ctx.seen_in_run(item.id, item.guid, item.source)
-            if earlier is None:
+            if earlier is None and item.looked_up:
+                earlier = item.known_id
+            elif earlier is None:
                 earlier = stored.get(item.id) or (stored.get(item.guid) if item.guid else None)
             item.existing_id = earlier
             ctx.mark_seen(item.id, item.guid, item.source)

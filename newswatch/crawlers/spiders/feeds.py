@@ -90,9 +90,12 @@ class FeedsSpider(scrapy.Spider):
             source=src.name)
         ready = []
         for item in items:
-            seen = storage.item_id_for(item.canonical_url) in known or (item.guid and item.guid in known)
-            if fetch_pages and not item.body and not seen:
-                item.derived = False  # the page's text will replace the feed's
+            item.known_id = known.get(storage.item_id_for(item.canonical_url)) or (
+                known.get(item.guid) if item.guid else None)
+            item.looked_up = True
+            if fetch_pages and not item.body and not item.known_id:
+                # The page's text (and maybe its canonical URL) will replace the feed's.
+                item.derived = item.looked_up = False
                 res.pending += 1
                 yield scrapy.Request(
                     item.canonical_url, callback=self.parse_article, errback=self.article_failed,
