@@ -29,7 +29,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Iterable
+from typing import Iterable
 
 import numpy as np
 
@@ -202,7 +202,7 @@ def lsh_threshold(threshold: float) -> float:
 class _Banding:
     """How signatures are cut into LSH bands, and each band folded into one int key."""
 
-    _made: dict[float, "_Banding"] = {}
+    _made: dict[tuple[float, int], "_Banding"] = {}
 
     def __init__(self, threshold: float, num_perm: int) -> None:
         self.bands, self.rows = _optimal_bands(threshold, num_perm)

@@ -14,7 +14,6 @@ pipelines then work everything out again.
 from __future__ import annotations
 
 import re
-from typing import Iterable
 
 from .. import storage
 from ..rules import fold
@@ -78,8 +77,3 @@ def derive(items: list[NewsItem], matcher) -> None:
         item.fingerprint = clustering.fingerprint_of(item.title, item.body or item.summary)
         item.matches = matcher.match(item.text_fields())
         item.derived = True
-
-
-def underived(items: Iterable[NewsItem]) -> list[NewsItem]:
-    """The items whose derived facts are missing or stale."""
-    return [item for item in items if not item.derived]

@@ -52,10 +52,9 @@ class DedupePipeline:
                                             source=batch.source or None) if todo else {}
         for item in batch.items:
             earlier = ctx.seen_in_run(item.id, item.guid, item.source)
-            if earlier is None and item.looked_up:
-                earlier = item.known_id
-            elif earlier is None:
-                earlier = stored.get(item.id) or (stored.get(item.guid) if item.guid else None)
+            if earlier is None:
+                earlier = item.known_id if item.looked_up else (
+                    stored.get(item.id) or (stored.get(item.guid) if item.guid else None))
             item.existing_id = earlier
             ctx.mark_seen(item.id, item.guid, item.source)
         return batch
@@ -71,11 +70,8 @@ class ClusterPipeline(BatchPipeline):
         if item.existing_id:
             return item
         clusters = clustering.clusters_for(spider.context)
-        if item.derived:
-            assignment = clusters.assign(item.id, item.title_key, item.title, item.body or item.summary,
-                                         fingerprint=item.fingerprint)
-        else:
-            assignment = clusters.assign(item.id, item.title_key, item.title, item.body or item.summary)
+        made = {"fingerprint": item.fingerprint} if item.derived else {}
+        assignment = clusters.assign(item.id, item.title_key, item.title, item.body or item.summary, **made)
         item.cluster_id = assignment.cluster_id
         item.fingerprint = assignment.fingerprint  # stored with the item
         return item

@@ -11,6 +11,7 @@ from typing import Any, Iterable
 from sqlite_utils import Database
 
 from .database import StorageError
+from .stories import save_signatures
 
 # Columns the pipeline may refresh on an item seen again; the body is only
 # replaced by a non-empty one so that a feed re-read never erases full text.
@@ -97,9 +98,7 @@ def store_batch(db: Database, records: Iterable[ItemRecord]) -> dict[str, int]:
             counts["items_new"] = _insert_or_ignore(db, "items", new_items)
             counts["matches_new"] = _insert_or_ignore(db, "matches", matches)
             counts["alerts_new"] = _insert_or_ignore(db, "alerts", alerts)
-            if signatures:
-                db.conn.executemany("INSERT OR REPLACE INTO item_signatures (item_id, kind, minhash, created_at)"
-                                    " VALUES (?, ?, ?, ?)", signatures)
+            save_signatures(db, signatures)
             for rec in updates:
                 _refresh(db, rec.existing_id, rec.item)
                 counts["items_updated"] += 1

@@ -85,13 +85,11 @@ class FeedsSpider(scrapy.Spider):
         fetch_pages = self.context.fetch_articles_for(src)
         # Another feed in this run may already have carried the same article.
         items = [item for item in entries if self.context.claim_url(item.canonical_url)]
-        known = storage.find_existing_many(
-            self.context.db, [storage.item_id_for(i.canonical_url) for i in items], [i.guid for i in items],
-            source=src.name)
+        ids = [storage.item_id_for(i.canonical_url) for i in items]
+        known = storage.find_existing_many(self.context.db, ids, [i.guid for i in items], source=src.name)
         ready = []
-        for item in items:
-            item.known_id = known.get(storage.item_id_for(item.canonical_url)) or (
-                known.get(item.guid) if item.guid else None)
+        for item, item_id in zip(items, ids):
+            item.known_id = known.get(item_id) or (known.get(item.guid) if item.guid else None)
             item.looked_up = True
             if fetch_pages and not item.body and not item.known_id:
                 # The page's text (and maybe its canonical URL) will replace the feed's.
