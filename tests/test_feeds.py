@@ -61,3 +61,15 @@ def test_not_a_feed_is_a_clear_error(body):
     with pytest.raises(FeedError) as exc:
         parse_feed(body, "https://x.example.org/feed")
     assert "feed" in str(exc.value).lower()
+
+
+def test_scripts_styles_and_comments_leave_no_text():
+    # feedparser's sanitizer is off (html_to_text does its work): what it would
+    # drop with its content must not reach the stored text or the matcher.
+    body = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://x.example/</link>
+    <item><title>Aid &lt;script&gt;var TPS = 1&lt;/script&gt; to Honduras</title><link>https://x.example/a</link>
+    <description>&lt;style&gt;p { color: red }&lt;/style&gt;&lt;p&gt;Text&lt;!-- TPS --&gt; here&lt;/p&gt;
+    &lt;SCRIPT type="x"&gt;never closed TPS</description></item></channel></rss>"""
+    (e,) = parse_feed(body, "https://x.example/feed.xml").entries
+    assert e.title == "Aid to Honduras"
+    assert e.summary == "Text here"
