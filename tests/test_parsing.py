@@ -56,6 +56,25 @@ def test_signatures_equal_datasketch():
         assert np.array_equal(fp.array(), expected)
 
 
+def test_a_batch_of_signatures_equals_datasketch_item_by_item():
+    """Workers sign a feed's entries together; each must still be that entry's own MinHash."""
+    long_text = " ".join(f"palabra{i % 3000} ayuda{i % 7}" for i in range(6000))  # more than one numpy chunk
+    texts = [("US ends TPS for Hondurans", "The Department of Homeland Security said on Friday " * 3),
+             ("Too short", None), ("", ""), (None, None), ("one two", "three"),
+             ("Same words again", "again " * 30),  # many words, one distinct shingle: too little to compare
+             ("Ayuda al Triángulo Norte", long_text),
+             ("Ayuda al Triángulo Norte", "El Congreso aprobó la ayuda para Honduras, Guatemala y El Salvador")]
+    fingerprints = clustering.fingerprints_of(texts)
+    assert len(fingerprints) == len(texts)
+    for (title, text), fp in zip(texts, fingerprints):
+        grams = clustering.shingles(title, text)
+        if len(grams) < clustering.MIN_SHINGLES:
+            assert fp is None, title
+        else:
+            assert np.array_equal(fp.array(), clustering.signature(grams).hashvalues), title
+    assert [fp is None for fp in fingerprints] == [False, True, True, True, True, True, False, False]
+
+
 def _stored(db_path):
     db = sqlite_utils.Database(db_path)
     rows = {r["canonical_url"].split("/", 3)[-1]: r for r in db["items"].rows}

@@ -29,6 +29,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import islice
 from typing import Iterable
 
 import numpy as np
@@ -46,6 +47,7 @@ __all__ = [
     "StoryClusters",
     "clusters_for",
     "fingerprint_of",
+    "fingerprints_of",
     "shingles",
     "signature",
     "similarity",
@@ -117,30 +119,40 @@ _MASK = np.uint64(0xFFFFFFFF)
 _word_hashes: dict[str, int] = {}
 
 
-def _hash_words(words: list[str]) -> np.ndarray:
+def _word_hashes_of(title: str | None, text: str | None) -> list[int]:
+    """CRC32 of each folded word of ``title`` and ``text``, in order."""
+    words = _WORD.findall(fold(f"{title or ''}\n{text or ''}"))
     cache = _word_hashes
     if len(cache) > 500_000:  # a long-running watch must not grow without bound
         cache.clear()
+    out = []
     for w in words:
-        if w not in cache:
-            cache[w] = zlib.crc32(w.encode())
-    return np.array([cache[w] for w in words], dtype=np.uint64)
+        h = cache.get(w)
+        if h is None:
+            h = cache[w] = zlib.crc32(w.encode())
+        out.append(h)
+    return out
 
 
-def _shingle_hashes(title: str | None, text: str | None) -> np.ndarray:
-    """The distinct hashes of the folded word 3-shingles, as uint32, sorted."""
-    words = _WORD.findall(fold(f"{title or ''}\n{text or ''}"))
-    if not words:
-        return np.empty(0, dtype=np.uint32)
-    if len(words) < SHINGLE_WORDS:
-        return np.array([zlib.crc32(" ".join(words).encode())], dtype=np.uint32)
-    h = _hash_words(words)
+def _mix(h: np.ndarray) -> np.ndarray:
+    """The hash of each run of three consecutive word hashes in ``h`` (uint64), as uint32."""
     with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is the point
         x = h[:-2] * _MUL1 + h[1:-1] * _MUL2 + h[2:] * _MUL3
         x ^= x >> np.uint64(33)
         x *= _MIX
         x ^= x >> np.uint64(29)
-    return np.unique((x & _MASK).astype(np.uint32))
+    return (x & _MASK).astype(np.uint32)
+
+
+def _shingle_hashes(title: str | None, text: str | None) -> np.ndarray:
+    """The distinct hashes of the folded word 3-shingles, as uint32, sorted."""
+    hashes = _word_hashes_of(title, text)
+    if not hashes:
+        return np.empty(0, dtype=np.uint32)
+    if len(hashes) < SHINGLE_WORDS:
+        words = _WORD.findall(fold(f"{title or ''}\n{text or ''}"))
+        return np.array([zlib.crc32(" ".join(words).encode())], dtype=np.uint32)
+    return np.unique(_mix(np.array(hashes, dtype=np.uint64)))
 
 
 def shingles(title: str | None, text: str | None) -> frozenset[int]:
@@ -158,19 +170,24 @@ def signature(grams: Iterable[int]):
     return mh
 
 
+def _murmur_finish(hashes: np.ndarray) -> np.ndarray:
+    hv = hashes.astype(_DTYPE)
+    with np.errstate(over="ignore"):
+        hv = hv ^ (hv >> _DTYPE(16))
+        hv = hv * _DTYPE(0x85EBCA6B)
+        hv = hv ^ (hv >> _DTYPE(13))
+        hv = hv * _DTYPE(0xC2B2AE35)
+        return hv ^ (hv >> _DTYPE(16))
+
+
 def _signature_values(hashes: np.ndarray) -> np.ndarray:
     """:func:`signature`'s hash values, in numpy without a Python loop over the shingles.
 
     The arithmetic of datasketch's affine32 scheme: a MurmurHash3 finish, then
     one affine permutation per value, modulo 2**32.
     """
-    hv = hashes.astype(_DTYPE).reshape(-1, 1)
+    hv = _murmur_finish(hashes).reshape(-1, 1)
     with np.errstate(over="ignore"):
-        hv = hv ^ (hv >> _DTYPE(16))
-        hv = hv * _DTYPE(0x85EBCA6B)
-        hv = hv ^ (hv >> _DTYPE(13))
-        hv = hv * _DTYPE(0xC2B2AE35)
-        hv = hv ^ (hv >> _DTYPE(16))
         return (hv * _PERM_A + _PERM_B).min(axis=0)
 
 
@@ -218,11 +235,16 @@ class _Banding:
         return made
 
     def keys(self, values: np.ndarray) -> list[int]:
-        # One int per band, computed for all bands at once: each band's rows are
-        # folded with odd multipliers (modulo 2**64) and salted with the band number.
-        cut = values[: self.bands * self.rows].reshape(self.bands, self.rows).astype(np.uint64)
+        """One int key per band of one signature."""
+        return self.keys_of_rows(values.reshape(1, -1))[0]
+
+    def keys_of_rows(self, values: np.ndarray) -> list[list[int]]:
+        """:meth:`keys` for each row of a 2-D array of signatures."""
+        # Each band's rows are folded with odd multipliers (modulo 2**64) and
+        # salted with the band number, for all bands and signatures at once.
+        cut = values[:, : self.bands * self.rows].reshape(len(values), self.bands, self.rows).astype(np.uint64)
         with np.errstate(over="ignore"):
-            mixed = (cut * self.row_mults).sum(axis=1, dtype=np.uint64) + self.band_salt
+            mixed = (cut * self.row_mults).sum(axis=2, dtype=np.uint64) + self.band_salt
         return mixed.tolist()
 
 
@@ -244,12 +266,59 @@ class Fingerprint:
 
 def fingerprint_of(title: str | None, text: str | None, threshold: float = THRESHOLD) -> Fingerprint | None:
     """The item's :class:`Fingerprint`, or None for a text too short to compare (title only)."""
-    grams = _shingle_hashes(title, text)
-    if len(grams) < MIN_SHINGLES:
-        return None
-    values = _signature_values(grams)
+    return fingerprints_of([(title, text)], threshold)[0]
+
+
+#: Shingles hashed in one numpy step (a 4 MB temporary): a feed's worth of
+#: summaries, or one long article.
+_CHUNK = 8192
+
+
+def fingerprints_of(texts: list[tuple[str | None, str | None]],
+                    threshold: float = THRESHOLD) -> list[Fingerprint | None]:
+    """:func:`fingerprint_of` for each (title, text) pair, in a few numpy steps for all of them.
+
+    One item at a time, numpy's per-call overhead was most of the cost of a
+    summary's fingerprint; here the calls are shared by a whole feed.
+    """
+    out: list[Fingerprint | None] = [None] * len(texts)
+    seqs = [(i, h) for i, h in enumerate(_word_hashes_of(t, x) for t, x in texts) if len(h) >= SHINGLE_WORDS]
+    if not seqs:
+        return out
+    words = np.fromiter((h for _, seq in seqs for h in seq), dtype=np.uint64)
+    lengths = np.array([len(seq) for _, seq in seqs])
+    ends = np.cumsum(lengths)
+    keep = np.ones(len(words) - 2, dtype=bool)  # shingles that do not straddle two items
+    for end in ends[:-1].tolist():
+        keep[end - 2:end] = False
+    grams = _mix(words)[keep]
+    counts = lengths - 2
+    owner = np.repeat(np.arange(len(seqs), dtype=np.uint64), counts)
+    distinct = np.bincount((np.unique((owner << np.uint64(32)) | grams) >> np.uint64(32)).astype(np.intp),
+                           minlength=len(seqs))
+    enough = distinct >= MIN_SHINGLES
+    if not enough.any():
+        return out
+    grams = grams[np.repeat(enough, counts)]
+    counts = counts[enough]
+    finished = _murmur_finish(grams)
+    values = np.empty((len(counts), NUM_PERM), dtype=_DTYPE)
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    first = 0
+    with np.errstate(over="ignore"):
+        while first < len(counts):  # items in chunks of about _CHUNK shingles
+            last = int(np.searchsorted(starts, starts[first] + _CHUNK, side="right")) - 1
+            last = max(last, first + 1)
+            lo, hi = starts[first], starts[last]
+            perm = finished[lo:hi].reshape(-1, 1) * _PERM_A + _PERM_B
+            values[first:last] = np.minimum.reduceat(perm, starts[first:last] - lo, axis=0)
+            first = last
     banding = _Banding.of(lsh_threshold(threshold))
-    return Fingerprint(values.tobytes(), tuple(banding.keys(values)), (banding.bands, banding.rows))
+    keys = banding.keys_of_rows(values)
+    band_rows = (banding.bands, banding.rows)
+    for (i, _), row, row_keys in zip((s for s, ok in zip(seqs, enough.tolist()) if ok), values, keys):
+        out[i] = Fingerprint(row.tobytes(), tuple(row_keys), band_rows)
+    return out
 
 
 _COMPUTE = object()
@@ -436,15 +505,19 @@ class StoryClusters:
         backfill = []
         rows = story_store.recent_signatures(self.db, since, SIGNATURE_KIND,
                                              NUM_PERM * np.dtype(_DTYPE).itemsize)
-        for row in rows:
-            if row["minhash"] is not None:
-                values = np.frombuffer(row["minhash"], dtype=_DTYPE)
-            else:
-                fp = fingerprint_of(row["title"], row["body"] or row["summary"])
-                values = fp.array() if fp is not None else None
-                if fp is not None:
-                    backfill.append((row["id"], SIGNATURE_KIND, fp.values, self.now))
-            self.clusterer.add(row["id"], row["cluster_id"] or row["id"], row["title_key"], values)
+        while part := list(islice(rows, 500)):  # in order: the first item of a title key names its story
+            unsigned = [row for row in part if row["minhash"] is None]
+            made = dict(zip((row["id"] for row in unsigned),
+                            fingerprints_of([(r["title"], r["body"] or r["summary"]) for r in unsigned])))
+            for row in part:
+                if row["minhash"] is not None:
+                    values = np.frombuffer(row["minhash"], dtype=_DTYPE)
+                else:
+                    fp = made[row["id"]]
+                    values = fp.array() if fp is not None else None
+                    if fp is not None:
+                        backfill.append((row["id"], SIGNATURE_KIND, fp.values, self.now))
+                self.clusterer.add(row["id"], row["cluster_id"] or row["id"], row["title_key"], values)
         story_store.save_signatures(self.db, backfill)
         story_store.prune_signatures(self.db, since)
         self._loaded = True

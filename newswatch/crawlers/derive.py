@@ -73,7 +73,8 @@ def derive(items: list[NewsItem], matcher) -> None:
     ``matcher`` is the run's compiled rules (:func:`newswatch.rules.compile_rules`).
     """
     normalize(items)
-    for item in items:
-        item.fingerprint = clustering.fingerprint_of(item.title, item.body or item.summary)
+    fingerprints = clustering.fingerprints_of([(item.title, item.body or item.summary) for item in items])
+    for item, fingerprint in zip(items, fingerprints):
+        item.fingerprint = fingerprint
         item.matches = matcher.match(item.text_fields())
         item.derived = True

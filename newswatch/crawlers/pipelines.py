@@ -60,28 +60,29 @@ class DedupePipeline:
         return batch
 
 
-class ClusterPipeline(BatchPipeline):
+class ClusterPipeline:
     """Give copies of one story one cluster id: same normalised title, or near-duplicate text.
 
     See :mod:`newswatch.crawlers.clustering` (MinHash LSH over the items of the last 30 days).
     """
 
-    def process_news_item(self, item: NewsItem, spider) -> NewsItem:
-        if item.existing_id:
-            return item
-        clusters = clustering.clusters_for(spider.context)
-        made = {"fingerprint": item.fingerprint} if item.derived else {}
-        assignment = clusters.assign(item.id, item.title_key, item.title, item.body or item.summary, **made)
-        item.cluster_id = assignment.cluster_id
-        item.fingerprint = assignment.fingerprint  # stored with the item
-        return item
-
     def process_item(self, batch: NewsBatch, spider) -> NewsBatch:
+        new = [item for item in batch.items if not item.existing_id]
+        if not new:
+            return batch
+        todo = [item for item in new if not item.derived]
+        for item, fp in zip(todo, clustering.fingerprints_of([(i.title, i.body or i.summary) for i in todo])):
+            item.fingerprint = fp
         try:  # the first new item reads the story index from the database
-            return super().process_item(batch, spider)
+            clusters = clustering.clusters_for(spider.context)
+            for item in new:
+                assignment = clusters.assign(item.id, item.title_key, item.title, item.body or item.summary,
+                                             fingerprint=item.fingerprint)
+                item.cluster_id = assignment.cluster_id
         except (storage.StorageError, sqlite3.Error) as exc:
             spider.context.storage_failed(exc, [item.source for item in batch.items])
             raise DropItem(f"not stored: {exc}") from exc
+        return batch
 
 
 class MatchPipeline(BatchPipeline):
