@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
@@ -51,6 +53,32 @@ def spiders_for(kinds) -> list[type]:
     return [cls for kind, cls in by_kind.items() if kind in wanted]
 
 
+#: Second-generation collections between two full ones during a crawl
+#: (Python's default is 10): about seven million allocations.
+FULL_COLLECTION_EVERY = 1000
+
+
+@contextmanager
+def _calm_collector() -> Iterator[None]:
+    """Keep Python's cyclic garbage collector off the objects every run holds anyway.
+
+    A crawl allocates millions of short-lived objects while holding large
+    long-lived ones (imported modules, compiled rules, the story index).
+    Each full collection walked all of them: 1.4 s of a 14 s run over 50,000
+    items. What exists at the start is frozen (forked feed workers share it
+    untouched, too), and full collections are rarer; young objects are
+    collected as often as ever.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(threshold[0], threshold[1], max(threshold[2], FULL_COLLECTION_EVERY))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()  # what the run left behind is collectable again (delivery still runs)
+
+
 def crawl(context: RunContext, log_level: str = "ERROR",
           stop_requested: Callable[[], bool] | None = None) -> bool:
     """Fetch, parse, match and store every source of ``context``; blocks until done.
@@ -63,6 +91,11 @@ def crawl(context: RunContext, log_level: str = "ERROR",
     pending are recorded as interrupted. ``stop_requested`` says whether a
     stop signal arrived before Scrapy's own handlers were in place.
     """
+    with _calm_collector():
+        return _crawl(context, log_level, stop_requested)
+
+
+def _crawl(context: RunContext, log_level: str, stop_requested: Callable[[], bool] | None) -> bool:
     if any(s.kind == "feed" for s in context.sources):
         context.feed_parser  # noqa: B018 - its workers start now, before the crawl has threads
     process = CrawlerProcess(crawl_settings(context.config, log_level))
