@@ -154,3 +154,5 @@ def test_crawl_table_reaches_scrapy(tmp_path, line, enabled):
     assert settings.getbool("AUTOTHROTTLE_ENABLED") is enabled
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 8
     assert settings.getfloat("DOWNLOAD_DELAY") == 0
+    # Scrapy 2.19's remote control would open a code-running HTTP port in every scheduled run.
+    assert settings.getbool("REMOTE_CONTROL_ENABLED") is False

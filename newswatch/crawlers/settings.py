@@ -59,6 +59,10 @@ ITEM_PIPELINES = {
 CONCURRENT_ITEMS = 4
 
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 starts, per spider, a local HTTP server that runs Python code
+# sent to it (token-protected, for debugging live crawls). A scheduled
+# monitor wants no such port open.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
