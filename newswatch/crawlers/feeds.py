@@ -154,9 +154,10 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
                     link = ln["href"]
                     break
         guid = e.get("id") or None
-        if not _web_link(link, url) and guid and re.match(r"^https?://", guid):
-            link = guid
-        if not _web_link(link, url):
+        resolved = _web_link(link, url)
+        if resolved is None and guid and re.match(r"^https?://", guid):
+            resolved = _web_link(guid, url)
+        if resolved is None:
             out.skipped += 1  # an entry with nowhere to point the reader at cannot be an alert
             continue
         body_html = ""
@@ -168,7 +169,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
             body_text = ""
         out.entries.append(
             Entry(
-                url=urljoin(url, link),
+                url=resolved,
                 title=html_to_text(e.get("title")),
                 summary=summary,
                 body=body_text,
@@ -195,9 +196,12 @@ def _no_feed_root(body: bytes) -> str:
     return f"no <rss>, <feed> or <rdf:RDF> root element: {found}"
 
 
-def _web_link(link: str, base: str) -> bool:
-    """True for a link that resolves to an http(s) URL (not javascript:, mailto:, data: ...)."""
-    return bool(link) and urljoin(base, link.strip()).lower().startswith(("http://", "https://"))
+def _web_link(link: str, base: str) -> str | None:
+    """``link`` resolved against ``base`` when that is an http(s) URL (not javascript:, mailto:, data: ...)."""
+    if not link:
+        return None
+    resolved = urljoin(base, link.strip())
+    return resolved if resolved[:8].lower().startswith(("http://", "https://")) else None
 
 
 def _note_skipped(out: ParsedFeed) -> ParsedFeed:
@@ -226,10 +230,10 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     for it in doc["items"]:
         if not isinstance(it, dict):
             continue
-        link = it.get("url") or it.get("external_url") or ""
-        if not _web_link(str(link), url) and isinstance(it.get("id"), str) and it["id"].startswith("http"):
-            link = it["id"]
-        if not _web_link(str(link), url):
+        resolved = _web_link(str(it.get("url") or it.get("external_url") or ""), url)
+        if resolved is None and isinstance(it.get("id"), str) and it["id"].startswith("http"):
+            resolved = _web_link(it["id"], url)
+        if resolved is None:
             out.skipped += 1
             continue
         authors = it.get("authors") or ([it["author"]] if isinstance(it.get("author"), dict) else feed_authors)
@@ -238,7 +242,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         summary = html_to_text(it.get("summary") or "")
         out.entries.append(
             Entry(
-                url=urljoin(url, str(link)),
+                url=resolved,
                 title=html_to_text(str(it.get("title") or "")),
                 summary=summary,
                 body=body_text if body_text != summary else "",
