@@ -390,6 +390,9 @@ class BandIndex:
                 rows.update(found)
             else:
                 rows.add(found)
+        return self._most_similar(rows, values)
+
+    def _most_similar(self, rows: set[int], values: np.ndarray) -> tuple[str, float] | None:
         if not rows:
             return None
         at = np.fromiter(rows, dtype=np.intp, count=len(rows))
@@ -398,6 +401,29 @@ class BandIndex:
         best = min(self.ids[row] for row in at[sims == top].tolist())
         return best, float(top) / self.num_perm
 
+    def insert_and_find(self, item_id: str, values: np.ndarray, keys: list[int] | tuple[int, ...],
+                        find: bool = True) -> tuple[str, float] | None:
+        """:meth:`best` (when ``find``) among the items indexed before, then :meth:`insert`, in one
+        pass over the bands: a new item does both, and the bands are most of the cost."""
+        if item_id in self.positions:
+            return self.best(values, keys) if find else None
+        row = self._append(item_id, values)
+        rows: set[int] = set()
+        buckets = self._buckets
+        for key in keys:
+            found = buckets.get(key)
+            if found is None:
+                buckets[key] = row
+            elif isinstance(found, list):
+                if find:
+                    rows.update(found)
+                found.append(row)
+            else:
+                if find:
+                    rows.add(found)
+                buckets[key] = [found, row]
+        return self._most_similar(rows, values) if find else None
+
     def query(self, values) -> list[str]:
         """Ids of the items sharing a band with ``values`` (a MinHash or its hash values)."""
         return [item_id for item_id, _ in self.candidates(values)]
@@ -405,23 +431,16 @@ class BandIndex:
     def insert(self, item_id: str, values, keys: list[int] | None = None) -> None:
         """Index ``values`` (a MinHash or its hash values) under ``item_id``."""
         values = getattr(values, "hashvalues", values)
-        if item_id in self.positions:
-            return
+        self.insert_and_find(item_id, values, keys if keys is not None else self._keys(values), find=False)
+
+    def _append(self, item_id: str, values: np.ndarray) -> int:
         row = len(self.ids)
         if row == len(self._values):
             self._values = np.concatenate([self._values, np.empty_like(self._values)])
         self._values[row] = values
         self.ids.append(item_id)
         self.positions[item_id] = row
-        buckets = self._buckets
-        for key in keys if keys is not None else self._keys(values):
-            found = buckets.get(key)
-            if found is None:
-                buckets[key] = row
-            elif isinstance(found, list):
-                found.append(row)
-            else:
-                buckets[key] = [found, row]
+        return row
 
 
 class StoryClusterer:
@@ -463,14 +482,16 @@ class StoryClusterer:
         result = None
         if title_key and title_key in self.titles:
             result = Assignment(self.titles[title_key], "title", None, fp)
-        elif values is not None:
+        if values is not None:
             # Ties go to the smallest id, so the answer does not depend on set order.
-            found = self.lsh.best(values, keys)
+            found = self.lsh.insert_and_find(item_id, values, keys, find=result is None)
             if found is not None and found[1] >= self.threshold:
                 result = Assignment(self.clusters[found[0]], "text", found[1], fp)
         if result is None:
             result = Assignment(item_id, "new", None, fp)
-        self.add(item_id, result.cluster_id, title_key, values, keys)
+        self.clusters[item_id] = result.cluster_id
+        if title_key:
+            self.titles.setdefault(title_key, result.cluster_id)
         return result
 
 
