@@ -85,7 +85,7 @@ class FeedsSpider(scrapy.Spider):
         fetch_pages = self.context.fetch_articles_for(src)
         # Another feed in this run may already have carried the same article.
         items = [item for item in entries if self.context.claim_url(item.canonical_url)]
-        ids = [storage.item_id_for(i.canonical_url) for i in items]
+        ids = [i.id if i.derived else storage.item_id_for(i.canonical_url) for i in items]
         known = storage.find_existing_many(self.context.db, ids, [i.guid for i in items], source=src.name)
         ready = []
         for item, item_id in zip(items, ids):
