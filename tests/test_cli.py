@@ -79,3 +79,26 @@ def test_config_error_exit_2_without_traceback(tmp_path, cli):
     assert f"{cfg}:3: sources.url" in result.stderr
     assert f"{cfg}:5: sources.interval" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_big_run_summary_lists_every_source_as_plain_text(capsys):
+    """Past RICH_TABLE_ROWS sources the summary is plain aligned text; no source is left out."""
+    from newswatch import cli as cli_module
+    from newswatch.crawlers import FetchResult
+    from newswatch.runner import RunReport
+
+    report = RunReport(run_id=7)
+    n = cli_module.RICH_TABLE_ROWS + 50
+    report.fetches = [FetchResult(source=f"feed-{i:03d}", url="u", status="200", items=50, items_new=i % 3,
+                                  matches_new=i % 2) for i in range(n)]
+    report.fetches.append(FetchResult(source="broken", url="u", status="error", ok=False,
+                                      error="HTTP 404 [b]not[/b] found"))
+    cli_module._print_run_summary(report)
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "Run 7" and lines[1].split() == ["source", "status", "fetched", "new", "matched", "error"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[3:] if line.startswith(("feed-", "broken"))}
+    assert len(rows) == n + 1
+    assert rows["feed-005"] == ["200", "50", "2", "1"]
+    assert rows["broken"] == ["error", "0", "0", "0", "HTTP", "404", "[b]not[/b]", "found"]  # markup stays text
+    assert f"{n + 1} sources fetched (1 failed)" in out
