@@ -171,6 +171,8 @@ def signature(grams: Iterable[int]):
 
 
 def _murmur_finish(hashes: np.ndarray) -> np.ndarray:
+    # Signatures are datasketch's affine32 arithmetic: this MurmurHash3 finish
+    # of each shingle hash, then one affine permutation per value, modulo 2**32.
     hv = hashes.astype(_DTYPE)
     with np.errstate(over="ignore"):
         hv = hv ^ (hv >> _DTYPE(16))
@@ -178,17 +180,6 @@ def _murmur_finish(hashes: np.ndarray) -> np.ndarray:
         hv = hv ^ (hv >> _DTYPE(13))
         hv = hv * _DTYPE(0xC2B2AE35)
         return hv ^ (hv >> _DTYPE(16))
-
-
-def _signature_values(hashes: np.ndarray) -> np.ndarray:
-    """:func:`signature`'s hash values, in numpy without a Python loop over the shingles.
-
-    The arithmetic of datasketch's affine32 scheme: a MurmurHash3 finish, then
-    one affine permutation per value, modulo 2**32.
-    """
-    hv = _murmur_finish(hashes).reshape(-1, 1)
-    with np.errstate(over="ignore"):
-        return (hv * _PERM_A + _PERM_B).min(axis=0)
 
 
 def to_bytes(mh) -> bytes:
