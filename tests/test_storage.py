@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlite_utils import Database
 
 from newswatch import storage
 from newswatch.storage import ItemRecord, StorageError, open_db, store_batch
@@ -48,6 +49,19 @@ def test_open_applies_migrations_once_and_uses_wal(tmp_path):
     applied = db["_sqlite_migrations"].count
     again = open_db(path)
     assert again["_sqlite_migrations"].count == applied
+
+
+def test_items_are_indexed_for_the_lookups_runs_make_and_no_more(tmp_path):
+    """Every index slows each insert: items keep those a query uses (dedupe by URL and GUID,
+    stories by cluster, sorting by date), also in a database made before m006."""
+    from newswatch.storage.schema import migrations
+
+    old = Database(tmp_path / "old.db")
+    migrations.apply(old, stop_before="m006_drop_title_key_index")  # as an older newswatch left it
+    assert "idx_items_title_key" in {i.name for i in old["items"].indexes}
+    for db in (open_db(tmp_path / "new.db"), open_db(tmp_path / "old.db")):
+        assert {tuple(i.columns) for i in db["items"].indexes if not i.name.startswith("sqlite_")} == {
+            ("canonical_url",), ("guid",), ("published",), ("cluster_id",)}
 
 
 def test_batch_is_one_transaction(db):
