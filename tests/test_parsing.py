@@ -23,9 +23,16 @@ def _read(parser: FeedParser, body: bytes, url: str):
                                    fetched_at="2026-01-01T00:00:00Z"))
 
 
-def test_a_worker_derives_what_the_pipelines_would(site_feeds):
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_a_worker_derives_what_the_pipelines_would(site_feeds, start):
+    """Forked workers inherit the compiled rules (Linux); spawned ones (macOS, Windows) compile
+    them from the rule texts. Without a compiled matcher FeedParser spawns, so both are tested here."""
     matcher = compile_rules(RULES)
-    workers = FeedParser(100, matcher=matcher, workers=1)
+    if start == "fork":
+        workers = FeedParser(100, matcher=matcher, workers=1)
+    else:
+        workers = FeedParser(100, rules=RULES, workers=1)
+    assert workers._pool._mp_context.get_start_method() == start
     inline = FeedParser(1, workers=0)
     try:
         compared = 0
