@@ -73,3 +73,16 @@ def test_scripts_styles_and_comments_leave_no_text():
     (e,) = parse_feed(body, "https://x.example/feed.xml").entries
     assert e.title == "Aid to Honduras"
     assert e.summary == "Text here"
+
+
+@pytest.mark.timeout(60)  # a hang guard: the old tag pattern needed minutes for this feed
+def test_a_title_of_a_million_angle_brackets_is_read_as_text():
+    # "<" that no ">" follows is text. A pattern that rescanned to the end from
+    # each one made a hostile feed hold a worker for minutes.
+    title = "&lt;" * 1_000_000
+    body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://x.example/</link>'
+            f'<item><title>{title}</title><link>https://x.example/a</link>'
+            f'<description>&lt;script {title}</description></item></channel></rss>').encode()
+    (e,) = parse_feed(body, "https://x.example/feed.xml").entries
+    assert e.title == "<" * 1_000_000
+    assert e.summary == ""  # an unclosed script runs to the end

@@ -18,11 +18,10 @@ from urllib.parse import urljoin
 
 import feedparser
 
-_TAG_RE = re.compile(r"<[^>]+>")
 # What feedparser's sanitizer drops with its content (an unclosed one runs to
 # the end), and comments; parsing with the sanitizer on cost a sixth of
 # feedparser's time, for text that is reduced to plain text here anyway.
-_HIDDEN_RE = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style|applet)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.I)
+_HIDDEN_RE = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style|applet)\b[^>]*(?:>|\Z).*?(?:</\1\s*>|\Z)", re.S | re.I)
 _WS_RE = re.compile(r"\s+")
 
 
@@ -58,9 +57,28 @@ def html_to_text(value: str | None) -> str:
     if not value:
         return ""
     if "<" in value:
-        value = _HIDDEN_RE.sub(" ", value)
-    text = _TAG_RE.sub(" ", value)
-    return _WS_RE.sub(" ", html.unescape(text)).strip()
+        value = _drop_tags(_HIDDEN_RE.sub(" ", value))
+    return _WS_RE.sub(" ", html.unescape(value)).strip()
+
+
+def _drop_tags(value: str) -> str:
+    """Each ``<...>`` (at least one character inside) replaced by a space; a ``<`` that no ``>``
+    follows is text. The regex ``<[^>]+>`` did the same, but rescanned to the end from every
+    such ``<``: a hostile 200 KB title of them took 10 s."""
+    out, pos = [], 0
+    while (lt := value.find("<", pos)) >= 0:
+        gt = value.find(">", lt + 2)
+        if gt < 0:
+            break
+        if value[lt + 1] == ">":  # "<>" is not a tag
+            out.append(value[pos:lt + 1])
+            pos = lt + 1
+            continue
+        out.append(value[pos:lt])
+        out.append(" ")
+        pos = gt + 1
+    out.append(value[pos:])
+    return "".join(out)
 
 
 def iso_utc(value: Any) -> str | None:
