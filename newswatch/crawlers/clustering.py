@@ -353,15 +353,7 @@ class BandIndex:
 
     def candidates(self, values: np.ndarray, keys: list[int] | None = None) -> list[tuple[str, float]]:
         """Items sharing a band with ``values``, with their estimated Jaccard similarity."""
-        rows: set[int] = set()
-        for key in keys if keys is not None else self._keys(values):
-            found = self._buckets.get(key)
-            if found is None:
-                continue
-            if isinstance(found, list):
-                rows.update(found)
-            else:
-                rows.add(found)
+        rows = self._sharing(keys if keys is not None else self._keys(values))
         if not rows:
             return []
         values = getattr(values, "hashvalues", values)
@@ -371,6 +363,10 @@ class BandIndex:
 
     def best(self, values: np.ndarray, keys: list[int] | tuple[int, ...]) -> tuple[str, float] | None:
         """The most similar item sharing a band with ``values`` (ties: the smallest id), or None."""
+        return self._most_similar(self._sharing(keys), values)
+
+    def _sharing(self, keys: Iterable[int]) -> set[int]:
+        """Rows of the items filed under any of ``keys``."""
         rows: set[int] = set()
         buckets = self._buckets
         for key in keys:
@@ -381,7 +377,7 @@ class BandIndex:
                 rows.update(found)
             else:
                 rows.add(found)
-        return self._most_similar(rows, values)
+        return rows
 
     def _most_similar(self, rows: set[int], values: np.ndarray) -> tuple[str, float] | None:
         if not rows:
