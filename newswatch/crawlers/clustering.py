@@ -119,9 +119,12 @@ _MASK = np.uint64(0xFFFFFFFF)
 _word_hashes: dict[str, int] = {}
 
 
-def _word_hashes_of(title: str | None, text: str | None) -> list[int]:
-    """CRC32 of each folded word of ``title`` and ``text``, in order."""
-    words = _WORD.findall(fold(f"{title or ''}\n{text or ''}"))
+def _folded_words(title: str | None, text: str | None) -> list[str]:
+    return _WORD.findall(fold(f"{title or ''}\n{text or ''}"))
+
+
+def _word_hashes_of(words: list[str]) -> list[int]:
+    """CRC32 of each word, in order."""
     cache = _word_hashes
     if len(cache) > 500_000:  # a long-running watch must not grow without bound
         cache.clear()
@@ -146,13 +149,12 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 def _shingle_hashes(title: str | None, text: str | None) -> np.ndarray:
     """The distinct hashes of the folded word 3-shingles, as uint32, sorted."""
-    hashes = _word_hashes_of(title, text)
-    if not hashes:
+    words = _folded_words(title, text)
+    if not words:
         return np.empty(0, dtype=np.uint32)
-    if len(hashes) < SHINGLE_WORDS:
-        words = _WORD.findall(fold(f"{title or ''}\n{text or ''}"))
+    if len(words) < SHINGLE_WORDS:
         return np.array([zlib.crc32(" ".join(words).encode())], dtype=np.uint32)
-    return np.unique(_mix(np.array(hashes, dtype=np.uint64)))
+    return np.unique(_mix(np.array(_word_hashes_of(words), dtype=np.uint64)))
 
 
 def shingles(title: str | None, text: str | None) -> frozenset[int]:
@@ -273,7 +275,8 @@ def fingerprints_of(texts: list[tuple[str | None, str | None]],
     summary's fingerprint; here the calls are shared by a whole feed.
     """
     out: list[Fingerprint | None] = [None] * len(texts)
-    seqs = [(i, h) for i, h in enumerate(_word_hashes_of(t, x) for t, x in texts) if len(h) >= SHINGLE_WORDS]
+    seqs = [(i, h) for i, h in enumerate(_word_hashes_of(_folded_words(t, x)) for t, x in texts)
+            if len(h) >= SHINGLE_WORDS]
     if not seqs:
         return out
     words = np.fromiter((h for _, seq in seqs for h in seq), dtype=np.uint64)
@@ -448,11 +451,14 @@ class StoryClusterer:
     def add(self, item_id: str, cluster_id: str, title_key: str | None, values: np.ndarray | None,
             keys: list[int] | tuple[int, ...] | None = None) -> None:
         """Index an item already assigned to ``cluster_id`` (``values``: its MinHash values, if any)."""
-        self.clusters[item_id] = cluster_id
-        if title_key:
-            self.titles.setdefault(title_key, cluster_id)
+        self._file(item_id, cluster_id, title_key)
         if values is not None:
             self.lsh.insert(item_id, values, keys)
+
+    def _file(self, item_id: str, cluster_id: str, title_key: str | None) -> None:
+        self.clusters[item_id] = cluster_id
+        if title_key:  # the first item of a title key names its story
+            self.titles.setdefault(title_key, cluster_id)
 
     def assign(self, item_id: str, title_key: str | None, title: str | None,
                text: str | None, fingerprint: Fingerprint | None = _COMPUTE) -> Assignment:
@@ -476,9 +482,7 @@ class StoryClusterer:
                 result = Assignment(self.clusters[found[0]], "text", found[1], fp)
         if result is None:
             result = Assignment(item_id, "new", None, fp)
-        self.clusters[item_id] = result.cluster_id
-        if title_key:
-            self.titles.setdefault(title_key, result.cluster_id)
+        self._file(item_id, result.cluster_id, title_key)
         return result
 
 
