@@ -52,16 +52,24 @@ def source_requests(spider, callback) -> Iterator[scrapy.Request]:
         )
 
 
+def look_up(spider, items: Iterable[NewsItem]) -> list[tuple[NewsItem, str | None]]:
+    """The items no other source claimed in this run, each with the id of the stored item it
+    already is (by URL, or by GUID among its source's items), or None: one query per source."""
+    ctx = spider.context
+    claimed = [item for item in items if ctx.claim_url(item.canonical_url)]
+    ids = [item.id if item.derived else storage.item_id_for(item.canonical_url) for item in claimed]
+    known: dict[str, dict[str, str]] = {}
+    for source in dict.fromkeys(item.source for item in claimed):
+        mine = [(item, item_id) for item, item_id in zip(claimed, ids) if item.source == source]
+        known[source] = storage.find_existing_many(ctx.db, [item_id for _, item_id in mine],
+                                                   [item.guid for item, _ in mine], source=source)
+    return [(item, known[item.source].get(item_id) or (known[item.source].get(item.guid) if item.guid else None))
+            for item, item_id in zip(claimed, ids)]
+
+
 def unknown(spider, items: Iterable[NewsItem]) -> list[NewsItem]:
     """The items no other source claimed in this run and the database does not hold yet."""
-    out = []
-    for item in items:
-        if not spider.context.claim_url(item.canonical_url):
-            continue
-        if storage.find_existing(spider.context.db, storage.item_id_for(item.canonical_url), item.guid, item.source):
-            continue
-        out.append(item)
-    return out
+    return [item for item, known_id in look_up(spider, items) if known_id is None]
 
 
 def article_request(spider, item: NewsItem, src: Source, **meta: Any) -> scrapy.Request:

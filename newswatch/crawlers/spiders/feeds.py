@@ -21,7 +21,7 @@ from ..context import FetchResult, RunContext
 from ..feeds import FeedError
 from ..items import NewsBatch, NewsItem
 from ..urls import canonical_url
-from .base import emit, response_header, unchanged_since_last_fetch
+from .base import emit, look_up, response_header, unchanged_since_last_fetch
 
 
 class FeedsSpider(scrapy.Spider):
@@ -83,14 +83,10 @@ class FeedsSpider(scrapy.Spider):
         res.warning = parsed.warning
         res.items = len(entries)
         fetch_pages = self.context.fetch_articles_for(src)
-        # Another feed in this run may already have carried the same article.
-        items = [item for item in entries if self.context.claim_url(item.canonical_url)]
-        ids = [i.id if i.derived else storage.item_id_for(i.canonical_url) for i in items]
-        known = storage.find_existing_many(self.context.db, ids, [i.guid for i in items], source=src.name)
         ready = []
-        for item, item_id in zip(items, ids):
-            item.known_id = known.get(item_id) or (known.get(item.guid) if item.guid else None)
-            item.looked_up = True
+        # Entries another feed of this run already carried are left out.
+        for item, known_id in look_up(self, entries):
+            item.known_id, item.looked_up = known_id, True
             if fetch_pages and not item.body and not item.known_id:
                 # The page's text (and maybe its canonical URL) will replace the feed's.
                 item.derived = item.looked_up = False
