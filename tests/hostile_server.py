@@ -411,6 +411,17 @@ class HostileServer:
         self.stop()
 
 
+def one_source_config(directory, name: str, url: str, *crawl: str):
+    """newswatch.toml in ``directory`` with the single source ``name`` at ``url``, politeness and
+    article pages off, plus ``crawl`` lines for the [crawl] table."""
+    cfg = directory / "newswatch.toml"
+    cfg.write_text("\n".join([
+        'database = "nw.db"', "[crawl]", "download_delay = 0", "obey_robots = false", "fetch_articles = false",
+        *crawl, f'[[sources]]\nname = "{name}"\nurl = "{url}"',
+    ]), encoding="utf-8")
+    return cfg
+
+
 if __name__ == "__main__":  # python tests/hostile_server.py: serve until interrupted
     with HostileServer() as server:
         print(server.url, flush=True)

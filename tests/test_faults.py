@@ -242,11 +242,7 @@ def test_a_full_disk_is_a_clear_error_and_the_next_run_stores_everything(tmp_pat
 
 def test_two_runs_at_once_the_second_exits_with_a_clear_message(tmp_path):
     with HostileServer() as server:
-        cfg = tmp_path / "newswatch.toml"
-        cfg.write_text("\n".join([
-            'database = "nw.db"', "[crawl]", "download_delay = 0", "obey_robots = false", "fetch_articles = false",
-            f'[[sources]]\nname = "slow"\nurl = "{server.url}/slow.xml?delay=4"',
-        ]), encoding="utf-8")
+        cfg = hs.one_source_config(tmp_path, "slow", f"{server.url}/slow.xml?delay=4")
         first = subprocess.Popen([sys.executable, "-m", "newswatch.cli", "run", "-c", str(cfg)],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
@@ -292,11 +288,7 @@ def test_chat_down_during_a_run_then_back_delivers_each_alert_once(tmp_path):
 
 def test_a_source_that_fails_once_recovers_and_its_error_clears(tmp_path):
     with HostileServer() as server:
-        cfg = tmp_path / "newswatch.toml"
-        cfg.write_text("\n".join([
-            'database = "nw.db"', "[crawl]", "download_delay = 0", "obey_robots = false", "fetch_articles = false",
-            "retries = 0", f'[[sources]]\nname = "flaky"\nurl = "{server.url}/flaky.xml?fail=1"',
-        ]), encoding="utf-8")
+        cfg = hs.one_source_config(tmp_path, "flaky", f"{server.url}/flaky.xml?fail=1", "retries = 0")
         failed = newswatch("run", "-c", str(cfg), timeout=60)
         recovered = newswatch("run", "-c", str(cfg), "--source", "flaky", timeout=60)
     assert failed.returncode == 1 and recovered.returncode == 0, recovered.output

@@ -114,11 +114,7 @@ def test_the_control_source_is_stored_in_full(hostile_run):
 def test_a_ten_thousand_item_feed_is_stored_in_full_in_bounded_time_and_memory(tmp_path):
     """Alone: its items are processed in one go on Scrapy's reactor (see docs/reliability.md)."""
     with HostileServer() as server:
-        cfg = tmp_path / "newswatch.toml"
-        cfg.write_text("\n".join([
-            'database = "nw.db"', "[crawl]", "download_delay = 0", "obey_robots = false", "fetch_articles = false",
-            f'[[sources]]\nname = "big"\nurl = "{server.url}/big-feed.xml?n=10000"',
-        ]), encoding="utf-8")
+        cfg = hs.one_source_config(tmp_path, "big", f"{server.url}/big-feed.xml?n=10000")
         result = newswatch("run", "-c", str(cfg), timeout=180)
         again = newswatch("run", "-c", str(cfg), "--all", timeout=180)
     assert result.returncode == 0, result.output
