@@ -26,6 +26,7 @@ Every path is a way for a real site to go wrong. Feeds are RSS 2.0 unless said::
     /not-a-feed.html         an HTML page
     /empty.xml               200 with an empty body
     /flaky.xml?fail=N        500 for the first N requests of that URL, then /ok.xml's feed
+    /header-flood.xml        200, then header line after 8 KB header line, forever (no body)
 
 ``server.add(path, body, status=200, headers=None, delay=0)`` serves any other fixed
 response; ``server.requests`` counts requests per path and ``server.wait_for(path)``
@@ -356,6 +357,17 @@ def _flaky(h: _Handler, q: dict, n: int) -> None:
     h._send(200, ok_feed(h.site.url, "flaky"))
 
 
+def _header_flood(h: _Handler, q: dict, n: int) -> None:
+    # Written straight to the socket: send_header() would buffer the endless headers here.
+    h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n")
+    line = b"X-Flood-%d: " + b"x" * 8192 + b"\r\n"
+    i = 0
+    while not h.site.stopping.is_set():
+        h.wfile.write(line % i)
+        i += 1
+    h.close_connection = True
+
+
 ROUTES = {
     "/ok.xml": _ok, "/slow.xml": _slow, "/hang.xml": _hang, "/silent.xml": _silent, "/trickle.xml": _trickle,
     "/huge.xml": _huge, "/endless.xml": _endless, "/truncated.xml": _truncated, "/gzip-bomb.xml": _gzip_bomb,
@@ -366,7 +378,7 @@ ROUTES = {
     "/odd-items.xml": _fixed(odd_items_feed),
     "/not-a-feed.html": _fixed(b"<!doctype html><html><head><title>Home</title></head><body><p>Welcome</p></body></html>",
                                "text/html; charset=utf-8"),
-    "/empty.xml": _fixed(b""), "/flaky.xml": _flaky,
+    "/empty.xml": _fixed(b""), "/flaky.xml": _flaky, "/header-flood.xml": _header_flood,
 }
 
 

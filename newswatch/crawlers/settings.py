@@ -37,6 +37,13 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 
+# Scrapy's HTTP/1.1 handler, but giving up on a response whose headers pass
+# 64 KB: neither Scrapy nor Twisted limits them (see crawlers/download.py).
+DOWNLOAD_HANDLERS = {
+    "http": "newswatch.crawlers.download.BoundedHTTP11DownloadHandler",
+    "https": "newswatch.crawlers.download.BoundedHTTP11DownloadHandler",
+}
+
 # Scrapy's own robots.txt middleware lets requests that waited for robots.txt
 # through unchecked (see crawlers/robots.py); ours replaces it in place.
 DOWNLOADER_MIDDLEWARES = {

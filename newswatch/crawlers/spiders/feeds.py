@@ -151,6 +151,8 @@ def _describe_failure(failure: Failure, max_bytes: int | None = None) -> str:
     from scrapy.spidermiddlewares.httperror import HttpError
     from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
+    from ..download import ResponseHeadersTooLarge
+
     v = failure.value
     request = getattr(failure, "request", None)
     meta = getattr(request, "meta", {}) or {}
@@ -171,6 +173,8 @@ def _describe_failure(failure: Failure, max_bytes: int | None = None) -> str:
         declared = re.search(r"Expected to receive (\d+) bytes", str(v))
         size = f"declares {_megabytes(int(declared.group(1)))}, " if declared else ""
         return f"response {size}larger than {limit or 'the size limit'} ([crawl] max_bytes); not downloaded"
+    if failure.check(ResponseHeadersTooLarge):
+        return str(v)  # "response headers larger than 64 KB; not read"
     if failure.check(ResponseDataLossError):
         return "connection closed before the whole body arrived (shorter than its Content-Length)"
     if isinstance(v, IgnoreRequest):
