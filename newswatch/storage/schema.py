@@ -249,3 +249,57 @@ def m006_drop_title_key_index(db: Database) -> None:
     # query filters on title_key. Keeping the index up to date was a sixth of
     # the cost of storing an item.
     db.execute("DROP INDEX IF EXISTS idx_items_title_key")
+
+
+@migrations()
+def m007_item_owners_and_sightings(db: Database) -> None:
+    # Who may rewrite an item (docs/reliability.md, "Hostile sources and inputs"): the source
+    # that stored it. `native` is 1 when that source is the site the item's URL is on (its
+    # feed, sitemap or page is on that site): such a source may take over a row a foreign
+    # source stored first. NULL (items stored before this migration) counts as foreign.
+    db["items"].add_column("native", int)
+    # The rel=canonical the article page named. It is the item's identity only when it is on
+    # the page's own site; a page naming another site's URL is kept under its own URL.
+    db["items"].add_column("declared_canonical_url", str)
+    # Another source carrying an item's URL: recorded, never a rewrite of the row. No
+    # foreign key: a sighting may be written in a run before the row it names.
+    db["sightings"].create(
+        {"item_id": str, "source": str, "first_seen_at": str, "last_seen_at": str, "url": str},
+        pk=("item_id", "source"),
+        not_null={"first_seen_at", "last_seen_at"},
+    )
+    # The stories view as m003 made it, plus the sightings of its items by other sources.
+    db.execute("DROP VIEW IF EXISTS stories")
+    db.create_view(
+        "stories",
+        """
+        SELECT c.cluster_id,
+               (SELECT f.title FROM items f WHERE f.cluster_id = c.cluster_id
+                ORDER BY f.fetched_at, f.rowid LIMIT 1) AS title,
+               (SELECT f.url FROM items f WHERE f.cluster_id = c.cluster_id
+                ORDER BY f.fetched_at, f.rowid LIMIT 1) AS url,
+               (SELECT f.source FROM items f WHERE f.cluster_id = c.cluster_id
+                ORDER BY f.fetched_at, f.rowid LIMIT 1) AS first_source,
+               (SELECT group_concat(o.source, ', ') FROM (
+                    SELECT source FROM items WHERE cluster_id = c.cluster_id
+                    GROUP BY source ORDER BY MIN(fetched_at), source) o) AS outlets,
+               c.outlets_count,
+               c.articles,
+               c.first_published,
+               c.first_fetched_at,
+               c.last_fetched_at,
+               (SELECT COUNT(*) FROM items f JOIN sightings s ON s.item_id = f.id
+                WHERE f.cluster_id = c.cluster_id AND s.source != f.source) AS sightings,
+               (SELECT group_concat(o.source, ', ') FROM (
+                    SELECT DISTINCT s.source FROM items f JOIN sightings s ON s.item_id = f.id
+                    WHERE f.cluster_id = c.cluster_id AND s.source != f.source ORDER BY s.source) o)
+                   AS sighted_by
+        FROM (SELECT cluster_id,
+                     COUNT(DISTINCT source) AS outlets_count,
+                     COUNT(*) AS articles,
+                     MIN(published) AS first_published,
+                     MIN(fetched_at) AS first_fetched_at,
+                     MAX(fetched_at) AS last_fetched_at
+              FROM items WHERE cluster_id IS NOT NULL GROUP BY cluster_id) c
+        """,
+    )
