@@ -1,4 +1,9 @@
-"""Article pages to text with trafilatura, plus the page's rel=canonical."""
+"""Article pages to text with trafilatura, plus the page's rel=canonical.
+
+Pages are decoded first (:mod:`newswatch.crawlers.decoding`): lxml reads raw
+bytes by their ``<meta charset>`` alone and falls back to Latin-1, so a UTF-8
+page that declares its charset only in the HTTP header came out as mojibake.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,14 @@ from urllib.parse import urljoin
 import trafilatura
 from lxml import html as lxml_html
 
+from .decoding import parse_html
 
-def extract_article(page: str | bytes, url: str) -> dict[str, str | None]:
+
+def extract_article(page: str | bytes, url: str, content_type: str | None = None) -> dict[str, str | None]:
     """Main text, title, author, date and canonical URL of an article page.
+
+    ``content_type`` is the response's Content-Type header, whose charset
+    comes before the page's own declaration (as in a browser).
 
     Returns empty values rather than raising: a page we cannot read still
     leaves the feed's title and summary in place.
@@ -19,7 +29,7 @@ def extract_article(page: str | bytes, url: str) -> dict[str, str | None]:
     if not page:
         return out
     try:
-        tree = lxml_html.fromstring(page)
+        tree = parse_html(page, content_type)
     except (ValueError, lxml_html.etree.ParserError):
         return out
     canon = tree.xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href')

@@ -19,6 +19,7 @@ import trafilatura
 from lxml import html as lxml_html
 
 from ..config import is_xpath
+from .decoding import parse_html
 from .urls import canonical_url
 
 _WS = re.compile(r"\s+")
@@ -69,7 +70,8 @@ def _block_text(el) -> str:
     return "".join(parts)
 
 
-def page_text(body: bytes | str, url: str, selector: str | None = None) -> tuple[str, str]:
+def page_text(body: bytes | str, url: str, selector: str | None = None,
+              content_type: str | None = None) -> tuple[str, str]:
     """(title, main text) of an HTML page; the text is :func:`normalize_text`-ed.
 
     With ``selector`` (CSS, or XPath when it starts with / or ( ) the text is
@@ -78,7 +80,7 @@ def page_text(body: bytes | str, url: str, selector: str | None = None) -> tuple
     if not body:
         return "", ""
     try:
-        tree = lxml_html.fromstring(body)
+        tree = parse_html(body, content_type)
     except (ValueError, lxml_html.etree.ParserError):
         return "", ""
     title = _WS.sub(" ", " ".join(tree.xpath("//title//text()"))).strip()

@@ -19,7 +19,7 @@ from ... import storage
 from ..diffs import SelectorMatchedNothing, change_id, diff_summary, normalize_text, page_text
 from ..items import NewsItem
 from ..urls import canonical_url
-from .base import emit, source_requests, unchanged_since_last_fetch
+from .base import emit, response_header, source_requests, unchanged_since_last_fetch
 from .feeds import FeedsSpider
 
 
@@ -40,7 +40,8 @@ class PagesSpider(FeedsSpider):
             if unchanged_since_last_fetch(self, src, response, res):
                 return
             try:
-                title, text = page_text(response.body, response.url, src.selectors.get("content"))
+                title, text = page_text(response.body, response.url, src.selectors.get("content"),
+                                        response_header(response, "Content-Type"))
             except SelectorMatchedNothing as exc:
                 res.ok, res.body_hash, res.error = False, None, f"{exc}; has the page's layout changed?"
                 return
