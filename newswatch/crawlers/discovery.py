@@ -6,12 +6,19 @@ Looks, in order, at: the URL itself (a feed or a sitemap?), the page's
 obeyed for every probe. This is an interactive command, so it uses a small
 synchronous HTTP client (httpx) rather than the crawl machinery.
 
-Errors: :class:`DiscoveryError` when the URL cannot be fetched at all.
+The whole look has a time limit (``max_time``, 60 s by default): httpx's
+timeout is per read, so a server that trickles a byte at a time would
+otherwise hold the command for hours.
+
+Errors: :class:`DiscoveryError` when the URL cannot be fetched at all,
+:class:`DiscoveryTimeout` when the time limit ran out.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -27,10 +34,15 @@ COMMON_FEED_PATHS = ("/feed", "/feed/", "/rss", "/rss.xml", "/atom.xml", "/feed.
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
                "application/json", "application/rdf+xml", "text/xml", "application/xml")
 MAX_BYTES = 5 * 1024 * 1024
+MAX_TIME = 60.0  # seconds for the whole of discover()
 
 
 class DiscoveryError(Exception):
     """The URL could not be read at all; the message says why."""
+
+
+class DiscoveryTimeout(DiscoveryError):
+    """Looking for feeds took longer than its time limit (a server answering a byte at a time)."""
 
 
 @dataclass
@@ -80,11 +92,23 @@ class _Page:
 class _Client:
     """A polite synchronous client: our User-Agent, robots.txt obeyed, bodies capped."""
 
-    def __init__(self, user_agent: str, timeout: float, transport=None):
+    def __init__(self, user_agent: str, timeout: float, transport=None, deadline: float | None = None):
         self.http = httpx.Client(headers={"User-Agent": user_agent}, timeout=timeout, follow_redirects=True,
                                  max_redirects=5, transport=transport)
         self.user_agent = user_agent
+        self.timeout = timeout
+        self.deadline = deadline  # time.monotonic() past which every fetch gives up
+        self.current = ""  # the URL being read, for the time-limit message
         self.robots: dict[str, Protego | None] = {}
+
+    def _left(self) -> float:
+        """Seconds before the deadline; raises _Expired when there are none."""
+        if self.deadline is None:
+            return self.timeout
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise _Expired()
+        return min(self.timeout, left)
 
     def allowed(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -100,16 +124,20 @@ class _Client:
         """GET ``url``; None when robots.txt forbids it or it fails (or raise httpx errors if ``errors``)."""
         if check_robots and not self.allowed(url):
             return None
+        self.current = url
         try:
-            with self.http.stream("GET", url) as r:
+            with self.http.stream("GET", url, timeout=self._left()) as r:
                 chunks, size = [], 0
                 for chunk in r.iter_bytes():
                     chunks.append(chunk)
                     size += len(chunk)
+                    self._left()  # a trickling body: give up at the deadline, not after 5 MB
                     if size > MAX_BYTES:
                         break
                 return _Page(str(r.url), r.status_code, r.headers.get("content-type", ""), b"".join(chunks))
         except httpx.HTTPError:
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise _Expired() from None  # it timed out because the time was up
             if errors:
                 raise
             return None
@@ -145,9 +173,55 @@ def _as_sitemap(r: _Page | None) -> Candidate | None:
                      title=next((e.publication for e in parsed.entries if e.publication), ""))
 
 
-def discover(url: str, user_agent: str, timeout: float = 15.0, transport=None) -> Discovery:
-    """Find feeds and sitemaps for ``url``; raises :class:`DiscoveryError` if it cannot be fetched."""
-    client = _Client(user_agent, timeout, transport)
+class _Expired(Exception):
+    """Raised inside the discovery when its deadline has passed."""
+
+
+def _timeout_message(url: str, max_time: float, current: str) -> str:
+    still = f"\n(still reading {current})" if current else ""
+    return (f"{url}: gave up looking for feeds after {max_time:g} s:{still}\n"
+            "the site answers too slowly. Try again later, allow longer with --max-time,\n"
+            "or add a feed URL you know with --kind feed.")
+
+
+def discover(url: str, user_agent: str, timeout: float = 15.0, transport=None,
+             max_time: float | None = MAX_TIME) -> Discovery:
+    """Find feeds and sitemaps for ``url`` within ``max_time`` seconds (None: no limit).
+
+    ``timeout`` bounds each network wait. Raises :class:`DiscoveryError` if the URL
+    cannot be fetched, :class:`DiscoveryTimeout` when ``max_time`` runs out.
+    """
+    deadline = time.monotonic() + max_time if max_time else None
+    client = _Client(user_agent, timeout, transport, deadline)
+    if deadline is None:
+        return _discover(client, url)
+    # A byte every few seconds in the headers, or a slow name lookup, blocks inside httpx
+    # where no check of ours runs: the look runs in a thread, and we stop waiting for it
+    # at the deadline. Left behind, the thread gives up at its next chunk of body or
+    # when its (shortened) read timeout fires, and closes its connections.
+    outcome: dict[str, object] = {}
+
+    def look() -> None:
+        try:
+            outcome["found"] = _discover(client, url)
+        except _Expired:
+            pass
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+        finally:
+            client.http.close()
+
+    worker = threading.Thread(target=look, name="newswatch-discover", daemon=True)
+    worker.start()
+    worker.join(max(deadline - time.monotonic(), 0))
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    if "found" in outcome:
+        return outcome["found"]  # type: ignore[return-value]
+    raise DiscoveryTimeout(_timeout_message(url, max_time, client.current))
+
+
+def _discover(client: _Client, url: str) -> Discovery:
     found = Discovery(url)
     seen: set[str] = set()
 
