@@ -606,33 +606,35 @@ def sources() -> None:
               help="Skip discovery: add URL as this kind (page: watch the page for changes).")
 @click.option("--lang", help="Language code, like en or es [default: what the site says].")
 @click.option("--interval", help="How often to fetch it, like 15m [default: [crawl] default_interval].")
+@click.option("--max-time", type=click.IntRange(1), default=60, show_default=True, metavar="SECONDS",
+              help="Give up looking for feeds after this long.")
 def sources_add(url: str, config_path: Path | None, yes: bool, name: str | None, kind: str | None,
-                lang: str | None, interval: str | None) -> None:
+                lang: str | None, interval: str | None, max_time: int) -> None:
     """Discover a site's feeds and sitemaps and append a source for URL to the config."""
     from .config import ConfigError
     from .crawlers.discovery import Candidate, DiscoveryError, discover, source_name
-    from .sources import append_sources, configured_urls, toml_table
+    from .sources import UnsafeTable, append_sources, configured_urls, new_source, one_line, url_key
 
     config = _load(config_path)
     if kind:
         found, best = None, Candidate(kind, url, how="as given (--kind)")
     else:
         try:
-            found = discover(url, config.crawl.user_agent, timeout=config.crawl.timeout_s)
+            found = discover(url, config.crawl.user_agent, timeout=config.crawl.timeout_s, max_time=max_time)
         except DiscoveryError as exc:
             raise click.ClickException(str(exc)) from None
         best = found.best
         for c in found.candidates:
             mark = "[green]*[/green]" if c is best else " "
-            console.print(f" {mark} {c.kind:<8} {escape(c.url)}  [dim]{escape(c.title[:50])} · "
-                          f"{c.entries} entries · {c.how}[/dim]")
+            console.print(f" {mark} {c.kind:<8} {escape(one_line(c.url, 200))}  "
+                          f"[dim]{escape(one_line(c.title, 50))} · {c.entries} entries · {c.how}[/dim]")
         if best is None:
             raise click.ClickException(
                 f"no feed or sitemap found for {url} (tried {len(found.tried)} URLs, incl. "
                 f"{', '.join(found.tried[1:4]) or url}). To watch the page itself for changes: "
                 f"`newswatch sources add {url} --kind page`; for a listing page without a feed, write a "
                 "kind = \"site\" source with selectors (see docs/sources.md).")
-    if best.url.rstrip("/") in configured_urls(config):
+    if url_key(best.url) in configured_urls(config):
         raise click.ClickException(f"{best.url} is already a source in {config.path}")
     fields = {
         "name": name or source_name(best.url, {s.name for s in config.sources}),
@@ -641,9 +643,12 @@ def sources_add(url: str, config_path: Path | None, yes: bool, name: str | None,
     }
     if fields["lang"] and not _LANG_CODE.match(fields["lang"].lower()):
         fields["lang"] = None  # what a site says is not always a language code
-    table = toml_table(fields, comment=f"added by `newswatch sources add {url}`")
+    try:  # the URL may come from the page: written as it will be requested, ${ and all encoded
+        table = new_source(fields, comment=f"added by `newswatch sources add {url}`")
+    except ValueError as exc:
+        raise click.ClickException(f"{best.url}: cannot be a source: {exc}") from None
     console.print(f"\nThis will be appended to {config.path}:\n")
-    console.print(table, markup=False, highlight=False)
+    console.print(table.text, markup=False, highlight=False)
     if not yes and not click.confirm("Append it?", default=False):
         console.print("Nothing changed.")
         return
@@ -651,6 +656,8 @@ def sources_add(url: str, config_path: Path | None, yes: bool, name: str | None,
         append_sources(config.path, [table])
     except ConfigError as exc:
         raise ConfigExit(_problems_text(exc.problems) + f"\n{config.path} was left as it was.") from None
+    except UnsafeTable as exc:
+        raise click.ClickException(f"{exc}\n{config.path} was left as it was.") from None
     console.print(f"Added source {fields['name']!r}. Try it: `newswatch run -c {config.path} --source {fields['name']}`")
 
 
@@ -662,7 +669,7 @@ def sources_import(opml_file: Path, config_path: Path | None, yes: bool) -> None
     """Append the feeds of an OPML file (from a feed reader) to the config as sources."""
     from .config import ConfigError
     from .crawlers.opml import OpmlError, read_opml
-    from .sources import append_sources, configured_urls, slug, toml_table
+    from .sources import UnsafeTable, append_sources, configured_urls, new_source, one_line, slug, url_key
 
     config = _load(config_path)
     try:
@@ -670,22 +677,35 @@ def sources_import(opml_file: Path, config_path: Path | None, yes: bool) -> None
     except OpmlError as exc:
         raise click.ClickException(f"{opml_file}: {exc}") from None
     known = configured_urls(config)
-    new = [f for f in feeds if f.url.rstrip("/") not in known]
+    taken = {s.name for s in config.sources}
+    tables, unusable = [], []
+    for f in feeds:
+        key = url_key(f.url)
+        if key in known:
+            continue
+        lang = f.lang if f.lang and _LANG_CODE.match(f.lang) else None
+        # Titles and URLs are the file's, not the user's: new_source writes them inert
+        # (one-line comment; URL percent-encoded as it will be requested, so no ${...}).
+        try:
+            table = new_source({"name": slug(f.title, taken, fallback="feed"), "kind": "feed", "url": f.url,
+                                "lang": lang}, comment=f"{f.title} ({f.category})" if f.category else f.title)
+        except ValueError:
+            unusable.append(f.url)
+            continue
+        known.add(key)
+        taken.add(table.fields["name"])
+        tables.append(table)
+    new = tables
+    if unusable:
+        err_console.print(f"{opml_file}: skipped {len(unusable)} outline(s) whose xmlUrl is not an absolute "
+                          f"http(s) URL, like {one_line(unusable[0], 60)!r}", markup=False, highlight=False)
     if not new:
         console.print(f"{opml_file}: {len(feeds)} feeds, all already configured. Nothing changed.")
         return
-    taken = {s.name for s in config.sources}
-    tables = []
-    for f in new:
-        name = slug(f.title, taken, fallback="feed")
-        taken.add(name)
-        lang = f.lang if f.lang and _LANG_CODE.match(f.lang) else None
-        tables.append(toml_table({"name": name, "kind": "feed", "url": f.url, "lang": lang},
-                                 comment=f"{f.title} ({f.category})" if f.category else f.title or None))
     console.print(f"{opml_file}: {len(feeds)} feeds, {len(new)} new "
-                  f"({len(feeds) - len(new)} already configured). First of them:")
+                  f"({len(feeds) - len(new) - len(unusable)} already configured). First of them:")
     for table in tables[:3]:
-        console.print(table, markup=False, highlight=False)
+        console.print(table.text, markup=False, highlight=False)
     if not yes and not click.confirm(f"Append {len(new)} sources to {config.path}?", default=False):
         console.print("Nothing changed.")
         return
@@ -693,6 +713,8 @@ def sources_import(opml_file: Path, config_path: Path | None, yes: bool) -> None
         append_sources(config.path, tables)
     except ConfigError as exc:
         raise ConfigExit(_problems_text(exc.problems) + f"\n{config.path} was left as it was.") from None
+    except UnsafeTable as exc:
+        raise click.ClickException(f"{exc}\n{config.path} was left as it was.") from None
     console.print(f"Added {len(new)} sources to {config.path}.")
 
 

@@ -1,8 +1,12 @@
 """Load and validate newswatch.toml (and its included topic files) into typed objects.
 
 Config flows one way: defaults in this module -> newswatch.toml -> ``NEWSWATCH_*``
-environment -> command-line flags. ``${VAR}`` anywhere in a string value is
-read from the environment, so secrets stay out of files.
+environment -> command-line flags. ``${VAR}`` is read from the environment,
+so secrets stay out of files, but only where a person writes it: the values of
+[notify] (notification URLs, file paths) and [crawl] user_agent. Sources, rules
+and aliases are never expanded (they may come from an OPML file or a web page
+through ``newswatch sources import/add``, and a source URL is sent to that
+site and stored in the database): ``${NAME}`` in a source URL is an error.
 
 Errors: :class:`ConfigError` carries every :class:`Problem` found, each naming
 the file, line and key and saying what would be valid.
@@ -260,7 +264,10 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
             problems.append(Problem(fname, loc.line_of(None, None, key), key,
                                     f"unknown setting; valid top-level keys: {', '.join(sorted(known_top))}"))
 
-    crawl = _load_crawl(data.get("crawl", {}), fname, loc, problems)
+    crawl_raw = data.get("crawl", {})
+    if isinstance(crawl_raw, dict) and "user_agent" in crawl_raw:
+        crawl_raw = {**crawl_raw, "user_agent": _expand_env(crawl_raw["user_agent"], missing_env)}
+    crawl = _load_crawl(crawl_raw, fname, loc, problems)
     notify = _load_notify(_expand_env(data.get("notify", {}), missing_env), base, fname, loc, problems)
     database = Path(os.environ.get("NEWSWATCH_DATABASE") or data.get("database", "newswatch.db"))
     if not database.is_absolute():
@@ -273,7 +280,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
     alias_origin: dict[str, str] = {}
 
     def take(doc: dict, doc_loc: _Locator, doc_file: str, doc_base: Path) -> None:
-        doc = _expand_env(doc, missing_env)
+        # No ${VAR} here: sources, rules and aliases are data, not secrets (see the module doc).
         for i, raw in enumerate(doc.get("sources", []) or []):
             s = _load_source(raw, i, doc_file, doc_loc, crawl, problems)
             if s:
@@ -504,6 +511,11 @@ def _load_source(raw: Any, i: int, fname: str, loc: _Locator, crawl: CrawlConfig
         parts = urlsplit(url) if isinstance(url, str) else None
         if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
             bad("url", f"invalid URL {url!r}: write an absolute http:// or https:// URL")
+    for key in ("url", "endpoint"):
+        var = _ENV_RE.search(raw[key]) if isinstance(raw.get(key), str) else None
+        if var:  # once expanded; now refused, so an old config never fetches a literal ${...}
+            bad(key, f"{var.group(0)}: source URLs are not read from the environment; "
+                     "write the URL itself (see docs/sources.md)")
     interval = raw.get("interval")
     interval_s = crawl.default_interval_s
     if interval is not None:

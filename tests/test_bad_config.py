@@ -96,9 +96,9 @@ CASES = [
      [("", 2, "notify.apprise_config", "does not exist")]),
     ("unset variable", '[notify]\nurls = { team = ["json://${NW_NOT_SET_ANYWHERE}@127.0.0.1:9/hook"] }\n' + RULE, {},
      [("", 2, "environment", "NW_NOT_SET_ANYWHERE")]),
-    ("unset variable in a topic file", 'include = ["t.toml"]\n' + SOURCE,
+    ("${VAR} in a source URL", 'include = ["t.toml"]\n' + SOURCE,
      {"t.toml": '\n[[sources]]\nname = "x"\nurl = "https://${NW_NOT_SET_EITHER}/feed"\n'},
-     [("t.toml", 4, "environment", "NW_NOT_SET_EITHER")]),
+     [("t.toml", 4, "sources.url", "${NW_NOT_SET_EITHER}: source URLs are not read from the environment")]),
     # -- duplicate names
     ("duplicate rule", NOTIFY + RULE + "\n" + RULE, {}, [("", 8, "rules.name", "duplicate rule name 'tps'")]),
     ("duplicate source across files", 'include = ["t.toml"]\n' + SOURCE, {"t.toml": SOURCE},

@@ -14,7 +14,7 @@ from conftest import CORPORA, FIXTURES
 from newswatch.config import load
 from newswatch.crawlers.discovery import DiscoveryError, discover, source_name
 from newswatch.crawlers.opml import OpmlError, read_opml, write_opml
-from newswatch.sources import append_sources, slug, toml_table
+from newswatch.sources import append_sources, inert_url, new_source, slug, toml_table
 from sources_helpers import config, serve
 
 UA = "newswatch-tests (+mailto:tests@example.org)"
@@ -64,8 +64,11 @@ def test_names_and_tables():
     assert source_name("https://feeds.elheraldo.hn/x", {"elheraldo-hn"}) == "elheraldo-hn-2"
     assert slug("Excélsior - RSS", set()) == "excelsior-rss"
     assert slug("日本", set(), fallback="feed") == "feed"
-    table = toml_table({"name": "x", "url": 'https://a.example/?q="tps"', "lang": None, "max_pages": 2})
-    assert tomllib.loads(table)["sources"] == [{"name": "x", "url": 'https://a.example/?q="tps"', "max_pages": 2}]
+    table = toml_table({"name": "x", "url": 'https://a.example/?q="tps"', "lang": None, "max_pages": 2,
+                        "interval": 'a"b\\c\nd\x7f\u2028'})
+    # URLs are written as they will be requested (quotes percent-encoded); other strings exactly.
+    assert tomllib.loads(table)["sources"] == [{"name": "x", "url": "https://a.example/?q=%22tps%22", "max_pages": 2,
+                                                "interval": 'a"b\\c\nd\x7f\u2028'}]
 
 
 def test_sources_add_asks_first_then_appends(tmp_path, cli):
@@ -158,8 +161,9 @@ def test_every_opml_list_of_the_corpus_imports(tmp_path):
             seen.add(f.url)
             name = slug(f.title, taken, fallback="feed")
             taken.add(name)
-            tables.append(toml_table({"name": name, "kind": "feed", "url": f.url}))
+            tables.append(new_source({"name": name, "kind": "feed", "url": f.url}))
     cfg = config(tmp_path, "")
     loaded = append_sources(cfg, tables)  # raises, and restores the file, if any table were invalid
     assert len(loaded.sources) == len(seen) > 700  # the lists overlap (with and without categories)
-    assert {f.url for f in read_opml(write_opml(loaded.sources).encode())} == seen
+    # Written as they will be requested: percent-encoded where a URL may not hold the character.
+    assert {f.url for f in read_opml(write_opml(loaded.sources).encode())} == {inert_url(u) for u in seen}
