@@ -77,6 +77,8 @@ OUTLETS: dict[str, dict] = {
         name="Diario del Valle",
         label="medio ficticio de demostración",
         lang="es", html_lang="es", format="rss2", feed="rss.xml",
+        # Article pages name their charset only in the HTTP header, as many servers do.
+        page_charset="utf-8", meta_charset=False,
         tagline="Noticias de San Pedro Sula y todo Honduras",
         city="San Pedro Sula", color="#b35c00",
         sections=["Nacionales", "Migración", "Política", "Economía", "Deportes", "Clima"],
@@ -95,6 +97,8 @@ OUTLETS: dict[str, dict] = {
         name="Crónica Chapina",
         label="medio ficticio de demostración",
         lang="es", html_lang="es-GT", format="rss2", feed="feed.xml",
+        # Article pages in windows-1252, named only in the HTTP header (see charsets.json).
+        page_charset="windows-1252", meta_charset=False,
         tagline="Guatemala al día",
         city="Ciudad de Guatemala", color="#5a6b00",
         sections=["Nacional", "Justicia", "Internacional", "Economía", "Deportes", "Tecnología"],
@@ -2037,12 +2041,12 @@ def footer(slug: str, year: int) -> str:
 </footer>"""
 
 
-def page_head(title: str, lang: str, extra: str = "") -> str:
+def page_head(title: str, lang: str, extra: str = "", meta_charset: bool = True) -> str:
+    charset = '<meta charset="utf-8">\n' if meta_charset else ""
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+{charset}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)}</title>
 <link rel="stylesheet" href="/static/demo.css">
 {extra}
@@ -2100,7 +2104,7 @@ def render_article(s: dict, related: list[dict], trending: list[dict]) -> str:
 </div>""")
     share = " ".join(f'<a class="share-{n.lower()}" href="#share-{n.lower()}">{n}</a>'
                      for n in ("Facebook", "Twitter", "WhatsApp", "Email"))
-    return f"""{page_head(s['title'] + ' | ' + o['name'], o['html_lang'], head_extra)}
+    return f"""{page_head(s['title'] + ' | ' + o['name'], o['html_lang'], head_extra, o.get('meta_charset', True))}
 <body class="article-page">
 {banner(lk)}
 {masthead(s['outlet'], dt)}
@@ -2408,10 +2412,10 @@ def build(out: Path = SITE_DIR) -> dict[str, int]:
     by_outlet = {slug: sorted((s for s in STORIES if s["outlet"] == slug), key=when, reverse=True)
                  for slug in OUTLETS}
 
-    def write(rel: str, text: str) -> None:
+    def write(rel: str, text: str, encoding: str = "utf-8") -> None:
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        target.write_bytes(text.encode(encoding, errors="xmlcharrefreplace"))
 
     for slug, stories in by_outlet.items():
         for s in stories:
@@ -2422,7 +2426,8 @@ def build(out: Path = SITE_DIR) -> dict[str, int]:
             group = group or [t for t in stories if t is not s]
             related = pick(group, rel_path(s) + "related", min(4, len(group)))
             trending = pick(group, rel_path(s) + "trending", min(3, len(group)))
-            write(rel_path(s).lstrip("/"), render_article(s, related, trending))
+            write(rel_path(s).lstrip("/"), render_article(s, related, trending),
+                  OUTLETS[slug].get("page_charset", "utf-8"))
         write(f"{slug}/index.html", render_outlet_index(slug, stories))
         o = OUTLETS[slug]
         write(f"{slug}/{o['feed']}", RENDERERS[o["format"]](slug, feed_entries(slug, by_path)))
@@ -2432,6 +2437,9 @@ def build(out: Path = SITE_DIR) -> dict[str, int]:
     write("private/index.html", PRIVATE_PAGE)
     write("static/demo.css", CSS)
     write("sources.json", json.dumps(sources(), ensure_ascii=False, indent=2) + "\n")
+    # Read by the demo server: the charset it names in Content-Type for each outlet's pages.
+    write("charsets.json", json.dumps({f"{slug}/": o["page_charset"] for slug, o in OUTLETS.items()
+                                       if o.get("page_charset", "utf-8") != "utf-8"}, indent=2) + "\n")
     return {"pages": len(STORIES), "feeds": len(OUTLETS)}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import json
 import mimetypes
 import sys
 import threading
@@ -62,6 +63,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         ctype = _TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        for prefix, charset in self.site.charsets.items():
+            if target.suffix == ".html" and path.lstrip("/").startswith(prefix):
+                ctype = f"text/html; charset={charset}"
         self._send(200, body, ctype, {"ETag": etag, "Last-Modified": modified})
 
     def _send(self, code: int, body: bytes, ctype: str, headers: dict | None = None) -> None:
@@ -85,6 +89,9 @@ class SiteServer:
         self.root = Path(root).resolve()
         self.log: list[tuple[str, dict]] = []
         self.requests: list[str] = []
+        # Outlets whose pages are not UTF-8 and say so only in the Content-Type header.
+        charsets = self.root / "charsets.json"
+        self.charsets: dict[str, str] = json.loads(charsets.read_text()) if charsets.is_file() else {}
         self.httpd = ThreadingHTTPServer((host, port), partial(_Handler, site=self))
         self.httpd.daemon_threads = True
         self.url = f"http://{host}:{self.httpd.server_address[1]}"

@@ -303,3 +303,12 @@ def m007_item_owners_and_sightings(db: Database) -> None:
               FROM items WHERE cluster_id IS NOT NULL GROUP BY cluster_id) c
         """,
     )
+
+
+@migrations()
+def m008_mojibake_counts(db: Database) -> None:
+    # Items stored with text that still reads like UTF-8 decoded as Latin-1
+    # ("corrupciÃ³n") after decoding and repair: no rule or search finds them,
+    # so `newswatch status` shows the count per source (fetches: per fetch).
+    db["fetches"].add_column("mojibake", int)
+    db["sources"].add_column("mojibake_items", int, not_null_default=0)

@@ -46,7 +46,7 @@ def record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
 
 
 _FETCH_COLUMNS = ("run_id", "source", "url", "status", "items", "items_new", "duration_ms", "error",
-                  "fetched_at")
+                  "fetched_at", "mojibake")
 
 
 def _record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
@@ -78,6 +78,8 @@ def _record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
         )
         db.conn.executemany("update sources set last_error = ? where name = ?",
                             [[f.get("error"), f["source"]] for f in not_stored])
+        db.conn.executemany("update sources set mojibake_items = coalesce(mojibake_items, 0) + ? where name = ?",
+                            [[f["mojibake"], f["source"]] for f in fetches if f.get("mojibake")])
 
 
 def source_health(db: Database) -> list[dict]:
@@ -86,7 +88,7 @@ def source_health(db: Database) -> list[dict]:
         db.query(
             """
             select s.name, s.kind, s.url, s.last_fetch_at, s.last_ok_at, s.error_streak,
-                   s.last_error, s.next_due_at,
+                   s.last_error, s.next_due_at, s.mojibake_items,
                    (select count(*) from items i where i.source = s.name) as items,
                    (select max(published) from items i where i.source = s.name) as newest
             from sources s order by s.name
