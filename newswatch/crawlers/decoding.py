@@ -128,9 +128,16 @@ def decode_page(body: bytes, content_type: str | None = None) -> str:
     return repair_text(text)
 
 
+#: The characters every match of _MOJIBAKE starts with. Looking for each with ``in``
+#: is some ten times faster than the pattern on clean text, which is nearly all text.
+_LEADS = tuple("\u00c2\u00c3\u00c5\u00c4\u00c6\u00d0\u00d1\u00ce\u00cf\u00e2")
+
+
 def looks_mojibake(text: str | None) -> bool:
     """True when ``text`` still holds typical UTF-8-read-as-Latin-1 sequences (Ã¡, Ã©, Ã±, â€œ)."""
-    return bool(text) and _MOJIBAKE.search(text) is not None
+    if not text or text.isascii() or not any(lead in text for lead in _LEADS):
+        return False
+    return _MOJIBAKE.search(text) is not None
 
 
 def repair_text(text: str) -> str:
