@@ -88,7 +88,8 @@ def test_smtp_down_during_a_run_then_back_delivers_each_alert_once(tmp_path, sit
     # The chat URL of tag team worked: it had its alert, and that is recorded.
     assert chat.wait_for(1) and len(chat.posts) == 1
     [delivered] = db["deliveries"].rows
-    assert delivered["target"].startswith(f"json://127.0.0.1:{chat.port}/hooks/newswatch")
+    # Recorded by its privacy form: the webhook path (often a token) is masked.
+    assert delivered["target"].startswith(f"json://127.0.0.1:{chat.port}/****/****?")
     # No password anywhere the user can see.
     status = cli("status", "-c", str(cfg))
     listing = cli("alerts", "list", "-c", str(cfg), "--status", "failed")

@@ -5,9 +5,13 @@ and/or an Apprise YAML/TEXT configuration file whose URLs carry tags. One
 URL listed under several tags is one Apprise service carrying all of them.
 
 Apprise URLs hold secrets (passwords, tokens). Everything this module shows
-- :meth:`Channels.describe`, :meth:`Channels.validate`, delivery errors -
-uses Apprise's privacy form (``mailto://user:****@host``), and log text
-captured from Apprise is scrubbed of each URL's secrets before it is kept.
+or hands over for storing - :meth:`Channels.describe`, :meth:`Channels.validate`,
+``Service.target`` and ``Service.safe_url``, delivery errors - uses
+:func:`privacy_url`: Apprise's privacy form (``mailto://user:****@host``) with
+what that form leaves readable for some schemes masked on top (the path of
+``json://``/``form://``/``xml://``, ``+header``, ``-param`` and ``:field``
+values, free-text query values). Log text captured from Apprise (and the
+requests errors in it) is scrubbed of each URL's secrets before it is kept.
 """
 
 from __future__ import annotations
@@ -19,14 +23,14 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
 from apprise import Apprise, AppriseAsset, AppriseConfig, NotifyFormat
 from apprise.logger import LOGGER_NAME, LogCapture
 
 from .errors import ChannelConfigError
 
-__all__ = ["Channels", "build_channels", "mask_url"]
+__all__ = ["Channels", "build_channels", "mask_url", "privacy_url"]
 
 # Apprise's tag syntax (apprise/tag.py): what a rule's notify = [...] may use.
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -59,27 +63,97 @@ def mask_url(url: str) -> str:
     return f"{parts.scheme}://{user}{host}{port}{rest}"
 
 
+_MASK = "****"
+# How Apprise's privacy form writes a value it hides: 'a...z'
+# (PrivacyMode.Outer), '...wxyz' (Tail) or '****' (Secret).
+_MASKED_BY_APPRISE = re.compile(r"^(?:[^.]?\.\.\.[^.]{0,4}|\*{4})$")
+# Setting types whose values are never secrets (yes/no, numbers, one of a list).
+_PLAIN_TYPES = ("bool", "int", "float")
+
+
+def _plain_setting(plugin, key: str) -> bool:
+    """Whether query key ``key`` of this plugin holds a setting, not free text.
+
+    Only the plugin's declared arguments of type bool, int, float or choice
+    that are not private qualify (``format=markdown``, ``method=POST``,
+    ``mode=starttls``). Everything else - targets, addresses, ``+header``,
+    ``-param`` and ``:field`` values, tokens - may carry a secret.
+    """
+    spec = (getattr(plugin, "template_args", None) or {}).get(key)
+    if not isinstance(spec, dict) or spec.get("private") or "alias_of" in spec:
+        return False
+    kind = str(spec.get("type", ""))
+    return kind in _PLAIN_TYPES or kind.startswith("choice:")
+
+
+def privacy_url(plugin) -> str:
+    """An Apprise plugin's URL, safe to store and show, for every scheme.
+
+    Starts from Apprise's own privacy form, ``plugin.url(privacy=True)``,
+    which hides what each plugin declares private (passwords, known tokens)
+    but prints a generic webhook's path (``json://host/hooks/TOKEN``) and
+    ``+header`` / query values as they are. On top of it, every path segment
+    Apprise left readable becomes ``****``, and so does every query value
+    except plain settings (:func:`_plain_setting`). Scheme, user, host and
+    port stay: they say which URL is meant.
+    """
+    shown = plugin.url(privacy=True)
+    try:
+        parts = urlsplit(shown)
+    except ValueError:
+        return mask_url(shown)
+    path = "/".join(
+        seg if not seg or _MASKED_BY_APPRISE.match(unquote(seg)) else _MASK
+        for seg in parts.path.split("/")
+    )
+    query = []
+    for pair in parts.query.split("&"):
+        if not pair:
+            continue
+        key, has_value, value = pair.partition("=")
+        if has_value and value and not _plain_setting(plugin, unquote_plus(key)) \
+                and not _MASKED_BY_APPRISE.match(unquote_plus(value)):
+            value = _MASK
+        query.append(f"{key}{'=' if has_value else ''}{value}")
+    return urlunsplit((parts.scheme, parts.netloc, path, "&".join(query), ""))
+
+
 def scrub(text: str, secrets: set[str] | frozenset[str] = frozenset()) -> str:
-    """Remove known secrets and mask any URL in free text from Apprise's logs."""
+    """Remove known secrets and mask any URL in free text from Apprise's logs.
+
+    Short secrets are only replaced where they stand alone (not inside a
+    longer word), so a path segment such as ``api`` does not mangle text.
+    """
     for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "****")
+        if len(secret) >= 8:
+            text = text.replace(secret, _MASK)
+        else:
+            text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", _MASK, text)
     return _URLISH.sub(lambda m: mask_url(m.group(0)), text)
 
 
-def _secrets_of(plugin) -> frozenset[str]:
-    """The parts of a plugin's URL that its privacy form hides."""
-    splitter = re.compile(r"[/:@?&=#,+\s]+")
+_SPLITTER = re.compile(r"[/:@?&=#,+;\s]+")
 
-    def tokens(url: str) -> set[str]:
-        return set(splitter.split(url)) | set(splitter.split(unquote(url)))
 
-    shown = tokens(plugin.url(privacy=True))
-    secrets = {t for t in tokens(plugin.url(privacy=False)) if len(t) >= 3 and t not in shown}
+def _tokens(url: str) -> set[str]:
+    return set(_SPLITTER.split(url)) | set(_SPLITTER.split(unquote_plus(url)))
+
+
+def _secrets_of(plugin, shown: str) -> frozenset[str]:
+    """The parts of a plugin's URL that ``shown`` (its privacy form) hides.
+
+    Each in the spellings an error text may use: as written, decoded, and
+    percent-encoded (requests quotes a path when it echoes it).
+    """
+    visible = _tokens(shown)
+    secrets = {t for t in _tokens(plugin.url(privacy=False)) if len(t) >= 3 and t not in visible}
     # A password holding '@' or ':' is split above; keep it whole as well.
     password = getattr(plugin, "password", None)
     if password:
-        secrets |= {str(password), quote(str(password), safe="")}
-    return frozenset(secrets)
+        secrets.add(str(password))
+    for secret in list(secrets):
+        secrets |= {quote(secret, safe=""), quote(secret), unquote(secret)}
+    return frozenset(s for s in secrets if len(s) >= 3 and s not in visible)
 
 
 def _style_for(plugin) -> str:
@@ -107,13 +181,20 @@ class Service:
 
     plugin: object  # apprise.plugins.NotifyBase
     tags: frozenset[str]
-    safe_url: str  # privacy form, query string dropped
+    safe_url: str  # privacy_url(), query string dropped
     secrets: frozenset[str]
     style: str
     origin: str  # "newswatch.toml" or the Apprise config file
-    # Which URL this is in the deliveries table: the full privacy form (query
+    shown: str = ""  # privacy_url(): how the URL is shown (describe)
+    # Which URL this is in the deliveries table: the full privacy_url() (query
     # included), with "#2", "#3" ... when two URLs share one privacy form.
     target: str = ""
+    # The name newswatch before issue 13 gave it (Apprise's bare privacy form,
+    # which can hold a webhook's token); rows under that name are renamed.
+    legacy_target: str = ""
+    # Tokens that bare form showed and privacy_url() hides: old last_error
+    # texts may hold them.
+    legacy_secrets: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -137,7 +218,7 @@ class Channels:
         out: dict[str, list[str]] = {}
         for s in self.services:
             for tag in sorted(s.tags):
-                out.setdefault(tag, []).append(s.plugin.url(privacy=True))
+                out.setdefault(tag, []).append(s.shown)
         return dict(sorted(out.items()))
 
     def services_for(self, tag: str) -> list[Service]:
@@ -210,20 +291,29 @@ def _name_targets(services: list[Service]) -> None:
     # only in a secret look alike; numbering them in config order keeps their
     # deliveries apart.
     seen: dict[str, int] = {}
+    seen_legacy: dict[str, int] = {}
     for service in services:
-        shown = service.plugin.url(privacy=True)
+        shown = service.shown
         seen[shown] = seen.get(shown, 0) + 1
         service.target = shown if seen[shown] == 1 else f"{shown}#{seen[shown]}"
+        legacy = service.plugin.url(privacy=True)
+        seen_legacy[legacy] = seen_legacy.get(legacy, 0) + 1
+        service.legacy_target = legacy if seen_legacy[legacy] == 1 else f"{legacy}#{seen_legacy[legacy]}"
+        service.legacy_secrets = frozenset(
+            t for t in _tokens(legacy) - _tokens(shown) if t in service.secrets and len(t) >= 6
+        )
 
 
 def _service(plugin, origin: str) -> Service:
+    shown = privacy_url(plugin)
     return Service(
         plugin=plugin,
         tags=_tag_names(plugin),
-        safe_url=plugin.url(privacy=True).split("?", 1)[0],
-        secrets=_secrets_of(plugin),
+        safe_url=shown.split("?", 1)[0],
+        secrets=_secrets_of(plugin, shown),
         style=_style_for(plugin),
         origin=origin,
+        shown=shown,
     )
 
 

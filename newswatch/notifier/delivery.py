@@ -36,6 +36,8 @@ from ..storage.outbox import (
     mark_sent,
     record_delivery,
     release_claims,
+    rename_targets,
+    scrub_errors,
 )
 from .channels import Channels, Service, apprise_debug_logs, scrub
 from .render import Message, Renderer
@@ -137,6 +139,7 @@ def deliver_pending(
     """
     renderer = Renderer(templates_dir)
     worker = worker or _default_worker()
+    forget_legacy_secrets(db, channels)
     rate_limit = _rate_limit(max_per_hour)
     report = DeliveryReport()
     done = 0
@@ -164,6 +167,20 @@ def deliver_pending(
             # Ctrl-C or a database error mid-batch: hand back what we never tried.
             release_claims(db, untouched, worker)
     return report
+
+
+def forget_legacy_secrets(db: Database, channels: Channels) -> None:
+    """Rewrite what older versions stored in Apprise's bare privacy form.
+
+    That form kept a webhook's path token and ``+header`` values
+    (``json://host/hooks/TOKEN?+X-Api-Key=TOKEN``) in ``deliveries.target``
+    and in ``last_error`` texts. Rows under a URL's old name get its masked
+    name (so a retry still skips URLs that had the message) and the tokens
+    the old form showed are masked in stored errors. Reads only, once
+    nothing old is left.
+    """
+    rename_targets(db, {s.legacy_target: s.target for s in channels if s.legacy_target})
+    scrub_errors(db, frozenset().union(*(s.legacy_secrets for s in channels)))
 
 
 def _record(
@@ -234,7 +251,7 @@ def send_message(
     messages: dict[str, Message | None] = {}
     errors = []
     for service in services:
-        if service.target in done:
+        if service.target in done or service.legacy_target in done:
             continue
         style = service.style
         if style not in messages:

@@ -40,7 +40,7 @@ from ..storage.digests import (
     release_digest_claims,
 )
 from .channels import Channels
-from .delivery import DeliveryReport, _default_worker, _now, send_message
+from .delivery import DeliveryReport, _default_worker, _now, forget_legacy_secrets, send_message
 from .render import Renderer
 
 __all__ = ["DEFAULT_DIGEST", "OVERFLOW_DIGEST", "compose", "deliver_digests", "schedules_for"]
@@ -124,6 +124,7 @@ def deliver_digests(
     renderer = Renderer(templates_dir)
     worker = worker or _default_worker()
     report = DeliveryReport()
+    forget_legacy_secrets(db, channels)
     opened = open_due_digests(db, schedule_for, now or _now())
     if opened:
         log.info("opened %d digests: %s", len(opened), opened)

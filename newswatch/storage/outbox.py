@@ -51,7 +51,9 @@ __all__ = [
     "parse_ts",
     "record_delivery",
     "release_claims",
+    "rename_targets",
     "retry_alert",
+    "scrub_errors",
 ]
 
 STATUSES = ("pending", "sending", "sent", "failed", "dead", "deferred")
@@ -289,6 +291,85 @@ def record_delivery(db: Database, kind: str, message_id: int, target: str, now: 
         " VALUES (?, ?, ?, ?)",
         [kind, message_id, target, now],
     )
+
+
+def rename_targets(db: Database, renames: dict[str, str]) -> int:
+    """Rename ``deliveries.target`` values (old -> new); return how many rows changed.
+
+    For when the form a URL is recorded in changes, e.g. to one without the
+    secrets an older version kept: a retry still skips the URLs that had the
+    message, and the old text leaves the table. Reads first, and writes only
+    when some old name is present.
+    """
+    renames = {old: new for old, new in renames.items() if old != new}
+    if not renames:
+        return 0
+    olds = list(renames)
+    marks = ", ".join("?" for _ in olds)
+    if db.execute(f"SELECT 1 FROM deliveries WHERE target IN ({marks}) LIMIT 1", olds).fetchone() is None:
+        return 0
+
+    def rename() -> int:
+        changed = 0
+        for old, new in renames.items():
+            changed += db.execute(
+                "UPDATE OR IGNORE deliveries SET target = ? WHERE target = ?", [new, old]
+            ).rowcount
+            # Left over: the same message already recorded under the new name.
+            db.execute("DELETE FROM deliveries WHERE target = ?", [old])
+        return changed
+
+    return _with_secure_delete(db, lambda: _in_write_transaction(db, rename))
+
+
+def _with_secure_delete(db: Database, work: Callable[[], T]) -> T:
+    """Run ``work`` with SQLite overwriting what it deletes or replaces with zeros.
+
+    Otherwise the old text of a rewritten row stays in the file's free space.
+    """
+    before = db.execute("PRAGMA secure_delete").fetchone()[0]
+    db.execute("PRAGMA secure_delete = 1")
+    try:
+        return work()
+    finally:
+        db.execute(f"PRAGMA secure_delete = {int(before)}")
+
+
+def scrub_errors(db: Database, secrets: set[str] | frozenset[str], mask: str = "****") -> int:
+    """Replace each of ``secrets`` in stored ``last_error`` texts (alerts, digests) by ``mask``.
+
+    For errors recorded before their URLs were masked as they are now.
+    Returns how many rows changed; writes only when some row holds one.
+    """
+    secrets = sorted((s for s in secrets if s), key=len, reverse=True)
+    if not secrets:
+        return 0
+    holds = " OR ".join("instr(last_error, ?) > 0" for _ in secrets)
+    replaced = "last_error"
+    for _ in secrets:
+        replaced = f"replace({replaced}, ?, ?)"
+    args: list[str] = []
+    for secret in secrets:
+        args += [secret, mask]
+    tables = [t for t in ("alerts", "digests") if db[t].exists()]
+    found = [
+        t for t in tables
+        if db.execute(f"SELECT 1 FROM {t} WHERE last_error IS NOT NULL AND ({holds}) LIMIT 1",
+                      secrets).fetchone() is not None
+    ]
+    if not found:
+        return 0
+
+    def scrub() -> int:
+        return sum(
+            db.execute(
+                f"UPDATE {t} SET last_error = {replaced} WHERE last_error IS NOT NULL AND ({holds})",
+                [*args, *secrets],
+            ).rowcount
+            for t in found
+        )
+
+    return _with_secure_delete(db, lambda: _in_write_transaction(db, scrub))
 
 
 def mark_failed(
