@@ -8,6 +8,12 @@ Read-only: Datasette 0.65 opens a mutable database file with ``mode=ro`` for
 every query, and newswatch defines no writable canned query, so nothing served
 can change the database. The file stays mutable (not ``immutable``) so pages
 show what a crawl writing at the same time has committed (WAL).
+
+Only for its own address: :class:`HostGuard` answers 421 to a request whose
+``Host`` header names anything but the address the server is bound to,
+localhost, 127.0.0.1 or [::1] (with the port). A page on another site that
+re-points its DNS name at 127.0.0.1 (DNS rebinding) would otherwise read the
+whole database through the victim's browser.
 """
 
 from __future__ import annotations
@@ -124,6 +130,121 @@ def make_datasette(config, *, settings: dict[str, Any] | None = None, migrate: b
     return ds
 
 
+#: Names that always reach this machine and no attacker's DNS controls.
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+_WILDCARDS = ("", "0.0.0.0", "::")
+
+
+def _host_name(name: str) -> str:
+    """A host name or address as compared: lower case, no brackets, no trailing dot."""
+    name = name.strip().lower()
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    if name.startswith("::ffff:") and "." in name:  # IPv4 seen through an IPv6 socket
+        name = name[len("::ffff:"):]
+    return name[:-1] if name.endswith(".") else name
+
+
+def _split_host_header(value: str) -> tuple[str, int | None] | None:
+    """``'example.org:8001'`` -> ``('example.org', 8001)``; ``'[::1]'`` -> ``('::1', None)``; None if malformed."""
+    value = value.strip()
+    if value.startswith("["):
+        name, bracket, rest = value[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            return None
+        port_text = rest[1:] if rest else None
+    elif value.count(":") == 1:
+        name, _, port_text = value.partition(":")
+    elif ":" in value:
+        return None  # an IPv6 address must be in brackets
+    else:
+        name, port_text = value, None
+    if not name or (port_text is not None and not (port_text.isdigit() and len(port_text) <= 5)):
+        return None
+    return _host_name(name), int(port_text) if port_text is not None else None
+
+
+def _shown_host(value: str) -> str:
+    """A Host header as it may be echoed: printable ASCII, at most 100 characters."""
+    text = "".join(ch if " " <= ch <= "~" else "?" for ch in value)
+    return text[:100] + ("..." if len(text) > 100 else "")
+
+
+class HostGuard:
+    """ASGI wrapper: serve only requests whose ``Host`` names this server.
+
+    ``names`` are the host names and addresses that may be asked for (the
+    loopback names are always included); ``port`` is the port listened on.
+    The address a connection actually arrived at (ASGI ``scope["server"]``)
+    is accepted as well, so a server bound to 0.0.0.0 answers to its LAN
+    address. Anything else - ``Host: rebind.attacker.example:8001`` from a
+    DNS-rebinding page, a missing or malformed Host - gets a 421 with a
+    message saying which addresses to use.
+    """
+
+    def __init__(self, app, names, port: int) -> None:
+        self.app = app
+        self.port = port
+        # In order of preference for the refusal message: the bound address first.
+        self.names = list(dict.fromkeys(
+            _host_name(n) for n in (*names, *LOOPBACK_NAMES) if _host_name(n) not in _WILDCARDS
+        ))
+
+    def allows(self, host: str | None, local: str | None = None) -> bool:
+        parsed = _split_host_header(host) if host else None
+        if parsed is None:
+            return False
+        name, port = parsed
+        if (port if port is not None else 80) != self.port:
+            return False
+        return name in self.names or (local is not None and name == _host_name(local))
+
+    def addresses(self) -> list[str]:
+        """How to reach this server, for the refusal message."""
+        return [f"[{n}]:{self.port}" if ":" in n else f"{n}:{self.port}" for n in self.names]
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        hosts = [v.decode("latin-1") for k, v in scope.get("headers") or [] if k.lower() == b"host"]
+        local = (scope.get("server") or (None,))[0]
+        if len(hosts) == 1 and self.allows(hosts[0], local):
+            return await self.app(scope, receive, send)
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        asked = repr(_shown_host(hosts[0])) if len(hosts) == 1 else ("none" if not hosts else "several")
+        addresses = self.addresses()
+        body = (
+            f"newswatch serve refused a request for the host {asked}:\n"
+            f"it answers only to {', '.join(addresses)}.\n"
+            "A page on another site may be trying to read the database through your\n"
+            f"browser (DNS rebinding). Open http://{addresses[0]}/ instead; a reverse\n"
+            f"proxy in front of newswatch must pass Host: {addresses[0]}.\n"
+        ).encode()
+        await send({
+            "type": "http.response.start",
+            "status": 421,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-content-type-options", b"nosniff"),
+                (b"cache-control", b"no-store"),
+            ],
+        })
+        await send({"type": "http.response.body", "body": body})
+
+
+def _allowed_names(host: str, bound_host: str) -> list[str]:
+    """The names a server listening on ``host`` (bound to ``bound_host``) answers to."""
+    names = [bound_host, host]
+    if _host_name(host) in _WILDCARDS:
+        # Every interface: the machine's own names too (its addresses are
+        # accepted per connection, see HostGuard).
+        names += [socket.gethostname(), socket.getfqdn()]
+    return names
+
+
 def _bind(host: str, port: int) -> socket.socket:
     """A listening socket; port 0 picks a free one."""
     try:
@@ -157,6 +278,7 @@ def serve(
     ``port=0`` picks a free port. Once the socket listens, ``on_ready`` gets
     the database's URL (default: print it). Bound to 127.0.0.1 unless ``host``
     says otherwise: anyone who can reach the port can read the whole database.
+    Requests whose Host header names another site are refused (:class:`HostGuard`).
     """
     import uvicorn
 
@@ -174,7 +296,8 @@ def serve(
     (on_ready or _announce)(url)
     if open_browser:
         webbrowser.open(url)
-    server = uvicorn.Server(uvicorn.Config(ds.app(), log_level=log_level, lifespan="on"))
+    app = HostGuard(ds.app(), _allowed_names(host, bound_host), bound_port)
+    server = uvicorn.Server(uvicorn.Config(app, interface="asgi3", log_level=log_level, lifespan="on"))
     try:
         server.run(sockets=[sock])
     finally:
