@@ -7,7 +7,10 @@ published (or, lacking a date, fetched) on or after a date or time.
 
 Rows are streamed: the database is read with one query and written as it goes.
 The Atom writer is ElementTree, so titles such as ``<script>`` are escaped
-text, never markup.
+text, never markup. CSV is opened in spreadsheets, which run a cell starting
+with ``= + - @`` (or tab / carriage return) as a formula: such cells get a
+leading ``'``, as OWASP advises against CSV injection, so a feed's
+``=HYPERLINK(...)`` title shows as text. JSON lines are left as stored.
 """
 
 from __future__ import annotations
@@ -113,15 +116,27 @@ order by {when} desc, items.id, matches.rule"""
         yield record
 
 
+#: What makes a spreadsheet read a cell as a formula (OWASP "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value safe to open in a spreadsheet: text starting like a formula gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
     matches = record["matches"]
     terms = list(dict.fromkeys(t for m in matches for t in m["terms"]))
-    return {
+    row = {
         **{k: record[k] for k in CSV_COLUMNS if k in record},
         "rules": "; ".join(m["rule"] for m in matches),
         "terms": "; ".join(terms),
         "snippet": matches[0]["snippet"] if matches else "",
     }
+    return {k: csv_cell(v) for k, v in row.items()}
 
 
 def _atom_text(text: Any) -> str:
