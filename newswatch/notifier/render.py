@@ -15,7 +15,11 @@ Subject lines come from ``title.txt`` and ``digest_title.txt``.
 Feed text is untrusted. In HTML it is escaped by autoescape, hit marks
 (``«…»`` from the matcher) become ``<mark>`` only *after* escaping, and links
 other than http(s) become ``#``. In Markdown, characters that would start
-formatting, links or HTML are backslash-escaped.
+formatting, links or HTML are backslash-escaped, and mentions that would ping
+people in chat (``@channel``, ``@here``, ``@all``, ``@everyone``, ``@user``,
+Slack's ``<!channel>`` and ``<@U123>``) get a zero-width space after the
+``@`` or ``!`` (:func:`_unmention`): they show as typed and ping nobody. The
+filters apply to feed text only; a template's own ``@here`` is left alone.
 
 A user can override any template by putting a file of the same name in a
 folder (``[notify] templates`` in newswatch.toml, resolved by the caller).
@@ -50,6 +54,17 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>~|])")
 _MD_LINE_START = re.compile(r"(?m)^(\s*)([#>+\-]|\d+\.)")
 
 
+# Chat mentions: '@name' where a word does not go on before it (so mail
+# addresses stay whole), the broadcast ones anywhere, and Slack's '<!here>'.
+# A «hit mark» may stand between the sign and the name.
+_MENTION = re.compile(
+    r"(?:(?<![\w.+-])|(?=@«?(?:channel|here|all|everyone|room)\b))@(?=«?[\w.-])"
+    r"|(?<=<)!(?=«?\w)",
+    re.IGNORECASE,
+)
+ZWSP = "\u200b"
+
+
 @dataclass(frozen=True)
 class Message:
     """A rendered alert: what goes to Apprise's ``notify()``."""
@@ -59,11 +74,21 @@ class Message:
     style: str  # html | text | markdown
 
 
+def _unmention(text: str) -> str:
+    """Feed text that pings nobody: a zero-width space after a mention's ``@`` or ``<!``.
+
+    ``@channel`` -> ``@\u200bchannel``, ``<!here>`` -> ``<!\u200bhere>``: the
+    reader sees the same text, Mattermost, Slack, Discord and Matrix see no
+    mention (the same device as discord.py's ``escape_mentions``).
+    """
+    return _MENTION.sub(lambda m: m.group(0) + ZWSP, text)
+
+
 def _md(text: Any) -> str:
-    """Escape Markdown so feed text shows as typed."""
+    """Escape Markdown (and chat mentions) so feed text shows as typed."""
     if text is None:
         return ""
-    escaped = _MD_INLINE.sub(r"\\\1", str(text))
+    escaped = _MD_INLINE.sub(r"\\\1", _unmention(str(text)))
     return _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
 
 
@@ -71,7 +96,7 @@ def _mark_md(snippet: Any) -> str:
     """Escape, then show the matcher's «hits» in **bold**."""
     if snippet is None:
         return ""
-    parts = _MARK.split(str(snippet))
+    parts = _MARK.split(_unmention(str(snippet)))
     # split() alternates: outside, hit, outside, hit ...
     out = [f"**{_md(p)}**" if i % 2 else _md(p) for i, p in enumerate(parts)]
     # A snippet is one paragraph; keep a stray newline from breaking the quote.
