@@ -26,6 +26,7 @@ import httpx
 from lxml import html as lxml_html
 from protego import Protego
 
+from .decoding import parse_html
 from .feeds import FeedError, parse_feed
 from .sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
 
@@ -161,7 +162,7 @@ def _as_sitemap(r: _Page | None) -> Candidate | None:
     if r is None or r.status_code != 200:
         return None
     try:
-        parsed = parse_sitemap(r.content, r.url)
+        parsed = parse_sitemap(r.content, r.url, content_type=r.content_type or None)
     except SitemapError:
         return None
     if parsed.kind not in ("urlset", "sitemapindex"):
@@ -246,7 +247,7 @@ def _discover(client: _Client, url: str) -> Discovery:
         return found
     page_url = first.url
     try:
-        tree = lxml_html.fromstring(first.content)
+        tree = parse_html(first.content, first.content_type or None)
     except (ValueError, lxml_html.etree.ParserError):
         tree = None
     if tree is not None:
