@@ -141,6 +141,8 @@ def run(ctx: click.Context, config_path: Path | None, sources: tuple[str, ...], 
                 return
         mark = "[green]✓[/green]" if res.ok else "[red]✗[/red]"
         detail = res.error if not res.ok else f"{res.items} entries" if res.items else res.status
+        if res.ok and res.warning:  # entries skipped (bad links) or left for the next run
+            detail = f"{detail}; {res.warning}"
         console.print(f"  {mark} {res.source:<28} {res.status:<13} {escape(str(detail))}")
 
     console.print(f"newswatch run: {config.path}")

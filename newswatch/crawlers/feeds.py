@@ -18,6 +18,8 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from .urls import shown_url, url_problem
+
 # What feedparser's sanitizer drops with its content (an unclosed one runs to
 # the end), and comments; parsing with the sanitizer on cost a sixth of
 # feedparser's time, for text that is reduced to plain text here anyway.
@@ -50,6 +52,15 @@ class ParsedFeed:
     lang: str | None = None
     warning: str | None = None  # feedparser's "bozo" reason, when it still recovered entries
     skipped: int = 0  # entries without an http(s) link: nothing to point the reader at
+    # Entries whose http(s) link is broken (a port out of range, a bad IPv6 host):
+    # skipped and counted, the first few kept as "link (why)" for the warning.
+    bad_links: int = 0
+    bad_examples: list[str] = field(default_factory=list)
+
+    def bad_link(self, link: str, problem: str) -> None:
+        self.bad_links += 1
+        if len(self.bad_examples) < 3:
+            self.bad_examples.append(f"{shown_url(link)} ({problem})")
 
 
 def html_to_text(value: str | None) -> str:
@@ -172,11 +183,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
                     link = ln["href"]
                     break
         guid = e.get("id") or None
-        resolved = _web_link(link, url)
-        if resolved is None and guid and re.match(r"^https?://", guid):
-            resolved = _web_link(guid, url)
+        resolved = _entry_link(out, link, guid if guid and re.match(r"^https?://", guid) else None, url)
         if resolved is None:
-            out.skipped += 1  # an entry with nowhere to point the reader at cannot be an alert
             continue
         body_html = ""
         if e.get("content"):
@@ -214,18 +222,47 @@ def _no_feed_root(body: bytes) -> str:
     return f"no <rss>, <feed> or <rdf:RDF> root element: {found}"
 
 
-def _web_link(link: str, base: str) -> str | None:
-    """``link`` resolved against ``base`` when that is an http(s) URL (not javascript:, mailto:, data: ...)."""
+def _web_link(link: str, base: str) -> tuple[str | None, str | None]:
+    """``link`` resolved against ``base`` when that is an http(s) URL (not javascript:, mailto:,
+    data: ...), else None; and why an http(s) link cannot be used (see :func:`url_problem`)."""
     if not link:
-        return None
-    resolved = urljoin(base, link.strip())
-    return resolved if resolved[:8].lower().startswith(("http://", "https://")) else None
+        return None, None
+    try:
+        resolved = urljoin(base, link.strip())
+    except ValueError as exc:  # "http://[x/": urljoin cannot even split it
+        return None, str(exc) or "unreadable URL"
+    if not resolved[:8].lower().startswith(("http://", "https://")):
+        return None, None
+    problem = url_problem(resolved)
+    return (None, problem) if problem else (resolved, None)
+
+
+def _entry_link(out: ParsedFeed, link: str, fallback: str | None, base: str) -> str | None:
+    """The entry's web address: its ``link``, else ``fallback`` (an http GUID or id); None when
+    neither will do, counted on ``out`` as an entry without a link or with a bad one."""
+    resolved, problem = _web_link(link, base)
+    if resolved is None and fallback:
+        resolved, fallback_problem = _web_link(fallback, base)
+        problem = problem or fallback_problem
+    if resolved is None:
+        if problem:  # skipped and counted; the feed's other entries are read as usual
+            out.bad_link(link or fallback or "", problem)
+        else:
+            out.skipped += 1  # an entry with nowhere to point the reader at cannot be an alert
+    return resolved
 
 
 def _note_skipped(out: ParsedFeed) -> ParsedFeed:
-    if out.skipped:
-        total = out.skipped + len(out.entries)
-        note = f"{out.skipped} of {total} entries skipped: no http(s) link"
+    skipped = out.skipped + out.bad_links
+    if skipped:
+        total = skipped + len(out.entries)
+        why = []
+        if out.skipped:
+            why.append(f"{out.skipped} with no http(s) link" if out.bad_links else "no http(s) link")
+        if out.bad_links:
+            what = "bad link" if out.bad_links == 1 else f"{out.bad_links} bad links, like"
+            why.append(f"{what} {out.bad_examples[0]}")
+        note = f"{skipped} of {total} entries skipped: {', '.join(why)}"
         out.warning = f"{note}; {out.warning}" if out.warning else note
     return out
 
@@ -248,11 +285,9 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     for it in doc["items"]:
         if not isinstance(it, dict):
             continue
-        resolved = _web_link(str(it.get("url") or it.get("external_url") or ""), url)
-        if resolved is None and isinstance(it.get("id"), str) and it["id"].startswith("http"):
-            resolved = _web_link(it["id"], url)
+        item_id = it.get("id") if isinstance(it.get("id"), str) and it["id"].startswith("http") else None
+        resolved = _entry_link(out, str(it.get("url") or it.get("external_url") or ""), item_id, url)
         if resolved is None:
-            out.skipped += 1
             continue
         authors = it.get("authors") or ([it["author"]] if isinstance(it.get("author"), dict) else feed_authors)
         author = ", ".join(a.get("name", "") for a in authors if isinstance(a, dict) and a.get("name"))

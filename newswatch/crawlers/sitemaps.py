@@ -20,6 +20,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from .urls import shown_url, url_problem
+
 #: Sitemaps may be 50 MB uncompressed (sitemaps.org); a gzip bomb stops here.
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
 
@@ -60,6 +62,21 @@ class ParsedSitemap:
     entries: list[SitemapEntry] = field(default_factory=list)
     sitemaps: list[SitemapEntry] = field(default_factory=list)
     warning: str | None = None
+    # <loc>s that are http(s) URLs but broken (a port out of range, a bad IPv6 host):
+    # skipped and counted, the first kept as "link (why)" for the warning.
+    bad_links: int = 0
+    bad_example: str = ""
+
+    def bad_link(self, link: str, problem: str) -> None:
+        self.bad_links += 1
+        self.bad_example = self.bad_example or f"{shown_url(link)} ({problem})"
+
+    def bad_links_note(self) -> str | None:
+        if not self.bad_links:
+            return None
+        what = "bad link" if self.bad_links == 1 else f"{self.bad_links} bad links, like"
+        total = self.bad_links + len(self.entries) + len(self.sitemaps)
+        return f"{self.bad_links} of {total} entries skipped: {what} {self.bad_example}"
 
 
 def iso_date(value: str | None) -> str | None:
@@ -114,7 +131,10 @@ def sitemaps_from_robots(body: bytes | str, url: str) -> list[str]:
     for line in text.lstrip("\ufeff").splitlines():
         key, sep, value = line.partition(":")
         if sep and key.strip().lower() == "sitemap" and value.strip():
-            found.setdefault(urljoin(url, value.strip().split("#", 1)[0].strip()), None)
+            try:
+                found.setdefault(urljoin(url, value.strip().split("#", 1)[0].strip()), None)
+            except ValueError:  # "http://[x/": not a URL at all; the other lines still count
+                continue
     return list(found)
 
 
@@ -140,21 +160,24 @@ def parse_sitemap(body: bytes, url: str, max_size: int = MAX_UNCOMPRESSED) -> Pa
 
 def _parse_text(body: bytes, url: str) -> ParsedSitemap:
     text = body.decode("utf-8", "replace").lstrip("\ufeff")
-    entries, others = [], 0
+    out, others = ParsedSitemap("text"), 0
     for line in text.splitlines():
         line = line.strip()
         if not line:
             continue
-        if urlsplit(line).scheme in ("http", "https"):
-            entries.append(SitemapEntry(line))
-        else:
+        if not line[:8].lower().startswith(("http://", "https://")):
             others += 1
-    if not entries:
+        elif problem := url_problem(line):
+            out.bad_link(line, problem)
+        else:
+            out.entries.append(SitemapEntry(line))
+    if not out.entries and not out.bad_links:
         if re.search(r"(?im)^\s*(user-agent|sitemap)\s*:", text):
             return ParsedSitemap("robots", sitemaps=[SitemapEntry(u) for u in sitemaps_from_robots(text, url)])
         raise SitemapError("not a sitemap: neither XML nor a list of URLs (one per line)")
-    warning = f"{others} lines that are not URLs were skipped" if others else None
-    return ParsedSitemap("text", entries=entries, warning=warning)
+    notes = [f"{others} lines that are not URLs were skipped"] if others else []
+    out.warning = "; ".join(filter(None, [out.bad_links_note(), *notes])) or None
+    return out
 
 
 def _local(tag) -> str:
@@ -183,7 +206,11 @@ def _parse_xml(body: bytes, url: str) -> ParsedSitemap:
     for el in root:
         if _local(el.tag) != child_tag:
             continue
-        entry = _entry(el, url)
+        try:
+            entry = _entry(el, url)
+        except _BadLoc as bad:  # skipped and counted: the other entries are read as usual
+            out.bad_link(*bad.args)
+            continue
         if entry is None:
             skipped += 1
             continue
@@ -192,7 +219,12 @@ def _parse_xml(body: bytes, url: str) -> ParsedSitemap:
         out.warning = f"malformed XML recovered: {parser.error_log[0].message}"[:300]
     elif skipped:
         out.warning = f"{skipped} entries without a usable <loc> were skipped"
+    out.warning = "; ".join(filter(None, [out.bad_links_note(), out.warning])) or None
     return out
+
+
+class _BadLoc(Exception):
+    """A ``<loc>`` that is an http(s) URL but cannot be one: args are (link, why)."""
 
 
 def _text(el) -> str:
@@ -210,13 +242,19 @@ def _entry(el, base: str) -> SitemapEntry | None:
             lastmod = iso_date(_text(child))
         elif name == "news":
             news = child
-    if not loc and urlsplit(_text(el)).scheme in ("http", "https"):
+    if not loc and _text(el)[:8].lower().startswith(("http://", "https://")):
         loc = _text(el)  # <sitemap>URL</sitemap> without <loc>, seen in the wild
     if not loc:
         return None
-    loc = urljoin(base, loc)
-    if urlsplit(loc).scheme not in ("http", "https"):
+    try:
+        loc = urljoin(base, loc)
+    except ValueError as exc:  # "http://[x/"
+        raise _BadLoc(loc, str(exc) or "unreadable URL") from None
+    if not loc[:8].lower().startswith(("http://", "https://")):
         return None
+    problem = url_problem(loc)
+    if problem:
+        raise _BadLoc(loc, problem)
     entry = SitemapEntry(loc, lastmod=lastmod)
     if news is not None:
         for node in news.iter():

@@ -37,6 +37,33 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
 
 
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be an article's address, or None when it can.
+
+    It must be an absolute http(s) URL with a host that :func:`canonical_url`
+    can read: a feed's ``http://127.0.0.1:99999/x`` (port out of range) or
+    ``http://[x/`` (a broken IPv6 host) raise ValueError there, and once did
+    so for the whole feed.
+    """
+    try:
+        parts = urlsplit((url or "").strip())
+        parts.port  # noqa: B018 - parsing the port is what raises
+    except ValueError as exc:
+        return str(exc) or "unreadable URL"
+    if parts.scheme.lower() not in _DEFAULT_PORTS:
+        return "not an http(s) URL"
+    if not parts.hostname:
+        return "no host name"
+    return None
+
+
+def shown_url(url: str, limit: int = 100) -> str:
+    """A URL from outside, fit for one line of a message: control characters
+    replaced by ``?`` and cut to ``limit`` characters."""
+    text = "".join("?" if ord(ch) < 32 or 127 <= ord(ch) < 160 else ch for ch in url or "")
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def host_of(url: str) -> str:
     """The lower-cased host of a URL, or ''."""
     return (urlsplit(url or "").hostname or "").lower()

@@ -20,7 +20,7 @@ from ..articles import extract_article
 from ..context import FetchResult, RunContext
 from ..feeds import FeedError
 from ..items import NewsBatch, NewsItem
-from ..urls import canonical_url
+from ..urls import canonical_url, url_problem
 from .base import emit, look_up, response_header, unchanged_since_last_fetch
 
 
@@ -67,8 +67,20 @@ class FeedsSpider(scrapy.Spider):
     async def parse_feed(self, response: Response):
         src = response.meta["source"]
         res = self._result(src, response)
+        try:
+            async for out in self._read_feed(src, response, res):
+                yield out
+        except Exception as exc:  # noqa: BLE001
+            # Whatever it was, the fetch must not pass as "200, 0 items" and keep its body
+            # hash: the feed would then be "unchanged" and its entries never stored.
+            self.logger.warning("source %s: reading %s failed", src.name, response.url, exc_info=True)
+            res.ok = False
+            res.error = f"{response.url}: entries not read ({type(exc).__name__}: {exc})"[:300]
+            res.etag = res.last_modified = res.body_hash = None
+        self._report(res)
+
+    async def _read_feed(self, src, response: Response, res: FetchResult):
         if unchanged_since_last_fetch(self, src, response, res):
-            self._report(res)
             return
         try:
             parsed, entries = await self.context.feed_parser.read(
@@ -78,9 +90,10 @@ class FeedsSpider(scrapy.Spider):
             res.ok = False
             res.error = f"{response.url}: {exc}"
             res.body_hash = None
-            self._report(res)
             return
         res.warning = parsed.warning
+        if parsed.bad_links:  # skipped and counted: the feed's other entries are stored
+            self.logger.warning("source %s: %s", src.name, parsed.warning)
         res.items = len(entries)
         fetch_pages = self.context.fetch_articles_for(src)
         ready = []
@@ -99,15 +112,18 @@ class FeedsSpider(scrapy.Spider):
                 ready.append(item)
         for batch in emit(ready, src.name):
             yield batch
-        self._report(res)
 
     def parse_article(self, response: Response):
         item: NewsItem = response.meta["item"]
         self.context.article_done(item.source)
-        page = extract_article(response.body, response.url)
+        try:
+            page = extract_article(response.body, response.url)
+        except ValueError as exc:  # a rel=canonical urljoin cannot split ("http://[x/")
+            self.logger.info("article page %s not read (%s); keeping the feed's summary", response.url, exc)
+            page = dict.fromkeys(("body", "title", "author", "published", "canonical_url"))
         if page["body"]:
             item.body = page["body"]
-        if page["canonical_url"]:
+        if page["canonical_url"] and not url_problem(page["canonical_url"]):
             item.canonical_url = canonical_url(page["canonical_url"])
         elif response.url != item.url:
             item.canonical_url = canonical_url(response.url)  # followed a redirect

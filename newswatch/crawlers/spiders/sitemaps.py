@@ -80,6 +80,8 @@ class SitemapsSpider(FeedsSpider):
                 return
             if parsed.warning:
                 self._note(src, f"{response.url}: {parsed.warning}")
+            if parsed.bad_links:  # skipped and counted: the sitemap's other entries are read
+                self.logger.warning("source %s: %s: %s", src.name, response.url, parsed.bad_links_note())
             if parsed.kind in ("robots", "sitemapindex"):
                 if depth == 0:
                     # What changes is in the child sitemaps: an index or a robots.txt
@@ -93,6 +95,12 @@ class SitemapsSpider(FeedsSpider):
                 yield from self._follow(src, parsed.sitemaps, depth)
             else:
                 yield from self._entries(src, parsed.entries)
+        except Exception as exc:  # noqa: BLE001
+            # As in FeedsSpider.parse_feed: never "200, 0 items" with the body hash kept.
+            self.logger.warning("source %s: reading %s failed", src.name, response.url, exc_info=True)
+            res.ok = False
+            res.error = res.error or f"{response.url}: entries not read ({type(exc).__name__}: {exc})"[:300]
+            res.etag = res.last_modified = res.body_hash = None
         finally:
             self._done(src)
 
