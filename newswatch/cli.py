@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _escape_markup
 from rich.table import Table
 from rich.text import Text
 
@@ -24,6 +24,14 @@ from . import __version__
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+# Terminal control characters (ESC, BEL, CR ...; tab and newline stay): text from feeds and
+# servers is stored without them, and dropped again here, whatever a database holds.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape(text: str) -> str:
+    """Text from outside, fit to print: rich markup escaped, control characters dropped."""
+    return _escape_markup(_CONTROLS.sub("", text))
 
 
 class ConfigExit(click.ClickException):
@@ -165,6 +173,7 @@ RICH_TABLE_ROWS = 100
 def _print_table(title: str, columns: list[str], rows: list[tuple[list[str], str | None]],
                  right: tuple[str, ...] = ()) -> None:
     """A table of plain-text cells (never read as markup); each row has an optional style."""
+    rows = [([_CONTROLS.sub("", c) for c in cells], style) for cells, style in rows]
     if len(rows) <= RICH_TABLE_ROWS:
         table = Table(title=title, title_justify="left")
         for col in columns:

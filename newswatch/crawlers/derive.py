@@ -18,12 +18,46 @@ import re
 from .. import storage
 from ..rules import fold
 from . import clustering
+from .decoding import repair_text
 from .feeds import ParsedFeed
 from .items import NewsItem
 from .langs import detect_language, feed_claim_holds
 from .urls import canonical_url
 
 _WORDS = re.compile(r"\w+")
+# C0 and C1 control characters and DEL, except tab and newline: ESC starts terminal
+# escape sequences (colours, OSC 8 links, clearing the screen), BEL rings, CR overwrites.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+#: Longest title, summary and author stored, in characters: a hostile feed's
+#: 50 MB title was once stored and sent as a 150 MB webhook. Longer text is cut
+#: and ends with "…". The body is bounded by the page or feed it comes from
+#: ([crawl] max_bytes, 5 MB by default) and kept whole: rules match all of it,
+#: and page watches compare it with the next fetch.
+MAX_TITLE = 1_000
+MAX_SUMMARY = 10_000
+MAX_AUTHOR = 200
+#: A language tag longer than this is no language tag (BCP 47 tags in use are far shorter).
+MAX_LANG = 35
+
+
+def printable(text: str | None) -> str | None:
+    """``text`` without control characters other than tab and newline (None stays None)."""
+    return _CONTROLS.sub("", text) if text else text
+
+
+def _at_the_door(text: str | None, limit: int | None = None) -> str:
+    """Text as it is matched and stored: trimmed, mojibake repaired, control characters
+    dropped and, with ``limit``, cut to that many characters ending with "…"."""
+    text = (text or "").strip()
+    over = limit is not None and len(text) > limit
+    if over:
+        text = text[:2 * limit]  # plenty to repair from; the repair need not see a 50 MB title
+    # Mojibake is repaired first: its tell-tale characters include C1 controls.
+    text = printable(repair_text(text)).strip()
+    if limit is not None and (over or len(text) > limit):
+        text = text[:limit - 1].rstrip() + "…"
+    return text
 
 
 def title_key(title: str) -> str:
@@ -51,12 +85,23 @@ def news_items(parsed: ParsedFeed, source: str, lang: str | None, fetched_at: st
 
 
 def normalize(items: list[NewsItem]) -> None:
-    """Trim text; fill the id, title key and language (one detector call when the feed's claim holds)."""
+    """Clean and trim text; fill the id, title key and language (one detector call when the feed's
+    claim holds).
+
+    This is the door every item's text passes before it is matched or stored
+    (:func:`_at_the_door`): text mis-decoded before it reached us (a CMS, a feed
+    generator) is repaired, control characters go (see :func:`printable`), and
+    the title, summary and author are cut to :data:`MAX_TITLE`,
+    :data:`MAX_SUMMARY` and :data:`MAX_AUTHOR` characters.
+    """
     texts = []
     for item in items:
-        item.title = (item.title or "").strip()
-        item.summary = (item.summary or "").strip()
-        item.body = (item.body or "").strip()
+        item.title = _at_the_door(item.title, MAX_TITLE)
+        item.summary = _at_the_door(item.summary, MAX_SUMMARY)
+        item.body = _at_the_door(item.body)
+        item.author = _at_the_door(item.author, MAX_AUTHOR)
+        if item.lang:
+            item.lang = printable(item.lang).strip()[:MAX_LANG] or None
         item.id = storage.item_id_for(item.canonical_url)
         item.title_key = title_key(item.title)
         texts.append(" ".join(filter(None, (item.title, item.summary, item.body[:500]))))

@@ -14,6 +14,10 @@ SNIPPET_WORDS = 30
 _BEFORE = 10  # words shown before the first hit; the rest of the window follows it
 OPEN, CLOSE, ELLIPSIS = "«", "»", "..."
 _WORDS_BACK = re.compile(rf"(?:\W*\w+\b){{1,{_BEFORE}}}")
+#: At most this many characters are shown before the first hit, of the first hit, and
+#: after it: a "word" is a run of letters, and a hostile one can be megabytes long (as can
+#: the punctuation glued to it). A snippet is at most about 1,200 characters.
+MAX_BEFORE_CHARS, MAX_HIT_CHARS, MAX_AFTER_CHARS = 300, 300, 600
 
 
 def _glued(ch: str) -> bool:
@@ -64,14 +68,24 @@ def snippet(field: FieldText, hits: Iterable[tuple[int, int]]) -> str:
         else:
             merged.append([a, b])
     text = field.text
-    pos, stop = field.original(start, end)
-    while pos > 0 and _glued(text[pos - 1]):  # keep punctuation glued to the edges: ¿Qué ... dijo.
-        pos -= 1
-    while stop < len(text) and _glued(text[stop]):
+    pos, stop = edges = field.original(start, end)
+    while pos > 0 and _glued(text[pos - 1]) and edges[0] - pos < MAX_BEFORE_CHARS:
+        pos -= 1  # keep punctuation glued to the edges: ¿Qué ... dijo.
+    while stop < len(text) and _glued(text[stop]) and stop - edges[1] < MAX_AFTER_CHARS:
         stop += 1
+    if merged:  # bounded in characters, however long the words
+        first_at, first_end = field.original(*merged[0])
+        if first_at - pos > MAX_BEFORE_CHARS:
+            pos, cut_before = first_at - MAX_BEFORE_CHARS, True
+        limit = min(first_end, first_at + MAX_HIT_CHARS) + MAX_AFTER_CHARS
+        if stop > limit:
+            stop, cut_after = limit, True
     parts: list[str] = []
     for a, b in merged:
         hit_start, hit_end = field.original(a, b)
+        if hit_start >= stop:
+            break
+        hit_end = min(hit_end, stop)
         parts += [text[pos:hit_start], OPEN, text[hit_start:hit_end], CLOSE]
         pos = hit_end
     parts.append(text[pos:stop])
