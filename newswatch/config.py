@@ -78,7 +78,7 @@ class Source:
     # kind = "site" (links, next) and "page" (content): CSS selectors or XPath.
     selectors: dict[str, str] = field(default_factory=dict)
     max_pages: int = 3  # site: listing pages followed per run
-    max_articles: int = 50  # sitemap and site: article pages fetched per run, newest first
+    max_articles: int = 50  # feed, search, sitemap, site: article pages fetched per run, newest first
 
 
 @dataclass
@@ -107,6 +107,7 @@ class CrawlConfig:
     parse_workers: int | None = None  # feed-reading processes; None: one per core for runs of 20+ feeds
     retries: int = 2
     jitter_s: int = 60  # `newswatch watch`: up to this much random delay (and at most 10% of an interval)
+    max_entries: int = 10_000  # entries of one feed read per run, newest first; the rest next run
 
 
 @dataclass
@@ -382,6 +383,7 @@ def _load_crawl(raw: Any, fname: str, loc: _Locator, problems: list[Problem]) ->
     simple = {
         "fetch_articles": bool, "obey_robots": bool, "autothrottle": bool, "timeout": int, "concurrency_per_domain": int,
         "retries": int, "max_bytes": int, "download_delay": (int, float), "parse_workers": int,
+        "max_entries": int,
     }
     for key, value in raw.items():
         line = loc.line_of("crawl", None, key)
@@ -413,6 +415,10 @@ def _load_crawl(raw: Any, fname: str, loc: _Locator, problems: list[Problem]) ->
         if key == "parse_workers" and value < 0:
             problems.append(Problem(fname, line, "crawl.parse_workers",
                                     f"must be 0 (read feeds in the crawl process) or more, not {value}"))
+            continue
+        if key == "max_entries" and value < 1:
+            problems.append(Problem(fname, line, "crawl.max_entries",
+                                    f"must be a whole number >= 1 (entries of one feed per run), not {value}"))
             continue
         if key == "timeout":
             c.timeout_s = value
@@ -546,7 +552,8 @@ def _load_source(raw: Any, i: int, fname: str, loc: _Locator, crawl: CrawlConfig
 # Source keys that only some kinds read, and which kinds those are.
 _EXTRA_KEYS = {
     "query": ("search",), "provider": ("search",), "region": ("search",), "endpoint": ("search",),
-    "selectors": ("site", "page"), "max_pages": ("site",), "max_articles": ("sitemap", "site"),
+    "selectors": ("site", "page"), "max_pages": ("site",),
+    "max_articles": ("feed", "search", "sitemap", "site"),
 }
 
 

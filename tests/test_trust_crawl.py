@@ -7,6 +7,8 @@ its peak RSS); see docs/reliability.md, "Hostile sources and inputs".
 
 from __future__ import annotations
 
+import gzip
+
 import sqlite_utils
 
 import hostile_server as hs
@@ -125,3 +127,77 @@ def test_a_bad_link_in_a_news_sitemap_skips_that_entry_only(tmp_path):
     assert set(titles) == {*good, f"{server.url}/news/fixed.html"}
     assert titles[good[0]] == "Sitemap story 0"
 
+
+# -- item 5: caps on one feed's work per run ----------------------------------------------------
+
+def test_article_pages_of_a_big_feed_are_capped_per_run_newest_first(tmp_path):
+    """A 100,000-entry feed with fetch_articles made a request per entry and held the run lock
+    for hours; now at most max_articles (default 50) pages per feed per run, the rest next run."""
+    with HostileServer() as server:
+        cfg = _config(tmp_path, f'name = "big"\nurl = "{server.url}/big-feed.xml?n=1000"\nfetch_articles = true')
+        first = newswatch("run", "-c", str(cfg), timeout=180)
+        after_first = {p for p in server.requests if p.startswith("/a/")}
+        second = newswatch("run", "-c", str(cfg), "--all", timeout=180)
+        after_second = {p for p in server.requests if p.startswith("/a/")}
+        counts = [n for p, n in server.requests.items() if p.startswith("/a/")]
+    assert first.returncode == 0 and second.returncode == 0, first.output + second.output
+    # The newest 50 entries (big-feed dates grow with the entry number) in the first run.
+    assert after_first == {f"/a/{i}.html" for i in range(950, 1000)}
+    assert after_second - after_first == {f"/a/{i}.html" for i in range(900, 950)}
+    assert max(counts) == 1, "no page is asked for twice"
+    db = _db(tmp_path)
+    # Pages that failed (404 here) keep the feed's summary: each requested entry is stored.
+    assert db["items"].count == 100
+    line = next(x for x in first.stdout.splitlines() if " big " in x)
+    assert "950 new entries left for the next run (max_articles = 50 pages per run)" in line, line
+
+
+def test_entries_of_one_feed_are_capped_per_run_and_the_rest_stored_by_the_next(tmp_path):
+    with HostileServer() as server:
+        cfg = _config(tmp_path, f'name = "big"\nurl = "{server.url}/big-feed.xml?n=250"', crawl=("max_entries = 100",))
+        runs, stored = [], []
+        for i in range(4):
+            runs.append(newswatch("run", "-c", str(cfg), *(["--all"] if i else []), timeout=180))
+            stored.append({r["guid"] for r in _db(tmp_path)["items"].rows})
+    assert [r.returncode for r in runs] == [0, 0, 0, 0], runs[0].output
+    db = _db(tmp_path)
+    fetches = _fetches(db, "big")
+    assert [f["items_new"] for f in fetches] == [100, 100, 50, 0]
+    # Newest first (big-feed dates grow with the entry number): 150-249, then 50-149, then 0-49.
+    assert stored[0] == {f"big-{i}" for i in range(150, 250)}
+    assert stored[1] - stored[0] == {f"big-{i}" for i in range(50, 150)}
+    assert stored[3] == {f"big-{i}" for i in range(250)}
+    # Once everything is stored the body hash is kept: an unchanged feed is not read again.
+    assert [f["status"] for f in fetches] == ["200", "200", "200", "unchanged"]
+    assert "150 new entries left for the next run ([crawl] max_entries = 100)" in runs[0].stdout
+
+
+def _gzip_padded(document: bytes, pad_mb: int) -> bytes:
+    """``document`` with ``pad_mb`` MB of whitespace before its last closing tag, gzipped (~1 kB per MB)."""
+    head, _, tail = document.rpartition(b"</")
+    return gzip.compress(head + b" " * (pad_mb << 20) + b"</" + tail, compresslevel=9)
+
+
+def test_a_gzip_body_without_content_encoding_keeps_to_max_bytes(tmp_path):
+    """The raw-gzip path (a .gz served as a file) inflated up to 50 MB whatever [crawl] max_bytes said."""
+    with HostileServer() as server:
+        gz = {"Content-Type": "application/x-gzip"}
+        server.add("/feed.xml.gz", _gzip_padded(hs.ok_feed(server.url, "gz"), 20), headers=gz)
+        server.add("/sitemap.xml.gz", _gzip_padded(_news_sitemap([f"{server.url}/n/1.html"]), 20), headers=gz)
+        server.add("/small.xml.gz", gzip.compress(hs.ok_feed(server.url, "small")), headers=gz)
+        cfg = _config(tmp_path, f'name = "feed-bomb"\nurl = "{server.url}/feed.xml.gz"',
+                      f'name = "sitemap-bomb"\nkind = "sitemap"\nurl = "{server.url}/sitemap.xml.gz"\n'
+                      "fetch_articles = false",
+                      f'name = "small"\nurl = "{server.url}/small.xml.gz"')
+        result = newswatch("run", "-c", str(cfg), timeout=120)
+    assert result.returncode == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.max_rss_mb < RSS_LIMIT_MB, f"peak RSS {result.max_rss_mb:.0f} MB"
+    db = _db(tmp_path)
+    errors = {r["name"]: r["last_error"] for r in db["sources"].rows}
+    assert errors["feed-bomb"] == (f"{server.url}/feed.xml.gz: gzipped body (no Content-Encoding) "
+                                   "inflates past 5 MB ([crawl] max_bytes); not read")
+    assert errors["sitemap-bomb"] == (f"{server.url}/sitemap.xml.gz: gzipped sitemap is larger than 5 MB "
+                                      "uncompressed ([crawl] max_bytes); not read")
+    assert errors["small"] is None and db["items"].count_where("source = 'small'") == 3
+    assert db["items"].count_where("source in ('feed-bomb', 'sitemap-bomb')") == 0

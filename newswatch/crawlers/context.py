@@ -98,9 +98,14 @@ class RunContext:
     def __post_init__(self) -> None:
         self.rules: dict[str, RuleConfig] = {r.name: r for r in self.config.rules}
         self.state = storage.sources_state(self.db)
-        self._seen_ids: set[str] = set()
+        # item id -> (source, native) of the copy handled first in this run
+        self._seen_ids: dict[str, tuple[str, bool]] = {}
         self._seen_guids: dict[tuple[str, str], str] = {}
-        self._claimed_urls: set[str] = set()
+        # article URL -> (source, native) of the source handling it in this run
+        self._claimed_urls: dict[str, tuple[str, bool]] = {}
+        # (item id, source, url, seen at) of copies of URLs another source handles: see storage.store_batch
+        self.sightings: list[tuple[str, str, str, str]] = []
+        self._sites: dict[str, str] = {}
 
     def storage_failed(self, error: Exception, sources=()) -> None:
         """A write failed (disk full, ...): the run ends with this error; see :meth:`items_not_stored`."""
@@ -118,12 +123,34 @@ class RunContext:
                 res.error = f"items not stored: {error}"
                 res.etag = res.last_modified = res.body_hash = None
 
-    def claim_url(self, url: str) -> bool:
-        """True the first time this run meets an article URL, False after."""
-        if url in self._claimed_urls:
-            return False
-        self._claimed_urls.add(url)
-        return True
+    def claim_url(self, url: str, source: str = "", native: bool = False) -> bool:
+        """True when ``source`` is to handle this article URL in this run: the first time the
+        run meets it, or when ``native`` (the URL is on the source's own site) and the source
+        that met it first is not on that site. False otherwise: see :meth:`claimed_by`."""
+        held = self._claimed_urls.get(url)
+        if held is None or (native and not held[1] and held[0] != source):
+            self._claimed_urls[url] = (source, native)
+            return True
+        return False
+
+    def claimed_by(self, url: str) -> str | None:
+        """The source handling this article URL in this run, if any."""
+        held = self._claimed_urls.get(url)
+        return held[0] if held else None
+
+    def publishes(self, source: str, url: str) -> bool:
+        """True when ``url`` is on the site of ``source``'s own URL (newswatch.crawlers.owners)."""
+        from .owners import site_of
+
+        site = self._sites.get(source)
+        if site is None:
+            src = next((s for s in self.sources if s.name == source), None)
+            site = self._sites[source] = site_of(src.url) if src else ""
+        return bool(site) and site_of(url) == site
+
+    def sighted(self, item_id: str, source: str, url: str, seen_at: str) -> None:
+        """``source`` carries an item another source handles: stored with the next batch."""
+        self.sightings.append((item_id, source, url, seen_at))
 
     def fetch_articles_for(self, source: Source) -> bool:
         if source.fetch_articles is not None:
@@ -138,16 +165,23 @@ class RunContext:
         if res is not None and res.pending > 0:
             res.pending -= 1
 
-    def seen_in_run(self, item_id: str, guid: str | None, source: str = "") -> str | None:
-        """The id of an item already handled in this run under this id, or this GUID of ``source``."""
-        if item_id in self._seen_ids:
+    def seen_in_run(self, item_id: str, guid: str | None, source: str = "", native: bool = False) -> str | None:
+        """The id of an item already handled in this run under this id, or this GUID of ``source``.
+
+        Not when ``native`` (``source`` is the site of the item's URL) and the copy
+        handled first came from a source that is not: that copy may be taken over.
+        """
+        held = self._seen_ids.get(item_id)
+        if held is not None and not (native and not held[1] and held[0] != source):
             return item_id
         if guid and (source, guid) in self._seen_guids:
             return self._seen_guids[(source, guid)]
         return None
 
-    def mark_seen(self, item_id: str, guid: str | None, source: str = "") -> None:
-        self._seen_ids.add(item_id)
+    def mark_seen(self, item_id: str, guid: str | None, source: str = "", native: bool = False) -> None:
+        held = self._seen_ids.get(item_id)
+        if held is None or (native and not held[1]):
+            self._seen_ids[item_id] = (source, native)
         if guid:  # GUIDs are unique within a feed only
             self._seen_guids.setdefault((source, guid), item_id)
 

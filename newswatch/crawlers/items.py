@@ -21,12 +21,17 @@ class NewsItem:
     lang: str | None = None
     fetched_at: str = ""
     canonical_url: str = ""
+    # The rel=canonical its article page named (the identity only when on the page's own site).
+    declared_canonical_url: str = ""
     # Filled in by the pipelines.
     id: str = ""
     title_key: str = ""
     cluster_id: str = ""
     existing_id: str | None = None
     matches: list[Any] = field(default_factory=list)
+    # True when the item's source is the site its URL is on (newswatch.crawlers.owners):
+    # its copy is the one kept when another source carries the same URL.
+    native: bool = False
     fingerprint: Any = None  # clustering.Fingerprint, or None for a text too short to compare
     # True when id, title_key, lang, fingerprint and matches were all worked out
     # from the current text (newswatch.crawlers.derive); whoever changes the text resets it.
@@ -44,7 +49,8 @@ class NewsItem:
             "body": self.body or None, "author": self.author or None,
             "published": self.published, "fetched_at": self.fetched_at,
             "updated_at": self.fetched_at, "lang": self.lang, "source": self.source,
-            "cluster_id": self.cluster_id, "title_key": self.title_key,
+            "cluster_id": self.cluster_id, "title_key": self.title_key, "native": int(self.native),
+            "declared_canonical_url": self.declared_canonical_url or None,
         }
 
     def text_fields(self) -> dict[str, Any]:

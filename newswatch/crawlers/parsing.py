@@ -38,8 +38,8 @@ def _start_worker(rules: Sequence[tuple[str, str]], aliases: dict[str, list[str]
 
 
 def _read_in_worker(body: bytes, url: str, content_type: str | None, source: str, lang: str | None,
-                    fetched_at: str) -> tuple[ParsedFeed, list[NewsItem]]:
-    parsed = parse_feed(body, url, content_type)
+                    fetched_at: str, max_bytes: int | None = None) -> tuple[ParsedFeed, list[NewsItem]]:
+    parsed = parse_feed(body, url, content_type, max_bytes)
     items = news_items(parsed, source, lang, fetched_at)
     derive(items, _matcher)
     parsed.entries = []  # they travel back as items
@@ -98,9 +98,10 @@ class FeedParser:
                 self._pool.submit(_warm_up)
 
     async def read(self, body: bytes, url: str, content_type: str | None, source: str, lang: str | None,
-                   fetched_at: str) -> tuple[ParsedFeed, list[NewsItem]]:
+                   fetched_at: str, max_bytes: int | None = None) -> tuple[ParsedFeed, list[NewsItem]]:
         """The feed and its entries as items of ``source``; raises
-        :class:`~newswatch.crawlers.feeds.FeedError` like parse_feed.
+        :class:`~newswatch.crawlers.feeds.FeedError` like parse_feed
+        (a gzipped body inflating past ``max_bytes``, too).
 
         Items read in a worker come back ``derived``; the others are derived
         by the pipelines, for new items only.
@@ -108,12 +109,13 @@ class FeedParser:
         if self._pool is not None:
             try:
                 return await asyncio.wrap_future(
-                    self._pool.submit(_read_in_worker, body, url, content_type, source, lang, fetched_at))
+                    self._pool.submit(_read_in_worker, body, url, content_type, source, lang, fetched_at,
+                                      max_bytes))
             except BrokenProcessPool:
                 # A worker that died (out of memory on a hostile feed) must not
                 # stop the run: parse in-process from now on.
                 self._pool = None
-        parsed = parse_feed(body, url, content_type)
+        parsed = parse_feed(body, url, content_type, max_bytes)
         return parsed, news_items(parsed, source, lang, fetched_at)
 
     def close(self) -> None:

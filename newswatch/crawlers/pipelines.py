@@ -14,7 +14,7 @@ from scrapy.exceptions import DropItem
 
 from .. import storage
 from . import clustering
-from .derive import normalize
+from .derive import normalize, printable
 from .items import NewsBatch, NewsItem
 
 BATCH_SIZE = 200
@@ -43,20 +43,29 @@ class NormalizePipeline:
 
 
 class DedupePipeline:
-    """Recognise an article seen before, by canonical URL or GUID, here or in the database."""
+    """Recognise an article seen before, by canonical URL or GUID, here or in the database.
+
+    Whether the item's source is the site of its URL (``native``) is settled
+    here, on its final canonical URL: a copy a foreign source stored first is
+    then not "seen" for it, so it is matched as new and takes the row over
+    (see :func:`newswatch.storage.store_batch`).
+    """
 
     def process_item(self, batch: NewsBatch, spider) -> NewsBatch:
         ctx = spider.context
         todo = [i for i in batch.items if not i.looked_up]
+        for item in todo:
+            item.native = ctx.publishes(item.source, item.canonical_url)
         stored = storage.find_existing_many(ctx.db, [i.id for i in todo], [i.guid for i in todo],
-                                            source=batch.source or None) if todo else {}
+                                            source=batch.source or None,
+                                            takeover=[i.id for i in todo if i.native]) if todo else {}
         for item in batch.items:
-            earlier = ctx.seen_in_run(item.id, item.guid, item.source)
+            earlier = ctx.seen_in_run(item.id, item.guid, item.source, item.native)
             if earlier is None:
                 earlier = item.known_id if item.looked_up else (
                     stored.get(item.id) or (stored.get(item.guid) if item.guid else None))
             item.existing_id = earlier
-            ctx.mark_seen(item.id, item.guid, item.source)
+            ctx.mark_seen(item.id, item.guid, item.source, item.native)
         return batch
 
 
@@ -129,6 +138,10 @@ class StorePipeline:
     async def close_spider(self, spider) -> None:
         ctx = spider.context
         await self._flush(ctx)
+        # Errors and warnings may quote the server (a Content-Type, a parser's message): no
+        # terminal control character of theirs reaches sources.last_error, runs.errors or the screen.
+        for res in ctx.results.values():
+            res.error, res.warning = printable(res.error), printable(res.warning)
         # Several spiders (one per kind of source) share the run: record this one's sources.
         try:
             await ctx.writer.run(storage.record_fetches, ctx.fetch_rows(getattr(spider, "kinds", None)))
@@ -137,22 +150,24 @@ class StorePipeline:
 
     async def _flush(self, ctx) -> None:
         batch, self.batch = self.batch, []  # batches arriving meanwhile start a new one
-        if not batch:
+        sightings, ctx.sightings = ctx.sightings, []
+        if not batch and not sightings:
             return
         try:
-            counts = await ctx.writer.run(storage.store_batch, [rec for _, rec in batch])
+            counts = await ctx.writer.run(storage.store_batch, [rec for _, rec in batch], sightings)
         except storage.StorageError as exc:
             # Nothing of the batch was written (one transaction): its sources must be read again.
-            ctx.storage_failed(exc, [item.source for item, _ in batch])
+            ctx.storage_failed(exc, [item.source for item, _ in batch] + [s[1] for s in sightings])
             return
         for key, value in counts.items():
             ctx.counts[key] = ctx.counts.get(key, 0) + value
         for item, rec in batch:
             res = ctx.results.get(item.source)
-            if res and rec.is_new:
-                res.items_new += 1
+            # Another source's copy is only a sighting; a publisher taking its item over adds its matches.
+            if res and rec.outcome in ("new", "taken over"):
+                res.items_new += rec.outcome == "new"
                 res.matches_new += len(rec.matches)
-            if ctx.on_item:
+            if ctx.on_item and rec.outcome != "sighting":
                 ctx.on_item(item)
 
 

@@ -20,10 +20,13 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from .feeds import size_text
 from .urls import shown_url, url_problem
 
-#: Sitemaps may be 50 MB uncompressed (sitemaps.org); a gzip bomb stops here.
-MAX_UNCOMPRESSED = 50 * 1024 * 1024
+#: A gzipped sitemap stops here when inflated (the default of [crawl] max_bytes; the
+#: crawl passes [crawl] max_bytes). sitemaps.org allows 50 MB, but a body served
+#: plainly or with Content-Encoding is held to max_bytes too, and news sitemaps are small.
+MAX_UNCOMPRESSED = 5 * 1024 * 1024
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
@@ -107,7 +110,8 @@ def decompress(body: bytes, max_size: int = MAX_UNCOMPRESSED) -> bytes:
 
     A body already decompressed by HTTP (``Content-Encoding: gzip`` on a .gz
     URL) comes back unchanged. Raises :class:`SitemapError` past ``max_size``
-    or for a truncated archive.
+    (the crawl passes [crawl] max_bytes, the limit HTTP decompression keeps
+    to) or for a truncated archive.
     """
     if body[:2] != b"\x1f\x8b":
         return body
@@ -117,8 +121,8 @@ def decompress(body: bytes, max_size: int = MAX_UNCOMPRESSED) -> bytes:
             while chunk := gz.read(1 << 16):
                 out.write(chunk)
                 if out.tell() > max_size:
-                    raise SitemapError(f"gzipped sitemap is larger than {max_size // (1024 * 1024)} MB "
-                                       "uncompressed; not read")
+                    raise SitemapError(f"gzipped sitemap is larger than {size_text(max_size)} uncompressed "
+                                       "([crawl] max_bytes); not read")
     except (OSError, EOFError, zlib.error) as exc:
         raise SitemapError(f"cannot gunzip the sitemap: {exc}") from exc
     return out.getvalue()

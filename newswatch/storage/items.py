@@ -6,16 +6,23 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from sqlite_utils import Database
 
 from .database import StorageError
 from .stories import save_signatures
 
-# Columns the pipeline may refresh on an item seen again; the body is only
-# replaced by a non-empty one so that a feed re-read never erases full text.
-_REFRESHABLE = ("title", "summary", "author", "published", "lang", "guid")
+# Columns the pipeline may refresh on an item seen again by the source that
+# stored it; the body is only replaced by a non-empty one so that a feed
+# re-read never erases full text.
+_REFRESHABLE = ("title", "summary", "author", "published", "lang", "guid", "declared_canonical_url")
+# What a takeover replaces: everything the former owner said about the item
+# (the body too, even by nothing); the id and when it was first seen stay.
+_TAKEN_OVER = ("url", "guid", "title", "summary", "body", "author", "published", "lang", "source",
+               "cluster_id", "title_key", "native", "declared_canonical_url", "updated_at")
+# Alerts not delivered (or not yet tried): a takeover drops those the former owner's text raised.
+_UNSENT = "('pending', 'failed', 'deferred')"
 
 
 def item_id_for(canonical_url: str) -> str:
@@ -29,6 +36,9 @@ class ItemRecord:
 
     ``existing_id`` is set when the item was seen before (by canonical URL or
     GUID): the row is refreshed and no match or alert is written for it.
+    Which source may write what is decided when the batch is written (see
+    :func:`store_batch`); ``item["native"]`` says whether the item's source
+    is the site its URL is on.
     """
 
     item: dict[str, Any]
@@ -37,6 +47,8 @@ class ItemRecord:
     alerts: list[dict[str, Any]] = field(default_factory=list)
     # (kind, minhash bytes) of a new item, stored with it (see crawlers/clustering.py)
     signature: tuple[str, bytes] | None = None
+    #: What :func:`store_batch` did with it: "new", "refreshed", "taken over" or "sighting".
+    outcome: str = ""
 
     @property
     def is_new(self) -> bool:
@@ -53,58 +65,158 @@ def find_existing(db: Database, item_id: str, guid: str | None, source: str | No
 
 
 def find_existing_many(db: Database, ids: list[str], guids: list[str],
-                       source: str | None = None) -> dict[str, str]:
+                       source: str | None = None, takeover: Iterable[str] = ()) -> dict[str, str]:
     """Stored item ids known under any of these ids or GUIDs: {id or guid: stored id}.
 
     A GUID names an entry within its own feed only (two sites may both call
     an entry "1"), so with ``source`` GUIDs are looked up among that
-    source's items.
+    source's items. ``takeover`` are ids of items whose URL is on
+    ``source``'s own site: a row under one of them that another source
+    stored, not from its own site, is left out, so the item is handled as
+    new and :func:`store_batch` lets ``source`` take the row over.
     """
     found: dict[str, str] = {}
+    takeover = set(takeover) if source is not None else set()
     for column, keys in (("id", ids), ("guid", guids)):
         keys = [k for k in dict.fromkeys(keys) if k]
         scoped = column == "guid" and source is not None
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
-            sql = f"select id, {column} as k from items where {column} in ({', '.join('?' for _ in chunk)})"
+            sql = (f"select id, {column} as k, source, native from items "
+                   f"where {column} in ({', '.join('?' for _ in chunk)})")
             if scoped:
                 sql += " and source = ?"
             for row in db.execute(sql, chunk + [source] if scoped else chunk).fetchall():
+                if row[0] in takeover and row[2] != source and not row[3]:
+                    continue
                 found.setdefault(row[1], row[0])
     return found
 
 
-def store_batch(db: Database, records: Iterable[ItemRecord]) -> dict[str, int]:
+def store_batch(db: Database, records: Iterable[ItemRecord],
+                sightings: Iterable[tuple[str, str, str, str]] = ()) -> dict[str, int]:
     """Write items, their matches and their pending alerts in ONE transaction.
 
     New items are inserted with their matches and alerts; items seen before
     are refreshed in place. Immediate alerts are inserted with OR IGNORE
     against the one-per-(rule, cluster, tag) index, so a story that already
     pinged never pings again. Returns counts of what was written.
+
+    A row belongs to the source that stored it, checked here, as the batch is
+    written (two sources of one run may race for a URL): a record of another
+    source becomes a *sighting* (a ``sightings`` row), never a rewrite. One
+    exception, a *takeover*: a new record whose source is the site of its URL
+    (``item["native"]``) replaces a row a foreign source stored, its text and
+    its matches with them; the foreign source's unsent alerts for the item
+    are dropped and it becomes a sighting. Each record's ``outcome`` says
+    which happened. ``sightings`` are (item id, source, url, seen at) of
+    copies met before they became records (a URL another source of the run
+    had claimed); those of the row's own source are dropped.
     """
+    records = list(records)
     counts = {"items_new": 0, "items_updated": 0, "matches_new": 0, "alerts_new": 0}
-    new_items, matches, alerts, updates, signatures = [], [], [], [], []
-    for rec in records:
-        if rec.is_new:
-            new_items.append(rec.item)
-            matches.extend(_match_row(m) for m in rec.matches)
-            alerts.extend(rec.alerts)
-            if rec.signature is not None:
-                signatures.append((rec.item["id"], *rec.signature, rec.item["fetched_at"]))
-        else:
-            updates.append(rec)
+    new_items, matches, alerts, changes, signatures = [], [], [], [], []
+    seen: list[tuple[str, str, str, str, str]] = []
     try:
         with db.atomic():
+            sightings = list(sightings)
+            owners = _owners(db, [rec.existing_id or rec.item["id"] for rec in records]
+                             + [s[0] for s in sightings])
+            for rec in records:
+                item = rec.item
+                target = rec.existing_id or item["id"]
+                owner = owners.get(target)
+                if owner is None and rec.is_new:
+                    rec.outcome = "new"
+                    owners[target] = _Owner(item["source"], item.get("native"), item.get("url"),
+                                            item["fetched_at"], item["fetched_at"])
+                    new_items.append(item)
+                    matches.extend(_match_row(m) for m in rec.matches)
+                    alerts.extend(rec.alerts)
+                    if rec.signature is not None:
+                        signatures.append((item["id"], *rec.signature, item["fetched_at"]))
+                elif owner is not None and owner.source == item["source"]:
+                    rec.outcome = "refreshed"
+                    changes.append((rec, None))
+                elif owner is not None and rec.is_new and item.get("native") and not owner.native:
+                    rec.outcome = "taken over"
+                    owners[target] = _Owner(item["source"], item.get("native"), item.get("url"),
+                                            owner.first_seen, item["fetched_at"])
+                    changes.append((rec, owner))
+                else:  # another source's row (or one of this run not written yet)
+                    rec.outcome = "sighting"
+                    seen.append((target, item["source"], item.get("url"), item["fetched_at"], item["fetched_at"]))
+            for item_id, source, url, seen_at in sightings:
+                owner = owners.get(item_id)
+                if owner is None or owner.source != source:
+                    seen.append((item_id, source, url, seen_at, seen_at))
             counts["items_new"] = _insert_or_ignore(db, "items", new_items)
             counts["matches_new"] = _insert_or_ignore(db, "matches", matches)
             counts["alerts_new"] = _insert_or_ignore(db, "alerts", alerts)
             save_signatures(db, signatures)
-            for rec in updates:
-                _refresh(db, rec.existing_id, rec.item)
+            for rec, former in changes:  # in order: a takeover may follow a refresh of one row
+                if former is None:
+                    _refresh(db, rec.existing_id or rec.item["id"], rec.item)
+                else:
+                    added_matches, added_alerts = _take_over(db, rec, former, seen)
+                    counts["matches_new"] += added_matches
+                    counts["alerts_new"] += added_alerts
                 counts["items_updated"] += 1
+            _record_sightings(db, seen)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot store items in {_db_file(db)}: {exc}") from exc
     return counts
+
+
+class _Owner(NamedTuple):
+    """The stored row's source, and what becomes of it as a sighting if it is taken over."""
+
+    source: str
+    native: int | None
+    url: str | None
+    first_seen: str
+    last_seen: str
+
+
+def _owners(db: Database, ids: list[str]) -> dict[str, _Owner]:
+    found: dict[str, _Owner] = {}
+    ids = [i for i in dict.fromkeys(ids) if i]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for row in db.execute(
+                "select id, source, native, url, fetched_at, coalesce(updated_at, fetched_at) from items"
+                f" where id in ({', '.join('?' for _ in chunk)})", chunk).fetchall():
+            found[row[0]] = _Owner(*row[1:])
+    return found
+
+
+def _take_over(db: Database, rec: ItemRecord, former: _Owner,
+               seen: list[tuple[str, str, str, str, str]]) -> tuple[int, int]:
+    """Replace a foreign source's row with its publisher's item; (matches, alerts) added."""
+    item, item_id = rec.item, rec.item["id"]
+    db["items"].update(item_id, {k: item.get(k) for k in _TAKEN_OVER if k in item or k == "body"})
+    # The former text's matches go; its alerts too unless already on their way.
+    db.execute("delete from matches where item_id = ?", [item_id])
+    db.execute(f"delete from alerts where item_id = ? and status in {_UNSENT}", [item_id])
+    added_matches = _insert_or_ignore(db, "matches", [_match_row(m) for m in rec.matches])
+    added_alerts = _insert_or_ignore(db, "alerts", rec.alerts)
+    if rec.signature is not None:
+        save_signatures(db, [(item_id, *rec.signature, item["fetched_at"])])
+    db.execute("delete from sightings where item_id = ? and source = ?", [item_id, item["source"]])
+    seen.append((item_id, former.source, former.url, former.first_seen, former.last_seen))
+    return added_matches, added_alerts
+
+
+def _record_sightings(db: Database, seen: list[tuple[str, str, str, str, str]]) -> None:
+    """Upsert (item id, source, url, first seen, last seen) rows of the sightings table."""
+    if seen:
+        db.conn.executemany(
+            "insert into sightings (item_id, source, url, first_seen_at, last_seen_at) values (?, ?, ?, ?, ?) "
+            "on conflict (item_id, source) do update set url = excluded.url, "
+            "first_seen_at = min(first_seen_at, excluded.first_seen_at), "
+            "last_seen_at = max(last_seen_at, excluded.last_seen_at)",
+            seen,
+        )
 
 
 def _match_row(m: dict[str, Any]) -> dict[str, Any]:
@@ -140,6 +252,8 @@ def _refresh(db: Database, item_id: str, item: dict[str, Any]) -> None:
     updates = {k: item[k] for k in _REFRESHABLE if item.get(k)}
     if item.get("body"):
         updates["body"] = item["body"]
+    if item.get("native") is not None:  # rows stored before m007 learn it from their owner
+        updates["native"] = item["native"]
     updates["updated_at"] = item.get("fetched_at")
     db["items"].update(item_id, updates)
 

@@ -53,23 +53,47 @@ def source_requests(spider, callback) -> Iterator[scrapy.Request]:
 
 
 def look_up(spider, items: Iterable[NewsItem]) -> list[tuple[NewsItem, str | None]]:
-    """The items no other source claimed in this run, each with the id of the stored item it
-    already is (by URL, or by GUID among its source's items), or None: one query per source."""
+    """The items this source is to handle in this run, each with the id of the stored item it
+    already is (by URL, or by GUID among its source's items), or None: one query per source.
+
+    An item whose URL another source of this run handles is left out and recorded as that
+    source's sighting, unless this source is the site of the URL and the other is not (see
+    :meth:`RunContext.claim_url`). A stored row of a foreign source that this source may take
+    over counts as unknown (see :func:`newswatch.storage.store_batch`).
+    """
     ctx = spider.context
-    claimed = [item for item in items if ctx.claim_url(item.canonical_url)]
+    claimed = []
+    for item in items:
+        item.native = ctx.publishes(item.source, item.canonical_url)
+        if ctx.claim_url(item.canonical_url, item.source, item.native):
+            claimed.append(item)
+        elif ctx.claimed_by(item.canonical_url) != item.source:
+            ctx.sighted(storage.item_id_for(item.canonical_url), item.source, item.url, item.fetched_at)
     ids = [item.id if item.derived else storage.item_id_for(item.canonical_url) for item in claimed]
     known: dict[str, dict[str, str]] = {}
     for source in dict.fromkeys(item.source for item in claimed):
         mine = [(item, item_id) for item, item_id in zip(claimed, ids) if item.source == source]
         known[source] = storage.find_existing_many(ctx.db, [item_id for _, item_id in mine],
-                                                   [item.guid for item, _ in mine], source=source)
+                                                   [item.guid for item, _ in mine], source=source,
+                                                   takeover=[item_id for item, item_id in mine if item.native])
     return [(item, known[item.source].get(item_id) or (known[item.source].get(item.guid) if item.guid else None))
             for item, item_id in zip(claimed, ids)]
 
 
 def unknown(spider, items: Iterable[NewsItem]) -> list[NewsItem]:
-    """The items no other source claimed in this run and the database does not hold yet."""
-    return [item for item, known_id in look_up(spider, items) if known_id is None]
+    """The items no other source claimed in this run and the database does not hold yet.
+
+    Those stored already are noted as sightings (storage drops the ones of the
+    item's own source), since they go no further.
+    """
+    ctx = spider.context
+    new = []
+    for item, known_id in look_up(spider, items):
+        if known_id is None:
+            new.append(item)
+        else:
+            ctx.sighted(known_id, item.source, item.url, item.fetched_at)
+    return new
 
 
 def article_request(spider, item: NewsItem, src: Source, **meta: Any) -> scrapy.Request:

@@ -20,6 +20,7 @@ from ..articles import extract_article
 from ..context import FetchResult, RunContext
 from ..feeds import FeedError
 from ..items import NewsBatch, NewsItem
+from ..owners import same_site
 from ..urls import canonical_url, url_problem
 from .base import emit, look_up, response_header, unchanged_since_last_fetch
 
@@ -85,7 +86,8 @@ class FeedsSpider(scrapy.Spider):
         try:
             parsed, entries = await self.context.feed_parser.read(
                 response.body, response.url, response_header(response, "Content-Type"),
-                source=src.name, lang=src.lang, fetched_at=storage.now_iso())
+                source=src.name, lang=src.lang, fetched_at=storage.now_iso(),
+                max_bytes=response.meta.get("download_maxsize") or self.settings.getint("DOWNLOAD_MAXSIZE"))
         except FeedError as exc:
             res.ok = False
             res.error = f"{response.url}: {exc}"
@@ -96,11 +98,29 @@ class FeedsSpider(scrapy.Spider):
             self.logger.warning("source %s: %s", src.name, parsed.warning)
         res.items = len(entries)
         fetch_pages = self.context.fetch_articles_for(src)
-        ready = []
+
+        def needs_page(item: NewsItem, known_id: str | None) -> bool:
+            return fetch_pages and not item.body and not known_id
+
         # Entries another feed of this run already carried are left out.
-        for item, known_id in look_up(self, entries):
+        found, over_entries, over_pages = within_limits(
+            look_up(self, entries), self.context.config.crawl.max_entries, src.max_articles, needs_page)
+        if over_entries or over_pages:
+            notes = [res.warning] if res.warning else []
+            if over_pages:
+                notes.append(f"{over_pages} new entries left for the next run "
+                             f"(max_articles = {src.max_articles} pages per run)")
+            if over_entries:
+                notes.append(f"{over_entries} new entries left for the next run "
+                             f"([crawl] max_entries = {self.context.config.crawl.max_entries})")
+            res.warning = "; ".join(notes)
+            # No validators: the next run must read this feed again for what was left,
+            # not find it "not-modified" or "unchanged".
+            res.etag = res.last_modified = res.body_hash = None
+        ready = []
+        for item, known_id in found:
             item.known_id, item.looked_up = known_id, True
-            if fetch_pages and not item.body and not item.known_id:
+            if needs_page(item, known_id):
                 # The page's text (and maybe its canonical URL) will replace the feed's.
                 item.derived = item.looked_up = False
                 res.pending += 1
@@ -124,7 +144,11 @@ class FeedsSpider(scrapy.Spider):
         if page["body"]:
             item.body = page["body"]
         if page["canonical_url"] and not url_problem(page["canonical_url"]):
-            item.canonical_url = canonical_url(page["canonical_url"])
+            item.declared_canonical_url = canonical_url(page["canonical_url"])
+        # A page speaks for its own site only: a rel=canonical on another site is kept as
+        # declared_canonical_url, not taken as the item's identity (see crawlers/owners.py).
+        if item.declared_canonical_url and same_site(item.declared_canonical_url, response.url):
+            item.canonical_url = item.declared_canonical_url
         elif response.url != item.url:
             item.canonical_url = canonical_url(response.url)  # followed a redirect
         if not item.title and page["title"]:
@@ -158,6 +182,41 @@ class FeedsSpider(scrapy.Spider):
     def _report(self, res: FetchResult) -> None:
         if self.context.on_fetch:
             self.context.on_fetch(res)
+
+
+def within_limits(found: list[tuple[NewsItem, str | None]], max_entries: int, max_pages: int,
+                  needs_page) -> tuple[list[tuple[NewsItem, str | None]], int, int]:
+    """Which of a feed's looked-up entries this run handles, and how many new ones wait.
+
+    ``found`` is ``(item, id of the stored item or None)`` per entry. New
+    entries come first, newest first (undated ones last), at most
+    ``max_entries`` of them and at most ``max_pages`` of those whose page
+    ``needs_page(item, known_id)``; entries stored before fill what room is
+    left of ``max_entries`` (they are only refreshed). The rest wait for a
+    later run, which reads the feed again and finds them new. Returns the
+    entries to handle, in the feed's order, and the new entries left over
+    ``max_entries`` and over ``max_pages``.
+    """
+    order = sorted(range(len(found)), key=lambda i: found[i][0].published or "", reverse=True)
+    new: list[int] = []
+    known: list[int] = []
+    pages = over_entries = over_pages = 0
+    for i in order:
+        item, known_id = found[i]
+        if known_id is not None:
+            known.append(i)
+        elif len(new) >= max_entries:
+            over_entries += 1
+        elif needs_page(item, known_id):
+            if pages >= max_pages:
+                over_pages += 1
+                continue
+            pages += 1
+            new.append(i)
+        else:
+            new.append(i)
+    keep = sorted(new + known[:max(0, max_entries - len(new))])
+    return [found[i] for i in keep], over_entries, over_pages
 
 
 def _describe_failure(failure: Failure, max_bytes: int | None = None) -> str:
