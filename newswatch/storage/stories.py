@@ -3,8 +3,10 @@
 ``item_signatures`` keeps one MinHash signature per item (an opaque BLOB
 made by :mod:`newswatch.crawlers.clustering`, tagged with the ``kind`` of
 signature) so the near-duplicate index can be rebuilt at the start of each
-run. The ``stories`` view (migration m003) shows one row per cluster: its
-first title and link, the outlets that carried it and how many articles.
+run. The ``stories`` view (migrations m003, m007) shows one row per cluster:
+its first title and link, the outlets that carried it, how many articles,
+and how often other sources carried the same URLs (``sightings``,
+``sighted_by``: see newswatch.storage.items.store_batch).
 """
 
 from __future__ import annotations
