@@ -277,9 +277,13 @@ def status(config_path: Path | None, n_runs: int) -> None:
             continue
         streak = s["error_streak"] or 0
         note = s["last_error"] or (str(silent[s["name"]]) if s["name"] in silent else "")
+        if s["mojibake_items"]:
+            note = (f"{s['mojibake_items']} items look mis-decoded (Ã¡, â€œ): wrong charset? "
+                    + note).strip()
         rows.append(([s["name"], s["kind"], s["last_ok_at"] or "never", f"{streak}x" if streak else "",
                       str(s["items"]), s["newest"] or "", s["next_due_at"] or "", note[:90]],
-                     "red" if streak >= FAILING_AFTER else "yellow" if streak or s["name"] in silent else None))
+                     "red" if streak >= FAILING_AFTER
+                     else "yellow" if streak or s["name"] in silent or s["mojibake_items"] else None))
     _print_table("Sources", ["source", "kind", "last ok", "failing", "items", "newest", "next due",
                              "last error / health"], rows)
     for name, quiet in sorted(silent.items()):

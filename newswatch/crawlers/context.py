@@ -33,6 +33,7 @@ class FetchResult:
     # its validators are not kept, so the next run reads the source again.
     pending: int = 0
     not_stored: bool = False  # some of its items could not be written (a full disk)
+    mojibake: int = 0  # new items whose text still looks mis-decoded after repair
 
     def row(self, run_id: int, fetched_at: str, next_due_at: str | None) -> dict[str, Any]:
         return {
@@ -40,7 +41,7 @@ class FetchResult:
             "items": self.items, "items_new": self.items_new, "duration_ms": self.duration_ms,
             "error": self.error, "fetched_at": fetched_at, "ok": self.ok, "etag": self.etag,
             "last_modified": self.last_modified, "body_hash": self.body_hash,
-            "next_due_at": next_due_at, "not_stored": self.not_stored,
+            "next_due_at": next_due_at, "not_stored": self.not_stored, "mojibake": self.mojibake,
         }
 
 

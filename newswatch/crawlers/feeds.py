@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from .decoding import choose_encoding
 from .urls import shown_url, url_problem
 
 # What feedparser's sanitizer drops with its content (an unclosed one runs to
@@ -171,7 +172,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
     head = body.lstrip()[:1]
     if (content_type and "json" in content_type.lower()) or head == b"{":
         return _parse_json_feed(body, url)
-    headers = {"content-type": content_type} if content_type else None
+    headers = {"content-type": _with_charset(content_type, choose_encoding(body, content_type))}
     # Links are joined to the feed URL below; resolving relative URIs inside
     # HTML content or sanitising it is wasted work, as html_to_text reduces
     # content to plain text (dropping scripts and styles as the sanitizer would).
@@ -221,6 +222,17 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
             )
         )
     return _note_skipped(out)
+
+
+def _with_charset(content_type: str | None, encoding: str) -> str:
+    """``content_type`` naming ``encoding`` as its charset, for feedparser.
+
+    feedparser ranks the header's charset first (RFC 3023) and believes it;
+    :func:`~newswatch.crawlers.decoding.choose_encoding` has already weighed the
+    header, the BOM and the XML declaration against the bytes themselves.
+    """
+    mime = (content_type or "").split(";", 1)[0].strip() or "application/xml"
+    return f"{mime}; charset={encoding}"
 
 
 _ROOT_RE = re.compile(rb"<([A-Za-z_][\w.:-]*)")

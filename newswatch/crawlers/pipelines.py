@@ -14,6 +14,7 @@ from scrapy.exceptions import DropItem
 
 from .. import storage
 from . import clustering
+from .decoding import looks_mojibake
 from .derive import normalize, printable
 from .items import NewsBatch, NewsItem
 
@@ -167,6 +168,8 @@ class StorePipeline:
             if res and rec.outcome in ("new", "taken over"):
                 res.items_new += rec.outcome == "new"
                 res.matches_new += len(rec.matches)
+                if any(looks_mojibake(text) for text in (item.title, item.summary, item.body)):
+                    res.mojibake += 1
             if ctx.on_item and rec.outcome != "sighting":
                 ctx.on_item(item)
 

@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from .decoding import decode_page
 from .feeds import size_text
 from .urls import shown_url, url_problem
 
@@ -146,19 +147,21 @@ def is_robots_url(url: str) -> bool:
     return urlsplit(url).path.lower().endswith("/robots.txt")
 
 
-def parse_sitemap(body: bytes, url: str, max_size: int = MAX_UNCOMPRESSED) -> ParsedSitemap:
+def parse_sitemap(body: bytes, url: str, max_size: int = MAX_UNCOMPRESSED,
+                  content_type: str | None = None) -> ParsedSitemap:
     """Parse a sitemap document fetched from ``url``.
 
     Reads XML urlsets and sitemap indexes (any namespace, BOM or not), gzip,
     plain-text sitemaps (one URL a line) and robots.txt (its ``Sitemap:``
     lines become ``sitemaps``). Raises :class:`SitemapError` for anything else.
+    ``content_type``'s charset wins over the XML declaration, as RFC 7303 says.
     """
     body = decompress(body, max_size)
     if is_robots_url(url):
         return ParsedSitemap("robots", sitemaps=[SitemapEntry(u) for u in sitemaps_from_robots(body, url)])
     head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"<":
-        return _parse_xml(body, url)
+        return _parse_xml(body, url, content_type)
     return _parse_text(body, url)
 
 
@@ -190,11 +193,14 @@ def _local(tag) -> str:
     return tag.rpartition("}")[2].lower()
 
 
-def _parse_xml(body: bytes, url: str) -> ParsedSitemap:
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
+def _parse_xml(body: bytes, url: str, content_type: str | None = None) -> ParsedSitemap:
+    # Decoded first, so news:title and image captions keep their accents whatever
+    # the header, the XML declaration or a BOM say; lxml is then told it is UTF-8.
+    text = decode_page(body, content_type).lstrip("\ufeff \t\r\n")
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, encoding="utf-8",
                              remove_comments=True, remove_pis=True, huge_tree=False)
     try:
-        root = etree.fromstring(body.lstrip(b"\xef\xbb\xbf \t\r\n"), parser=parser)
+        root = etree.fromstring(text.encode("utf-8"), parser=parser)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise SitemapError(f"not readable XML: {exc}") from exc
     if root is None:

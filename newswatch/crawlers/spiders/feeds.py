@@ -137,7 +137,7 @@ class FeedsSpider(scrapy.Spider):
         item: NewsItem = response.meta["item"]
         self.context.article_done(item.source)
         try:
-            page = extract_article(response.body, response.url)
+            page = extract_article(response.body, response.url, response_header(response, "Content-Type"))
         except ValueError as exc:  # a rel=canonical urljoin cannot split ("http://[x/")
             self.logger.info("article page %s not read (%s); keeping the feed's summary", response.url, exc)
             page = dict.fromkeys(("body", "title", "author", "published", "canonical_url"))

@@ -29,7 +29,7 @@ from ...scheduler import iso, parse_time
 from ..items import NewsItem
 from ..sitemaps import SitemapError, parse_sitemap
 from ..urls import canonical_url
-from .base import article_request, emit, source_requests, unchanged_since_last_fetch, unknown
+from .base import article_request, emit, response_header, source_requests, unchanged_since_last_fetch, unknown
 from .feeds import FeedsSpider, _describe_failure
 
 #: How far before the last complete fetch entries are still considered.
@@ -72,7 +72,8 @@ class SitemapsSpider(FeedsSpider):
                     return
             try:
                 # A .gz body inflates within [crawl] max_bytes, as HTTP's gzip does.
-                parsed = parse_sitemap(response.body, response.url, self.settings.getint("DOWNLOAD_MAXSIZE"))
+                parsed = parse_sitemap(response.body, response.url, self.settings.getint("DOWNLOAD_MAXSIZE"),
+                                       response_header(response, "Content-Type"))
             except SitemapError as exc:
                 if depth == 0:
                     res.ok, res.body_hash, res.error = False, None, f"{response.url}: {exc}"
