@@ -627,7 +627,7 @@ def sources_add(url: str, config_path: Path | None, yes: bool, name: str | None,
                 lang: str | None, interval: str | None, max_time: int) -> None:
     """Discover a site's feeds and sitemaps and append a source for URL to the config."""
     from .config import ConfigError
-    from .crawlers.discovery import Candidate, DiscoveryError, discover, source_name
+    from .discovery import Candidate, DiscoveryError, discover, source_name
     from .sources import UnsafeTable, append_sources, configured_urls, new_source, one_line, url_key
 
     config = _load(config_path)
@@ -683,7 +683,7 @@ def sources_add(url: str, config_path: Path | None, yes: bool, name: str | None,
 def sources_import(opml_file: Path, config_path: Path | None, yes: bool) -> None:
     """Append the feeds of an OPML file (from a feed reader) to the config as sources."""
     from .config import ConfigError
-    from .crawlers.opml import OpmlError, read_opml
+    from .formats.opml import OpmlError, read_opml
     from .sources import UnsafeTable, append_sources, configured_urls, new_source, one_line, slug, url_key
 
     config = _load(config_path)
@@ -737,7 +737,7 @@ def sources_import(opml_file: Path, config_path: Path | None, yes: bool) -> None
 @_config_option
 def sources_export(config_path: Path | None) -> None:
     """Write the feed and search sources as OPML to stdout (for a feed reader)."""
-    from .crawlers.opml import write_opml
+    from .formats.opml import write_opml
 
     config = _load(config_path)
     sys.stdout.write(write_opml(config.sources, title=f"newswatch sources from {config.path.name}"))

@@ -543,7 +543,7 @@ def _load_source(raw: Any, i: int, fname: str, loc: _Locator, crawl: CrawlConfig
     if not ok:
         return None
     if kind == "search":
-        from .crawlers.search import search_url
+        from .formats.search import search_url
         url = search_url(extra["provider"], extra["query"], lang, extra["region"], extra.pop("endpoint", None))
     return Source(name=name, kind=kind, url=url, lang=lang, interval_s=interval_s,
                   fetch_articles=fetch, file=fname, line=line, **extra)

@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from conftest import CORPORA
-from newswatch.crawlers.feeds import FeedError, ParsedFeed, html_to_text, parse_feed
-from newswatch.crawlers.urls import canonical_url
+from newswatch.formats.feeds import FeedError, ParsedFeed, html_to_text, parse_feed
+from newswatch.formats.urls import canonical_url
 
 FOLDERS = ("feedparser-tests", "feeds/reader-fixtures")
 _HEADER = re.compile(rb"^\s*Header:\s*([A-Za-z-]+):[ \t]*(.*?)\s*$", re.M)

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-from newswatch.crawlers import clustering
-from newswatch.crawlers.clustering import (
+from newswatch.stories import clustering
+from newswatch.stories.clustering import (
     THRESHOLD,
     StoryClusterer,
     StoryClusters,

@@ -19,7 +19,7 @@ import sqlite_utils
 import corpus_feeds as cf
 from hostile_server import HostileServer
 from measure import RSS_LIMIT_MB, newswatch
-from newswatch.crawlers.feeds import FeedError
+from newswatch.formats.feeds import FeedError
 
 FILES = cf.corpus_files()
 pytestmark = pytest.mark.skipif(not FILES, reason="../shared/corpora (feedparser-tests, feeds/reader-fixtures) is absent")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.crawlers.feeds import FeedError, parse_feed
+from newswatch.formats.feeds import FeedError, parse_feed
 
 FIX = Path(__file__).parent / "fixtures"
 

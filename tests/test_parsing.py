@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import sqlite_utils
 
-from newswatch.crawlers import clustering
+from newswatch.stories import clustering
 from newswatch.crawlers.derive import normalize
 from newswatch.crawlers.parsing import FeedParser
 from newswatch.demo import SITE_DIR, write_demo_config

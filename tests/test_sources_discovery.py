@@ -12,8 +12,8 @@ import pytest
 
 from conftest import CORPORA, FIXTURES
 from newswatch.config import load
-from newswatch.crawlers.discovery import DiscoveryError, discover, source_name
-from newswatch.crawlers.opml import OpmlError, read_opml, write_opml
+from newswatch.discovery import DiscoveryError, discover, source_name
+from newswatch.formats.opml import OpmlError, read_opml, write_opml
 from newswatch.sources import append_sources, inert_url, new_source, slug, toml_table
 from sources_helpers import config, serve
 

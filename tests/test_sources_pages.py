@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from newswatch.crawlers.diffs import change_id, diff_summary, normalize_text, page_text
+from newswatch.formats.diffs import change_id, diff_summary, normalize_text, page_text
 from sources_helpers import SITES, config, db, serve
 
 V1 = (SITES / "gobierno" / "tps" / "honduras.html").read_bytes()

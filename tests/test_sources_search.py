@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from newswatch.config import ConfigError, load
-from newswatch.crawlers.search import google_news_locale, is_redirector, search_url, strip_publisher, unwrap_link
+from newswatch.formats.search import google_news_locale, is_redirector, search_url, strip_publisher, unwrap_link
 from sources_helpers import config, db, serve
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from conftest import CORPORA
-from newswatch.crawlers.sitemaps import (
+from newswatch.formats.sitemaps import (
     SitemapError,
     decompress,
     iso_date,

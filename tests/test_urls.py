@@ -2,7 +2,7 @@
 
 import pytest
 
-from newswatch.crawlers.urls import canonical_url
+from newswatch.formats.urls import canonical_url
 
 
 @pytest.mark.parametrize("raw, canonical", [

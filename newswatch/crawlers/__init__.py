@@ -10,8 +10,7 @@ import logging
 
 from .context import FetchResult, RunContext
 from .crawl import crawl, crawl_settings
-from .urls import canonical_url
 
-__all__ = ["crawl", "crawl_settings", "canonical_url", "FetchResult", "RunContext"]
+__all__ = ["crawl", "crawl_settings", "FetchResult", "RunContext"]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -140,8 +140,8 @@ class RunContext:
         return held[0] if held else None
 
     def publishes(self, source: str, url: str) -> bool:
-        """True when ``url`` is on the site of ``source``'s own URL (newswatch.crawlers.owners)."""
-        from .owners import site_of
+        """True when ``url`` is on the site of ``source``'s own URL (newswatch.formats.owners)."""
+        from ..formats.owners import site_of
 
         site = self._sites.get(source)
         if site is None:

@@ -17,12 +17,12 @@ import re
 
 from .. import storage
 from ..rules import fold
-from . import clustering
-from .decoding import repair_text
-from .feeds import ParsedFeed
+from ..stories import clustering
+from ..formats.decoding import repair_text
+from ..formats.feeds import ParsedFeed
 from .items import NewsItem
-from .langs import detect_language, feed_claim_holds
-from .urls import canonical_url
+from ..formats.langs import detect_language, feed_claim_holds
+from ..formats.urls import canonical_url
 
 _WORDS = re.compile(r"\w+")
 # C0 and C1 control characters and DEL, except tab and newline: ESC starts terminal

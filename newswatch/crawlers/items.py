@@ -29,7 +29,7 @@ class NewsItem:
     cluster_id: str = ""
     existing_id: str | None = None
     matches: list[Any] = field(default_factory=list)
-    # True when the item's source is the site its URL is on (newswatch.crawlers.owners):
+    # True when the item's source is the site its URL is on (newswatch.formats.owners):
     # its copy is the one kept when another source carries the same URL.
     native: bool = False
     fingerprint: Any = None  # clustering.Fingerprint, or None for a text too short to compare

@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Sequence
 
 from .derive import derive, news_items
-from .feeds import ParsedFeed, parse_feed
+from ..formats.feeds import ParsedFeed, parse_feed
 from .items import NewsItem
 
 #: Runs with fewer feed sources than this parse in-process.
@@ -65,7 +65,7 @@ def _die_with_parent(parent: int) -> None:
 def _warm_up() -> None:
     # Load the language model now, while the crawl process starts its spiders,
     # rather than on the first feed.
-    from .langs import load_model
+    from ..formats.langs import load_model
 
     load_model()
 
@@ -100,7 +100,7 @@ class FeedParser:
     async def read(self, body: bytes, url: str, content_type: str | None, source: str, lang: str | None,
                    fetched_at: str, max_bytes: int | None = None) -> tuple[ParsedFeed, list[NewsItem]]:
         """The feed and its entries as items of ``source``; raises
-        :class:`~newswatch.crawlers.feeds.FeedError` like parse_feed
+        :class:`~newswatch.formats.feeds.FeedError` like parse_feed
         (a gzipped body inflating past ``max_bytes``, too).
 
         Items read in a worker come back ``derived``; the others are derived

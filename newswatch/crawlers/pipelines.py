@@ -13,8 +13,8 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from .. import storage
-from . import clustering
-from .decoding import looks_mojibake
+from ..stories import clustering
+from ..formats.decoding import looks_mojibake
 from .derive import normalize, printable
 from .items import NewsBatch, NewsItem
 
@@ -73,7 +73,7 @@ class DedupePipeline:
 class ClusterPipeline:
     """Give copies of one story one cluster id: same normalised title, or near-duplicate text.
 
-    See :mod:`newswatch.crawlers.clustering` (MinHash LSH over the items of the last 30 days).
+    See :mod:`newswatch.stories.clustering` (MinHash LSH over the items of the last 30 days).
     """
 
     def process_item(self, batch: NewsBatch, spider) -> NewsBatch:

@@ -45,7 +45,7 @@ class ItemRecord:
     existing_id: str | None = None
     matches: list[dict[str, Any]] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)
-    # (kind, minhash bytes) of a new item, stored with it (see crawlers/clustering.py)
+    # (kind, minhash bytes) of a new item, stored with it (see stories/clustering.py)
     signature: tuple[str, bytes] | None = None
     #: What :func:`store_batch` did with it: "new", "refreshed", "taken over" or "sighting".
     outcome: str = ""

@@ -152,7 +152,7 @@ def m001_initial(db: Database) -> None:
 
 @migrations()
 def m002_item_signatures(db: Database) -> None:
-    # One MinHash signature per item (newswatch.crawlers.clustering), so the
+    # One MinHash signature per item (newswatch.stories.clustering), so the
     # near-duplicate index survives between runs. No foreign key: signatures
     # are a cache written beside the item batches, and pruned by age.
     db["item_signatures"].create(

@@ -1,7 +1,7 @@
 """Stories: items grouped by cluster, and the stored MinHash signatures behind them.
 
 ``item_signatures`` keeps one MinHash signature per item (an opaque BLOB
-made by :mod:`newswatch.crawlers.clustering`, tagged with the ``kind`` of
+made by :mod:`newswatch.stories.clustering`, tagged with the ``kind`` of
 signature) so the near-duplicate index can be rebuilt at the start of each
 run. The ``stories`` view (migrations m003, m007) shows one row per cluster:
 its first title and link, the outlets that carried it, how many articles,

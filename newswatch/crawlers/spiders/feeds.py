@@ -16,12 +16,12 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ... import storage
-from ..articles import extract_article
+from ...formats.articles import extract_article
 from ..context import FetchResult, RunContext
-from ..feeds import FeedError
+from ...formats.feeds import FeedError
 from ..items import NewsBatch, NewsItem
-from ..owners import same_site
-from ..urls import canonical_url, url_problem
+from ...formats.owners import same_site
+from ...formats.urls import canonical_url, url_problem
 from .base import emit, look_up, response_header, unchanged_since_last_fetch
 
 
@@ -146,7 +146,7 @@ class FeedsSpider(scrapy.Spider):
         if page["canonical_url"] and not url_problem(page["canonical_url"]):
             item.declared_canonical_url = canonical_url(page["canonical_url"])
         # A page speaks for its own site only: a rel=canonical on another site is kept as
-        # declared_canonical_url, not taken as the item's identity (see crawlers/owners.py).
+        # declared_canonical_url, not taken as the item's identity (see formats/owners.py).
         if item.declared_canonical_url and same_site(item.declared_canonical_url, response.url):
             item.canonical_url = item.declared_canonical_url
         elif response.url != item.url:

@@ -6,7 +6,7 @@ conditionally; its main text (or the ``selectors.content`` part) is compared
 with the text stored at the last change, and a difference becomes an item:
 the title says the page changed and when, the summary is a short diff, the
 body is the new text (so rules match the whole page). The first fetch stores
-a first snapshot. See :mod:`newswatch.crawlers.diffs`.
+a first snapshot. See :mod:`newswatch.formats.diffs`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any, AsyncIterator
 from scrapy.http import Response
 
 from ... import storage
-from ..diffs import SelectorMatchedNothing, change_id, diff_summary, normalize_text, page_text
+from ...formats.diffs import SelectorMatchedNothing, change_id, diff_summary, normalize_text, page_text
 from ..items import NewsItem
-from ..urls import canonical_url
+from ...formats.urls import canonical_url
 from .base import emit, response_header, source_requests, unchanged_since_last_fetch
 from .feeds import FeedsSpider
 

@@ -1,7 +1,7 @@
 """The search spider: Google News and Bing News RSS searches, read as feeds.
 
 The feed URL is built from the source's provider, query, language and region
-(:func:`newswatch.crawlers.search.search_url`). Entry links point at the
+(:func:`newswatch.formats.search.search_url`). Entry links point at the
 provider's redirector; the article page is always fetched (unless the source
 says ``fetch_articles = false``), and the URL it ends on after redirects, or
 its rel=canonical, becomes the item's URL and canonical URL, so the story
@@ -17,8 +17,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ..items import NewsItem
-from ..search import is_redirector, strip_publisher, unwrap_link
-from ..urls import canonical_url
+from ...formats.search import is_redirector, strip_publisher, unwrap_link
+from ...formats.urls import canonical_url
 from .feeds import FeedsSpider
 
 

@@ -27,8 +27,8 @@ from twisted.python.failure import Failure
 from ... import storage
 from ...scheduler import iso, parse_time
 from ..items import NewsItem
-from ..sitemaps import SitemapError, parse_sitemap
-from ..urls import canonical_url
+from ...formats.sitemaps import SitemapError, parse_sitemap
+from ...formats.urls import canonical_url
 from .base import article_request, emit, response_header, source_requests, unchanged_since_last_fetch, unknown
 from .feeds import FeedsSpider, _describe_failure
 

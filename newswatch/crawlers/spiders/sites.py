@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 from ... import storage
 from ...config import is_xpath
 from ..items import NewsItem
-from ..urls import canonical_url
+from ...formats.urls import canonical_url
 from .base import article_request, emit, source_requests, unchanged_since_last_fetch, unknown
 from .feeds import FeedsSpider, _describe_failure
 

@@ -26,9 +26,9 @@ import httpx
 from lxml import html as lxml_html
 from protego import Protego
 
-from .decoding import parse_html
-from .feeds import FeedError, parse_feed
-from .sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
+from .formats.decoding import parse_html
+from .formats.feeds import FeedError, parse_feed
+from .formats.sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
 
 COMMON_FEED_PATHS = ("/feed", "/feed/", "/rss", "/rss.xml", "/atom.xml", "/feed.xml", "/index.xml",
                      "/feeds/posts/default", "/?feed=rss2")

@@ -1,6 +1,6 @@
 """Article pages to text with trafilatura, plus the page's rel=canonical.
 
-Pages are decoded first (:mod:`newswatch.crawlers.decoding`): lxml reads raw
+Pages are decoded first (:mod:`newswatch.formats.decoding`): lxml reads raw
 bytes by their ``<meta charset>`` alone and falls back to Latin-1, so a UTF-8
 page that declares its charset only in the HTTP header came out as mojibake.
 """

@@ -228,7 +228,7 @@ def _with_charset(content_type: str | None, encoding: str) -> str:
     """``content_type`` naming ``encoding`` as its charset, for feedparser.
 
     feedparser ranks the header's charset first (RFC 3023) and believes it;
-    :func:`~newswatch.crawlers.decoding.choose_encoding` has already weighed the
+    :func:`~newswatch.formats.decoding.choose_encoding` has already weighed the
     header, the BOM and the XML declaration against the bytes themselves.
     """
     mime = (content_type or "").split(";", 1)[0].strip() or "application/xml"
