@@ -11,30 +11,22 @@ Feed text is untrusted: every value is escaped first, and only the matcher's
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
+from ..rules import mark_hits
 from .export import terms_list
 
 PLUGIN_NAME = "newswatch"
 
-_MARK = re.compile(r"«(.*?)»", re.S)
-
 
 def highlight(snippet: Any) -> Markup:
     """Escape a snippet, then turn the matcher's «hits» into ``<mark>`` elements."""
-    if snippet is None:
-        return Markup("")
-    parts = _MARK.split(str(snippet))
-    # split() alternates: outside, hit, outside, hit ...
-    return Markup("").join(
-        Markup("<mark>{}</mark>").format(part) if i % 2 else escape(part)
-        for i, part in enumerate(parts)
-    )
+    # Markup(...) is safe: every piece was escaped by escape() or format().
+    return Markup(mark_hits(snippet, Markup("<mark>{}</mark>").format, escape))
 
 
 def safe_link(url: Any) -> str | None:

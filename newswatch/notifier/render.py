@@ -37,6 +37,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
+from ..rules import mark_hits
 from .errors import TemplateError
 
 __all__ = ["DIGEST_STYLES", "Message", "Renderer", "STYLES", "render_alert"]
@@ -47,7 +48,6 @@ DIGEST_STYLES = {"html": "digest.html", "text": "digest.txt", "markdown": "diges
 DIGEST_TITLE_TEMPLATE = "digest_title.txt"
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 
-_MARK = re.compile(r"«(.*?)»", re.S)
 # Characters that start emphasis, code, links, HTML or tables in CommonMark
 # and Mattermost; '#', '>' and list markers only matter at a line start.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>~|])")
@@ -96,22 +96,15 @@ def _mark_md(snippet: Any) -> str:
     """Escape, then show the matcher's «hits» in **bold**."""
     if snippet is None:
         return ""
-    parts = _MARK.split(_unmention(str(snippet)))
-    # split() alternates: outside, hit, outside, hit ...
-    out = [f"**{_md(p)}**" if i % 2 else _md(p) for i, p in enumerate(parts)]
+    out = mark_hits(_unmention(str(snippet)), lambda p: f"**{_md(p)}**", _md)
     # A snippet is one paragraph; keep a stray newline from breaking the quote.
-    return " ".join("".join(out).split())
+    return " ".join(out.split())
 
 
 def _mark_html(snippet: Any) -> Markup:
     """Escape, then show the matcher's «hits» in ``<mark>``."""
-    if snippet is None:
-        return Markup("")
-    parts = _MARK.split(str(snippet))
-    return Markup("").join(
-        Markup("<mark>{}</mark>").format(p) if i % 2 else escape(p)
-        for i, p in enumerate(parts)
-    )
+    # Markup(...) is safe: every piece was escaped by escape() or format().
+    return Markup(mark_hits(snippet, Markup("<mark>{}</mark>").format, escape))
 
 
 def _safe_href(url: Any) -> str:

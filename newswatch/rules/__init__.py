@@ -14,6 +14,7 @@ from .compiler import CompiledRule, check_rules, compile_rule, compile_rules
 from .errors import RuleSyntaxError
 from .folding import fold
 from .matcher import Match, Matcher, match_item
+from .snippets import mark_hits
 
 __all__ = [
     "fold",
@@ -25,6 +26,7 @@ __all__ = [
     "check_rules",
     "Matcher",
     "match_item",
+    "mark_hits",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

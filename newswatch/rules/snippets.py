@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .document import FieldText, skip_words
 from .folding import WORD
 
-__all__ = ["snippet", "SNIPPET_WORDS", "OPEN", "CLOSE", "ELLIPSIS"]
+__all__ = ["snippet", "mark_hits", "SNIPPET_WORDS", "OPEN", "CLOSE", "ELLIPSIS"]
 
 SNIPPET_WORDS = 30
 _BEFORE = 10  # words shown before the first hit; the rest of the window follows it
@@ -18,6 +18,7 @@ _WORDS_BACK = re.compile(rf"(?:\W*\w+\b){{1,{_BEFORE}}}")
 #: after it: a "word" is a run of letters, and a hostile one can be megabytes long (as can
 #: the punctuation glued to it). A snippet is at most about 1,200 characters.
 MAX_BEFORE_CHARS, MAX_HIT_CHARS, MAX_AFTER_CHARS = 300, 300, 600
+_MARKED = re.compile(f"{OPEN}(.*?){CLOSE}", re.S)
 
 
 def _glued(ch: str) -> bool:
@@ -91,3 +92,16 @@ def snippet(field: FieldText, hits: Iterable[tuple[int, int]]) -> str:
     parts.append(text[pos:stop])
     body = " ".join("".join(parts).split())
     return (ELLIPSIS + " " if cut_before else "") + body + (" " + ELLIPSIS if cut_after else "")
+
+
+def mark_hits(snippet: object, hit: Callable[[str], str], text: Callable[[str], str] = str) -> str:
+    """A snippet shown another way: each «hit» through ``hit``, the text between through ``text``.
+
+    ``text`` is where escaping goes (HTML, Markdown, terminal markup), so feed
+    text never reads as markup while the hits do. A ``None`` snippet gives "".
+    A mark without its pair is left as text.
+    """
+    if snippet is None:
+        return ""
+    parts = _MARKED.split(str(snippet))  # alternates: outside, hit, outside, hit ...
+    return "".join(hit(part) if i % 2 else text(part) for i, part in enumerate(parts))
