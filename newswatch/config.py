@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .schedule import get_timezone, parse_schedule
+
 SOURCE_KINDS = ("feed", "search", "sitemap", "site", "page")
 RULE_MODES = ("immediate", "digest", "both")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -469,7 +471,6 @@ def _load_notify(raw: Any, base: Path, fname: str, loc: _Locator, problems: list
             else:
                 n.max_attempts = value
         elif key == "timezone":
-            from .storage.digests import get_timezone
             try:
                 n.timezone = get_timezone(value).key
             except ValueError as exc:
@@ -667,7 +668,6 @@ def _load_rule(raw: Any, i: int, fname: str, loc: _Locator, problems: list[Probl
         bad("topic", "must be a string")
     digest = raw.get("digest")
     if digest is not None:
-        from .storage.digests import parse_schedule
         try:
             parse_schedule(digest)
         except ValueError as exc:

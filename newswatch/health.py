@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
-from .scheduler import parse_time
+from .schedule import parse_time
 
 #: Failed fetches in a row after which a source counts as broken.
 FAILING_AFTER = 3

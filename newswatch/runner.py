@@ -22,7 +22,7 @@ from . import storage
 from .config import Config, ConfigError, Problem, load
 from .crawlers import FetchResult, RunContext, crawl
 from .rules import RuleSyntaxError, compile_rules
-from .scheduler import backoff_wait, due_time
+from .schedule import backoff_wait, due_time
 
 
 class RunLockedError(Exception):
@@ -67,7 +67,7 @@ def compile_config_rules(config: Config):
 def due_sources(config: Config, db, names: Iterable[str] | None = None, now: datetime | None = None):
     """The sources to fetch now: the named ones, or every source whose interval has passed.
 
-    After failures a source waits longer (see :func:`newswatch.scheduler.backoff_wait`).
+    After failures a source waits longer (see :func:`newswatch.schedule.backoff_wait`).
     """
     if names:
         wanted = list(names)

@@ -39,47 +39,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
-#: After this many failures in a row the wait stops growing (8x the interval).
-MAX_BACKOFF_STEPS = 3
-#: Backoff never makes a source wait longer than this (unless its interval is longer).
-MAX_BACKOFF_S = 86400
-
-
-def backoff_wait(interval_s: int, error_streak: int = 0) -> int:
-    """Seconds to wait after a fetch: the interval, doubled per failure in a row (capped)."""
-    streak = max(0, int(error_streak or 0))
-    return min(interval_s * 2 ** min(streak, MAX_BACKOFF_STEPS), max(interval_s, MAX_BACKOFF_S))
-
-
-def parse_time(value: str | datetime | None) -> datetime | None:
-    """A stored UTC ISO 8601 timestamp as an aware datetime (None stays None)."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def next_due_at(interval_s: int, fetched_at: str | datetime, error_streak: int = 0) -> str:
-    """When a source fetched at ``fetched_at`` with ``error_streak`` failures in a row is due again."""
-    return iso(parse_time(fetched_at) + timedelta(seconds=backoff_wait(interval_s, error_streak)))
-
-
-def due_time(interval_s: int, state: dict | None) -> datetime | None:
-    """A source's due time from its stored state; None when it was never fetched (due now)."""
-    last = parse_time((state or {}).get("last_fetch_at"))
-    if last is None:
-        return None
-    return last + timedelta(seconds=backoff_wait(interval_s, (state or {}).get("error_streak") or 0))
-
-
-def jitter_for(interval_s: int, max_jitter_s: int, rng: random.Random | None = None) -> float:
-    """A random delay in [0, min(max_jitter_s, interval/10)] seconds."""
-    cap = min(float(max_jitter_s), interval_s / 10)
-    return (rng or random).uniform(0, cap) if cap > 0 else 0.0
-
+from .schedule import due_time, jitter_for
 
 # --- newswatch watch -------------------------------------------------------
 

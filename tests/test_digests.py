@@ -13,11 +13,8 @@ import pytest
 
 from newswatch.demo.sinks import ChatSink, SmtpSink
 from newswatch.notifier import build_channels, deliver_digests, deliver_pending, schedules_for
-from newswatch.storage.digests import (
-    digest_overview,
-    open_due_digests,
-    parse_schedule,
-)
+from newswatch.schedule import parse_schedule
+from newswatch.storage.digests import digest_overview, open_due_digests
 from newswatch.storage.outbox import retry_alert
 
 try:  # tests/ may or may not be a package

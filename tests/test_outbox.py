@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from newswatch.schedule import iso, parse_time
 from newswatch.storage import outbox
 from newswatch.storage.outbox import (
     alert_counts,
@@ -153,7 +154,7 @@ def test_counts_and_listing(db):
 
 
 def test_timestamps_round_trip():
-    assert outbox.format_ts(outbox.parse_ts(NOW)) == NOW
+    assert iso(parse_time(NOW)) == NOW
     assert outbox.next_attempt_at(99, NOW) == "2026-11-28T13:30:00Z"
 
 

@@ -19,12 +19,13 @@ import csv
 import itertools
 import json
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import IO, Any, Iterator
 from xml.etree import ElementTree as ET
 
 from sqlite_utils import Database
 
+from ..schedule import iso, now_iso
 from .errors import ExportError
 
 FORMATS = ("csv", "jsonl", "atom")
@@ -60,9 +61,7 @@ def normalize_since(since: str | date | datetime | None) -> str | None:
                 f"invalid --since {since!r}: write a date like 2017-06-15 "
                 "or a time like 2017-06-15T08:00:00Z"
             ) from None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso(dt)
 
 
 def terms_list(value: Any) -> list[str]:
@@ -176,7 +175,7 @@ def _write_atom(records: Iterator[dict[str, Any]], out: IO[str], rule: str | Non
     # The feed's <updated> must come before entries; the newest entry is first.
     records = iter(records)
     first = next(records, None)
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = now_iso()
     updated = (first["published"] or first["fetched_at"]) if first else now
     out.write('<?xml version="1.0" encoding="utf-8"?>\n')
     out.write(f'<feed xmlns="{ATOM_NS}">\n')

@@ -21,7 +21,6 @@ from __future__ import annotations
 import socket
 import sys
 import webbrowser
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 from xml.sax.saxutils import escape as xml_escape
@@ -31,6 +30,7 @@ from datasette.plugins import pm
 from datasette.utils import call_with_supported_arguments
 from datasette.utils.asgi import Response
 
+from ..schedule import now_iso
 from . import plugin
 from .errors import BrowseError
 from .metadata import database_name, datasette_metadata
@@ -53,7 +53,7 @@ def _register_plugin() -> None:
 
 
 def _empty_atom(title: str, feed_id: str) -> str:
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = now_iso()
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom">\n'

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from .. import storage
 from ..config import Config, RuleConfig, Source
+from ..schedule import next_due_at
 
 
 @dataclass
@@ -193,8 +194,6 @@ class RunContext:
         stopped) is recorded as ``interrupted``: its ETag, Last-Modified and
         body hash are not kept, so nothing it announced is skipped next time.
         """
-        from ..scheduler import next_due_at
-
         rows = []
         by_name = {s.name: s for s in self.sources}
         for res in self.results.values():

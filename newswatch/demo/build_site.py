@@ -29,13 +29,13 @@ import argparse
 import json
 import shutil
 import sys
-from datetime import timezone
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: python newswatch/demo/build_site.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     __package__ = "newswatch.demo"  # so that the relative imports below work
 
+from ..schedule import iso
 from .render import CSS, PRIVATE_PAGE, ROBOTS, pick, render_article, render_outlet_index, render_root_index
 from .render_feeds import RENDERERS, feed_entries, render_sitemap, sources
 from .storydata import EVAL_EXTRA, OUTLETS, STORIES, check_stories, rel_path, url_of, when
@@ -92,7 +92,7 @@ def eval_records() -> list[dict]:
         rows.append({
             "url": url_of(s), "source": s["outlet"],
             "lang": "es" if o["lang"].startswith("es") else "en",
-            "published": when(s).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "published": iso(when(s)),
             "title": s["title"], "summary": s["summary"], "body": "\n\n".join(s["body"]),
             "labels": list(s["topics"]), "kind": s["kind"],
             "syndication": s.get("syndication"),

@@ -21,17 +21,16 @@ import socket
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from apprise import Apprise, NotifyFormat
 from sqlite_utils import Database
 
+from ..schedule import now_iso
 from ..storage.outbox import (
     claim_due_alerts,
     delivered_targets,
-    format_ts,
     mark_failed,
     mark_sent,
     record_delivery,
@@ -87,7 +86,7 @@ class DeliveryReport:
 
 
 def _now() -> str:
-    return format_ts(datetime.now(timezone.utc))
+    return now_iso()
 
 
 def _default_worker() -> str:

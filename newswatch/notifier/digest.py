@@ -29,14 +29,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..schedule import Schedule, parse_schedule
 from ..storage.digests import (
-    Schedule,
     claim_due_digests,
     digest_entries,
     mark_digest_failed,
     mark_digest_sent,
     open_due_digests,
-    parse_schedule,
     release_digest_claims,
 )
 from .channels import Channels

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 
-from .database import StorageError, now_iso, open_db
+from ..schedule import now_iso  # the timestamp format of every column, for callers
+from .database import StorageError, open_db
 from .items import (
     ItemRecord,
     count_items,

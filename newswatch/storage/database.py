@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -13,14 +12,6 @@ from .schema import migrations
 
 class StorageError(Exception):
     """The database could not be opened or written; the message names the file."""
-
-
-def now_iso(dt: datetime | None = None) -> str:
-    """UTC ISO 8601 with seconds precision and a Z, the format of every timestamp column."""
-    dt = dt or datetime.now(timezone.utc)
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def open_db(path: str | Path, *, migrate: bool = True, busy_timeout_s: float = 30.0) -> Database:

@@ -1,4 +1,4 @@
-"""Digests: schedules, which digests are due, and their life cycle in the database.
+"""Digests: which digests are due, and their life cycle in the database.
 
 A digest is one message per (rule, tag) listing what matched since the
 previous digest. What it lists are alert rows waiting for a digest:
@@ -8,11 +8,11 @@ previous digest. What it lists are alert rows waiting for a digest:
   :func:`newswatch.storage.outbox.claim_due_alerts`).
 
 A schedule (``hourly``, ``daily HH:MM``, ``weekly DAY HH:MM``, in a time
-zone) defines *slots*. The digest of (rule, tag) is due when a slot has
-passed since the oldest waiting row was queued and since the previous
-digest's slot. So a digest missed while the machine was off goes out at the
-next run (once, not once per missed slot), and an empty digest is never
-sent (nothing waits, nothing is due).
+zone: :class:`newswatch.schedule.Schedule`) defines *slots*. The digest of
+(rule, tag) is due when a slot has passed since the oldest waiting row was
+queued and since the previous digest's slot. So a digest missed while the
+machine was off goes out at the next run (once, not once per missed slot),
+and an empty digest is never sent (nothing waits, nothing is due).
 
 Opening a due digest writes a ``digests`` row for its slot and stamps the
 waiting rows with its id, in one transaction; the unique index on
@@ -24,130 +24,27 @@ failed with backoff, dead after the last try; its alert rows become
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Callable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database
 
+from ..schedule import Schedule, iso, parse_time
 from .outbox import (
     STALE_CLAIM_AFTER,
     _decode,
     _in_write_transaction,
-    format_ts,
     next_attempt_at,
-    parse_ts,
 )
 
 __all__ = [
-    "Schedule",
     "claim_due_digests",
     "digest_entries",
     "digest_overview",
-    "get_timezone",
     "mark_digest_failed",
     "mark_digest_sent",
     "open_due_digests",
-    "parse_schedule",
     "release_digest_claims",
 ]
-
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-SCHEDULE_HELP = 'write "hourly", "daily HH:MM" or "weekly DAY HH:MM", like "daily 07:00" or "weekly mon 08:30"'
-
-
-def get_timezone(name: str) -> ZoneInfo:
-    """The IANA time zone ``name``; ValueError saying what is valid otherwise."""
-    try:
-        return ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone {name!r}: use an IANA name like \"UTC\", "
-            f"\"America/Guatemala\" or \"Europe/Madrid\""
-        ) from None
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """When digests go out: every hour, every day at HH:MM, or one day a week at HH:MM."""
-
-    every: str  # hourly | daily | weekly
-    at: time = time(0, 0)
-    weekday: int | None = None  # 0 = Monday
-    tz: ZoneInfo = ZoneInfo("UTC")
-
-    def __str__(self) -> str:
-        if self.every == "hourly":
-            text = "hourly"
-        elif self.every == "daily":
-            text = f"daily {self.at:%H:%M}"
-        else:
-            text = f"weekly {DAYS[self.weekday][:3]} {self.at:%H:%M}"
-        return f"{text} {self.tz.key}"
-
-    def _local(self, day: date) -> datetime:
-        # A wall-clock time skipped by a DST change lands just after the gap.
-        return datetime.combine(day, self.at, tzinfo=self.tz)
-
-    def latest_slot(self, now: datetime) -> datetime:
-        """The most recent slot at or before ``now`` (an aware datetime), in UTC."""
-        now_utc = now.astimezone(timezone.utc)
-        local = now_utc.astimezone(self.tz)
-        if self.every == "hourly":
-            # Whole hours of local time (a zone at +05:30 gets them at :30 UTC).
-            slot = local.replace(minute=0, second=0, microsecond=0)
-            return slot.astimezone(timezone.utc)
-        step = 1 if self.every == "daily" else 7
-        day = local.date()
-        if self.every == "weekly":
-            day -= timedelta(days=(day.weekday() - self.weekday) % 7)
-        while self._local(day).astimezone(timezone.utc) > now_utc:
-            day -= timedelta(days=step)
-        return self._local(day).astimezone(timezone.utc)
-
-    def next_slot(self, now: datetime) -> datetime:
-        """The first slot after ``now``, in UTC."""
-        slot = self.latest_slot(now)
-        probe = slot
-        while True:
-            probe += timedelta(minutes=30) if self.every == "hourly" else timedelta(hours=12)
-            candidate = self.latest_slot(probe)
-            if candidate > slot:
-                return candidate
-
-
-def parse_schedule(text: str, tz: str | ZoneInfo = "UTC") -> Schedule:
-    """``"hourly"``, ``"daily 07:00"``, ``"weekly mon 08:30"`` -> :class:`Schedule`.
-
-    Days may be written in full or by their first three letters, in any
-    case. Raises ValueError saying what would be valid.
-    """
-    zone = tz if isinstance(tz, ZoneInfo) else get_timezone(tz)
-    parts = str(text).strip().lower().split()
-    bad = ValueError(f"invalid digest schedule {text!r}: {SCHEDULE_HELP}")
-    if parts == ["hourly"]:
-        return Schedule("hourly", tz=zone)
-    if len(parts) == 2 and parts[0] == "daily":
-        return Schedule("daily", _clock(parts[1], bad), tz=zone)
-    if len(parts) == 3 and parts[0] == "weekly":
-        day = next((i for i, d in enumerate(DAYS) if parts[1] in (d, d[:3])), None)
-        if day is None:
-            raise ValueError(
-                f"invalid digest schedule {text!r}: unknown day {parts[1]!r}; "
-                f"use monday ... sunday or mon ... sun"
-            )
-        return Schedule("weekly", _clock(parts[2], bad), day, zone)
-    raise bad
-
-
-def _clock(text: str, bad: ValueError) -> time:
-    m = _HHMM.match(text)
-    if not m:
-        raise bad
-    return time(int(m.group(1)), int(m.group(2)))
 
 
 # -- opening due digests ---------------------------------------------------------
@@ -169,7 +66,7 @@ def open_due_digests(
     ``schedule_for(rule)`` gives the rule's schedule. Each new digest holds
     every row waiting for its (rule, tag) at this moment.
     """
-    moment = parse_ts(now)
+    moment = parse_time(now)
 
     def work() -> list[int]:
         waiting = db.execute(
@@ -187,16 +84,16 @@ def open_due_digests(
             last = db.execute(
                 "SELECT MAX(slot) FROM digests WHERE rule = ? AND tag = ?", [rule, tag]
             ).fetchone()[0]
-            base = schedule.latest_slot(parse_ts(oldest))
+            base = schedule.latest_slot(parse_time(oldest))
             if last:
-                base = max(base, parse_ts(last))
+                base = max(base, parse_time(last))
             if slot <= base:
                 continue  # queued after the latest slot: wait for the next one
             cursor = db.execute(
                 "INSERT OR IGNORE INTO digests (rule, tag, schedule, slot, since, stories,"
                 " articles, status, attempts, next_attempt_at, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-                [rule, tag, str(schedule), format_ts(slot), last, stories, articles, now, now],
+                [rule, tag, str(schedule), iso(slot), last, stories, articles, now, now],
             )
             if not cursor.rowcount:
                 continue
@@ -216,7 +113,7 @@ def open_due_digests(
 
 def claim_due_digests(db: Database, now: str, worker: str, limit: int = 50) -> list[dict[str, Any]]:
     """Claim due digests for ``worker`` (same rules as alerts: one claimer per row)."""
-    stale_before = format_ts(parse_ts(now) - STALE_CLAIM_AFTER)
+    stale_before = iso(parse_time(now) - STALE_CLAIM_AFTER)
 
     def claim() -> list[int]:
         rows = db.execute(
@@ -337,7 +234,7 @@ def digest_overview(
     db: Database, schedule_for: Callable[[str], Schedule], now: str
 ) -> list[dict[str, Any]]:
     """Per (rule, tag): articles waiting, the last digest sent, and when the next is due."""
-    moment = parse_ts(now)
+    moment = parse_time(now)
     waiting = {
         (r, t): (n, oldest)
         for r, t, n, oldest in db.execute(
@@ -365,11 +262,11 @@ def digest_overview(
         count, oldest = waiting.get(key, (0, None))
         sent_at, slot = last.get(key, (None, None))
         if count:
-            base = schedule.latest_slot(parse_ts(oldest))
+            base = schedule.latest_slot(parse_time(oldest))
             if slot:
-                base = max(base, parse_ts(slot))
+                base = max(base, parse_time(slot))
             # Due at the first slot after that; if it has passed, at the next run.
-            next_due = format_ts(max(schedule.next_slot(base), moment))
+            next_due = iso(max(schedule.next_slot(base), moment))
         else:
             next_due = None
         out.append({

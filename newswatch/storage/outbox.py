@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
+
+from ..schedule import iso, parse_time
 
 __all__ = [
     "BACKOFF",
@@ -43,12 +45,10 @@ __all__ = [
     "alert_counts",
     "claim_due_alerts",
     "delivered_targets",
-    "format_ts",
     "list_alerts",
     "mark_failed",
     "mark_sent",
     "next_attempt_at",
-    "parse_ts",
     "record_delivery",
     "release_claims",
     "rename_targets",
@@ -73,27 +73,13 @@ BACKOFF = (
 #: A 'sending' claim older than this is from a process that died mid-send.
 STALE_CLAIM_AFTER = timedelta(minutes=10)
 
-TS_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
 T = TypeVar("T")
-
-
-def format_ts(moment: datetime) -> str:
-    """``datetime`` -> ``'2026-11-28T07:30:00Z'`` (naive values are taken as UTC)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
-    return moment.strftime(TS_FORMAT)
-
-
-def parse_ts(text: str) -> datetime:
-    """``'2026-11-28T07:30:00Z'`` -> aware UTC ``datetime``."""
-    return datetime.strptime(text, TS_FORMAT).replace(tzinfo=timezone.utc)
 
 
 def next_attempt_at(attempts: int, now: str) -> str:
     """When to try again after ``attempts`` failed tries (1 min, 5, 30, 2 h, 6 h ...)."""
     step = BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
-    return format_ts(parse_ts(now) + step)
+    return iso(parse_time(now) + step)
 
 
 def _in_write_transaction(db: Database, work: Callable[[], T]) -> T:
@@ -165,7 +151,7 @@ def claim_due_alerts(
     into the next digest of their rule and tag instead of being sent now;
     their ids are appended to ``deferred`` when given.
     """
-    stale_before = format_ts(parse_ts(now) - STALE_CLAIM_AFTER)
+    stale_before = iso(parse_time(now) - STALE_CLAIM_AFTER)
     params = {
         "now": now,
         "worker": worker,
@@ -221,7 +207,7 @@ def claim_due_alerts(
             )
             GROUP BY tag
             """,
-            {**params, "window_start": format_ts(parse_ts(now) - RATE_WINDOW)},
+            {**params, "window_start": iso(parse_time(now) - RATE_WINDOW)},
         ).fetchall())
         take, defer = [], []
         for alert_id, tag in due:

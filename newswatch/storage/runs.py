@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .database import now_iso
+from ..schedule import now_iso
 
 
 def start_run(db: Database, started_at: str | None = None) -> int:

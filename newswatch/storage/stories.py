@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 
 from sqlite_utils import Database
 
-from .outbox import format_ts, parse_ts
+from ..schedule import iso, parse_time
 
 __all__ = [
     "multi_outlet_stories",
@@ -29,7 +29,7 @@ __all__ = [
 
 def shift_ts(ts: str, delta: timedelta) -> str:
     """A UTC ISO timestamp moved by ``delta``."""
-    return format_ts(parse_ts(ts) + delta)
+    return iso(parse_time(ts) + delta)
 
 
 def recent_signatures(db: Database, since: str, kind: str, size: int) -> Iterator[dict[str, Any]]:

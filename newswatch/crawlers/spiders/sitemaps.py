@@ -25,7 +25,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ... import storage
-from ...scheduler import iso, parse_time
+from ...schedule import iso, parse_time
 from ..items import NewsItem
 from ...formats.sitemaps import SitemapError, parse_sitemap
 from ...formats.urls import canonical_url
