@@ -176,6 +176,7 @@ class Matcher:
 
         Each as (term, field, span), span None meaning all of the term's occurrences in the field.
         """
+        found: list[tuple[Term, str, tuple[int, int] | None]]
         if isinstance(node, Term):
             atoms = self._atoms
             if len(node.tokens) == 1 and not node.exact:  # the key is the word: its hits are enough
