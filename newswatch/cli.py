@@ -233,8 +233,7 @@ def watch(config_path: Path | None, deliver_every: str, max_cycles: int | None) 
     from datetime import datetime, timezone
 
     from .config import parse_interval
-    from .runner import RunLockedError
-    from .scheduler import Watch, WatchOptions
+    from .watch import RunLockedError, Watch, WatchOptions
 
     config = _load(config_path)
     try:

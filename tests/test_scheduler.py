@@ -12,7 +12,7 @@ from newswatch.demo.sinks import ChatSink
 from newswatch.health import silence, transitions, usual_gap
 from newswatch.runner import due_sources
 from newswatch.schedule import backoff_wait, due_time, jitter_for, next_due_at, parse_time
-from newswatch.scheduler import Watch
+from newswatch.watch import Watch
 from sources_helpers import config, db, serve
 
 T0 = datetime(2026, 11, 28, 7, 0, tzinfo=timezone.utc)

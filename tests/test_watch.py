@@ -10,7 +10,8 @@ import sys
 import threading
 import time
 
-from newswatch.runner import WatchLock, _RunLock
+from newswatch.locks import RunLock, WatchLock
+from newswatch.watch import newswatch_command
 from sources_helpers import config, db, serve
 
 
@@ -19,7 +20,7 @@ class WatchProcess:
 
     def __init__(self, cfg, *args: str):
         env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "newswatch.cli", "watch", "-c", str(cfg), *args],
+        self.proc = subprocess.Popen([sys.executable, "-m", "newswatch", "watch", "-c", str(cfg), *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.seen: list[str] = []
@@ -158,7 +159,7 @@ def test_a_run_while_another_holds_the_lock_exits_1_and_says_who(tmp_path, cli):
         url = "http://127.0.0.1:9/feed.xml"
         """)
     database = tmp_path / "nw.db"
-    with _RunLock(database):
+    with RunLock(database):
         busy = cli("run", "-c", str(cfg))
         assert busy.returncode == 1
         assert f"another newswatch run is using {database} (pid {os.getpid()}, newswatch run, since" in busy.stderr
@@ -169,3 +170,21 @@ def test_a_run_while_another_holds_the_lock_exits_1_and_says_who(tmp_path, cli):
             assert both.returncode == 1
             assert f"`newswatch watch` (pid {os.getpid()}, newswatch watch, since" in both.stderr
     assert not database.exists()  # the refused runs did nothing
+
+
+def test_cycles_start_the_newswatch_command_installed_beside_this_python(tmp_path, monkeypatch):
+    real_python = sys.executable
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    monkeypatch.setattr(sys, "executable", str(bin_dir / "python"))
+    # No console script there: the same Python runs the package.
+    assert newswatch_command() == [str(bin_dir / "python"), "-m", "newswatch"]
+    script = bin_dir / "newswatch"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    assert newswatch_command() == [str(script)]
+
+    shown = subprocess.run([real_python, "-m", "newswatch", "--help"], capture_output=True, text=True,
+                           env={**os.environ, "NO_COLOR": "1"}, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert "watch" in shown.stdout and "run" in shown.stdout

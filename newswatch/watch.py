@@ -1,20 +1,20 @@
-"""When sources are due, and ``newswatch watch``: a long-running scheduler.
+"""``newswatch watch``: a long-running scheduler that runs each source when it is due.
 
-Due times are shared by cron-style ``newswatch run`` and by the watch: a source
-is due ``interval`` after its last fetch, and after failures the wait doubles
-(2x, 4x, 8x the interval, never more than a day unless the interval itself is
-longer). The watch adds a random delay of up to ``[crawl] jitter`` (at most a
-tenth of the interval) so sources do not all fire at once.
+When a source is due is :mod:`newswatch.schedule`'s business (the same due
+times as a cron-started ``newswatch run``); the watch adds a random delay of
+up to ``[crawl] jitter`` (at most a tenth of the interval) so sources do not
+all fire at once.
 
 How the watch runs a cycle: each cycle is a child process,
-``newswatch run -c FILE --source A --source B ...``, for the sources due now.
-Scrapy's Twisted reactor cannot be restarted inside one process, and a child
-per cycle also means a crash, a leak or a hung site in one cycle never takes
-the scheduler down. Every ``deliver_every`` the watch runs
-``newswatch alerts send --digest`` the same way, so alerts waiting for a retry
-and digests go out on time even when no source is due. The child takes the
-same lock as a cron-started run, so the two never overlap; a second watch on
-the same database refuses to start.
+``newswatch run -c FILE --source A --source B ...``, for the sources due now,
+started through the installed ``newswatch`` command of this Python (see
+:func:`newswatch_command`). Scrapy's Twisted reactor cannot be restarted
+inside one process, and a child per cycle also means a crash, a leak or a
+hung site in one cycle never takes the scheduler down. Every
+``deliver_every`` the watch runs ``newswatch alerts send --digest`` the same
+way, so alerts waiting for a retry and digests go out on time even when no
+source is due. The child takes the same lock as a cron-started run, so the
+two never overlap; a second watch on the same database refuses to start.
 
 Stopping: on SIGTERM or SIGINT the watch stops planning, passes SIGTERM to a
 running cycle (Scrapy then finishes the requests in flight and stores what it
@@ -22,6 +22,10 @@ has; sources whose article pages were not all fetched are recorded as
 interrupted and read again next time), and exits 0. A cycle that has not
 finished after ``grace`` seconds is stopped harder, so the watch is gone
 within 10 s.
+
+Errors: :class:`newswatch.locks.RunLockedError` when another watch holds the
+database, :class:`newswatch.config.ConfigError` when the configuration cannot
+be used at the start (later, a broken edit keeps the previous configuration).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from __future__ import annotations
 import os
 import random
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -39,9 +44,23 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
+from . import storage
+from .config import ConfigError, load
+from .locks import RunLockedError, WatchLock
 from .schedule import due_time, jitter_for
 
-# --- newswatch watch -------------------------------------------------------
+__all__ = ["RunLockedError", "Watch", "WatchOptions", "newswatch_command"]
+
+
+def newswatch_command() -> list[str]:
+    """The command that starts newswatch in a child process, as a list for subprocess.
+
+    The ``newswatch`` console script installed beside this Python (the one
+    in a virtualenv's bin/), else ``python -m newswatch`` with this Python.
+    """
+    script = shutil.which("newswatch", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "newswatch"]
+
 
 @dataclass
 class WatchOptions:
@@ -125,10 +144,6 @@ class Watch:
 
     def run(self) -> int:
         """Run until stopped; returns the exit code (0 after a clean stop)."""
-        from . import storage
-        from .config import ConfigError, load
-        from .runner import WatchLock
-
         config = load(self.config_path)
         with WatchLock(config.database):
             db = storage.open_db(config.database)
@@ -202,7 +217,7 @@ class Watch:
 
     def _cycle(self, args: list[str], what: str) -> int | None:
         """Run ``newswatch ARGS -c FILE`` as a child; stop it if the watch is stopped."""
-        cmd = [sys.executable, "-m", "newswatch.cli", *args, "-c", str(self.config_path)]
+        cmd = [*newswatch_command(), *args, "-c", str(self.config_path)]
         started = time.monotonic()
         self.say(what)
         # A session of its own: a Ctrl-C in the terminal reaches only the watch,
