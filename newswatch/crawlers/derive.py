@@ -20,9 +20,8 @@ from ..rules import fold
 from ..stories import clustering
 from ..formats.decoding import repair_text
 from ..formats.feeds import ParsedFeed
-from .items import NewsItem
+from ..formats.items import NewsItem
 from ..formats.langs import detect_language, feed_claim_holds
-from ..formats.urls import canonical_url
 
 _WORDS = re.compile(r"\w+")
 # C0 and C1 control characters and DEL, except tab and newline: ESC starts terminal
@@ -66,22 +65,16 @@ def title_key(title: str) -> str:
     return " ".join(words) if len(words) >= 4 else ""
 
 
-def news_items(parsed: ParsedFeed, source: str, lang: str | None, fetched_at: str) -> list[NewsItem]:
-    """One :class:`NewsItem` per feed entry, with its canonical URL.
+def as_items(parsed: ParsedFeed, source: str, lang: str | None, fetched_at: str) -> list[NewsItem]:
+    """The feed's entries as items of ``source`` fetched at ``fetched_at``.
 
-    ``lang`` is the source's configured language, used when neither the
-    entry nor the feed says.
+    An entry that names no language gets the feed's, else ``lang``, the
+    source's configured language.
     """
-    items = []
-    for entry in parsed.entries:
-        item = NewsItem(
-            url=entry.url, source=source, title=entry.title, summary=entry.summary,
-            body=entry.body, author=entry.author, published=entry.published,
-            guid=entry.guid, lang=entry.lang or parsed.lang or lang, fetched_at=fetched_at,
-        )
-        item.canonical_url = canonical_url(item.url)
-        items.append(item)
-    return items
+    for item in parsed.entries:
+        item.source, item.fetched_at = source, fetched_at
+        item.lang = item.lang or parsed.lang or lang
+    return parsed.entries
 
 
 def normalize(items: list[NewsItem]) -> None:

@@ -20,9 +20,9 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Sequence
 
-from .derive import derive, news_items
+from .derive import as_items, derive
 from ..formats.feeds import ParsedFeed, parse_feed
-from .items import NewsItem
+from ..formats.items import NewsItem
 
 #: Runs with fewer feed sources than this parse in-process.
 MIN_FEEDS_FOR_WORKER = 20
@@ -38,12 +38,10 @@ def _start_worker(rules: Sequence[tuple[str, str]], aliases: dict[str, list[str]
 
 
 def _read_in_worker(body: bytes, url: str, content_type: str | None, source: str, lang: str | None,
-                    fetched_at: str, max_bytes: int | None = None) -> tuple[ParsedFeed, list[NewsItem]]:
+                    fetched_at: str, max_bytes: int | None = None) -> ParsedFeed:
     parsed = parse_feed(body, url, content_type, max_bytes)
-    items = news_items(parsed, source, lang, fetched_at)
-    derive(items, _matcher)
-    parsed.entries = []  # they travel back as items
-    return parsed, items
+    derive(as_items(parsed, source, lang, fetched_at), _matcher)
+    return parsed  # its entries are the derived items
 
 
 def _die_with_parent(parent: int) -> None:
@@ -108,15 +106,16 @@ class FeedParser:
         """
         if self._pool is not None:
             try:
-                return await asyncio.wrap_future(
+                parsed = await asyncio.wrap_future(
                     self._pool.submit(_read_in_worker, body, url, content_type, source, lang, fetched_at,
                                       max_bytes))
+                return parsed, parsed.entries
             except BrokenProcessPool:
                 # A worker that died (out of memory on a hostile feed) must not
                 # stop the run: parse in-process from now on.
                 self._pool = None
         parsed = parse_feed(body, url, content_type, max_bytes)
-        return parsed, news_items(parsed, source, lang, fetched_at)
+        return parsed, as_items(parsed, source, lang, fetched_at)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -16,7 +16,8 @@ from .. import storage
 from ..stories import clustering
 from ..formats.decoding import looks_mojibake
 from .derive import normalize, printable
-from .items import NewsBatch, NewsItem
+from ..formats.items import NewsItem
+from .items import NewsBatch
 
 BATCH_SIZE = 200
 

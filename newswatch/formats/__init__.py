@@ -4,6 +4,7 @@ Everything here turns bytes (and a URL, a Content-Type) into plain data, and
 knows nothing of Scrapy, SQLite or Apprise, so each function can be tried on
 a file:
 
+* :class:`NewsItem`, the one item type, from feed entry to stored row;
 * :func:`parse_feed` (RSS, Atom, JSON Feed via feedparser), :func:`parse_sitemap`,
   :func:`read_opml` / :func:`write_opml`;
 * :func:`extract_article` (trafilatura) and :func:`page_text` (page watches);
@@ -21,7 +22,8 @@ import importlib
 from typing import Any
 
 _WHERE = {
-    "parse_feed": "feeds", "FeedError": "feeds", "Entry": "feeds", "ParsedFeed": "feeds",
+    "NewsItem": "items",
+    "parse_feed": "feeds", "FeedError": "feeds", "ParsedFeed": "feeds",
     "html_to_text": "feeds",
     "parse_sitemap": "sitemaps", "SitemapError": "sitemaps", "sitemaps_from_robots": "sitemaps",
     "read_opml": "opml", "write_opml": "opml", "OpmlError": "opml",

@@ -1,4 +1,4 @@
-"""Feed documents to entries: RSS 0.9x/1.0/2.0 and Atom through feedparser, JSON Feed by hand.
+"""Feed documents to items: RSS 0.9x/1.0/2.0 and Atom through feedparser, JSON Feed by hand.
 
 feedparser does not read JSON Feed, so :func:`parse_feed` recognises it by
 content type or by its leading ``{`` and maps it onto the same entry shape.
@@ -19,7 +19,8 @@ from urllib.parse import urljoin
 import feedparser
 
 from .decoding import choose_encoding
-from .urls import shown_url, url_problem
+from .items import NewsItem
+from .urls import canonical_url, shown_url, url_problem
 
 # What feedparser's sanitizer drops with its content (an unclosed one runs to
 # the end), and comments; parsing with the sanitizer on cost a sixth of
@@ -33,22 +34,10 @@ class FeedError(Exception):
 
 
 @dataclass
-class Entry:
-    """One feed entry in newswatch's terms (not yet normalised)."""
-
-    url: str
-    title: str = ""
-    summary: str = ""
-    body: str = ""
-    author: str = ""
-    published: str | None = None
-    guid: str | None = None
-    lang: str | None = None
-
-
-@dataclass
 class ParsedFeed:
-    entries: list[Entry] = field(default_factory=list)
+    """What a feed document says: its entries as items (no source yet), its title and language."""
+
+    entries: list[NewsItem] = field(default_factory=list)
     title: str = ""
     lang: str | None = None
     warning: str | None = None  # feedparser's "bozo" reason, when it still recovered entries
@@ -210,8 +199,9 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
         if body_text and body_text == summary:
             body_text = ""
         out.entries.append(
-            Entry(
+            NewsItem(
                 url=resolved,
+                canonical_url=canonical_url(resolved),
                 title=html_to_text(e.get("title")),
                 summary=summary,
                 body=body_text,
@@ -321,8 +311,9 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         body_text = html_to_text(it.get("content_html")) or (it.get("content_text") or "").strip()
         summary = html_to_text(it.get("summary") or "")
         out.entries.append(
-            Entry(
+            NewsItem(
                 url=resolved,
+                canonical_url=canonical_url(resolved),
                 title=html_to_text(str(it.get("title") or "")),
                 summary=summary,
                 body=body_text if body_text != summary else "",

@@ -22,7 +22,8 @@ from lxml import etree
 
 from .decoding import decode_page
 from .feeds import size_text
-from .urls import shown_url, url_problem
+from .items import NewsItem
+from .urls import canonical_url, shown_url, url_problem
 
 #: A gzipped sitemap stops here when inflated (the default of [crawl] max_bytes; the
 #: crawl passes [crawl] max_bytes). sitemaps.org allows 50 MB, but a body served
@@ -56,6 +57,12 @@ class SitemapEntry:
     @property
     def is_news(self) -> bool:
         return bool(self.title or self.published)
+
+    def item(self) -> NewsItem:
+        """The article this entry names, with what the sitemap says of it: its news title,
+        publication date and language (``lastmod`` is no publication date and stays here)."""
+        return NewsItem(url=self.loc, canonical_url=canonical_url(self.loc), title=self.title,
+                        published=self.published, lang=self.lang)
 
 
 @dataclass

@@ -15,7 +15,8 @@ import scrapy
 from ... import storage
 from ...config import Source
 from ..context import FetchResult
-from ..items import NewsBatch, NewsItem
+from ...formats.items import NewsItem
+from ..items import NewsBatch
 
 #: Items per batch: large enough that Scrapy's per-item cost is paid rarely, small
 #: enough that a 10,000-entry feed does not hold the reactor for seconds at a time.

@@ -19,7 +19,8 @@ from ... import storage
 from ...formats.articles import extract_article
 from ..context import FetchResult, RunContext
 from ...formats.feeds import FeedError
-from ..items import NewsBatch, NewsItem
+from ...formats.items import NewsItem
+from ..items import NewsBatch
 from ...formats.owners import same_site
 from ...formats.urls import canonical_url, url_problem
 from .base import emit, look_up, response_header, unchanged_since_last_fetch

@@ -17,7 +17,7 @@ from scrapy.http import Response
 
 from ... import storage
 from ...formats.diffs import SelectorMatchedNothing, change_id, diff_summary, normalize_text, page_text
-from ..items import NewsItem
+from ...formats.items import NewsItem
 from ...formats.urls import canonical_url
 from .base import emit, response_header, source_requests, unchanged_since_last_fetch
 from .feeds import FeedsSpider
@@ -71,5 +71,5 @@ class PagesSpider(FeedsSpider):
             summary=diff_summary(old, new), body=new, published=now, lang=src.lang,
             guid=f"{canonical_url(url)}#change-{key}", fetched_at=now,
         )
-        item.canonical_url = item.guid
+        item.canonical_url = item.guid  # each change is its own item
         return item

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from ..items import NewsItem
+from ...formats.items import NewsItem
 from ...formats.search import is_redirector, strip_publisher, unwrap_link
 from ...formats.urls import canonical_url
 from .feeds import FeedsSpider

@@ -26,9 +26,8 @@ from twisted.python.failure import Failure
 
 from ... import storage
 from ...schedule import iso, parse_time
-from ..items import NewsItem
+from ...formats.items import NewsItem
 from ...formats.sitemaps import SitemapError, parse_sitemap
-from ...formats.urls import canonical_url
 from .base import article_request, emit, response_header, source_requests, unchanged_since_last_fetch, unknown
 from .feeds import FeedsSpider, _describe_failure
 
@@ -139,9 +138,8 @@ class SitemapsSpider(FeedsSpider):
         fetched_at = storage.now_iso()
         by_url, items = {}, []
         for e in fresh:
-            item = NewsItem(url=e.loc, source=src.name, title=e.title, published=e.published,
-                            lang=e.lang or src.lang, fetched_at=fetched_at)
-            item.canonical_url = canonical_url(e.loc)
+            item = e.item()
+            item.source, item.fetched_at, item.lang = src.name, fetched_at, item.lang or src.lang
             by_url[item.canonical_url] = e
             items.append(item)
         new = unknown(self, items)

@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 
 from ... import storage
 from ...config import is_xpath
-from ..items import NewsItem
+from ...formats.items import NewsItem
 from ...formats.urls import canonical_url
 from .base import article_request, emit, source_requests, unchanged_since_last_fetch, unknown
 from .feeds import FeedsSpider, _describe_failure
@@ -82,9 +82,8 @@ class SitesSpider(FeedsSpider):
         fetched_at = storage.now_iso()
         items = []
         for url, text in links:
-            item = NewsItem(url=url, source=src.name, lang=src.lang, fetched_at=fetched_at)
-            item.canonical_url = canonical_url(url)
-            item.summary = ""
+            item = NewsItem(url=url, canonical_url=canonical_url(url), source=src.name, lang=src.lang,
+                            fetched_at=fetched_at)
             items.append((item, text))
         texts = {item.canonical_url: text for item, text in items}
         new = unknown(self, [item for item, _ in items])
