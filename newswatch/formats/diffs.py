@@ -18,7 +18,6 @@ import re
 import trafilatura
 from lxml import html as lxml_html
 
-from ..config import is_xpath
 from .decoding import parse_html
 from .urls import canonical_url
 
@@ -29,6 +28,11 @@ _BLOCKS = {"address", "article", "aside", "blockquote", "br", "dd", "details", "
            "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
            "td", "th", "tr", "ul"}
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "button"}
+
+
+def is_xpath(expr: str) -> bool:
+    """Selectors that start like a path or a group are XPath; anything else is CSS."""
+    return expr.lstrip().startswith(("/", "(", "./"))
 
 
 class SelectorMatchedNothing(ValueError):

@@ -19,7 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ... import storage
-from ...config import is_xpath
+from ...formats.diffs import is_xpath
 from ...formats.items import NewsItem
 from ...formats.urls import canonical_url
 from .base import article_request, emit, source_requests, unchanged_since_last_fetch, unknown

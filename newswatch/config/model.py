@@ -1,0 +1,140 @@
+"""The configuration's types: what ``load`` returns, and the errors it raises.
+
+Errors: :class:`ConfigError` carries every :class:`Problem` found, each naming
+the file, line and key and saying what would be valid.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SOURCE_KINDS = ("feed", "search", "sitemap", "site", "page")
+RULE_MODES = ("immediate", "digest", "both")
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+INTERVAL_RE = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+DEFAULT_USER_AGENT = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a configuration, located as precisely as we can."""
+
+    file: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key}: {self.message}"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+SEARCH_PROVIDERS = ("google-news", "bing-news")
+# Which selectors each kind reads (see docs/sources.md); "links" is required for a site.
+SELECTOR_KEYS = {"site": ("links", "next"), "page": ("content",)}
+
+
+@dataclass
+class Source:
+    name: str
+    kind: str
+    url: str
+    lang: str | None = None
+    interval_s: int = 1800
+    fetch_articles: bool | None = None  # None: follow [crawl].fetch_articles
+    file: str = ""
+    line: int | None = None
+    # kind = "search": the provider's RSS search URL is built from these into ``url``.
+    query: str | None = None
+    provider: str | None = None
+    region: str | None = None
+    # kind = "site" (links, next) and "page" (content): CSS selectors or XPath.
+    selectors: dict[str, str] = field(default_factory=dict)
+    max_pages: int = 3  # site: listing pages followed per run
+    max_articles: int = 50  # feed, search, sitemap, site: article pages fetched per run, newest first
+
+
+@dataclass
+class RuleConfig:
+    name: str
+    query: str
+    topic: str | None = None
+    notify: list[str] = field(default_factory=list)
+    mode: str = "immediate"
+    digest: str | None = None
+    file: str = ""
+    line: int | None = None
+
+
+@dataclass
+class CrawlConfig:
+    user_agent: str = DEFAULT_USER_AGENT
+    default_interval_s: int = 1800
+    fetch_articles: bool = True
+    timeout_s: int = 30
+    max_bytes: int = 5 * 1024 * 1024
+    concurrency_per_domain: int = 2
+    download_delay_s: float = 0.5
+    obey_robots: bool = True
+    autothrottle: bool = True
+    parse_workers: int | None = None  # feed-reading processes; None: one per core for runs of 20+ feeds
+    retries: int = 2
+    jitter_s: int = 60  # `newswatch watch`: up to this much random delay (and at most 10% of an interval)
+    max_entries: int = 10_000  # entries of one feed read per run, newest first; the rest next run
+
+
+@dataclass
+class NotifyConfig:
+    urls: dict[str, list[str]] = field(default_factory=dict)
+    apprise_config: Path | None = None
+    templates_dir: Path | None = None
+    max_attempts: int = 8
+    timezone: str = "UTC"  # of digest schedules
+    max_per_hour: int | dict[str, int] = 20  # immediate alerts per tag; or tag -> number
+    # Where the URLs are written, for `newswatch check`'s located problems.
+    file: str = ""
+    urls_line: int | None = None
+    apprise_config_line: int | None = None
+
+
+@dataclass
+class Config:
+    path: Path
+    database: Path
+    crawl: CrawlConfig
+    notify: NotifyConfig
+    sources: list[Source]
+    rules: list[RuleConfig]
+    aliases: dict[str, list[str]]
+    files: list[Path]
+
+    def source(self, name: str) -> Source:
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+
+def parse_interval(value: Any) -> int:
+    """'15m' -> 900. Accepts s, m, h, d suffixes or a number of seconds."""
+    if isinstance(value, int) and value > 0:
+        return value
+    m = INTERVAL_RE.match(str(value))
+    if not m or int(m.group(1)) == 0:
+        raise ValueError(
+            f"invalid interval {value!r}: write a number with a unit, like \"90s\", \"15m\", \"2h\" or \"1d\""
+        )
+    return int(m.group(1)) * _UNITS[m.group(2)]
