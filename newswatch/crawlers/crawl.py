@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
@@ -17,8 +17,12 @@ from . import settings as default_settings
 from .context import RunContext
 
 
-def crawl_settings(config: Config, log_level: str = "ERROR") -> Settings:
-    """Scrapy settings: the project's defaults, then newswatch.toml's [crawl] table."""
+def crawl_settings(config: Config, log_level: str | None = None) -> Settings:
+    """Scrapy settings: the project's defaults, then newswatch.toml's [crawl] table.
+
+    ``log_level`` (``"INFO"``, ``"DEBUG"`` ...) sends Scrapy's log to stderr
+    from that level up; None (the default) keeps it off.
+    """
     s = Settings()
     s.setmodule(default_settings, priority="project")
     c = config.crawl
@@ -34,7 +38,11 @@ def crawl_settings(config: Config, log_level: str = "ERROR") -> Settings:
         "DOWNLOAD_MAXSIZE": c.max_bytes,
         "DOWNLOAD_WARNSIZE": min(c.max_bytes, 2 * 1024 * 1024),
         "RETRY_TIMES": c.retries,
-        "LOG_LEVEL": log_level,
+        # A run reports each failing source in one line, and records it in
+        # the database; Scrapy's log says the same again with tracebacks
+        # (hundreds of lines for a config whose hosts are all unreachable).
+        "LOG_ENABLED": log_level is not None,
+        "LOG_LEVEL": log_level or "ERROR",
     }, priority="cmdline")
     return s
 
@@ -79,7 +87,25 @@ def _calm_collector() -> Iterator[None]:
         gc.unfreeze()  # what the run left behind is collectable again (delivery still runs)
 
 
-def crawl(context: RunContext, log_level: str = "ERROR",
+def record_spider_error(context: RunContext, source: str | None, url: str, error: BaseException) -> None:
+    """A spider's callback raised on ``url`` of ``source``: the fetch failed, and says why.
+
+    The first error of a source is kept. Its validators are dropped, so the
+    next run reads it again rather than skip it as unchanged.
+    """
+    res = context.results.get(source) if source else None
+    if res is None or not res.ok:
+        return
+    res.ok = False
+    res.status = res.status or "error"
+    res.error = (f"{url}: error in newswatch ({type(error).__name__}: {error}); "
+                 "`newswatch --debug run` shows the traceback")[:300]
+    res.etag = res.last_modified = res.body_hash = None
+    if context.on_fetch:
+        context.on_fetch(res)
+
+
+def crawl(context: RunContext, log_level: str | None = None,
           stop_requested: Callable[[], bool] | None = None) -> bool:
     """Fetch, parse, match and store every source of ``context``; blocks until done.
 
@@ -90,12 +116,16 @@ def crawl(context: RunContext, log_level: str = "ERROR",
     what was fetched is stored, and sources with article pages still
     pending are recorded as interrupted. ``stop_requested`` says whether a
     stop signal arrived before Scrapy's own handlers were in place.
+    ``log_level`` shows Scrapy's log (``newswatch --debug run`` passes
+    ``"INFO"``); by default it is off, and what went wrong is on each
+    source's :class:`FetchResult`.
     """
     with _calm_collector():
         return _crawl(context, log_level, stop_requested)
 
 
-def _crawl(context: RunContext, log_level: str, stop_requested: Callable[[], bool] | None) -> bool:
+def _crawl(context: RunContext, log_level: str | None,
+           stop_requested: Callable[[], bool] | None) -> bool:
     if any(s.kind == "feed" for s in context.sources):
         context.feed_parser  # noqa: B018 - its workers start now, before the crawl has threads
     process = CrawlerProcess(crawl_settings(context.config, log_level))
@@ -113,12 +143,21 @@ def _crawl(context: RunContext, log_level: str, stop_requested: Callable[[], boo
         else:
             context.items_not_stored(error if str(error) else type(error).__name__, sources)
 
+    def spider_failed(failure, response, spider) -> None:
+        # A callback raised: with Scrapy's log off, its source is the only
+        # place left to say so. Scrapy passes the Failure when an errback raised.
+        request = getattr(response, "request", None)
+        source = (getattr(request, "meta", None) or {}).get("source")
+        record_spider_error(context, getattr(source, "name", None), getattr(request, "url", ""),
+                            failure.value)
+
     spiders = spiders_for(s.kind for s in context.sources)
     for spider_cls in spiders:
         crawler = process.create_crawler(spider_cls)
         # weak=False: the receiver is a local function that would be collected otherwise.
         crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
         crawler.signals.connect(item_failed, signal=signals.item_error, weak=False)
+        crawler.signals.connect(spider_failed, signal=signals.spider_error, weak=False)
         process.crawl(crawler, context=context)
     if stop_requested is not None:
         from twisted.internet import reactor

@@ -35,6 +35,9 @@ DOWNLOAD_TIMEOUT = 30
 DNS_TIMEOUT = 15
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+# Giving up on a source is reported on its line of the run summary and in
+# the database; for Scrapy's log (--debug) it is a warning, not an error.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 REDIRECT_MAX_TIMES = 5
 
 # Scrapy's HTTP/1.1 handler, but giving up on a response whose headers pass
