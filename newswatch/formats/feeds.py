@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from .. import schedule
 from .decoding import choose_encoding
 from .items import NewsItem
 from .urls import canonical_url, shown_url, url_problem
@@ -93,7 +94,7 @@ def iso_utc(value: Any) -> str | None:
                 dt = dt.replace(tzinfo=timezone.utc)
         else:
             dt = datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
-        return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return schedule.iso(dt)
     except (ValueError, TypeError, OverflowError, OSError):
         return None
 
@@ -113,7 +114,7 @@ def plausible_date(iso: str | None, now: datetime | None = None) -> str | None:
     """``iso`` when it lies between 1990 and a day from now, else None."""
     if not iso:
         return None
-    latest = ((now or datetime.now(timezone.utc)) + FUTURE_SLACK).strftime("%Y-%m-%dT%H:%M:%SZ")
+    latest = schedule.iso((now or datetime.now(timezone.utc)) + FUTURE_SLACK)
     return iso if EARLIEST_PLAUSIBLE <= iso <= latest else None
 
 

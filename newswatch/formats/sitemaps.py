@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from ..schedule import iso
 from .decoding import decode_page
 from .feeds import size_text
 from .items import NewsItem
@@ -108,7 +109,7 @@ def iso_date(value: str | None) -> str | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     try:
-        return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return iso(dt)
     except (OverflowError, ValueError):
         return None
 
