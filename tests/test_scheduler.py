@@ -10,8 +10,8 @@ from newswatch import storage
 from newswatch.config import Source
 from newswatch.demo.sinks import ChatSink
 from newswatch.health import silence, transitions, usual_gap
-from newswatch.runner import due_sources
-from newswatch.schedule import backoff_wait, due_time, jitter_for, next_due_at, parse_time
+from newswatch.crawlers import due_sources
+from newswatch.schedule import backoff_wait, due_time, iso, jitter_for, next_due_at, now_iso, parse_time
 from newswatch.watch import Watch
 from sources_helpers import config, db, serve
 
@@ -25,6 +25,16 @@ def test_backoff_doubles_per_failure_up_to_eight_times_and_a_day():
     assert next_due_at(3600, "2026-11-28T07:00:00Z", 2) == "2026-11-28T11:00:00Z"
     assert due_time(3600, None) is None and due_time(3600, {"last_fetch_at": None}) is None
     assert due_time(3600, {"last_fetch_at": "2026-11-28T07:00:00Z", "error_streak": 1}) == T0 + timedelta(hours=2)
+
+
+def test_every_timestamp_is_utc_with_seconds_and_a_z():
+    guatemala = timezone(timedelta(hours=-6))
+    assert iso(datetime(2026, 11, 28, 1, 0, 30, 999, tzinfo=guatemala)) == "2026-11-28T07:00:30Z"
+    assert iso(datetime(2026, 11, 28, 7, 0)) == "2026-11-28T07:00:00Z"  # naive: taken as UTC
+    assert now_iso(T0) == "2026-11-28T07:00:00Z" and now_iso().endswith("Z")
+    assert parse_time("2026-11-28T07:00:00Z") == T0 == parse_time("2026-11-28T01:00:00-06:00")
+    assert parse_time("2026-11-28T07:00:00") == T0  # stored without an offset: UTC
+    assert parse_time(None) is None
 
 
 def test_jitter_is_bounded_by_the_setting_and_a_tenth_of_the_interval():
