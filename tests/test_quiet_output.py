@@ -172,12 +172,19 @@ def test_a_bug_in_a_spider_fails_its_source_and_says_so_without_a_traceback(tmp_
 
 def test_without_debug_the_crawl_settings_keep_scrapys_log_off(tmp_path):
     from newswatch.config import load
-    from newswatch.crawlers import crawl_settings
+    from newswatch.crawlers import FetchResult, crawl_settings
 
     cfg = tmp_path / "newswatch.toml"
     cfg.write_text('[[sources]]\nname = "a"\nurl = "https://example.org/feed"\n', encoding="utf-8")
-    quiet, verbose = crawl_settings(load(cfg)), crawl_settings(load(cfg), "INFO")
-    assert quiet.getbool("LOG_ENABLED") is False
+    config = load(cfg)
+    # What Scrapy logs at ERROR is each failed download or callback: on its source's line already.
+    for level in (None, "ERROR", "CRITICAL"):
+        assert crawl_settings(config, level).getbool("LOG_ENABLED") is False, level
+    verbose = crawl_settings(config, "INFO")
     assert verbose.getbool("LOG_ENABLED") is True and verbose.get("LOG_LEVEL") == "INFO"
     # A source given up on is that source's failure, reported on its line: a warning in the log.
     assert verbose.get("RETRY_GIVE_UP_LOG_LEVEL") == "WARNING"
+    # The line names the source; its error, as stored, starts with the URL.
+    failed = FetchResult("a", "https://example.org/feed", ok=False,
+                         error="https://example.org/feed: DNS lookup failed: host not found")
+    assert failed.reason == "DNS lookup failed: host not found"

@@ -36,6 +36,12 @@ class FetchResult:
     not_stored: bool = False  # some of its items could not be written (a full disk)
     mojibake: int = 0  # new items whose text still looks mis-decoded after repair
 
+    @property
+    def reason(self) -> str:
+        """``error`` without the source's own URL in front, for a line that names the source:
+        a long URL (a news search's) made one failing source three lines of a terminal."""
+        return (self.error or "").removeprefix(f"{self.url}: ")
+
     def row(self, run_id: int, fetched_at: str, next_due_at: str | None) -> dict[str, Any]:
         return {
             "run_id": run_id, "source": self.source, "url": self.url, "status": self.status,

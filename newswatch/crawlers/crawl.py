@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,8 +21,11 @@ from .context import RunContext
 def crawl_settings(config: Config, log_level: str | None = None) -> Settings:
     """Scrapy settings: the project's defaults, then newswatch.toml's [crawl] table.
 
-    ``log_level`` (``"INFO"``, ``"DEBUG"`` ...) sends Scrapy's log to stderr
-    from that level up; None (the default) keeps it off.
+    ``log_level`` ``"DEBUG"``, ``"INFO"`` or ``"WARNING"`` sends Scrapy's log
+    to stderr from that level up (``newswatch --debug run`` passes INFO).
+    None, ``"ERROR"`` or ``"CRITICAL"`` keep it off: what Scrapy logs at
+    ERROR is a download or a callback that failed, and that is already on
+    its source's :class:`FetchResult` (the run's line for it, the database).
     """
     s = Settings()
     s.setmodule(default_settings, priority="project")
@@ -39,12 +43,18 @@ def crawl_settings(config: Config, log_level: str | None = None) -> Settings:
         "DOWNLOAD_WARNSIZE": min(c.max_bytes, 2 * 1024 * 1024),
         "RETRY_TIMES": c.retries,
         # A run reports each failing source in one line, and records it in
-        # the database; Scrapy's log says the same again with tracebacks
-        # (hundreds of lines for a config whose hosts are all unreachable).
-        "LOG_ENABLED": log_level is not None,
+        # the database; Scrapy's log said the same again with tracebacks
+        # (1,283 lines for the starter config without a network).
+        "LOG_ENABLED": shows_scrapy_log(log_level),
         "LOG_LEVEL": log_level or "ERROR",
     }, priority="cmdline")
     return s
+
+
+def shows_scrapy_log(log_level: str | None) -> bool:
+    """True when ``log_level`` asks for more than errors (see :func:`crawl_settings`)."""
+    level = logging.getLevelName(log_level.upper()) if log_level else None
+    return isinstance(level, int) and level < logging.ERROR
 
 
 def spiders_for(kinds) -> list[type]:
@@ -116,9 +126,9 @@ def crawl(context: RunContext, log_level: str | None = None,
     what was fetched is stored, and sources with article pages still
     pending are recorded as interrupted. ``stop_requested`` says whether a
     stop signal arrived before Scrapy's own handlers were in place.
-    ``log_level`` shows Scrapy's log (``newswatch --debug run`` passes
-    ``"INFO"``); by default it is off, and what went wrong is on each
-    source's :class:`FetchResult`.
+    ``log_level`` INFO or DEBUG shows Scrapy's log (``newswatch --debug
+    run``); by default it is off, and what went wrong is on each source's
+    :class:`FetchResult` (see :func:`crawl_settings`).
     """
     with _calm_collector():
         return _crawl(context, log_level, stop_requested)
