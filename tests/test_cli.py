@@ -83,17 +83,17 @@ def test_config_error_exit_2_without_traceback(tmp_path, cli):
 
 def test_a_big_run_summary_lists_every_source_as_plain_text(capsys):
     """Past RICH_TABLE_ROWS sources the summary is plain aligned text; no source is left out."""
-    from newswatch import cli as cli_module
+    from newswatch.app import RunReport
+    from newswatch.cli import render
     from newswatch.crawlers import FetchResult
-    from newswatch.runner import RunReport
 
     report = RunReport(run_id=7)
-    n = cli_module.RICH_TABLE_ROWS + 50
+    n = render.RICH_TABLE_ROWS + 50
     report.fetches = [FetchResult(source=f"feed-{i:03d}", url="u", status="200", items=50, items_new=i % 3,
                                   matches_new=i % 2) for i in range(n)]
     report.fetches.append(FetchResult(source="broken", url="u", status="error", ok=False,
                                       error="HTTP 404 [b]not[/b] found"))
-    cli_module._print_run_summary(report)
+    render.print_run_summary(report)
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == "Run 7" and lines[1].split() == ["source", "status", "fetched", "new", "matched", "error"]

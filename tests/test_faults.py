@@ -26,7 +26,7 @@ from hostile_server import HostileServer
 from measure import RSS_LIMIT_MB, newswatch
 from newswatch.config import load
 from newswatch.demo.sinks import ChatSink
-from newswatch.runner import compile_config_rules
+from newswatch.crawlers import compile_config_rules
 
 # Rules on the titles of hostile_server.story_feed: about one entry in eight matches one of them.
 NEWS_RULES = """

@@ -10,7 +10,7 @@ from newswatch import storage
 from newswatch.config import Source
 from newswatch.demo.sinks import ChatSink
 from newswatch.health import silence, transitions, usual_gap
-from newswatch.runner import due_sources
+from newswatch.crawlers import due_sources
 from newswatch.schedule import backoff_wait, due_time, iso, jitter_for, next_due_at, now_iso, parse_time
 from newswatch.watch import Watch
 from sources_helpers import config, db, serve

@@ -14,7 +14,7 @@ from conftest import CORPORA, FIXTURES
 from newswatch.config import load
 from newswatch.discovery import DiscoveryError, discover, source_name
 from newswatch.formats.opml import OpmlError, read_opml, write_opml
-from newswatch.sources import append_sources, inert_url, new_source, slug, toml_table
+from newswatch.app.config_write import append_sources, inert_url, new_source, slug, toml_table
 from sources_helpers import config, serve
 
 UA = "newswatch-tests (+mailto:tests@example.org)"

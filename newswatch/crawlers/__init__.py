@@ -1,7 +1,8 @@
 """The Scrapy project: spiders, items and the pipelines where the rooms meet.
 
-The one door: :func:`crawl` runs the spiders for a prepared
-:class:`RunContext` and returns when every source is done.
+The one door: :func:`prepare_context` gets a run ready (rules compiled, due
+sources chosen), :func:`crawl` runs the spiders for that :class:`RunContext`
+and returns when every source is done.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import logging
 
 from .context import FetchResult, RunContext
 from .crawl import crawl, crawl_settings
+from .prepare import compile_config_rules, due_sources, prepare_context
 
-__all__ = ["crawl", "crawl_settings", "FetchResult", "RunContext"]
+__all__ = ["crawl", "crawl_settings", "FetchResult", "RunContext", "compile_config_rules", "due_sources",
+           "prepare_context"]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

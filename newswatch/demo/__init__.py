@@ -69,7 +69,7 @@ def write_demo_config(out_dir: Path, base_url: str, notify_urls: dict[str, list[
 def run_demo(out_dir: Path, console: Console | None = None) -> int:
     """Run the whole pipeline offline; print what was fetched, matched and delivered."""
     from .. import config as config_mod
-    from ..runner import run_once
+    from ..app import run
     from .server import SiteServer
     from .sinks import ChatSink, SmtpSink
 
@@ -88,7 +88,7 @@ def run_demo(out_dir: Path, console: Console | None = None) -> int:
             console.print(f"  {mark} fetched {res.source:<22} {res.status:<6} {res.items} entries"
                           + (f"  {escape(res.error)}" if res.error else ""))
 
-        report = run_once(config, all_sources=True, throttle=False, on_fetch=show)
+        report = run(config, all_sources=True, throttle=False, on_fetch=show)
         smtp.wait_for(report.alerts_sent and 1, timeout=5)
         _show_results(console, config, report, smtp, chat)
     console.print(f"\nThe database is {config.database}. Browse it with "

@@ -37,7 +37,7 @@ class FeedsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         if context is None:
             # `scrapy crawl feeds -a config=newswatch.toml` from the project root.
-            from ...runner import prepare_context
+            from ..prepare import prepare_context
             context = prepare_context(config, [source] if source else None)
         self.context = context
 

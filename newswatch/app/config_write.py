@@ -1,4 +1,4 @@
-"""Adding sources to a configuration file: ``newswatch sources add`` and ``sources import``.
+"""Writing new ``[[sources]]`` into a configuration file, safely (``sources add`` and ``import``).
 
 New ``[[sources]]`` tables are appended to the end of the main config file
 (comments and layout above are kept). What goes in comes from outside (an
@@ -24,13 +24,14 @@ from urllib.parse import urlsplit
 
 from w3lib.url import safe_url_string
 
-from .config import Config, ConfigError, load
+from ..config import Config, ConfigError, load
+from ..errors import NewswatchError
 
 #: The longest comment written above an appended table (OPML titles can be any size).
 COMMENT_CHARS = 160
 
 
-class UnsafeTable(ValueError):
+class UnsafeTable(NewswatchError, ValueError):
     """What we were about to append would not read back as exactly the intended sources."""
 
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from .config import Config, Problem, rule_key_line
-from .rules import check_rules
+from ..config import ConfigError, Problem, rule_key_line
+from ..rules import check_rules
+from .delivery import channels_for
+from .loading import ConfigLike, as_config
 
 
-def check_config(config: Config) -> list[Problem]:
-    """Problems with rules and notification settings of a loaded configuration.
+def check(config: ConfigLike = None) -> list[Problem]:
+    """Every problem of a configuration: its files, rules and notification settings.
 
-    (Loading already reported problems of the files themselves.) Each
-    problem names the file, line and key and says what would be valid.
+    Nothing is fetched. Each problem names the file, line and key and says
+    what would be valid; an empty list means all is well. (A configuration
+    that does not load returns the loader's problems.)
     """
+    try:
+        config = as_config(config)
+    except ConfigError as exc:
+        return list(exc.problems)
     problems: list[Problem] = []
     by_name = {r.name: r for r in config.rules}
     for err in check_rules([(r.name, r.query) for r in config.rules], aliases=config.aliases):
@@ -20,11 +27,8 @@ def check_config(config: Config) -> list[Problem]:
                                 f"rules.{err.rule}.query", f"column {err.column}: {err.message}\n"
                                 + _indent(err.caret())))
 
-    from .notifier import build_channels
-
     try:
-        channels = build_channels(config.notify.urls, str(config.notify.apprise_config)
-                                  if config.notify.apprise_config else None)
+        channels = channels_for(config)
     except Exception as exc:  # an unreadable Apprise config file
         problems.append(Problem(config.notify.file or str(config.path), config.notify.apprise_config_line,
                                 "notify", str(exc)))

@@ -1,0 +1,108 @@
+"""Rules without a crawl: check their syntax, and match items given as JSON lines."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from ..config import Config, load
+from ..errors import InvalidInput
+from ..rules import RuleSyntaxError, check_rules, compile_rule, compile_rules
+from .loading import ConfigLike, as_config
+
+
+@dataclass
+class RulesCheck:
+    """The rules of a file or configuration: how many, the syntax errors, each rule's file."""
+
+    rules: int
+    errors: list[RuleSyntaxError] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # rule name -> file it is written in
+
+
+def query_check(query: str, config: Config | None = None) -> RuleSyntaxError | None:
+    """The syntax error in ``query`` (with ``@alias`` lists from ``config``), or None when it parses."""
+    try:
+        compile_rule(query, aliases=config.aliases if config else {})
+    except RuleSyntaxError as exc:
+        return exc
+    return None
+
+
+def rules_check(file: str | Path | None = None, config: ConfigLike = None) -> RulesCheck:
+    """Parse every rule of ``file`` (a topic file, or a config with its includes), else of ``config``.
+
+    Raises :class:`~newswatch.errors.InvalidInput` for a file that is not
+    TOML, :class:`~newswatch.config.ConfigError` for a config that cannot be
+    loaded. Syntax errors are returned, not raised.
+    """
+    pairs, aliases, files = _rules_from(file, config)
+    return RulesCheck(len(pairs), check_rules(pairs, aliases=aliases), files)
+
+
+def _rules_from(file: str | Path | None, config: ConfigLike):
+    """(name, query) pairs, aliases and each rule's file, from a rules/topic file or the config."""
+    if file:
+        path = Path(file)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise InvalidInput(f"{path}: cannot read rules: {exc}") from None
+        if "include" not in data:  # a topic file; a full config goes through the loader
+            pairs = [(r.get("name", f"#{i + 1}"), r.get("query", "")) for i, r in enumerate(data.get("rules", []))]
+            return pairs, dict(data.get("aliases", {})), {n: str(path) for n, _ in pairs}
+        config = load(path)
+    config = as_config(config)
+    return [(r.name, r.query) for r in config.rules], config.aliases, {r.name: r.file for r in config.rules}
+
+
+def rules_match(items: Iterable[str | dict], config: Config | None = None, *, rules: Iterable[str] = (),
+                query: str | None = None) -> Iterator[dict[str, Any]]:
+    """Match items with the configured rules (only ``rules``, if named), or with one ``query``.
+
+    ``items`` are JSON lines (or dicts) with at least ``title``, plus any of
+    ``summary``, ``body``, ``url``, ``source``, ``lang``, ``published``.
+    Yields one dict per non-blank line: ``{"index": N, "url": ..., "matches":
+    [{"rule", "terms", "fields", "snippet"}]}``, or ``{"index": N, "error":
+    "..."}`` for a line that is not such an object. Needs no database; a
+    ``query`` may use the ``@alias`` lists of ``config``.
+
+    Raises before the first item: :class:`~newswatch.errors.InvalidInput`
+    for an unknown rule, :class:`~newswatch.rules.RuleSyntaxError` for a
+    query that does not parse.
+    """
+    if query:
+        pairs, aliases = [("query", query)], config.aliases if config else {}
+    else:
+        if config is None:
+            raise InvalidInput("rules_match needs a configuration or a query")
+        pairs, aliases = [(r.name, r.query) for r in config.rules], config.aliases
+        wanted = set(rules)
+        if wanted:
+            unknown = wanted - {n for n, _ in pairs}
+            if unknown:
+                raise InvalidInput(f"unknown rule(s): {', '.join(sorted(unknown))}; configured: "
+                                   + ", ".join(n for n, _ in pairs))
+            pairs = [(n, q) for n, q in pairs if n in wanted]
+    return _matches(compile_rules(pairs, aliases=aliases), items)
+
+
+def _matches(matcher, items: Iterable[str | dict]) -> Iterator[dict[str, Any]]:
+    for index, line in enumerate(items):
+        if isinstance(line, dict):
+            item = line
+        elif not line.strip():
+            continue
+        else:
+            try:
+                item = json.loads(line)
+            except ValueError as exc:
+                yield {"index": index, "error": str(exc)}
+                continue
+        if not isinstance(item, dict) or "title" not in item:
+            yield {"index": index, "error": 'each line must be a JSON object with at least "title"'}
+            continue
+        yield {"index": index, "url": item.get("url"), "matches": [m.to_dict() for m in matcher.match(item)]}

@@ -1,0 +1,189 @@
+"""The top-level commands: init, check, run, watch, status, serve, export, demo."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .. import app
+from ..config import ConfigError
+from .base import ConfigExit, cli, config_option, console, err_console, escape, load_config, problems_text
+from .render import print_run_summary, print_status
+
+#: `newswatch run` prints this many successful sources one by one, then counts.
+PROGRESS_LINES = 30
+PROGRESS_EVERY_S = 2.0
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing newswatch.toml.")
+def init(directory: Path, force: bool) -> None:
+    """Write a starter newswatch.toml and the seed topic pack into DIRECTORY."""
+    try:
+        target, pack = app.init(directory, force=force)
+    except app.NewswatchError as exc:
+        raise click.ClickException(str(exc)) from None
+    console.print(f"Wrote {target} and {pack}.")
+    console.print(f"Next: edit the [notify] URLs, then `newswatch check -c {target}` and `newswatch run -c {target}`.")
+
+
+@cli.command()
+@config_option
+def check(config_path: Path | None) -> None:
+    """Validate config, sources, rules and notification URLs (exit 2 with located errors)."""
+    config = load_config(config_path)
+    problems = app.check(config)
+    if problems:
+        raise ConfigExit(problems_text(problems))
+    console.print(
+        f"[green]OK[/green] {config.path}: {len(config.sources)} sources, {len(config.rules)} rules, "
+        f"{len(config.aliases)} alias lists, database {config.database}"
+    )
+
+
+@cli.command()
+@config_option
+@click.option("--source", "sources", multiple=True, help="Fetch only this source (repeatable), due or not.")
+@click.option("--all", "all_sources", is_flag=True, help="Fetch every source, due or not.")
+@click.option("--no-alerts", is_flag=True, help="Store matches and pending alerts, but send nothing.")
+@click.pass_context
+def run(ctx: click.Context, config_path: Path | None, sources: tuple[str, ...], all_sources: bool,
+        no_alerts: bool) -> None:
+    """One crawl-match-store-alert cycle (for cron or a systemd timer)."""
+    config = load_config(config_path)
+    debug = ctx.obj.get("debug")
+
+    shown = {"ok": 0, "at": time.monotonic()}
+
+    def show(res) -> None:
+        # A line per source, failures always; past the first few dozen a count
+        # every few seconds instead (the summary table lists every source).
+        if res.ok:
+            shown["ok"] += 1
+            if shown["ok"] > PROGRESS_LINES:
+                if time.monotonic() - shown["at"] >= PROGRESS_EVERY_S:
+                    shown["at"] = time.monotonic()
+                    console.print(f"  … {shown['ok']} sources read")
+                return
+        mark = "[green]✓[/green]" if res.ok else "[red]✗[/red]"
+        detail = res.reason if not res.ok else f"{res.items} entries" if res.items else res.status
+        if res.ok and res.warning:  # entries skipped (bad links) or left for the next run
+            detail = f"{detail}; {res.warning}"
+        console.print(f"  {mark} {res.source:<28} {res.status:<13} {escape(str(detail))}")
+
+    console.print(f"newswatch run: {config.path}")
+    try:
+        report = app.run(config, sources or None, alerts=not no_alerts, all_sources=all_sources,
+                         on_fetch=show, log_level="INFO" if debug else "ERROR")
+    except ConfigError as exc:
+        raise ConfigExit(problems_text(exc.problems)) from None
+    except (app.RunLockedError, app.StorageError) as exc:
+        raise click.ClickException(str(exc)) from None
+    print_run_summary(report)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@config_option
+@click.option("--deliver-every", default="1m", show_default=True,
+              help="How often to deliver due alerts and digests when no source is due.")
+@click.option("--max-cycles", type=int, default=None, help="Stop after this many crawl cycles.")
+def watch(config_path: Path | None, deliver_every: str, max_cycles: int | None) -> None:
+    """Long-running scheduler: runs each source when due; clean stop on SIGINT/SIGTERM."""
+    from datetime import datetime, timezone
+
+    from ..config import parse_interval
+    from ..watch import Watch, WatchOptions
+
+    config = load_config(config_path)
+    try:
+        every = parse_interval(deliver_every)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--deliver-every") from None
+
+    def say(message: str) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        print(f"{stamp} {message}", flush=True)
+
+    w = Watch(config.path, options=WatchOptions(deliver_every_s=every, max_cycles=max_cycles), say=say)
+    w.install_signal_handlers()
+    try:
+        code = w.run()
+    except app.RunLockedError as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(code)
+
+
+@cli.command()
+@config_option
+@click.option("--runs", "n_runs", default=5, show_default=True, help="How many recent runs to show.")
+def status(config_path: Path | None, n_runs: int) -> None:
+    """Sources' health, last runs, pending and failed alerts."""
+    config = load_config(config_path)
+    try:
+        st = app.status(config, runs=n_runs)
+    except app.NotFoundError:
+        console.print(f"No database yet at {config.database}: run `newswatch run` first.")
+        return
+    print_status(st)
+
+
+@cli.command()
+@config_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on. 0.0.0.0 lets anyone who can reach the port read the database.")
+@click.option("-p", "--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--open", "open_browser", is_flag=True, help="Open a web browser on the database.")
+def serve(config_path: Path | None, host: str, port: int, open_browser: bool) -> None:
+    """Browse and search the database in Datasette, with an Atom feed per rule (read-only)."""
+    from ..browse import BrowseError
+    from ..browse import serve as serve_datasette
+
+    config = load_config(config_path, check_env=False)
+    try:
+        serve_datasette(config, host=host, port=port, open_browser=open_browser)
+    except BrowseError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@config_option
+@click.option("--rule", "rule_name", metavar="NAME", help="Only items this rule matched, with its terms and snippet.")
+@click.option("--since", metavar="DATE", help="Only items published on or after DATE (2017-06-15, or an ISO time).")
+@click.option("-f", "--format", "fmt", required=True, type=click.Choice(["csv", "jsonl", "atom"]),
+              help="Output format.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+              help="Write to FILE instead of standard output.")
+def export(config_path: Path | None, rule_name: str | None, since: str | None, fmt: str, output) -> None:
+    """Export stored items, newest first, as CSV, JSON lines or an Atom feed."""
+    from ..browse import BrowseError, ExportError
+
+    config = load_config(config_path, check_env=False)
+    try:
+        count = app.export(config, fmt, output, rule=rule_name, since=since)
+    except ExportError as exc:
+        raise click.UsageError(str(exc)) from None
+    except BrowseError as exc:
+        raise click.ClickException(str(exc)) from None
+    if output.name != "-":
+        err_console.print(f"Exported {count} item{'s' if count != 1 else ''} to {output.name}.")
+
+
+@cli.command()
+@click.option("--dir", "out_dir", default="demo-out", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where to write demo.db and the config.")
+@click.option("--keep", is_flag=True, help="Keep an existing demo database (run again over it).")
+def demo(out_dir: Path, keep: bool) -> None:
+    """The whole pipeline offline against the bundled fixture site; prints what happened."""
+    from ..demo import run_demo
+
+    if out_dir.exists() and not keep:
+        for name in ("demo.db", "demo.db-wal", "demo.db-shm"):
+            (out_dir / name).unlink(missing_ok=True)
+    code = run_demo(out_dir, console=console)
+    sys.exit(code)

@@ -1,0 +1,103 @@
+"""``newswatch rules check|match|test``: rules without a crawl."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .. import app
+from .base import ConfigExit, cli, config_option, console, err_console, escape, load_config, problems_text
+from .render import highlight
+
+
+@cli.group()
+def rules() -> None:
+    """Check, test and run rules."""
+
+
+def _show_syntax_error(exc, where: str = "") -> None:
+    err_console.print(f"[red]error[/red]{where}: column {exc.column}: {exc.message}")
+    err_console.print(exc.caret(), markup=False)
+
+
+@rules.command("check")
+@click.argument("target", required=False)
+@config_option
+def rules_check(target: str | None, config_path: Path | None) -> None:
+    """Parse rules from FILE (a config or topic file), a QUERY, or the config; show errors with a caret."""
+    if target and not Path(target).is_file():
+        cfg_file = config_path or Path("newswatch.toml")
+        error = app.query_check(target, load_config(cfg_file) if cfg_file.exists() else None)
+        if error:
+            _show_syntax_error(error)
+            sys.exit(2)
+        console.print("OK: the query parses.")
+        return
+    try:
+        result = app.rules_check(target, load_config(config_path) if not target else None)
+    except app.InvalidInput as exc:
+        raise ConfigExit(str(exc)) from None
+    except app.ConfigError as exc:
+        raise ConfigExit(problems_text(exc.problems)) from None
+    for exc in result.errors:
+        _show_syntax_error(exc, f" in {result.files.get(exc.rule, '')} rule {exc.rule!r}")
+    if result.errors:
+        sys.exit(2)
+    console.print(f"OK: {result.rules} rules parse.")
+
+
+@rules.command("match")
+@click.argument("items_file", type=click.File("r", encoding="utf-8"))
+@config_option
+@click.option("--rule", "rule_names", multiple=True, help="Only this rule (repeatable).")
+@click.option("--query", help="Match this query instead of the configured rules.")
+def rules_match(items_file, config_path: Path | None, rule_names: tuple[str, ...], query: str | None) -> None:
+    """Match items from a JSON-lines file (ITEMS_FILE, '-' for stdin); JSON lines out. Needs no database."""
+    config = None
+    if not query or config_path or Path("newswatch.toml").exists():
+        config = load_config(config_path)
+    try:
+        results = app.rules_match(items_file, config, rules=rule_names, query=query)
+    except app.InvalidInput as exc:
+        raise ConfigExit(str(exc)) from None
+    except app.RuleSyntaxError as exc:
+        raise ConfigExit(f"{exc}\n{exc.caret()}") from None
+    out = sys.stdout
+    for result in results:
+        if "error" in result:
+            raise click.ClickException(f"{items_file.name}: line {result['index'] + 1}: {result['error']}")
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+
+
+@rules.command("test")
+@click.argument("query", required=False)
+@config_option
+@click.option("--rule", "rule_name", help="Test a configured rule instead of a QUERY.")
+@click.option("--since", help="Only items published on or after this date (YYYY-MM-DD).")
+@click.option("--limit", default=20, show_default=True, help="Show at most this many items.")
+def rules_test(query: str | None, config_path: Path | None, rule_name: str | None, since: str | None,
+               limit: int) -> None:
+    """Backtest a QUERY or --rule NAME against stored items, hits highlighted."""
+    config = load_config(config_path)
+    if bool(query) == bool(rule_name):
+        raise click.UsageError("give either a QUERY or --rule NAME")
+    try:
+        result = app.backtest(config, query, rule=rule_name, since=since)
+    except app.InvalidInput as exc:
+        raise ConfigExit(str(exc)) from None
+    except app.RuleSyntaxError as exc:
+        _show_syntax_error(exc)
+        sys.exit(2)
+    except app.NotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    console.print(f"{result.matched} of {result.scanned} candidate items match "
+                  f"({result.total} stored{', since ' + since if since else ''}; "
+                  f"FTS5 prefilter: {result.fts or 'none, full scan'})")
+    for hit in result.hits[:limit]:
+        row = hit.item
+        console.print(f"[bold]{escape(row['title'] or '')}[/bold]  [dim]{row['source']} · {row['published'] or ''}[/dim]")
+        console.print("   " + highlight(hit.snippet))
+        console.print(f"   [dim]{escape(', '.join(hit.terms))} · {escape(row['url'])}[/dim]")

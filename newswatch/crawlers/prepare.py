@@ -1,0 +1,71 @@
+"""Getting one crawl ready: rules compiled, database opened, due sources chosen, run started.
+
+``newswatch run`` (through :func:`newswatch.app.run`) and ``scrapy crawl
+feeds -a config=FILE`` from the project root both start here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Iterable
+
+from .. import storage
+from ..config import Config, ConfigError, Problem, load, rule_key_line
+from ..rules import RuleSyntaxError, compile_rules
+from ..schedule import backoff_wait, due_time
+from .context import RunContext
+
+
+def compile_config_rules(config: Config):
+    """Compile every configured rule into one matcher; ConfigError points at the bad query."""
+    try:
+        return compile_rules([(r.name, r.query) for r in config.rules], aliases=config.aliases)
+    except RuleSyntaxError as exc:
+        rule = next((r for r in config.rules if r.name == exc.rule), None)
+        line = rule_key_line(rule) if rule else None
+        raise ConfigError([Problem(rule.file if rule else str(config.path), line,
+                                   f"rules.{exc.rule}.query", f"column {exc.column}: {exc.message}")]) from exc
+
+
+def due_sources(config: Config, db, names: Iterable[str] | None = None, now: datetime | None = None):
+    """The sources to fetch now: the named ones, or every source whose interval has passed.
+
+    After failures a source waits longer (see :func:`newswatch.schedule.backoff_wait`).
+    """
+    if names:
+        wanted = list(names)
+        unknown = [n for n in wanted if n not in {s.name for s in config.sources}]
+        if unknown:
+            raise ConfigError([Problem(str(config.path), None, "--source",
+                                       f"unknown source {n!r}; configured: "
+                                       + ", ".join(s.name for s in config.sources)) for n in unknown])
+        return [s for s in config.sources if s.name in wanted]
+    now = now or datetime.now(timezone.utc)
+    state = storage.sources_state(db)
+    due = []
+    for s in config.sources:
+        at = due_time(s.interval_s, state.get(s.name))
+        if at is None:
+            due.append(s)
+            continue
+        wait = backoff_wait(s.interval_s, state[s.name].get("error_streak") or 0)
+        # A little slack so that a cron job every interval does not skip a beat.
+        if now >= at - timedelta(seconds=min(60, wait / 10)):
+            due.append(s)
+    return due
+
+
+def prepare_context(config_path: str | Path | None, source_names=None, *, config: Config | None = None,
+                    all_sources: bool = False) -> RunContext:
+    """Load config, open the database, compile rules and start a run row."""
+    config = config or load(config_path)
+    matcher = compile_config_rules(config)
+    db = storage.open_db(config.database)
+    storage.sync_sources(db, [
+        {"name": s.name, "kind": s.kind, "url": s.url, "lang": s.lang, "interval_s": s.interval_s}
+        for s in config.sources
+    ])
+    sources = config.sources if all_sources else due_sources(config, db, source_names)
+    run_id = storage.start_run(db)
+    return RunContext(config=config, db=db, matcher=matcher, run_id=run_id, sources=sources)
