@@ -98,6 +98,7 @@ def rules_test(query: str | None, config_path: Path | None, rule_name: str | Non
                   f"FTS5 prefilter: {result.fts or 'none, full scan'})")
     for hit in result.hits[:limit]:
         row = hit.item
-        console.print(f"[bold]{escape(row['title'] or '')}[/bold]  [dim]{row['source']} · {row['published'] or ''}[/dim]")
+        console.print(f"[bold]{escape(row['title'] or '')}[/bold]  "
+                      f"[dim]{row['source']} · {row['published'] or ''}[/dim]")
         console.print("   " + highlight(hit.snippet))
         console.print(f"   [dim]{escape(', '.join(hit.terms))} · {escape(row['url'])}[/dim]")
