@@ -19,25 +19,24 @@ from ... import storage
 from ...formats.diffs import SelectorMatchedNothing, change_id, diff_summary, normalize_text, page_text
 from ...formats.items import NewsItem
 from ...formats.urls import canonical_url
-from .base import emit, response_header, source_requests, unchanged_since_last_fetch
-from .feeds import FeedsSpider
+from .base import NewswatchSpider, emit, response_header
 
 
-class PagesSpider(FeedsSpider):
+class PagesSpider(NewswatchSpider):
     """Fetch watched pages; yield an item per change of their text."""
 
     name = "pages"
     kinds = ("page",)
 
     async def start(self) -> AsyncIterator[Any]:
-        for request in source_requests(self, self.parse_page):
+        for request in self.source_requests(self.parse_page):
             yield request
 
     def parse_page(self, response: Response):
         src = response.meta["source"]
         res = self._result(src, response)
         try:
-            if unchanged_since_last_fetch(self, src, response, res):
+            if self.unchanged_since_last_fetch(src, response, res):
                 return
             try:
                 title, text = page_text(response.body, response.url, src.selectors.get("content"),

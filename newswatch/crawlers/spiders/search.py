@@ -23,7 +23,7 @@ from .feeds import FeedsSpider
 
 
 class SearchSpider(FeedsSpider):
-    """Fetch search sources like feeds; resolve their links to the publishers' pages."""
+    """Read search sources as the feeds they are; resolve their links to the publishers' pages."""
 
     name = "search"
     kinds = ("search",)

@@ -28,8 +28,7 @@ from ... import storage
 from ...schedule import iso, parse_time
 from ...formats.items import NewsItem
 from ...formats.sitemaps import SitemapError, parse_sitemap
-from .base import article_request, emit, response_header, source_requests, unchanged_since_last_fetch, unknown
-from .feeds import FeedsSpider, _describe_failure
+from .base import NewswatchSpider, describe_failure, emit, response_header
 
 #: How far before the last complete fetch entries are still considered.
 OVERLAP = timedelta(days=1)
@@ -38,7 +37,7 @@ MAX_CHILD_SITEMAPS = 20
 MAX_DEPTH = 3
 
 
-class SitemapsSpider(FeedsSpider):
+class SitemapsSpider(NewswatchSpider):
     """Fetch sitemap sources; yield items for their new entries."""
 
     name = "sitemaps"
@@ -52,7 +51,7 @@ class SitemapsSpider(FeedsSpider):
         self._notes: dict[str, list[str]] = {}
 
     async def start(self) -> AsyncIterator[Any]:
-        for request in source_requests(self, self.parse_sitemap):
+        for request in self.source_requests(self.parse_sitemap):
             src = request.meta["source"]
             self._open[src.name] = 1
             self._budget[src.name] = src.max_articles
@@ -67,7 +66,7 @@ class SitemapsSpider(FeedsSpider):
         try:
             if depth == 0:
                 res = self._result(src, response)
-                if unchanged_since_last_fetch(self, src, response, res):
+                if self.unchanged_since_last_fetch(src, response, res):
                     return
             try:
                 # A .gz body inflates within [crawl] max_bytes, as HTTP's gzip does.
@@ -142,7 +141,7 @@ class SitemapsSpider(FeedsSpider):
             item.source, item.fetched_at, item.lang = src.name, fetched_at, item.lang or src.lang
             by_url[item.canonical_url] = e
             items.append(item)
-        new = unknown(self, items)
+        new = self.unknown(items)
         over = max(0, len(new) - self._budget[src.name])
         if over:
             self._note(src, f"{over} new entries left for later runs (max_articles = {src.max_articles})")
@@ -154,7 +153,7 @@ class SitemapsSpider(FeedsSpider):
             yield from emit(new, src.name)
             return
         for item in new:
-            yield article_request(self, item, src, published_fallback=by_url[item.canonical_url].lastmod)
+            yield self.article_request(item, src, published_fallback=by_url[item.canonical_url].lastmod)
 
     def parse_article(self, response: Response):
         item: NewsItem = response.meta["item"]
@@ -170,7 +169,7 @@ class SitemapsSpider(FeedsSpider):
 
     def sitemap_failed(self, failure: Failure):
         src = failure.request.meta["source"]
-        self._note(src, f"{failure.request.url}: {_describe_failure(failure)}")
+        self._note(src, f"{failure.request.url}: {describe_failure(failure)}")
         self._done(src)
 
     def _cutoff(self, src) -> str | None:

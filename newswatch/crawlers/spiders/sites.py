@@ -22,8 +22,7 @@ from ... import storage
 from ...formats.diffs import is_xpath
 from ...formats.items import NewsItem
 from ...formats.urls import canonical_url
-from .base import article_request, emit, source_requests, unchanged_since_last_fetch, unknown
-from .feeds import FeedsSpider, _describe_failure
+from .base import NewswatchSpider, describe_failure, emit
 
 
 def select_links(response: Response, expr: str) -> list[tuple[str, str]]:
@@ -45,7 +44,7 @@ def select_links(response: Response, expr: str) -> list[tuple[str, str]]:
     return list(out.items())
 
 
-class SitesSpider(FeedsSpider):
+class SitesSpider(NewswatchSpider):
     """Fetch listing pages of site sources; yield items for the articles they link."""
 
     name = "sites"
@@ -56,7 +55,7 @@ class SitesSpider(FeedsSpider):
         self._budget: dict[str, int] = {}
 
     async def start(self) -> AsyncIterator[Any]:
-        for request in source_requests(self, self.parse_listing):
+        for request in self.source_requests(self.parse_listing):
             src = request.meta["source"]
             self._budget[src.name] = src.max_articles
             request.meta["page"] = 1
@@ -68,7 +67,7 @@ class SitesSpider(FeedsSpider):
         res = self.context.results[src.name]
         if page == 1:
             res = self._result(src, response)
-            if unchanged_since_last_fetch(self, src, response, res):
+            if self.unchanged_since_last_fetch(src, response, res):
                 self._report(res)
                 return
         links = select_links(response, src.selectors["links"])
@@ -86,7 +85,7 @@ class SitesSpider(FeedsSpider):
                             fetched_at=fetched_at)
             items.append((item, text))
         texts = {item.canonical_url: text for item, text in items}
-        new = unknown(self, [item for item, _ in items])
+        new = self.unknown([item for item, _ in items])
         allowed = new[:self._budget[src.name]]
         if len(new) > len(allowed):
             res.warning = f"{len(new) - len(allowed)} new links left for later runs (max_articles = {src.max_articles})"
@@ -94,7 +93,7 @@ class SitesSpider(FeedsSpider):
         self._budget[src.name] -= len(allowed)
         if self.context.fetch_articles_for(src):
             for item in allowed:
-                yield article_request(self, item, src, link_text=texts[item.canonical_url])
+                yield self.article_request(item, src, link_text=texts[item.canonical_url])
         else:
             for item in allowed:
                 item.title = texts[item.canonical_url]
@@ -127,5 +126,5 @@ class SitesSpider(FeedsSpider):
     def listing_failed(self, failure: Failure):
         src = failure.request.meta["source"]
         res = self.context.results[src.name]
-        res.warning = f"listing page {failure.request.url}: {_describe_failure(failure)}"
+        res.warning = f"listing page {failure.request.url}: {describe_failure(failure)}"
         self._report(res)
