@@ -77,13 +77,18 @@ def test_match_reads_and_writes_json_lines(tmp_path, cli):
     assert [len(json.loads(line)["matches"]) for line in query.stdout.splitlines()] == [1, 0, 0]
 
 
-def test_match_reports_the_bad_line(tmp_path, cli):
+def test_match_reports_each_bad_line_and_matches_the_rest(tmp_path, cli):
     cfg = config(tmp_path)
     items = tmp_path / "items.jsonl"
-    items.write_text('{"title": "ok"}\n{"summary": "no title"}\n', encoding="utf-8")
+    items.write_text('{"title": "ok"}\n{"summary": "no title"}\nnot json at all\n'
+                     '{"title": "Honduras and temporary protected status"}\n', encoding="utf-8")
     result = cli("rules", "match", "-c", str(cfg), str(items))
     assert result.returncode == 1
-    assert "line 2" in result.stderr and '"title"' in result.stderr
+    assert "items.jsonl: line 2:" in result.stderr and '"title"' in result.stderr
+    assert "items.jsonl: line 3:" in result.stderr and "2 lines skipped" in result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["index"] for o in out] == [0, 3]
+    assert [m["rule"] for m in out[1]["matches"]] == ["tps"]
 
 
 def test_backtest_agrees_with_the_matcher(tmp_path, cli):

@@ -65,11 +65,18 @@ def rules_match(items_file, config_path: Path | None, rule_names: tuple[str, ...
         raise ConfigExit(str(exc)) from None
     except app.RuleSyntaxError as exc:
         raise ConfigExit(f"{exc}\n{exc.caret()}") from None
-    out = sys.stdout
+    out, bad = sys.stdout, 0
     for result in results:
         if "error" in result:
-            raise click.ClickException(f"{items_file.name}: line {result['index'] + 1}: {result['error']}")
+            # One bad line must not cost the rest of the file: say which, go on, fail at the end.
+            bad += 1
+            click.echo(f"{items_file.name}: line {result['index'] + 1}: {result['error']}", err=True)
+            continue
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    if bad:
+        click.echo(f"{bad} line{'s' if bad != 1 else ''} skipped: each must be a JSON object with at least "
+                   '"title"', err=True)
+        sys.exit(1)
 
 
 @rules.command("test")
