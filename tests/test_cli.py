@@ -44,8 +44,13 @@ def test_every_command_has_help():
 
 
 def test_init_writes_a_config_that_check_accepts(tmp_path, cli):
-    assert cli("init", str(tmp_path)).returncode == 0
+    made = cli("init", str(tmp_path))
+    assert made.returncode == 0
+    assert "edit the [notify] URLs" in " ".join(made.stdout.split())
     assert (tmp_path / "topics" / "central-america.toml").exists()
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert '"Configuration" section' in (tmp_path / "newswatch.toml").read_text(encoding="utf-8")
+    assert "\n## Configuration\n" in readme  # the section the starter config sends people to
     result = cli("check", "-c", str(tmp_path / "newswatch.toml"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "OK" in result.stdout

@@ -10,7 +10,8 @@ from ..errors import NewswatchError
 TOPIC_PACK = "central-america.toml"
 
 STARTER_CONFIG = """\
-# newswatch configuration. Reference: README.md ("Configuration").
+# newswatch configuration. Reference: the "Configuration" section of newswatch's
+# README.md, and docs/sources.md, docs/alerts.md, docs/rules.md beside it.
 # Relative paths resolve against this file's folder.
 database = "newswatch.db"
 include = ["topics/*.toml"]   # topic files hold [[sources]], [[rules]] and [aliases]

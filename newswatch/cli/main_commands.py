@@ -27,8 +27,10 @@ def init(directory: Path, force: bool) -> None:
         target, pack = app.init(directory, force=force)
     except app.NewswatchError as exc:
         raise click.ClickException(str(exc)) from None
-    console.print(f"Wrote {target} and {pack}.")
-    console.print(f"Next: edit the [notify] URLs, then `newswatch check -c {target}` and `newswatch run -c {target}`.")
+    # Printed without markup: rich read "[notify]" as a style tag and dropped it.
+    console.print(f"Wrote {target} and {pack}.", markup=False)
+    console.print(f"Next: edit the [notify] URLs, then `newswatch check -c {target}` and "
+                  f"`newswatch run -c {target}`.", markup=False)
 
 
 @cli.command()
