@@ -107,3 +107,19 @@ def test_a_big_run_summary_lists_every_source_as_plain_text(capsys):
     assert rows["feed-005"] == ["200", "50", "2", "1"]
     assert rows["broken"] == ["error", "0", "0", "0", "HTTP", "404", "[b]not[/b]", "found"]  # markup stays text
     assert f"{n + 1} sources fetched (1 failed)" in out
+
+
+def test_an_unusable_apprise_url_is_reported_once_not_again_for_each_rule(tmp_path, cli):
+    cfg = tmp_path / "newswatch.toml"
+    cfg.write_text(
+        'database = "x.db"\n'
+        '[notify]\nurls = { team = ["nosuchscheme://example.org/hook"] }\n'
+        + "".join(f'[[rules]]\nname = "r{n}"\nquery = "honduras"\nnotify = ["team"]\n' for n in range(3))
+        + '[[rules]]\nname = "typo"\nquery = "honduras"\nnotify = ["teem"]\n',
+        encoding="utf-8")
+    result = cli("check", "-c", str(cfg))
+    assert result.returncode == 2
+    out = result.stdout + result.stderr
+    assert len([ln for ln in out.splitlines() if "nosuchscheme" in ln]) == 1, out
+    assert "carries the tag 'team'" not in out
+    assert "carries the tag 'teem'" in out  # a tag nobody defined is still reported

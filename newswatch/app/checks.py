@@ -37,9 +37,12 @@ def check(config: ConfigLike = None) -> list[Problem]:
         problems.append(Problem(config.notify.file or str(config.path), config.notify.urls_line
                                 or config.notify.apprise_config_line, "notify.urls", msg))
     tags = channels.tags()
+    # A tag written under [notify] urls whose URLs Apprise refused is already reported
+    # above, once; each rule naming it would only repeat that as "no URL carries it".
+    refused = {t.lower() for t, urls in (config.notify.urls or {}).items() if urls} - tags
     for r in config.rules:
         for tag in r.notify:
-            if tag.lower() not in tags:  # Apprise lower-cases tags
+            if tag.lower() not in tags and tag.lower() not in refused:  # Apprise lower-cases tags
                 valid = ", ".join(sorted(tags)) or "none: add [notify] urls or apprise_config"
                 problems.append(Problem(r.file, rule_key_line(r, "notify"), f"rules.{r.name}.notify",
                                         f"no Apprise URL carries the tag {tag!r}; tags defined: {valid}"))
