@@ -186,16 +186,25 @@ def _timeout_message(url: str, max_time: float, current: str) -> str:
 
 
 def discover(url: str, user_agent: str, timeout: float = 15.0, transport=None,
-             max_time: float | None = MAX_TIME) -> Discovery:
+             max_time: float | None = MAX_TIME, kind: str | None = None) -> Discovery:
     """Find feeds and sitemaps for ``url`` within ``max_time`` seconds (None: no limit).
 
+    With ``kind`` ("feed", "sitemap" or "page") nothing is looked for: the URL
+    itself must be readable as that kind, or :class:`DiscoveryError` says why.
     ``timeout`` bounds each network wait. Raises :class:`DiscoveryError` if the URL
     cannot be fetched, :class:`DiscoveryTimeout` when ``max_time`` runs out.
     """
     deadline = time.monotonic() + max_time if max_time else None
     client = _Client(user_agent, timeout, transport, deadline)
+    if kind:
+        return _within(client, url, max_time, lambda: _check_kind(client, url, kind))
+    return _within(client, url, max_time, lambda: _discover(client, url))
+
+
+def _within(client: _Client, url: str, max_time: float | None, work) -> Discovery:
+    deadline = client.deadline
     if deadline is None:
-        return _discover(client, url)
+        return work()
     # A byte every few seconds in the headers, or a slow name lookup, blocks inside httpx
     # where no check of ours runs: the look runs in a thread, and we stop waiting for it
     # at the deadline. Left behind, the thread gives up at its next chunk of body or
@@ -204,7 +213,7 @@ def discover(url: str, user_agent: str, timeout: float = 15.0, transport=None,
 
     def look() -> None:
         try:
-            outcome["found"] = _discover(client, url)
+            outcome["found"] = work()
         except _Expired:
             pass
         except BaseException as exc:  # handed to the caller's thread
@@ -222,6 +231,47 @@ def discover(url: str, user_agent: str, timeout: float = 15.0, transport=None,
     raise DiscoveryTimeout(_timeout_message(url, max_time, client.current))
 
 
+def _first(client: _Client, url: str) -> _Page:
+    if not client.allowed(url):
+        raise DiscoveryError(f"{url}: robots.txt does not allow us to fetch it")
+    try:
+        first = client.fetch(url, check_robots=False, errors=True)
+    except httpx.HTTPError as exc:
+        raise DiscoveryError(f"{url}: cannot fetch it: {exc or type(exc).__name__}") from None
+    if first.status_code >= 400:
+        raise DiscoveryError(f"{url}: HTTP {first.status_code}")
+    return first
+
+
+def _check_kind(client: _Client, url: str, kind: str) -> Discovery:
+    """``url`` as the ``kind`` of source it was given as, or DiscoveryError saying what it is instead."""
+    first = _first(client, url)
+    found = Discovery(url, tried=[url])
+    if kind == "page":
+        if "html" not in first.content_type.lower() and not first.content.lstrip()[:1] == b"<":
+            raise DiscoveryError(f"{url}: not an HTML page ({first.content_type or 'no Content-Type'})")
+        found.candidates.append(Candidate("page", first.url, how="as given (--kind)"))
+        return found
+    candidate = _as_feed(first) if kind == "feed" else _as_sitemap(first)
+    if candidate is None:
+        if kind == "feed":
+            try:
+                parse_feed(first.content, first.url, first.content_type or None)
+                why = "it holds no entries and no title"
+            except FeedError as exc:
+                why = str(exc)
+        else:
+            why = "not a sitemap (no <urlset> or <sitemapindex>)"
+            try:
+                parse_sitemap(first.content, first.url, content_type=first.content_type or None)
+            except SitemapError as exc:
+                why = str(exc)
+        raise DiscoveryError(f"{url}: not a {kind}: {why}")
+    candidate.how = "as given (--kind)"
+    found.candidates.append(candidate)
+    return found
+
+
 def _discover(client: _Client, url: str) -> Discovery:
     found = Discovery(url)
     seen: set[str] = set()
@@ -232,14 +282,7 @@ def _discover(client: _Client, url: str) -> Discovery:
             c.how = how
             found.candidates.append(c)
 
-    if not client.allowed(url):
-        raise DiscoveryError(f"{url}: robots.txt does not allow us to fetch it")
-    try:
-        first = client.fetch(url, check_robots=False, errors=True)
-    except httpx.HTTPError as exc:
-        raise DiscoveryError(f"{url}: cannot fetch it: {exc or type(exc).__name__}") from None
-    if first.status_code >= 400:
-        raise DiscoveryError(f"{url}: HTTP {first.status_code}")
+    first = _first(client, url)
     found.tried.append(url)
     add(_as_feed(first), "the URL is a feed")
     add(_as_sitemap(first), "the URL is a sitemap")

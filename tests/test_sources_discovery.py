@@ -102,6 +102,26 @@ def test_sources_add_asks_first_then_appends(tmp_path, cli):
         assert [(s.name, s.kind) for s in load(cfg).sources] == [("diario", "feed"), ("tps-honduras", "page")]
 
 
+def test_a_url_given_with_kind_must_read_as_that_kind_unless_forced(tmp_path, cli):
+    cfg = config(tmp_path, "")
+    with serve(tmp_path, "gobierno") as gov:
+        (gov.root / "robots.txt").unlink()
+        missing = cli("sources", "add", gov.url + "/no-such-feed.xml", "-c", str(cfg), "--yes", "--kind", "feed")
+        assert missing.returncode == 1
+        assert "no-such-feed.xml: HTTP 404" in missing.stderr and "--force" in missing.stderr
+        html = cli("sources", "add", gov.url + "/tps/honduras.html", "-c", str(cfg), "--yes", "--kind", "feed")
+        assert html.returncode == 1
+        assert "not a feed" in html.stderr and "HTML page" in " ".join(html.stderr.split())
+        not_a_map = cli("sources", "add", gov.url + "/tps/honduras.html", "-c", str(cfg), "--yes",
+                        "--kind", "sitemap")
+        assert not_a_map.returncode == 1 and "not a sitemap" in not_a_map.stderr
+        assert load(cfg).sources == []
+        forced = cli("sources", "add", gov.url + "/no-such-feed.xml", "-c", str(cfg), "--yes", "--kind", "feed",
+                     "--force", "--name", "later")
+        assert forced.returncode == 0, forced.stdout + forced.stderr
+        assert [(s.name, s.kind) for s in load(cfg).sources] == [("later", "feed")]
+
+
 def test_opml_reading():
     feeds = read_opml((FIXTURES / "opml" / "central-america.opml").read_bytes())
     assert [(f.title, f.url, f.category, f.lang) for f in feeds] == [

@@ -53,8 +53,12 @@ class SourcesPlan:
 
 
 def sources_add(config: ConfigLike, url: str, *, name: str | None = None, kind: str | None = None,
-                lang: str | None = None, interval: str | None = None, max_time: float = 60) -> SourcesPlan:
+                lang: str | None = None, interval: str | None = None, max_time: float = 60,
+                force: bool = False) -> SourcesPlan:
     """Plan a source for ``url``: its best feed or sitemap, found by discovery (or ``kind`` as given).
+
+    A URL given with ``kind`` is fetched once and must read as that kind (a
+    feed that parses, a sitemap, an HTML page); ``force`` skips that check.
 
     Nothing is written: pass the plan to :func:`write_sources`. Raises
     :class:`SourcesError` when the site cannot be read, offers no feed or
@@ -63,14 +67,16 @@ def sources_add(config: ConfigLike, url: str, *, name: str | None = None, kind: 
     from ..discovery import Candidate, DiscoveryError, discover, source_name
 
     config = as_config(config)
-    if kind:
-        found, best = None, Candidate(kind, url, how="as given (--kind)")
+    if kind and force:
+        found, best = None, Candidate(kind, url, how="as given (--kind, --force)")
     else:
         try:
-            found = discover(url, config.crawl.user_agent, timeout=config.crawl.timeout_s, max_time=max_time)
+            found = discover(url, config.crawl.user_agent, timeout=config.crawl.timeout_s, max_time=max_time,
+                             kind=kind)
         except DiscoveryError as exc:
-            raise SourcesError(str(exc)) from None
-        best = found.best
+            hint = " (add it anyway with --force)" if kind else ""
+            raise SourcesError(f"{exc}{hint}") from None
+        best = found.candidates[0] if kind else found.best
         if best is None:
             raise SourcesError(
                 f"no feed or sitemap found for {url} (tried {len(found.tried)} URLs, incl. "

@@ -49,13 +49,14 @@ def _write(plan) -> None:
 @click.option("--interval", help="How often to fetch it, like 15m [default: [crawl] default_interval].")
 @click.option("--max-time", type=click.IntRange(1), default=60, show_default=True, metavar="SECONDS",
               help="Give up looking for feeds after this long.")
+@click.option("--force", is_flag=True, help="With --kind: add URL without checking that it reads as that kind.")
 def sources_add(url: str, config_path: Path | None, yes: bool, name: str | None, kind: str | None,
-                lang: str | None, interval: str | None, max_time: int) -> None:
+                lang: str | None, interval: str | None, max_time: int, force: bool) -> None:
     """Discover a site's feeds and sitemaps and append a source for URL to the config."""
     config = load_config(config_path)
     try:
         plan = app.sources_add(config, url, name=name, kind=kind, lang=lang, interval=interval,
-                               max_time=max_time)
+                               max_time=max_time, force=force)
     except app.SourcesError as exc:
         _show_found(exc.found)
         raise click.ClickException(str(exc)) from None
