@@ -112,3 +112,10 @@ def test_backtest_agrees_with_the_matcher(tmp_path, cli):
     assert "Weather" not in result.stdout and "Hondurans and" not in result.stdout
     since = cli("rules", "test", "-c", str(cfg), "--rule", "tps", "--since", "2026-01-02")
     assert since.stdout.startswith("1 of 1 candidate items match (3 stored, since 2026-01-02")
+
+
+def test_rules_check_of_a_missing_toml_file_says_so(tmp_path, cli):
+    result = cli("rules", "check", str(tmp_path / "topics" / "typo.toml"))
+    assert result.returncode == 2
+    assert "typo.toml: no such file" in result.stderr
+    assert "OK" not in result.stdout

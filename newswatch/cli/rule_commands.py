@@ -29,6 +29,9 @@ def _show_syntax_error(exc, where: str = "") -> None:
 def rules_check(target: str | None, config_path: Path | None) -> None:
     """Parse rules from FILE (a config or topic file), a QUERY, or the config; show errors with a caret."""
     if target and not Path(target).is_file():
+        if target.lower().endswith(".toml"):
+            # A mistyped file name parses as a one-word query; say what is missing instead.
+            raise ConfigExit(f"{target}: no such file")
         cfg_file = config_path or Path("newswatch.toml")
         error = app.query_check(target, load_config(cfg_file) if cfg_file.exists() else None)
         if error:
