@@ -15,7 +15,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/newswatch demo
 
+# Lint (ruff) and types of the pure rooms (mypy, see pyproject.toml) first: seconds, not minutes.
 test: $(STAMP)
+	$(BIN)/ruff check newswatch tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

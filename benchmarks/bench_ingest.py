@@ -23,17 +23,18 @@ import sys
 import tempfile
 import time
 from email.utils import formatdate
-from xml.sax.saxutils import escape
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import feedparser
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newswatch.demo.server import SiteServer  # noqa: E402
+from newswatch.demo.server import SiteServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_rules import Corpus  # noqa: E402
+from bench_rules import Corpus
+
 
 def make_feeds(root: Path, n_feeds: int, n_items: int, corpus: Corpus) -> None:
     """RSS feeds whose entries are bench_rules' news-like documents (title and summary)."""
@@ -117,7 +118,8 @@ def main() -> None:
           f"in {run_s:.1f} s, process start included)")
     print(f"  ratio newswatch / floor:          {rate / floor_rate:9.2f}  (target >= 0.5)")
     # CPU seconds are steadier than wall time on a busy machine.
-    print(f"  CPU per item: floor {floor_cpu / n_floor * 1e3:.3f} ms, newswatch {run_cpu / max(n_items, 1) * 1e3:.3f} ms "
+    print(f"  CPU per item: floor {floor_cpu / n_floor * 1e3:.3f} ms, "
+          f"newswatch {run_cpu / max(n_items, 1) * 1e3:.3f} ms "
           f"(ratio {floor_cpu / n_floor / (run_cpu / max(n_items, 1)):.2f})")
 
 

@@ -29,10 +29,10 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 
-from bench_ingest import make_feeds, make_rules  # noqa: E402
-from bench_rules import Corpus  # noqa: E402
-from hostile_server import HostileServer  # noqa: E402
-from measure import newswatch  # noqa: E402
+from bench_ingest import make_feeds, make_rules
+from bench_rules import Corpus
+from hostile_server import HostileServer
+from measure import newswatch
 
 FAILURES = ("/status/500", "/status/404", "/truncated.xml", "/silent.xml")
 

@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newswatch.rules import compile_rules, fold  # noqa: E402
-from newswatch.rules.parser import And, Filter, Near, Not, Or, Term  # noqa: E402
+from newswatch.rules import compile_rules, fold
+from newswatch.rules.parser import And, Filter, Near, Not, Or, Term
 
 EN_COMMON = """the of and to in a is that for on was with as by at from his her it be are have has
 said would will not but were their they this which an or after been who one more also about than other

@@ -34,9 +34,9 @@ from lxml import html as lxml_html
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newswatch.formats.articles import extract_article  # noqa: E402
-from newswatch.formats.decoding import looks_mojibake  # noqa: E402
-from newswatch.formats.feeds import html_to_text, parse_feed  # noqa: E402
+from newswatch.formats.articles import extract_article
+from newswatch.formats.decoding import looks_mojibake
+from newswatch.formats.feeds import html_to_text, parse_feed
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 TUNING = {"es"}

@@ -11,9 +11,9 @@ longer updated, a site whose listing selectors stopped matching.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Iterable
+from datetime import UTC, datetime, timedelta
 
 from .schedule import parse_time
 
@@ -64,7 +64,7 @@ def silence(source: str, interval_s: int, times: list[str], now: datetime | None
     gap = usual_gap(times)
     if gap is None:
         return None
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     newest = max(parse_time(t) for t in times)
     quiet = now - newest
     limit = max(gap * SILENT_GAPS, timedelta(seconds=2 * interval_s), SILENT_FLOOR)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
@@ -57,13 +57,13 @@ MAX_BACKOFF_S = 86400
 def iso(moment: datetime) -> str:
     """``datetime`` -> ``'2026-11-28T07:30:00Z'`` (a naive value is taken as UTC)."""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
     return moment.strftime(TS_FORMAT)
 
 
 def now_iso(moment: datetime | None = None) -> str:
     """The current time (or ``moment``) in the format of every timestamp column."""
-    return iso(moment or datetime.now(timezone.utc))
+    return iso(moment or datetime.now(UTC))
 
 
 def parse_time(value: str | datetime | None) -> datetime | None:
@@ -74,7 +74,7 @@ def parse_time(value: str | datetime | None) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # -- when sources are due ---------------------------------------------------------
@@ -88,7 +88,10 @@ def backoff_wait(interval_s: int, error_streak: int = 0) -> int:
 
 def next_due_at(interval_s: int, fetched_at: str | datetime, error_streak: int = 0) -> str:
     """When a source fetched at ``fetched_at`` with ``error_streak`` failures in a row is due again."""
-    return iso(parse_time(fetched_at) + timedelta(seconds=backoff_wait(interval_s, error_streak)))
+    start = parse_time(fetched_at)
+    if start is None:
+        raise ValueError(f"not a time: {fetched_at!r}")
+    return iso(start + timedelta(seconds=backoff_wait(interval_s, error_streak)))
 
 
 def due_time(interval_s: int, state: dict | None) -> datetime | None:
@@ -138,7 +141,7 @@ class Schedule:
         elif self.every == "daily":
             text = f"daily {self.at:%H:%M}"
         else:
-            text = f"weekly {DAYS[self.weekday][:3]} {self.at:%H:%M}"
+            text = f"weekly {DAYS[self.weekday or 0][:3]} {self.at:%H:%M}"  # weekly always has one
         return f"{text} {self.tz.key}"
 
     def _local(self, day: date) -> datetime:
@@ -147,19 +150,19 @@ class Schedule:
 
     def latest_slot(self, now: datetime) -> datetime:
         """The most recent slot at or before ``now`` (an aware datetime), in UTC."""
-        now_utc = now.astimezone(timezone.utc)
+        now_utc = now.astimezone(UTC)
         local = now_utc.astimezone(self.tz)
         if self.every == "hourly":
             # Whole hours of local time (a zone at +05:30 gets them at :30 UTC).
             slot = local.replace(minute=0, second=0, microsecond=0)
-            return slot.astimezone(timezone.utc)
+            return slot.astimezone(UTC)
         step = 1 if self.every == "daily" else 7
         day = local.date()
         if self.every == "weekly":
-            day -= timedelta(days=(day.weekday() - self.weekday) % 7)
-        while self._local(day).astimezone(timezone.utc) > now_utc:
+            day -= timedelta(days=(day.weekday() - (self.weekday or 0)) % 7)
+        while self._local(day).astimezone(UTC) > now_utc:
             day -= timedelta(days=step)
-        return self._local(day).astimezone(timezone.utc)
+        return self._local(day).astimezone(UTC)
 
     def next_slot(self, now: datetime) -> datetime:
         """The first slot after ``now``, in UTC."""

@@ -39,10 +39,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from . import storage
 from .config import ConfigError, load
@@ -159,7 +159,7 @@ class Watch:
                     config = load(self.config_path)  # pick up edits between cycles
                 except ConfigError as exc:
                     self.say(f"configuration has problems, keeping the previous one: {exc}")
-                now = datetime.now(timezone.utc)
+                now = datetime.now(UTC)
                 self._replan(config, storage.sources_state(db), now)
                 window = now + timedelta(seconds=self.options.batch_window_s)
                 due = sorted(n for n, p in self._plan.items() if p.at <= window)
@@ -199,7 +199,7 @@ class Watch:
 
     def _hold_unfetched(self, names: list[str], before: dict, after: dict) -> None:
         """A due source the cycle did not fetch (another run held the lock) waits ``retry_s``."""
-        retry = datetime.now(timezone.utc) + timedelta(seconds=self.options.retry_s)
+        retry = datetime.now(UTC) + timedelta(seconds=self.options.retry_s)
         for name in names:
             planned = self._plan.get(name)
             if planned is not None and (after.get(name) or {}).get("last_fetch_at") == \
@@ -209,7 +209,7 @@ class Watch:
     def _sleep_until(self, due: datetime | None, next_delivery: float) -> None:
         timeout = next_delivery - time.monotonic()
         if due is not None:
-            timeout = min(timeout, (due - datetime.now(timezone.utc)).total_seconds())
+            timeout = min(timeout, (due - datetime.now(UTC)).total_seconds())
         if timeout > 0:
             self._wake.wait(timeout)
 

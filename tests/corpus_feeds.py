@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from conftest import CORPORA
+
 from newswatch.formats.feeds import FeedError, ParsedFeed, html_to_text, parse_feed
 from newswatch.formats.urls import canonical_url
 

@@ -42,10 +42,10 @@ import random
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from email.utils import formatdate
 from functools import lru_cache, partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 HOST = "127.0.0.1"
@@ -193,7 +193,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "hostile/1"
 
-    def __init__(self, *args, site: "HostileServer", **kwargs):
+    def __init__(self, *args, site: HostileServer, **kwargs):
         self.site = site
         super().__init__(*args, **kwargs)
 
@@ -407,7 +407,7 @@ class HostileServer:
         with self.arrived:
             return self.arrived.wait_for(lambda: self.requests.get(path, 0) >= count, timeout)
 
-    def start(self) -> "HostileServer":
+    def start(self) -> HostileServer:
         self._thread.start()
         return self
 
@@ -416,7 +416,7 @@ class HostileServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def __enter__(self) -> "HostileServer":
+    def __enter__(self) -> HostileServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

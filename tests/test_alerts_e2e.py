@@ -19,12 +19,12 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlite_utils
-
 from conftest import write_config
+
 from newswatch.demo.sinks import ChatSink, SmtpSink, free_port
 
 try:  # tests/ may or may not be a package
@@ -43,7 +43,7 @@ def chat():
 
 def later(**delta) -> str:
     """Real time moved forward, for the outbox clock (items keep real timestamps)."""
-    return (datetime.now(timezone.utc) + timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (datetime.now(UTC) + timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _db(tmp_path):

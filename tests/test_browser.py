@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
-
 from test_browse import make_newsroom
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 
-import sqlite_utils
-
 import hostile_server as hs
+import sqlite_utils
 from hostile_server import HostileServer
 from measure import newswatch
 

@@ -12,6 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
+
+from newswatch.storage import open_db
+from newswatch.storage.stories import multi_outlet_stories
 from newswatch.stories import clustering
 from newswatch.stories.clustering import (
     THRESHOLD,
@@ -23,8 +26,6 @@ from newswatch.stories.clustering import (
     similarity,
     to_bytes,
 )
-from newswatch.storage import open_db
-from newswatch.storage.stories import multi_outlet_stories
 
 DATA = Path(__file__).parent / "data" / "topic_eval.jsonl"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "fundus-parser-tests"

@@ -13,12 +13,12 @@ Skipped when ../shared/corpora is absent (a fresh clone).
 
 from __future__ import annotations
 
+import corpus_feeds as cf
 import pytest
 import sqlite_utils
-
-import corpus_feeds as cf
 from hostile_server import HostileServer
 from measure import RSS_LIMIT_MB, newswatch
+
 from newswatch.formats.feeds import FeedError
 
 FILES = cf.corpus_files()

@@ -8,10 +8,10 @@ import json
 
 import feedparser
 import pytest
+from test_browse import HOSTILE_TITLE, make_newsroom
 
 from newswatch.browse import ExportError, export, export_items, normalize_since
 from newswatch.storage import open_db
-from test_browse import HOSTILE_TITLE, make_newsroom
 
 
 @pytest.fixture

@@ -15,18 +15,18 @@ import subprocess
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import hostile_server as hs
 import pytest
 import sqlite_utils
-
-import hostile_server as hs
 from hostile_server import HostileServer
 from measure import RSS_LIMIT_MB, newswatch
+
 from newswatch.config import load
-from newswatch.demo.sinks import ChatSink
 from newswatch.crawlers import compile_config_rules
+from newswatch.demo.sinks import ChatSink
 
 # Rules on the titles of hostile_server.story_feed: about one entry in eight matches one of them.
 NEWS_RULES = """
@@ -43,7 +43,7 @@ notify = ["team"]
 
 
 def later(**delta) -> str:
-    return (datetime.now(timezone.utc) + timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (datetime.now(UTC) + timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass

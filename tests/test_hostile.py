@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import re
 
+import hostile_server as hs
 import pytest
 import sqlite_utils
-
-import hostile_server as hs
 from hostile_server import HostileServer
 from measure import RSS_LIMIT_MB, newswatch
+
 from newswatch.demo.sinks import SmtpSink
 
 TIMEOUT_S = 2

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+
 import numpy as np
 import pytest
 import sqlite_utils
 
-from newswatch.stories import clustering
 from newswatch.crawlers.derive import normalize
 from newswatch.crawlers.parsing import FeedParser
 from newswatch.demo import SITE_DIR, write_demo_config
 from newswatch.demo.server import SiteServer
 from newswatch.rules import compile_rules
+from newswatch.stories import clustering
 
 RULES = [("tps", '"temporary protected status" OR "estatus de proteccion temporal" OR TPS'),
          ("aid", '(aid OR ayuda) AND ("northern triangle" OR "triangulo norte")')]

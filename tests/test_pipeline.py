@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import sqlite_utils
-
 from conftest import FIXTURES, write_config
 
 RULES = """

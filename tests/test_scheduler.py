@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from types import SimpleNamespace
+
+from sources_helpers import config, db, serve
 
 from newswatch import storage
 from newswatch.config import Source
+from newswatch.crawlers import due_sources
 from newswatch.demo.sinks import ChatSink
 from newswatch.health import silence, transitions, usual_gap
-from newswatch.crawlers import due_sources
 from newswatch.schedule import backoff_wait, due_time, iso, jitter_for, next_due_at, now_iso, parse_time
 from newswatch.watch import Watch
-from sources_helpers import config, db, serve
 
-T0 = datetime(2026, 11, 28, 7, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
 
 
 def test_backoff_doubles_per_failure_up_to_eight_times_and_a_day():
@@ -80,7 +81,7 @@ def test_the_watch_plan_keeps_jitter_until_the_source_is_fetched_again():
     assert w._plan["a"] is a and w._plan["b"] is b  # same due time, same draw
     # b was not fetched by the cycle (another run held the lock): it waits for a retry.
     w._hold_unfetched(["a", "b"], before=state, after={**state, "a": {"last_fetch_at": "2026-11-28T07:00:01Z"}})
-    assert w._plan["b"].at > datetime.now(timezone.utc) + timedelta(seconds=20)
+    assert w._plan["b"].at > datetime.now(UTC) + timedelta(seconds=20)
     assert w._plan["a"].at == a.at
     w._wake.close()
 
@@ -98,7 +99,9 @@ def test_silence_is_measured_against_the_usual_gap():
 
 
 def test_broken_and_recovered_fire_once_each():
-    f = lambda ok: SimpleNamespace(source="s", ok=ok)  # noqa: E731
+    def f(ok):
+        return SimpleNamespace(source="s", ok=ok)
+
     assert transitions({"s": {"error_streak": 1}}, [f(False)]) == []
     assert [w for w, _ in transitions({"s": {"error_streak": 2}}, [f(False)])] == ["broken"]
     assert transitions({"s": {"error_streak": 3}}, [f(False)]) == []
@@ -158,7 +161,7 @@ def test_status_names_a_source_that_went_silent(tmp_path, cli):
     d = storage.open_db(tmp_path / "nw.db")
     storage.sync_sources(d, [{"name": n, "kind": k, "url": f"https://{n}.example/", "lang": None, "interval_s": 1800}
                              for n, k in (("steady", "feed"), ("frozen", "feed"), ("tps-page", "page"))])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = []
     for source, newest in (("steady", now - timedelta(hours=2)), ("frozen", now - timedelta(days=3)),
                            ("tps-page", now - timedelta(days=30))):

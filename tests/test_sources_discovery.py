@@ -9,13 +9,13 @@ import sys
 import tomllib
 
 import pytest
-
 from conftest import CORPORA, FIXTURES
+from sources_helpers import config, serve
+
+from newswatch.app.config_write import append_sources, inert_url, new_source, slug, toml_table
 from newswatch.config import load
 from newswatch.discovery import DiscoveryError, discover, source_name
 from newswatch.formats.opml import OpmlError, read_opml, write_opml
-from newswatch.app.config_write import append_sources, inert_url, new_source, slug, toml_table
-from sources_helpers import config, serve
 
 UA = "newswatch-tests (+mailto:tests@example.org)"
 OPML_CORPUS = CORPORA / "feeds" / "opml-awesome-rss-feeds"

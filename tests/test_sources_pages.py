@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from newswatch.formats.diffs import change_id, diff_summary, normalize_text, page_text
 from sources_helpers import SITES, config, db, serve
+
+from newswatch.formats.diffs import change_id, diff_summary, normalize_text, page_text
 
 V1 = (SITES / "gobierno" / "tps" / "honduras.html").read_bytes()
 V2 = (SITES / "changes" / "tps-honduras-v2.html").read_bytes()

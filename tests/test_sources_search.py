@@ -5,10 +5,10 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sources_helpers import config, db, serve
 
 from newswatch.config import ConfigError, load
 from newswatch.formats.search import google_news_locale, is_redirector, search_url, strip_publisher, unwrap_link
-from sources_helpers import config, db, serve
 
 
 def test_google_news_urls():

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gzip
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from conftest import CORPORA
+from sources_helpers import config, db, items_by_path, serve
+
 from newswatch.formats.sitemaps import (
     SitemapError,
     decompress,
@@ -15,7 +16,6 @@ from newswatch.formats.sitemaps import (
     parse_sitemap,
     sitemaps_from_robots,
 )
-from sources_helpers import config, db, items_by_path, serve
 
 SITEMAP_CORPUS = CORPORA / "sitemaps"
 
@@ -145,7 +145,7 @@ def test_robots_index_news_and_gzip_then_only_newer_entries(tmp_path, cli):
         assert not site.requested("/noticias/")
 
         # The news sitemap gains a new entry and an old one we never saw: only the new one is fetched.
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         news = site.root / "sitemaps" / "news.xml"
         news.write_text(news.read_text(encoding="utf-8").replace("</urlset>", "".join([
             _news_entry(site.url, "/noticias/2018/05/extradicion-alcalde.html",

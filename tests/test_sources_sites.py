@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from scrapy.http import HtmlResponse
+from sources_helpers import SITES, config, db, items_by_path, serve
 
 from newswatch.crawlers.spiders.sites import select_links
-from sources_helpers import SITES, config, db, items_by_path, serve
 
 PORTADA = (SITES / "diario" / "portada" / "index.html").read_bytes()
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 import tomllib
 from functools import partial
 
-import pytest
-
 import hostile_server as hs
+import pytest
 from hostile_server import HostileServer
 from measure import newswatch
+
 from newswatch.config import load
 
 SECRETS = {"SMTP_PASS": "smtp-pass-Q7v4Xk2", "MM_TOKEN": "mm-token-Zr81Lw9"}

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import gzip
 
-import sqlite_utils
-
 import hostile_server as hs
+import sqlite_utils
 from hostile_server import HostileServer
 from measure import RSS_LIMIT_MB, newswatch
 

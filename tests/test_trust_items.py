@@ -13,7 +13,6 @@ import re
 
 import pytest
 import sqlite_utils
-
 from hostile_server import HostileServer, rss
 from measure import RSS_LIMIT_MB, newswatch
 

@@ -28,12 +28,12 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import hostile_server as hs
 import pytest
 import sqlite_utils
 from apprise import Apprise
-
-import hostile_server as hs
 from hostile_server import HostileServer
+
 from newswatch.demo.sinks import ChatSink, free_port
 from newswatch.notifier import build_channels
 from newswatch.notifier.render import BUILTIN_TEMPLATES

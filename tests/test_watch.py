@@ -10,9 +10,10 @@ import sys
 import threading
 import time
 
+from sources_helpers import config, db, serve
+
 from newswatch.locks import RunLock, WatchLock
 from newswatch.watch import newswatch_command
-from sources_helpers import config, db, serve
 
 
 class WatchProcess:
@@ -38,7 +39,8 @@ class WatchProcess:
             try:
                 line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                raise AssertionError(f"no {text!r} within {timeout}s; output so far:\n" + "\n".join(self.seen))
+                raise AssertionError(f"no {text!r} within {timeout}s; output so far:\n"
+                                     + "\n".join(self.seen)) from None
             if line is None:
                 raise AssertionError(f"watch exited before {text!r}:\n" + "\n".join(self.seen))
             self.seen.append(line)

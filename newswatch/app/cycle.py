@@ -11,8 +11,8 @@ from __future__ import annotations
 import signal
 import sqlite3
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from .. import storage
 from ..crawlers import FetchResult, crawl, prepare_context
@@ -124,7 +124,7 @@ class _StopSignals:
         for sig in self._saved:
             signal.signal(sig, self._handle)
 
-    def __enter__(self) -> "_StopSignals":
+    def __enter__(self) -> _StopSignals:
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGTERM, signal.SIGINT):
                 self._saved[sig] = signal.signal(sig, self._handle)

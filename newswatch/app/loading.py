@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Union
 
 from .. import storage
 from ..config import Config, load
@@ -11,7 +10,7 @@ from ..errors import NotFoundError
 
 #: A loaded configuration, or the path of its file (None: ``$NEWSWATCH_CONFIG``,
 #: then ``./newswatch.toml``).
-ConfigLike = Union[Config, str, Path, None]
+ConfigLike = Config | str | Path | None
 
 
 def as_config(config: ConfigLike, *, check_env: bool = True) -> Config:

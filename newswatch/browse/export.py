@@ -19,8 +19,9 @@ import csv
 import itertools
 import json
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime
-from typing import IO, Any, Iterator
+from typing import IO, Any
 from xml.etree import ElementTree as ET
 
 from sqlite_utils import Database

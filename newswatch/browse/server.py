@@ -21,8 +21,9 @@ from __future__ import annotations
 import socket
 import sys
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from datasette.app import Datasette

@@ -12,7 +12,7 @@ the tables; the commands are in ``main_commands``, ``rule_commands``,
 from __future__ import annotations
 
 # Importing the command modules registers their commands on the group.
-from . import alert_commands, main_commands, rule_commands, source_commands  # noqa: F401
+from . import alert_commands, main_commands, rule_commands, source_commands  # noqa: F401 - importing registers the commands
 from .base import cli, main
 
 __all__ = ["cli", "main"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -96,7 +97,7 @@ def run(ctx: click.Context, config_path: Path | None, sources: tuple[str, ...], 
 @click.option("--max-cycles", type=int, default=None, help="Stop after this many crawl cycles.")
 def watch(config_path: Path | None, deliver_every: str, max_cycles: int | None) -> None:
     """Long-running scheduler: runs each source when due; clean stop on SIGINT/SIGTERM."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from ..config import parse_interval
     from ..watch import Watch, WatchOptions
@@ -108,7 +109,7 @@ def watch(config_path: Path | None, deliver_every: str, max_cycles: int | None) 
         raise click.BadParameter(str(exc), param_hint="--deliver-every") from None
 
     def say(message: str) -> None:
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         print(f"{stamp} {message}", flush=True)
 
     w = Watch(config.path, options=WatchOptions(deliver_every_s=every, max_cycles=max_cycles), say=say)

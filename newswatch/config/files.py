@@ -105,7 +105,7 @@ def read_toml(path: Path, problems: list[Problem], referrer: tuple[str, int | No
     return data, Locator(path, text)
 
 
-def first_use(names: list[str], files: list[tuple[str, "Locator"]]) -> tuple[str, int | None]:
+def first_use(names: list[str], files: list[tuple[str, Locator]]) -> tuple[str, int | None]:
     """The file and line where the first of ``names`` is written as ``${NAME}``."""
     for fname, loc in files:
         for i, text in enumerate(loc.lines):

@@ -116,7 +116,8 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
         if s.name in seen:
             first = seen[s.name]
             problems.append(Problem(s.file, s.line, "sources.name",
-                                    f"duplicate source name {s.name!r} (first defined at {first.file}:{first.line}); names must be unique"))
+                                    f"duplicate source name {s.name!r} (first defined at "
+                                    f"{first.file}:{first.line}); names must be unique"))
         else:
             seen[s.name] = s
     seen_rules: dict[str, RuleConfig] = {}
@@ -124,7 +125,8 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
         if r.name in seen_rules:
             first = seen_rules[r.name]
             problems.append(Problem(r.file, r.line, "rules.name",
-                                    f"duplicate rule name {r.name!r} (first defined at {first.file}:{first.line}); names must be unique"))
+                                    f"duplicate rule name {r.name!r} (first defined at "
+                                    f"{first.file}:{first.line}); names must be unique"))
         else:
             seen_rules[r.name] = r
     if check_env and missing_env:

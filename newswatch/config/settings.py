@@ -21,7 +21,8 @@ def load_crawl(raw: Any, fname: str, loc: Locator, problems: list[Problem]) -> C
     if ua:
         c.user_agent = str(ua)
     simple = {
-        "fetch_articles": bool, "obey_robots": bool, "autothrottle": bool, "timeout": int, "concurrency_per_domain": int,
+        "fetch_articles": bool, "obey_robots": bool, "autothrottle": bool, "timeout": int,
+        "concurrency_per_domain": int,
         "retries": int, "max_bytes": int, "download_delay": (int, float), "parse_workers": int,
         "max_entries": int,
     }

@@ -41,7 +41,8 @@ def load_source(raw: Any, i: int, fname: str, loc: Locator, crawl: CrawlConfig,
 
     name = raw.get("name")
     if not isinstance(name, str) or not NAME_RE.match(name):
-        bad("name", f"invalid source name {name!r}: use lower-case letters, digits and hyphens, like \"insightcrime-es\"")
+        bad("name", f"invalid source name {name!r}: use lower-case letters, digits and hyphens, "
+                    "like \"insightcrime-es\"")
     kind = raw.get("kind", "feed")
     if kind not in SOURCE_KINDS:
         bad("kind", f"unknown kind {kind!r}; valid kinds: {', '.join(SOURCE_KINDS)}")

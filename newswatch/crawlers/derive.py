@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 
 from .. import storage
-from ..rules import fold
-from ..stories import clustering
 from ..formats.decoding import repair_text
 from ..formats.feeds import ParsedFeed
 from ..formats.items import NewsItem
 from ..formats.langs import detect_language, feed_claim_holds
+from ..rules import fold
+from ..stories import clustering
 
 _WORDS = re.compile(r"\w+")
 # C0 and C1 control characters and DEL, except tab and newline: ESC starts terminal

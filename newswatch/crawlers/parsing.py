@@ -16,13 +16,13 @@ import asyncio
 import multiprocessing
 import os
 import sys
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Sequence
 
-from .derive import as_items, derive
 from ..formats.feeds import ParsedFeed, parse_feed
 from ..formats.items import NewsItem
+from .derive import as_items, derive
 
 #: Runs with fewer feed sources than this parse in-process.
 MIN_FEEDS_FOR_WORKER = 20

@@ -13,10 +13,10 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from .. import storage
-from ..stories import clustering
 from ..formats.decoding import looks_mojibake
-from .derive import normalize, printable
 from ..formats.items import NewsItem
+from ..stories import clustering
+from .derive import normalize, printable
 from .items import NewsBatch
 
 BATCH_SIZE = 200

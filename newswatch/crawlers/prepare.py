@@ -6,9 +6,9 @@ feeds -a config=FILE`` from the project root both start here.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterable
 
 from .. import storage
 from ..config import Config, ConfigError, Problem, load, rule_key_line
@@ -41,7 +41,7 @@ def due_sources(config: Config, db, names: Iterable[str] | None = None, now: dat
                                        f"unknown source {n!r}; configured: "
                                        + ", ".join(s.name for s in config.sources)) for n in unknown])
         return [s for s in config.sources if s.name in wanted]
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     state = storage.sources_state(db)
     due = []
     for s in config.sources:

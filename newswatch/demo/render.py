@@ -146,7 +146,7 @@ def render_article(s: dict, related: list[dict], trending: list[dict]) -> str:
         f'<meta name="date" content="{dt.isoformat()}">',
         f'<meta property="article:published_time" content="{dt.isoformat()}">',
         f'<meta property="article:section" content="{attr(s["section"])}">',
-        f'<meta property="og:type" content="article">',
+        '<meta property="og:type" content="article">',
         f'<meta property="og:title" content="{attr(s["title"])}">',
         f'<meta property="og:url" content="{url}">',
         f'<meta property="og:site_name" content="{attr(o["name"])}">',

@@ -36,7 +36,7 @@ _TYPES = {
 class _Handler(BaseHTTPRequestHandler):
     server_version = "newswatch-fixture/1"
 
-    def __init__(self, *args, site: "SiteServer", **kwargs):
+    def __init__(self, *args, site: SiteServer, **kwargs):
         self.site = site
         super().__init__(*args, **kwargs)
 
@@ -97,7 +97,7 @@ class SiteServer:
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def start(self) -> "SiteServer":
+    def start(self) -> SiteServer:
         self._thread.start()
         return self
 
@@ -105,7 +105,7 @@ class SiteServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def __enter__(self) -> "SiteServer":
+    def __enter__(self) -> SiteServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

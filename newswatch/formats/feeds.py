@@ -12,7 +12,7 @@ import json
 import re
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
@@ -91,9 +91,9 @@ def iso_utc(value: Any) -> str | None:
         if isinstance(value, str):
             dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
             if dt.tzinfo is None:
-                dt = dt.replace(tzinfo=timezone.utc)
+                dt = dt.replace(tzinfo=UTC)
         else:
-            dt = datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+            dt = datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
         return schedule.iso(dt)
     except (ValueError, TypeError, OverflowError, OSError):
         return None
@@ -114,7 +114,7 @@ def plausible_date(iso: str | None, now: datetime | None = None) -> str | None:
     """``iso`` when it lies between 1990 and a day from now, else None."""
     if not iso:
         return None
-    latest = schedule.iso((now or datetime.now(timezone.utc)) + FUTURE_SLACK)
+    latest = schedule.iso((now or datetime.now(UTC)) + FUTURE_SLACK)
     return iso if EARLIEST_PLAUSIBLE <= iso <= latest else None
 
 

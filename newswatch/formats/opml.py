@@ -11,13 +11,12 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 from lxml import etree
-
 
 _BARE_AMP = re.compile(rb"&(?!(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
 _OUTLINE_URL = re.compile(rb"\bxmlurl\s*=\s*([\"'])(.*?)\1", re.I)
@@ -85,7 +84,7 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
 
 def write_opml(sources, title: str = "newswatch sources") -> str:
     """OPML 2.0 for the feed-like ``sources`` (kind feed or search)."""
-    now = format_datetime(datetime.now(timezone.utc), usegmt=True)
+    now = format_datetime(datetime.now(UTC), usegmt=True)
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">', "  <head>",
              f"    <title>{_esc(title)}</title>", f"    <dateCreated>{now}</dateCreated>", "  </head>", "  <body>"]
     for s in sources:

@@ -15,7 +15,7 @@ import io
 import re
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -107,7 +107,7 @@ def iso_date(value: str | None) -> str | None:
         except ValueError:
             return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     try:
         return iso(dt)
     except (OverflowError, ValueError):

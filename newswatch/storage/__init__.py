@@ -34,7 +34,7 @@ from .sources import (
 )
 
 try:  # the outbox is written beside the notifier; absent until it lands
-    from .outbox import (  # noqa: F401
+    from .outbox import (  # noqa: F401 - re-exported: the door of storage
         alert_counts,
         claim_due_alerts,
         list_alerts,

@@ -24,7 +24,8 @@ failed with backoff, dead after the last try; its alert rows become
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sqlite_utils import Database
 

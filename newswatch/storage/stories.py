@@ -11,8 +11,9 @@ and how often other sources carried the same URLs (``sightings``,
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from sqlite_utils import Database
 

@@ -27,10 +27,10 @@ from __future__ import annotations
 import logging
 import re
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
-from typing import Iterable
 
 import numpy as np
 
@@ -101,8 +101,8 @@ def _optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     best, best_error = (0, 0), float("inf")
     for b in range(1, num_perm + 1):
         for r in range(1, num_perm // b + 1):
-            fp = integral(lambda s: 1 - (1 - s ** r) ** b, 0.0, threshold)
-            fn = integral(lambda s: (1 - s ** r) ** b, threshold, 1.0)
+            fp = integral(lambda s, r=r, b=b: 1 - (1 - s ** r) ** b, 0.0, threshold)
+            fn = integral(lambda s, r=r, b=b: (1 - s ** r) ** b, threshold, 1.0)
             error = fp * 0.5 + fn * 0.5
             if error < best_error:
                 best, best_error = (b, r), error
@@ -212,7 +212,7 @@ def lsh_threshold(threshold: float) -> float:
 class _Banding:
     """How signatures are cut into LSH bands, and each band folded into one int key."""
 
-    _made: dict[tuple[float, int], "_Banding"] = {}
+    _made: dict[tuple[float, int], _Banding] = {}
 
     def __init__(self, threshold: float, num_perm: int) -> None:
         self.bands, self.rows = _optimal_bands(threshold, num_perm)
@@ -221,7 +221,7 @@ class _Banding:
         self.band_salt = rng.integers(0, 2**63, size=self.bands, dtype=np.uint64)
 
     @classmethod
-    def of(cls, threshold: float, num_perm: int = NUM_PERM) -> "_Banding":
+    def of(cls, threshold: float, num_perm: int = NUM_PERM) -> _Banding:
         made = cls._made.get((threshold, num_perm))
         if made is None:
             made = cls._made[(threshold, num_perm)] = cls(threshold, num_perm)

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 pytestmark = pytest.mark.skipif(not os.environ.get("NEWSWATCH_STRESS"),
                                 reason="long reliability case: run `make stress`")
 
-from measure import RSS_LIMIT_MB  # noqa: E402
-from test_faults import kill_campaign  # noqa: E402
+from measure import RSS_LIMIT_MB
+from test_faults import kill_campaign
 
 
 @pytest.mark.timeout(1200)

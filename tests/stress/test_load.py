@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 pytestmark = pytest.mark.skipif(not os.environ.get("NEWSWATCH_STRESS"),
                                 reason="long reliability case: run `make stress`")
 
-from measure import RSS_LIMIT_MB  # noqa: E402
+from measure import RSS_LIMIT_MB
 
 
 @pytest.mark.timeout(1800)

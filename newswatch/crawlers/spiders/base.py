@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import scrapy
 from scrapy.http import Response
@@ -218,8 +219,14 @@ def response_header(response, name: str) -> str | None:
 
 def describe_failure(failure: Failure, max_bytes: int | None = None) -> str:
     """One line saying what went wrong with a request, in the user's terms (and which setting applies)."""
-    from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
-                                   DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
+    from scrapy.exceptions import (
+        CannotResolveHostError,
+        DownloadCancelledError,
+        DownloadConnectionRefusedError,
+        DownloadTimeoutError,
+        IgnoreRequest,
+        ResponseDataLossError,
+    )
     from scrapy.spidermiddlewares.httperror import HttpError
     from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 

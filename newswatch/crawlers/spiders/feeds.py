@@ -7,7 +7,8 @@ source asks for full text, each new entry's page is fetched and extracted.
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 from scrapy.http import Response
 
@@ -34,7 +35,7 @@ class FeedsSpider(NewswatchSpider):
         try:
             async for out in self._read_feed(src, response, res):
                 yield out
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - any failure, reported on the source (below)
             # Whatever it was, the fetch must not pass as "200, 0 items" and keep its body
             # hash: the feed would then be "unchanged" and its entries never stored.
             self.logger.warning("source %s: reading %s failed", src.name, response.url, exc_info=True)

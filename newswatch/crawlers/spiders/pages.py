@@ -11,7 +11,8 @@ a first snapshot. See :mod:`newswatch.formats.diffs`.
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 from scrapy.http import Response
 

@@ -17,17 +17,18 @@ or "newer than last time" filter.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any, AsyncIterator
+from typing import Any
 
 import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ... import storage
-from ...schedule import iso, parse_time
 from ...formats.items import NewsItem
 from ...formats.sitemaps import SitemapError, parse_sitemap
+from ...schedule import iso, parse_time
 from .base import NewswatchSpider, describe_failure, emit, response_header
 
 #: How far before the last complete fetch entries are still considered.
@@ -95,7 +96,7 @@ class SitemapsSpider(NewswatchSpider):
                 yield from self._follow(src, parsed.sitemaps, depth)
             else:
                 yield from self._entries(src, parsed.entries)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - any failure, reported on the source (below)
             # As in FeedsSpider.parse_feed: never "200, 0 items" with the body hash kept.
             self.logger.warning("source %s: reading %s failed", src.name, response.url, exc_info=True)
             res.ok = False

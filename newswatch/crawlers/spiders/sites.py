@@ -11,7 +11,8 @@ listing costs a 304.
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
