@@ -16,8 +16,8 @@ from .. import storage
 from ..formats.decoding import looks_mojibake
 from ..formats.items import NewsItem
 from ..stories import clustering
+from .batches import NewsBatch
 from .derive import normalize, printable
-from .items import NewsBatch
 
 BATCH_SIZE = 200
 

@@ -26,8 +26,8 @@ from ...formats.articles import extract_article
 from ...formats.items import NewsItem
 from ...formats.owners import same_site
 from ...formats.urls import canonical_url, url_problem
+from ..batches import NewsBatch
 from ..context import FetchResult, RunContext
-from ..items import NewsBatch
 
 #: Items per batch: large enough that Scrapy's per-item cost is paid rarely, small
 #: enough that a 10,000-entry feed does not hold the reactor for seconds at a time.
