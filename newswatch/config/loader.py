@@ -111,24 +111,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
                                             "a topic file may hold only [[sources]], [[rules]] and [aliases]"))
             take(inc, inc_loc, str(p), p.parent)
 
-    seen: dict[str, Source] = {}
-    for s in sources:
-        if s.name in seen:
-            first = seen[s.name]
-            problems.append(Problem(s.file, s.line, "sources.name",
-                                    f"duplicate source name {s.name!r} (first defined at "
-                                    f"{first.file}:{first.line}); names must be unique"))
-        else:
-            seen[s.name] = s
-    seen_rules: dict[str, RuleConfig] = {}
-    for r in rules:
-        if r.name in seen_rules:
-            first = seen_rules[r.name]
-            problems.append(Problem(r.file, r.line, "rules.name",
-                                    f"duplicate rule name {r.name!r} (first defined at "
-                                    f"{first.file}:{first.line}); names must be unique"))
-        else:
-            seen_rules[r.name] = r
+    problems += _duplicate_names(sources, "source") + _duplicate_names(rules, "rule")
     if check_env and missing_env:
         where = first_use(sorted(missing_env), [(str(f), lc) for f, lc in [(path, loc)] + included])
         problems.append(Problem(*where, "environment",
@@ -138,3 +121,16 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
         raise ConfigError(problems)
     return Config(path=path, database=database, crawl=crawl, notify=notify, sources=sources,
                   rules=rules, aliases=aliases, files=files)
+
+
+def _duplicate_names(tables: list[Source] | list[RuleConfig], what: str) -> list[Problem]:
+    """A problem for each [[sources]] or [[rules]] table reusing an earlier table's name."""
+    seen: dict[str, Source | RuleConfig] = {}
+    problems = []
+    for t in tables:
+        first = seen.setdefault(t.name, t)
+        if first is not t:
+            problems.append(Problem(t.file, t.line, f"{what}s.name",
+                                    f"duplicate {what} name {t.name!r} (first defined at "
+                                    f"{first.file}:{first.line}); names must be unique"))
+    return problems
