@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 from ... import storage
 from ...config import Source
 from ...formats.articles import extract_article
+from ...formats.feeds import size_text
 from ...formats.items import NewsItem
 from ...formats.owners import same_site
 from ...formats.urls import canonical_url, url_problem
@@ -73,6 +74,17 @@ class NewswatchSpider(scrapy.Spider):
         if started:
             res.duration_ms = int((time.monotonic() - started) * 1000)
         return res
+
+    def _entries_not_read(self, src: Source, response: Response, res: FetchResult, exc: Exception) -> None:
+        """Fail a fetch whose entries raised something unforeseen while being read.
+
+        Whatever it was, the fetch must not pass as "200, 0 items" and keep its
+        validators: the document would then be "unchanged" and its entries never stored.
+        """
+        self.logger.warning("source %s: reading %s failed", src.name, response.url, exc_info=True)
+        res.ok = False
+        res.error = res.error or f"{response.url}: entries not read ({type(exc).__name__}: {exc})"[:300]
+        res.etag = res.last_modified = res.body_hash = None
 
     def _report(self, res: FetchResult) -> None:
         """``res``'s source is done: tell whoever watches the run."""
@@ -274,6 +286,4 @@ def describe_failure(failure: Failure, max_bytes: int | None = None) -> str:
 
 
 def _megabytes(n: int | None) -> str | None:
-    if not n:
-        return None
-    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n} bytes"
+    return size_text(n) if n else None

@@ -35,13 +35,8 @@ class FeedsSpider(NewswatchSpider):
         try:
             async for out in self._read_feed(src, response, res):
                 yield out
-        except Exception as exc:  # noqa: BLE001 - any failure, reported on the source (below)
-            # Whatever it was, the fetch must not pass as "200, 0 items" and keep its body
-            # hash: the feed would then be "unchanged" and its entries never stored.
-            self.logger.warning("source %s: reading %s failed", src.name, response.url, exc_info=True)
-            res.ok = False
-            res.error = f"{response.url}: entries not read ({type(exc).__name__}: {exc})"[:300]
-            res.etag = res.last_modified = res.body_hash = None
+        except Exception as exc:  # noqa: BLE001 - any failure, reported on the source
+            self._entries_not_read(src, response, res, exc)
         self._report(res)
 
     async def _read_feed(self, src, response: Response, res: FetchResult):

@@ -96,12 +96,8 @@ class SitemapsSpider(NewswatchSpider):
                 yield from self._follow(src, parsed.sitemaps, depth)
             else:
                 yield from self._entries(src, parsed.entries)
-        except Exception as exc:  # noqa: BLE001 - any failure, reported on the source (below)
-            # As in FeedsSpider.parse_feed: never "200, 0 items" with the body hash kept.
-            self.logger.warning("source %s: reading %s failed", src.name, response.url, exc_info=True)
-            res.ok = False
-            res.error = res.error or f"{response.url}: entries not read ({type(exc).__name__}: {exc})"[:300]
-            res.etag = res.last_modified = res.body_hash = None
+        except Exception as exc:  # noqa: BLE001 - any failure, reported on the source
+            self._entries_not_read(src, response, res, exc)
         finally:
             self._done(src)
 
