@@ -248,7 +248,7 @@ def _check_kind(client: _Client, url: str, kind: str) -> Discovery:
     first = _first(client, url)
     found = Discovery(url, tried=[url])
     if kind == "page":
-        if "html" not in first.content_type.lower() and not first.content.lstrip()[:1] == b"<":
+        if "html" not in first.content_type.lower() and first.content.lstrip()[:1] != b"<":
             raise DiscoveryError(f"{url}: not an HTML page ({first.content_type or 'no Content-Type'})")
         found.candidates.append(Candidate("page", first.url, how="as given (--kind)"))
         return found

@@ -27,9 +27,9 @@ import ftfy
 from lxml import html as lxml_html
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
 
-#: Single-byte charsets that servers declare by habit for pages that are really UTF-8.
-_LEGACY = {"cp1252", "latin-1", "latin_1", "iso8859-1", "iso-8859-1", "iso8859-15", "iso-8859-15",
-           "windows-1252", "ascii", "us-ascii"}
+#: Single-byte charsets that servers declare by habit for pages that are really UTF-8
+#: (Python's own names for them, as _canonical gives them).
+_LEGACY = frozenset(codecs.lookup(e).name for e in ("windows-1252", "latin-1", "iso-8859-15", "us-ascii"))
 
 # UTF-8 read as windows-1252 / Latin-1: a lead byte shown as Ã, Â, Å, Ä, Æ, Ð, Ñ
 # or â€ followed by what a continuation byte (0x80-0xBF) becomes. One of these in
@@ -93,11 +93,9 @@ def _wide(body: bytes) -> str | None:
     return None
 
 
-def declared_encoding(body: bytes, content_type: str | None = None) -> str | None:
-    """The encoding a browser would take from the BOM, the header or the document, or None."""
-    bom, _ = read_bom(body)
-    return _canonical(bom or http_content_type_encoding(content_type or "")
-                      or html_body_declared_encoding(body))
+def _declared(body: bytes, content_type: str | None) -> str | None:
+    """The encoding the header or else the document declares, or None."""
+    return _canonical(http_content_type_encoding(content_type or "") or html_body_declared_encoding(body))
 
 
 def choose_encoding(body: bytes, content_type: str | None = None) -> str:
@@ -108,12 +106,12 @@ def choose_encoding(body: bytes, content_type: str | None = None) -> str:
     wide = _wide(body)
     if wide:  # no ASCII-based declaration can be right about these bytes
         return wide
-    declared = declared_encoding(body, content_type)
+    declared = _declared(body, content_type)
     if declared is None:
         return _detect(body)
     if declared == "utf-8" and not _mostly_utf8(body):
         return "cp1252"
-    if declared in {_canonical(e) for e in _LEGACY} and not body.isascii() and _is_utf8(body):
+    if declared in _LEGACY and not body.isascii() and _is_utf8(body):
         return "utf-8"
     return declared
 
