@@ -40,9 +40,9 @@ class Measured:
 def newswatch(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300) -> Measured:
     """``python -m newswatch.cli ARGS`` in a subprocess; killed (returncode -9) after ``timeout`` seconds."""
     full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "250", **(env or {})}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as tmp:
         started = time.monotonic()
-        report = Path(tempfile.mkdtemp()) / "maxrss"
+        report = Path(tmp) / "maxrss"
         proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER, str(report), *args], cwd=cwd, env=full_env,
                                 stdout=out, stderr=err, start_new_session=True)
         timer = threading.Timer(timeout, _kill_group, (proc.pid,))
