@@ -36,6 +36,10 @@ class FetchResult:
     pending: int = 0
     not_stored: bool = False  # some of its items could not be written (a full disk)
     mojibake: int = 0  # new items whose text still looks mis-decoded after repair
+    # Entries the source listed that were not stored, and why ("2 no http(s) link"):
+    # recorded on the fetch so `newswatch status` shows the gap, not only the console.
+    skipped: int = 0
+    skipped_why: str | None = None
 
     @property
     def reason(self) -> str:
@@ -50,6 +54,7 @@ class FetchResult:
             "error": self.error, "fetched_at": fetched_at, "ok": self.ok, "etag": self.etag,
             "last_modified": self.last_modified, "body_hash": self.body_hash,
             "next_due_at": next_due_at, "not_stored": self.not_stored, "mojibake": self.mojibake,
+            "skipped": self.skipped or None, "skipped_why": self.skipped_why,
         }
 
 

@@ -14,6 +14,7 @@ It travels back from the feed-reading worker processes by pickle
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,11 @@ class NewsItem:
     guid: str | None = None
     lang: str | None = None  # the entry's own; the crawl falls back to the feed's, then the source's
     canonical_url: str = ""  # the url's (newswatch.formats.urls), or where its page says it lives
+    raw_url: str = ""  # the link as the source gave it, kept when ``url`` differs from it
+    enclosures: list[str] = field(default_factory=list)  # podcast/video/image files the entry carries
+    lang_region: str | None = None  # "419" of es-419: lang keeps the primary subtag only
+    lastmod: str | None = None  # a sitemap's <lastmod> (UTC ISO 8601): no publication date
+    published_from: str | None = None  # where ``published`` came from: "feed", "sitemap" or "page"
     # Set by the crawl: the configured source that found it, when, and what its page named.
     source: str = ""
     fetched_at: str = ""
@@ -65,6 +71,10 @@ class NewsItem:
             "updated_at": self.fetched_at, "lang": self.lang, "source": self.source,
             "cluster_id": self.cluster_id, "title_key": self.title_key, "native": int(self.native),
             "declared_canonical_url": self.declared_canonical_url or None,
+            "raw_url": self.raw_url if self.raw_url and self.raw_url != self.url else None,
+            "enclosures": json.dumps(self.enclosures) if self.enclosures else None,
+            "lang_region": self.lang_region, "lastmod": self.lastmod,
+            "published_from": self.published_from if self.published else None,
         }
 
     def text_fields(self) -> dict[str, Any]:

@@ -17,11 +17,13 @@ from .stories import save_signatures
 # Columns the pipeline may refresh on an item seen again by the source that
 # stored it; the body is only replaced by a non-empty one so that a feed
 # re-read never erases full text.
-_REFRESHABLE = ("title", "summary", "author", "published", "lang", "guid", "declared_canonical_url")
+_REFRESHABLE = ("title", "summary", "author", "published", "lang", "guid", "declared_canonical_url",
+                "raw_url", "enclosures", "lang_region", "lastmod", "published_from")
 # What a takeover replaces: everything the former owner said about the item
 # (the body too, even by nothing); the id and when it was first seen stay.
 _TAKEN_OVER = ("url", "guid", "title", "summary", "body", "author", "published", "lang", "source",
-               "cluster_id", "title_key", "native", "declared_canonical_url", "updated_at")
+               "cluster_id", "title_key", "native", "declared_canonical_url", "updated_at",
+               "raw_url", "enclosures", "lang_region", "lastmod", "published_from")
 # Alerts not delivered (or not yet tried): a takeover drops those the former owner's text raised.
 _UNSENT = "('pending', 'failed', 'deferred')"
 

@@ -312,3 +312,22 @@ def m008_mojibake_counts(db: Database) -> None:
     # so `newswatch status` shows the count per source (fetches: per fetch).
     db["fetches"].add_column("mojibake", int)
     db["sources"].add_column("mojibake_items", int, not_null_default=0)
+
+
+@migrations()
+def m009_item_fidelity(db: Database) -> None:
+    # What the outlet published, kept apart from what newswatch made of it
+    # (docs/reliability.md, "Field fidelity"):
+    # - raw_url: the link as the source gave it, when the stored url differs
+    #   (tracking parameters stripped, a redirect wrapper or FeedBurner proxy undone);
+    # - enclosures: the entry's podcast/video/image files, a JSON list of URLs;
+    # - lang_region: the region subtag of the language the source declared
+    #   ("419" of es-419); lang keeps only the primary subtag, so facets do not split;
+    # - lastmod: a sitemap's <lastmod>, which is no publication date;
+    # - published_from: where `published` came from ("feed", "sitemap", "page").
+    for column in ("raw_url", "enclosures", "lang_region", "lastmod", "published_from"):
+        db["items"].add_column(column, str)
+    # Entries a fetch skipped and why ("3 no http(s) link; 1 bad link"): shown by
+    # `newswatch status`, not only printed on the console of the run.
+    db["fetches"].add_column("skipped", int)
+    db["fetches"].add_column("skipped_why", str)

@@ -47,7 +47,7 @@ def record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
 
 
 _FETCH_COLUMNS = ("run_id", "source", "url", "status", "items", "items_new", "duration_ms", "error",
-                  "fetched_at", "mojibake")
+                  "fetched_at", "mojibake", "skipped", "skipped_why")
 
 
 def _record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
