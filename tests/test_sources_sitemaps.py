@@ -42,9 +42,12 @@ def test_every_corpus_file_parses_or_is_refused_with_a_reason():
         for e in parsed.entries + parsed.sitemaps:
             assert e.loc.startswith(("http://", "https://")), (path, e.loc)
         news_entries += [(path.name, e) for e in parsed.entries if e.is_news]
-    # Only the feeds that sit among the sitemaps are refused, and they are named as feeds.
-    assert sorted(name for name, _ in refused) == ["atom.xml", "feed-with-sitemap-namespace.xml"]
-    assert all("this is a feed" in why for _, why in refused)
+    # Refused: the feeds that sit among the sitemaps, named as feeds, and advertools'
+    # error_sitemap.xml, XML of a sort with no entry in it ("<url does not close").
+    why = dict(refused)
+    assert sorted(why) == ["atom.xml", "error_sitemap.xml", "feed-with-sitemap-namespace.xml"]
+    assert "this is a feed" in why["atom.xml"] and "this is a feed" in why["feed-with-sitemap-namespace.xml"]
+    assert why["error_sitemap.xml"].startswith("malformed XML, no entry could be read: ")
     # Every news entry has a title and a publication date in UTC.
     assert len(news_entries) >= 12
     for name, e in news_entries:
@@ -128,11 +131,14 @@ def test_robots_index_news_and_gzip_then_only_newer_entries(tmp_path, cli):
         tps = items["/noticias/2018/05/tps-honduras-fin.html"]
         assert tps["title"] == "EE.UU. pone fin al TPS para 57.000 hondureños"  # <news:title>
         assert tps["published"] == "2018-05-04T22:00:00Z"  # <news:publication_date>, in UTC
+        assert tps["published_from"] == "sitemap" and tps["lastmod"] is None
         assert tps["lang"] == "es"
         assert "57.000 hondureños" in tps["body"] and "PUBLICIDAD" not in tps["body"]
         archive = items["/noticias/2018/01/tps-salvador-fin.html"]
         assert archive["title"].startswith("Salvadoreños con TPS")  # from the page itself
-        assert archive["published"] == "2018-01-08T18:00:00Z"  # the page's date
+        # The page's date (its day), never the sitemap's <lastmod>, which is kept apart.
+        assert archive["published"].startswith("2018-01-08") and archive["published_from"] != "sitemap"
+        assert archive["lastmod"] == "2018-01-08T18:00:00Z"
         fetch = db(tmp_path)["fetches"].get(1)
         assert (fetch["source"], fetch["status"], fetch["items"], fetch["items_new"]) == ("diario-mapas", "200", 5, 5)
         assert not site.requested("/private/")

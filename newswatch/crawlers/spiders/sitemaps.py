@@ -6,9 +6,17 @@ become article requests, newest first and at most ``max_articles`` per run.
 A sitemap is fetched conditionally (ETag, Last-Modified); a sitemap index or
 robots.txt is read each time, and its child sitemaps only when their
 ``lastmod`` is newer than that cutoff (or missing).
-A news sitemap's ``<news:title>``, publication date and language fill the
-item; the article page adds the text. Entries without any date are read on
+A news sitemap's ``<news:title>``, publication date (news or video) and
+language fill the item; the article page adds the text, and the date when
+the sitemap gives none. ``<lastmod>`` is kept in ``items.lastmod`` and is
+never taken for a publication date. Entries without any date are read on
 a source's first fetch only (we cannot tell a new one from an old one).
+
+Gaps are recorded on the fetch (``skipped``, ``skipped_why``): entries
+without a usable ``<loc>``, bad links, entries cut off by a truncated body,
+undated entries after the first fetch. A robots.txt or sitemap index none
+of whose sitemaps could be read is a failed fetch, not "0 items"; when only
+some fail, the fetch succeeds with a warning.
 
 Why not Scrapy's SitemapSpider: its parser keeps only the direct children of
 ``<url>`` (the news title and date are nested), and it has no conditional GET
@@ -26,8 +34,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ... import storage
-from ...formats.items import NewsItem
-from ...formats.sitemaps import SitemapError, parse_sitemap
+from ...formats.sitemaps import SitemapError, parse_sitemap, skips_text
 from ...schedule import iso, parse_time
 from .base import NewswatchSpider, describe_failure, emit, response_header
 
@@ -50,6 +57,12 @@ class SitemapsSpider(NewswatchSpider):
         self._budget: dict[str, int] = {}  # source -> article requests still allowed this run
         self._children: dict[str, int] = {}  # source -> child sitemaps requested
         self._notes: dict[str, list[str]] = {}
+        self._skips: dict[str, dict[str, int]] = {}  # source -> why -> entries skipped
+        self._top: dict[str, str] = {}  # source -> kind of its own document (robots, sitemapindex ...)
+        # Below the source's own document: sitemaps that failed (why), and those read
+        # that count as success (a urlset, or an index that asked for nothing more).
+        self._failed: dict[str, list[str]] = {}
+        self._read: dict[str, int] = {}
 
     async def start(self) -> AsyncIterator[Any]:
         for request in self.source_requests(self.parse_sitemap):
@@ -57,6 +70,7 @@ class SitemapsSpider(NewswatchSpider):
             self._open[src.name] = 1
             self._budget[src.name] = src.max_articles
             self._children[src.name] = 0
+            self._skips[src.name], self._failed[src.name], self._read[src.name] = {}, [], 0
             request.meta["depth"] = 0
             yield request
 
@@ -70,15 +84,21 @@ class SitemapsSpider(NewswatchSpider):
                 if self.unchanged_since_last_fetch(src, response, res):
                     return
             try:
-                # A .gz body inflates within [crawl] max_bytes, as HTTP's gzip does.
+                # A .gz body inflates within [crawl] max_bytes, as HTTP's gzip does. A body
+                # without a declared length ("partial": it ended when the connection closed)
+                # may be cut short, which a text sitemap cannot show by itself.
                 parsed = parse_sitemap(response.body, response.url, self.settings.getint("DOWNLOAD_MAXSIZE"),
-                                       response_header(response, "Content-Type"))
+                                       response_header(response, "Content-Type"),
+                                       length_known="partial" not in response.flags)
             except SitemapError as exc:
                 if depth == 0:
                     res.ok, res.body_hash, res.error = False, None, f"{response.url}: {exc}"
                 else:
-                    self._note(src, f"{response.url}: {exc}")
+                    self._child_failed(src, response.url, str(exc))
                 return
+            if depth == 0:
+                self._top[src.name] = parsed.kind
+            self._skipped(src, parsed.skips)
             if parsed.warning:
                 self._note(src, f"{response.url}: {parsed.warning}")
             if parsed.bad_links:  # skipped and counted: the sitemap's other entries are read
@@ -93,8 +113,13 @@ class SitemapsSpider(NewswatchSpider):
                     res.error = f"{response.url}: " + ("robots.txt names no Sitemap" if parsed.kind == "robots"
                                                        else "the sitemap index lists no sitemap")
                     return
-                yield from self._follow(src, parsed.sitemaps, depth)
+                children = list(self._follow(src, parsed.sitemaps, depth))
+                if depth and not children:
+                    self._read[src.name] += 1  # read, and nothing below it is new
+                yield from children
             else:
+                if depth:
+                    self._read[src.name] += 1
                 yield from self._entries(src, parsed.entries)
         except Exception as exc:  # noqa: BLE001 - any failure, reported on the source
             self._entries_not_read(src, response, res, exc)
@@ -124,19 +149,20 @@ class SitemapsSpider(NewswatchSpider):
         first = storage.last_complete_fetch(self.context.db, src.name) is None
         fresh, undated = [], 0
         for e in entries:
-            if e.date is None and not first:
+            # lastmod (or the publication date) tells what changed since the last fetch.
+            if e.changed is None and not first:
                 undated += 1
-            elif not (cutoff and e.date and e.date <= cutoff):
+            elif not (cutoff and e.changed and e.changed <= cutoff):
                 fresh.append(e)
         if undated:
             self._note(src, f"{undated} entries without a date were skipped (read on the first fetch only)")
-        fresh.sort(key=lambda e: e.date or "", reverse=True)  # newest first; undated keep their order, last
+            self._skipped(src, {"undated (read on a first fetch only)": undated})
+        fresh.sort(key=lambda e: e.changed or "", reverse=True)  # newest first; undated keep their order, last
         fetched_at = storage.now_iso()
-        by_url, items = {}, []
+        items = []
         for e in fresh:
             item = e.item()
             item.source, item.fetched_at, item.lang = src.name, fetched_at, item.lang or src.lang
-            by_url[item.canonical_url] = e
             items.append(item)
         new = self.unknown(items)
         over = max(0, len(new) - self._budget[src.name])
@@ -150,24 +176,21 @@ class SitemapsSpider(NewswatchSpider):
             yield from emit(new, src.name)
             return
         for item in new:
-            yield self.article_request(item, src, published_fallback=by_url[item.canonical_url].lastmod)
-
-    def parse_article(self, response: Response):
-        item: NewsItem = response.meta["item"]
-        out = list(super().parse_article(response))
-        item.published = _best_date(item.published, response.meta.get("published_fallback"))
-        yield from out
-
-    def article_failed(self, failure: Failure):
-        item: NewsItem = failure.request.meta["item"]
-        out = list(super().article_failed(failure))
-        item.published = _best_date(item.published, failure.request.meta.get("published_fallback"))
-        yield from out
+            yield self.article_request(item, src)
 
     def sitemap_failed(self, failure: Failure):
         src = failure.request.meta["source"]
-        self._note(src, f"{failure.request.url}: {describe_failure(failure)}")
+        self._child_failed(src, failure.request.url, describe_failure(failure))
         self._done(src)
+
+    def _child_failed(self, src, url: str, why: str) -> None:
+        self._failed[src.name].append(f"{url}: {why}")
+        self._note(src, f"{url}: {why}")
+
+    def _skipped(self, src, skips: dict[str, int]) -> None:
+        mine = self._skips[src.name]
+        for why, n in skips.items():
+            mine[why] = mine.get(why, 0) + n
 
     def _cutoff(self, src) -> str | None:
         last = parse_time(storage.last_complete_fetch(self.context.db, src.name))
@@ -183,13 +206,15 @@ class SitemapsSpider(NewswatchSpider):
         """One sitemap document of ``src`` handled; report the source when none is left."""
         self._open[src.name] -= 1
         if self._open[src.name] == 0:
-            self._report(self.context.results[src.name])
-
-
-def _best_date(published: str | None, lastmod: str | None) -> str | None:
-    """The page's date, unless it only names the day and the sitemap's lastmod has the time of that day."""
-    if not published:
-        return lastmod
-    if lastmod and published.endswith("T00:00:00Z") and lastmod[:10] == published[:10]:
-        return lastmod
-    return published
+            res = self.context.results[src.name]
+            res.skipped = sum(self._skips[src.name].values())
+            res.skipped_why = skips_text(self._skips[src.name])
+            failed = self._failed[src.name]
+            if res.ok and failed and not self._read[src.name]:
+                # Every sitemap it leads to failed: nothing was read, and "200, 0 items"
+                # would hide it. Some failing and some read is a success with a warning.
+                res.ok, res.body_hash, res.etag, res.last_modified = False, None, None, None
+                what = "robots.txt names" if self._top.get(src.name) == "robots" else "the index lists"
+                res.error = (f"{src.url}: none of the sitemaps {what} could be read "
+                             f"({len(failed)} failed): {failed[0]}")[:500]
+            self._report(res)
