@@ -23,9 +23,10 @@ class Status:
     ``sources`` has one dict per configured source: the ``sources`` table's
     health columns (``name``, ``kind``, ``last_ok_at``, ``error_streak``,
     ``last_error``, ``items``, ``newest``, ``next_due_at``,
-    ``mojibake_items``) plus ``failing`` (failed often enough in a row to
-    count as broken) and ``silent`` (a :class:`~newswatch.health.Silence`,
-    or None).
+    ``mojibake_items``), ``skipped`` and ``skipped_why`` (entries the last
+    fetch that read the source left out, and why), plus ``failing`` (failed
+    often enough in a row to count as broken) and ``silent`` (a
+    :class:`~newswatch.health.Silence`, or None).
     """
 
     database: Path

@@ -84,6 +84,11 @@ def print_status(st) -> None:
                             "last error / health"], rows)
     for name, quiet in sorted(st.silent.items()):
         console.print(f"  [yellow]{name}[/yellow] is {quiet}")
+    for s in st.sources:  # gaps: entries the source listed that were not stored
+        if s.get("skipped"):
+            n = s["skipped"]
+            console.print(f"  [yellow]{escape(s['name'])}[/yellow] skipped {n} {'entry' if n == 1 else 'entries'}"
+                          f" when last read: {escape(s['skipped_why'] or 'reason not recorded')}")
     runs = Table(title="Last runs", title_justify="left")
     for col in ("run", "started", "finished", "status", "ok", "failed", "new items", "matches", "sent"):
         runs.add_column(col)

@@ -83,15 +83,25 @@ def _record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
                             [[f["mojibake"], f["source"]] for f in fetches if f.get("mojibake")])
 
 
+# A fetch that read the source's document: not a 304 or an unchanged body, not a failure.
+_READ = "f.error is null and coalesce(f.status, '') not in ('not-modified', 'unchanged')"
+
+
 def source_health(db: Database) -> list[dict]:
-    """Sources with their last fetch and item counts, for ``newswatch status``."""
+    """Sources with their last fetch and item counts, for ``newswatch status``; ``skipped``
+    and ``skipped_why`` are the entries left out, and why, by the last fetch that read the
+    source (a 304 or an unchanged body reads nothing, and the gap it found is still there)."""
     return list(
         db.query(
-            """
+            f"""
             select s.name, s.kind, s.url, s.last_fetch_at, s.last_ok_at, s.error_streak,
                    s.last_error, s.next_due_at, s.mojibake_items,
                    (select count(*) from items i where i.source = s.name) as items,
-                   (select max(published) from items i where i.source = s.name) as newest
+                   (select max(published) from items i where i.source = s.name) as newest,
+                   (select f.skipped from fetches f where f.source = s.name and {_READ}
+                    order by f.fetched_at desc, f.rowid desc limit 1) as skipped,
+                   (select f.skipped_why from fetches f where f.source = s.name and {_READ}
+                    order by f.fetched_at desc, f.rowid desc limit 1) as skipped_why
             from sources s order by s.name
             """
         )
