@@ -10,11 +10,14 @@ from conftest import CORPORA
 from sources_helpers import config, db, items_by_path, serve
 
 from newswatch.formats.sitemaps import (
+    SKIP_CUT,
+    SKIP_NO_LOC,
     SitemapError,
     decompress,
     iso_date,
     parse_sitemap,
     sitemaps_from_robots,
+    skips_text,
 )
 
 SITEMAP_CORPUS = CORPORA / "sitemaps"
@@ -98,6 +101,58 @@ def test_dates_gzip_limits_and_entities():
         parse_sitemap(b"<html><body>hi</body></html>", "http://a.example/s.xml")
     with pytest.raises(SitemapError, match="neither XML nor a list of URLs"):
         parse_sitemap(b"just words", "http://a.example/s.txt")
+
+
+def test_robots_site_map_lines_in_any_case_and_spacing():
+    robots = ("User-agent: *\nSitemap: /a.xml\nsite-map:/b.xml\nSITE-MAP :  /c.xml # comment\n"
+              "Sitemaps: /not-a-key.xml\nsitemap: /a.xml\n")
+    assert sitemaps_from_robots(robots, "https://site.example/robots.txt") == [
+        "https://site.example/a.xml", "https://site.example/b.xml", "https://site.example/c.xml"]
+    # A robots.txt served at another path is still told from a text sitemap by its Site-map line.
+    parsed = parse_sitemap(b"Site-Map: https://site.example/d.xml\n", "https://site.example/maps.txt")
+    assert parsed.kind == "robots" and [e.loc for e in parsed.sitemaps] == ["https://site.example/d.xml"]
+
+
+def test_a_body_cut_mid_document_yields_no_partial_entry():
+    head = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            b"<url><loc>http://host.example/a</loc><lastmod>2024-01-01</lastmod></url>")
+    for tail in (b"<url><loc>http://host.example/page_", b"<url><loc>http://host.example/b</loc><lastmod>20",
+                 b"<url>", b"<url"):
+        parsed = parse_sitemap(head + tail, "http://host.example/s.xml")
+        assert [e.loc for e in parsed.entries] == ["http://host.example/a"], tail
+        assert parsed.skips == {SKIP_CUT: 1} and "ends inside its last <url>" in parsed.warning, tail
+    # Cut after a whole entry: nothing is dropped; the whole entry is kept.
+    whole = parse_sitemap(head + b"<url><loc>http://host.example/b</loc></url></urls", "http://host.example/s.xml")
+    assert [e.loc for e in whole.entries] == ["http://host.example/a", "http://host.example/b"] and not whole.skips
+    # Cut inside the only entry: nothing can be read, which is an error, not an empty sitemap.
+    with pytest.raises(SitemapError, match="malformed XML, no entry could be read"):
+        parse_sitemap(head[:head.index(b"<url>")] + b"<url><loc>http://host.ex", "http://host.example/s.xml")
+    assert parse_sitemap(head[:head.index(b"<url>")] + b"</urlset>", "http://host.example/s.xml").entries == []
+
+    text = b"http://host.example/1\nhttp://host.example/pa"
+    cut = parse_sitemap(text, "http://host.example/s.txt", length_known=False)
+    assert [e.loc for e in cut.entries] == ["http://host.example/1"] and cut.skips == {SKIP_CUT: 1}
+    assert len(parse_sitemap(text, "http://host.example/s.txt").entries) == 2  # a declared length: whole
+    assert len(parse_sitemap(text + b"\n", "http://host.example/s.txt", length_known=False).entries) == 2
+
+
+def test_lastmod_is_kept_apart_and_video_dates_count():
+    body = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            b'xmlns:video="http://www.google.com/schemas/sitemap-video/1.1">'
+            b"<url><loc>http://h.example/v</loc><lastmod>2024-02-01</lastmod><video:video>"
+            b"<video:publication_date>2024-01-05T10:00:00+02:00</video:publication_date></video:video></url>"
+            b"<url><loc>http://h.example/m</loc><lastmod>2024-02-03T04:05:06Z</lastmod></url>"
+            b"<url><lastmod>2024-01-01</lastmod></url><url><loc>mailto:x@h.example</loc></url></urlset>")
+    parsed = parse_sitemap(body, "http://h.example/s.xml")
+    video, plain = parsed.entries
+    assert not video.is_news and video.changed == "2024-02-01T00:00:00Z"
+    item = video.item()
+    assert (item.published, item.published_from, item.lastmod) == (
+        "2024-01-05T08:00:00Z", "sitemap", "2024-02-01T00:00:00Z")
+    item = plain.item()
+    assert (item.published, item.published_from, item.lastmod) == (None, None, "2024-02-03T04:05:06Z")
+    assert parsed.skips == {SKIP_NO_LOC: 2} and parsed.skipped == 2
+    assert skips_text({SKIP_NO_LOC: 2, SKIP_CUT: 1}) == "2 no usable <loc>; 1 cut off (truncated body)"
 
 
 def _news_entry(base: str, path: str, title: str, when: str) -> str:
