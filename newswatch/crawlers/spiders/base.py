@@ -195,6 +195,7 @@ class NewswatchSpider(scrapy.Spider):
             item.author = page["author"]
         if not item.published and page["published"]:
             item.published = page["published"] + "T00:00:00Z" if len(page["published"]) == 10 else page["published"]
+            item.published_from = "page"
         yield NewsBatch([item], source=item.source)
 
     def article_failed(self, failure: Failure):
