@@ -172,7 +172,8 @@ def test_pages_show_titles_and_descriptions(ds):
     assert "Stories carried by the most outlets" in page
     items = get(ds, "/nw/items").text
     assert "accent-blind" in items  # the table description
-    assert 'data-column-description="Publication time, UTC ISO 8601"' in items
+    assert ('data-column-description="Publication time, UTC ISO 8601, as the outlet gave it; '
+            'empty when it gave none"') in items
 
 
 def test_items_newest_first_with_facets_on_source_lang_and_day(ds):

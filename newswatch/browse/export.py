@@ -5,6 +5,11 @@ rule, only the items that rule matched, each with that rule's terms and
 snippet; without, every item with all of its matches. ``since`` keeps items
 published (or, lacking a date, fetched) on or after a date or time.
 
+``published`` is the outlet's date and is empty when the outlet gave none:
+when newswatch first stored the item is ``fetched_at``, never passed off as
+a publication date (in Atom, ``<published>`` only when known; ``<updated>``
+falls back to the fetch time, which is what Atom asks of it).
+
 Rows are streamed: the database is read with one query and written as it goes.
 The Atom writer is ElementTree, so titles such as ``<script>`` are escaped
 text, never markup. CSV is opened in spreadsheets, which run a cell starting
@@ -34,7 +39,7 @@ FORMATS = ("csv", "jsonl", "atom")
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
 CSV_COLUMNS = [
-    "id", "published", "source", "lang", "title", "url", "author",
+    "id", "published", "fetched_at", "source", "lang", "title", "url", "author",
     "cluster_id", "rules", "terms", "snippet", "summary",
 ]
 
@@ -86,7 +91,7 @@ def iter_export_records(db: Database, rule: str | None = None, since: Any = None
         where.append(f"{when} >= ?")
         params.append(since)
     join = "join" if rule else "left join"
-    sql = f"""select items.id, {when} as published, items.fetched_at, items.source, items.lang,
+    sql = f"""select items.id, items.published, items.fetched_at, items.source, items.lang,
   items.title, items.url, items.author, items.summary, items.cluster_id,
   matches.rule, matches.topic, matches.terms, matches.snippet, matches.matched_at
 from items {join} matches on matches.item_id = items.id

@@ -28,8 +28,10 @@ _ITEM_COLUMNS = {
     "id": "Primary key: a hash of the canonical URL",
     "canonical_url": "The URL with tracking parameters stripped (rel=canonical when the page was fetched)",
     "body": "Article text extracted with trafilatura, when the page was fetched",
-    "published": "Publication time, UTC ISO 8601",
-    "fetched_at": "When newswatch first stored the item, UTC",
+    "published": "Publication time, UTC ISO 8601, as the outlet gave it; empty when it gave none",
+    "published_from": "Where the publication time came from: feed, sitemap or page",
+    "lastmod": "The sitemap's lastmod: when the page last changed, not when it was published",
+    "fetched_at": "When newswatch first stored the item (first seen), UTC; not a publication time",
     "updated_at": "When newswatch last updated the item, UTC",
     "lang": "Language code (from the feed, the source or detected)",
     "cluster_id": "Near-duplicate copies of one story share a cluster id",
@@ -177,7 +179,8 @@ def _sql_string(value: str) -> str:
 def rule_sql(rule: str, limit: int = RULE_QUERY_LIMIT) -> str:
     """SQL of a rule's "latest matches" query; its atom_* columns feed datasette-atom."""
     return f"""select
-  coalesce(items.published, items.fetched_at) as published,
+  items.published,
+  items.fetched_at,
   items.title,
   items.source,
   matches.terms,
@@ -225,7 +228,7 @@ where alerts.status in ('pending', 'sending', 'failed', 'dead')
 order by alerts.created_at desc, alerts.id desc"""
 
 ITEM_SQL = """select
-  items.title, items.source, coalesce(items.published, items.fetched_at) as published,
+  items.title, items.source, items.published, items.fetched_at,
   items.url, matches.rule, matches.topic, matches.terms, matches.snippet, matches.matched_at
 from items left join matches on matches.item_id = items.id
 where items.id = :id

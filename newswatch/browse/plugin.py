@@ -64,7 +64,7 @@ def extra_template_vars(view_name, table, database, datasette):
         """The original link and the matches of one item, for the items row page."""
         db = datasette.get_database(database)
         item = (await db.execute(
-            "select url, title, source, coalesce(published, fetched_at) as published from items where id = ?",
+            "select url, title, source, published, fetched_at from items where id = ?",
             [item_id],
         )).first()
         rows = await db.execute(
@@ -78,6 +78,7 @@ def extra_template_vars(view_name, table, database, datasette):
             "title": item["title"] if item else None,
             "source": item["source"] if item else None,
             "published": item["published"] if item else None,
+            "fetched_at": item["fetched_at"] if item else None,
             "matches": [
                 {
                     "rule": r["rule"],
