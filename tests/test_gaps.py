@@ -50,13 +50,14 @@ def _close_delimited(body: bytes):
     return route
 
 
-def _config(directory, sources: list[tuple[str, str, str]]):
+def _config(directory, sources: list[tuple[str, ...]]):
+    """newswatch.toml with (name, kind, url[, more TOML lines]) sources."""
     cfg = directory / "newswatch.toml"
     cfg.write_text("\n".join([
         'database = "nw.db"', "[crawl]", "download_delay = 0", "obey_robots = false", "retries = 0",
         'jitter = "0s"', "timeout = 30",
-        *(f'[[sources]]\nname = "{name}"\nkind = "{kind}"\nurl = "{url}"\ninterval = "1h"'
-          for name, kind, url in sources),
+        *(f'[[sources]]\nname = "{name}"\nkind = "{kind}"\nurl = "{url}"\ninterval = "1h"\n{"".join(more)}'
+          for name, kind, url, *more in sources),
     ]), encoding="utf-8")
     return cfg
 
@@ -106,7 +107,8 @@ def test_sitemap_gaps_failures_and_dates(tmp_path, cli):
                             ("/robots-ok/1.html", "Via Site-map"), ("/d/news.html", "News dated"),
                             ("/d/video.html", "Video dated"), ("/d/lastmod.html", "Lastmod only"),
                             ("/u/1.html", "Undated later"), ("/u/2.html", "Undated new"),
-                            ("/t/1.html", "Text one"), ("/t/2.html", "Text two"), ("/t/3.html", "Text three")]:
+                            ("/t/1.html", "Text one"), ("/t/2.html", "Text two"), ("/t/3.html", "Text three"),
+                            ("/n/old.html", "Old, edited today"), ("/n/new.html", "Newest")]:
             server.add(path, _page(title), headers={"Content-Type": "text/html; charset=utf-8"})
         # A sitemap whose body stops in the middle of its last URL, as a cut-off download does.
         truncated = _urlset(_url(f"{base}/cut/1.html", "2024-03-01"), _url(f"{base}/cut/2.html", "2024-03-02"))
@@ -130,6 +132,12 @@ def test_sitemap_gaps_failures_and_dates(tmp_path, cli):
                  "<video:video><video:title>Clip</video:title>"
                  "<video:publication_date>2024-03-02T10:00:00Z</video:publication_date></video:video>"),
             _url(f"{base}/d/lastmod.html", "2024-03-07T12:00:00Z")))
+        # One page allowed per run: the newest published, not the one edited last.
+        server.add("/n/sitemap.xml", _urlset(*(
+            _url(f"{base}/n/{name}.html", lastmod, f"<news:news><news:publication_date>{published}"
+                 f"</news:publication_date><news:title>{name}</news:title></news:news>")
+            for name, published, lastmod in [("old", "2024-01-01T00:00:00Z", "2024-06-01T00:00:00Z"),
+                                             ("new", "2024-05-01T00:00:00Z", "2024-05-01T00:00:00Z")])))
         undated = _urlset(_url(f"{base}/u/1.html", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")))
         server.add("/u/sitemap.xml", undated)
         # Text sitemaps without a final newline: cut short when nothing told the length, whole when it did.
@@ -146,6 +154,7 @@ def test_sitemap_gaps_failures_and_dates(tmp_path, cli):
             ("undated", "sitemap", f"{base}/u/sitemap.xml"),
             ("text-cut", "sitemap", f"{base}/t/cut.txt"),
             ("text-whole", "sitemap", f"{base}/t/whole.txt"),
+            ("newest", "sitemap", f"{base}/n/sitemap.xml", "max_articles = 1"),
         ])
         first = cli("run", "-c", str(cfg))
         assert first.returncode == 1, first.stdout + first.stderr  # three sources failed
@@ -175,6 +184,7 @@ def test_sitemap_gaps_failures_and_dates(tmp_path, cli):
         assert "/good/1.html" in items and "/robots-ok/1.html" in items  # `site-map:` read
         assert "sm/missing.xml: HTTP 404" in first.stdout
 
+        assert sorted(p for p in items if p.startswith("/n/")) == ["/n/new.html"]
         # <lastmod> is kept apart; the publication date comes from news: or video:, or nowhere.
         news, video, lastmod = items["/d/news.html"], items["/d/video.html"], items["/d/lastmod.html"]
         assert (news["published"], news["published_from"], news["lastmod"]) == (

@@ -157,7 +157,9 @@ class SitemapsSpider(NewswatchSpider):
         if undated:
             self._note(src, f"{undated} entries without a date were skipped (read on the first fetch only)")
             self._skipped(src, {"undated (read on a first fetch only)": undated})
-        fresh.sort(key=lambda e: e.changed or "", reverse=True)  # newest first; undated keep their order, last
+        # Newest first, by publication where the sitemap says it (a regenerated sitemap may give
+        # every entry today's lastmod); undated ones keep their order, last.
+        fresh.sort(key=lambda e: e.published or e.lastmod or "", reverse=True)
         fetched_at = storage.now_iso()
         items = []
         for e in fresh:
