@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.formats.feeds import FeedError, parse_feed
+from newswatch.formats.feeds import MAX_ENCLOSURES, FeedError, author_name, parse_feed
 
 FIX = Path(__file__).parent / "fixtures"
 
@@ -86,3 +86,71 @@ def test_a_title_of_a_million_angle_brackets_is_read_as_text():
     (e,) = parse_feed(body, "https://x.example/feed.xml").entries
     assert e.title == "<" * 1_000_000
     assert e.summary == ""  # an unclosed script runs to the end
+
+
+@pytest.mark.parametrize("byline, name", [
+    ("John Doe (john.doe@example.com)", "John Doe"),
+    ("john.doe@example.com (John Doe)", "John Doe"),
+    ("Jane Roe <jane@example.com>", "Jane Roe"),
+    ("mailto:desk@example.com (Mesa de Redacción)", "Mesa de Redacción"),
+    ("newsroom@example.com", ""),  # a mailbox, not a person
+    ("Ana Pérez", "Ana Pérez"),
+    ("By Ana Pérez, ana@example.com", "By Ana Pérez"),
+])
+def test_author_name_drops_mail_addresses(byline, name):
+    assert author_name(byline) == name
+
+
+RSS = """<?xml version="1.0"?><rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"
+ xmlns:media="http://search.yahoo.com/mrss/"><channel><title>t</title><link>https://x.example/</link>{}</channel></rss>"""
+
+
+def test_feedburner_origlink_is_the_url_and_the_proxy_the_raw_url():
+    body = RSS.format("""<item><title>a</title><link>http://feeds.feedburner.com/~r/x/~3/abc/</link>
+    <feedburner:origLink>https://x.example/a</feedburner:origLink>
+    <feedburner:origEnclosureLink>https://x.example/a.mp3</feedburner:origEnclosureLink>
+    <enclosure url="http://feeds.feedburner.com/~r/x/~5/a.mp3" type="audio/mpeg" length="1"/>
+    <pubDate>Tue, 04 Jul 2017 18:30:00 GMT</pubDate></item>""").encode()
+    (e,) = parse_feed(body, "https://x.example/feed.xml").entries
+    assert (e.url, e.raw_url, e.canonical_url) == (
+        "https://x.example/a", "http://feeds.feedburner.com/~r/x/~3/abc/", "https://x.example/a")
+    assert e.enclosures == ["https://x.example/a.mp3"]  # the original file, not the proxy's
+    assert e.published_from == "feed"
+
+
+def test_a_guid_that_is_no_permalink_is_never_the_url():
+    body = RSS.format("""
+    <item><title>only an id</title><guid isPermaLink="false">https://x.example/?p=1</guid></item>
+    <item><title>id and a link</title><link>javascript:void(0)</link><guid isPermaLink='FALSE'>https://x.example/?p=2</guid></item>
+    <item><title>a permalink guid</title><link>javascript:void(0)</link><guid>https://x.example/3</guid></item>
+    <item><title>no link</title></item>
+    <item><title>bad link</title><link>http://x.example:99999/5</link></item>""").encode()
+    feed = parse_feed(body, "https://x.example/feed.xml")
+    assert [e.url for e in feed.entries] == ["https://x.example/3"]
+    assert (feed.skipped, feed.bad_links) == (3, 1)
+    assert feed.skipped_why == "3 no http(s) link, 1 bad link"
+    assert parse_feed(RSS.format("<item><title>a</title><link>https://x.example/a</link></item>").encode(),
+                      "https://x.example/feed.xml").skipped_why is None
+
+
+def test_enclosures_are_web_links_once_and_capped():
+    media = "".join(f'<media:content url="https://cdn.x.example/{i}.jpg" medium="image"/>' for i in range(30))
+    body = RSS.format(f"""<item><title>a</title><link>https://x.example/a</link>
+    <enclosure url="/audio/a.mp3" type="audio/mpeg" length="1"/>
+    <media:content url="https://x.example/audio/a.mp3"/><media:content url="ftp://x.example/a.mp3"/>{media}
+    </item>""").encode()
+    (e,) = parse_feed(body, "https://x.example/feed.xml").entries
+    assert e.enclosures[:2] == ["https://x.example/audio/a.mp3", "https://cdn.x.example/0.jpg"]
+    assert len(e.enclosures) == MAX_ENCLOSURES and len(set(e.enclosures)) == MAX_ENCLOSURES
+
+
+def test_atom_authors_and_wrapped_links():
+    body = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>a</title>
+    <link href="https://www.google.com/url?rct=j&amp;sa=t&amp;url=https://x.example/a&amp;ct=ga"/>
+    <link rel="enclosure" href="https://x.example/a.mp3"/>
+    <author><name>A One</name><email>a@x.example</email></author><author><name>B Two</name></author>
+    <updated>2017-07-04T18:30:00Z</updated></entry></feed>"""
+    (e,) = parse_feed(body, "https://x.example/atom.xml").entries
+    assert e.url == "https://x.example/a" and e.raw_url.startswith("https://www.google.com/url?")
+    assert e.author == "A One, B Two"
+    assert e.enclosures == ["https://x.example/a.mp3"]

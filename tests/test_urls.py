@@ -2,7 +2,7 @@
 
 import pytest
 
-from newswatch.formats.urls import canonical_url
+from newswatch.formats.urls import canonical_url, clean_url, unwrap_redirect
 
 
 @pytest.mark.parametrize("raw, canonical", [
@@ -17,3 +17,57 @@ from newswatch.formats.urls import canonical_url
 ])
 def test_canonical_url(raw, canonical):
     assert canonical_url(raw) == canonical
+
+
+def test_canonical_url_is_the_wrapped_article():
+    # Dedup keys on the article, however it was linked.
+    wrapped = "https://www.google.com/url?rct=j&sa=t&url=https://Outlet.example/a?utm_source=ga&ct=ga"
+    assert canonical_url(wrapped) == "https://outlet.example/a"
+
+
+@pytest.mark.parametrize("wrapped, target", [
+    # Google Alerts (the feed's own form), and search results' q=
+    ("https://www.google.com/url?rct=j&sa=t&url=https://investorplace.com/2019/07/slack/&ct=ga&cd=CAIy&usg=AFQ",
+     "https://investorplace.com/2019/07/slack/"),
+    ("https://www.google.co.uk/url?q=https://outlet.example/a%3Fid%3D3&sa=D", "https://outlet.example/a?id=3"),
+    ("http://news.google.com/news/url?sa=t&fd=R&url=http://outlet.example/b&usg=x", "http://outlet.example/b"),
+    # Bing News: lower-case percent escapes
+    ("http://www.bing.com/news/apiclick.aspx?ref=FexRss&aid=&tid=9&url=https%3a%2f%2fwww.latribuna.hn%2f2018%2ftps%2f"
+     "&c=1&mkt=es-xl", "https://www.latribuna.hn/2018/tps/"),
+    ("https://l.facebook.com/l.php?u=https%3A%2F%2Foutlet.example%2Fc&h=AT0", "https://outlet.example/c"),
+    ("https://www.youtube.com/redirect?event=video&q=https%3A%2F%2Foutlet.example%2Fd", "https://outlet.example/d"),
+    ("https://duckduckgo.com/l/?uddg=https%3A%2F%2Foutlet.example%2Fe&rut=x", "https://outlet.example/e"),
+    ("https://nam02.safelinks.protection.outlook.com/?url=https%3A%2F%2Foutlet.example%2Ff&data=1",
+     "https://outlet.example/f"),
+    # nested: Google around Facebook
+    ("https://www.google.com/url?q=https%3A%2F%2Fl.facebook.com%2Fl.php%3Fu%3Dhttps%253A%252F%252Foutlet.example%252Fg",
+     "https://outlet.example/g"),
+])
+def test_unwrap_redirect(wrapped, target):
+    assert unwrap_redirect(wrapped) == target
+
+
+@pytest.mark.parametrize("url", [
+    "https://news.google.com/rss/articles/CBMiXWh0dHBzOi8v?oc=5",  # encoded: only following it tells
+    "https://www.google.com/url?url=javascript:alert(1)",  # the target must be a web address
+    "https://www.google.com/url?url=/relative/path",
+    "https://www.google.com/search?q=https://outlet.example/a",  # not a wrapper, a search
+    "https://notgoogle.com/url?url=https://outlet.example/a",
+    "https://outlet.example/share?url=https://other.example/b",  # unknown hosts are left alone
+    "https://www.google.com/url?url=http://127.0.0.1:99999/x",  # a broken target
+])
+def test_what_is_not_a_known_wrapper_is_left_alone(url):
+    assert unwrap_redirect(url) == url
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("https://Example.ORG/A/b?id=7&utm_source=rss&UTM_Medium=x&fbclid=1", "https://Example.ORG/A/b?id=7"),
+    ("https://example.org/a?utm_source=rss#section-2", "https://example.org/a#section-2"),  # the outlet's fragment
+    ("https://example.org/a#xtor=RSS-3208", "https://example.org/a"),  # a fragment that only tracks
+    ("https://example.org/a?q=a%20b&b=1&utm_campaign=c", "https://example.org/a?q=a%20b&b=1"),  # spelling kept
+    ("https://example.org/a?b=2&a=1", "https://example.org/a?b=2&a=1"),
+    ("https://example.org/a?gclid=x", "https://example.org/a"),
+    ("https://example.org/p/Utm_notes.html", "https://example.org/p/Utm_notes.html"),  # paths are not queries
+])
+def test_clean_url_drops_tracking_and_keeps_the_rest(raw, clean):
+    assert clean_url(raw) == clean

@@ -14,12 +14,14 @@ pipelines then work everything out again.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote, urlsplit
 
 from .. import storage
 from ..formats.decoding import repair_text
 from ..formats.feeds import ParsedFeed
 from ..formats.items import NewsItem
-from ..formats.langs import detect_language, feed_claim_holds
+from ..formats.langs import detect_language, feed_claim_holds, split_lang
+from ..formats.urls import clean_url, host_of, unwrap_redirect
 from ..rules import fold
 from ..stories import clustering
 
@@ -59,6 +61,42 @@ def _at_the_door(text: str | None, limit: int | None = None) -> str:
     return text
 
 
+_PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cfm|cgi)$", re.I)
+_SLUG_SPLIT = re.compile(r"[-_+~.,;:!\s]+")
+_NO_SLUG = {"index", "default", "amp", "article", "story", "news", "noticia", "noticias"}
+
+
+def fallback_title(url: str) -> str:
+    """A title for an item that has none: the last word-like segment of the URL's path
+    (``.../central-america-aid-2017.html`` -> "Central america aid 2017"), else its host.
+
+    Segments that are numbers, ids or generic (``index.html``, ``amp``) are passed over.
+    """
+    try:
+        segments = [s for s in urlsplit(url or "").path.split("/") if s]
+    except ValueError:
+        segments = []
+    for segment in reversed(segments):
+        words = [w for w in _SLUG_SPLIT.split(_PAGE_SUFFIX.sub("", unquote(segment))) if w]
+        letters = sum(ch.isalpha() for w in words for ch in w)
+        if letters >= 3 and " ".join(words).lower() not in _NO_SLUG:
+            text = " ".join(words)
+            return text[:1].upper() + text[1:]
+    try:
+        return host_of(url)
+    except ValueError:
+        return ""
+
+
+def shown_link(item: NewsItem) -> None:
+    """Store the link people see: redirect wrappers undone and tracking parameters dropped
+    (:func:`~newswatch.formats.urls.clean_url`); the link as the source gave it stays in ``raw_url``."""
+    shown = clean_url(unwrap_redirect(item.url))
+    if shown != item.url:
+        item.raw_url = item.raw_url or item.url
+        item.url = shown
+
+
 def title_key(title: str) -> str:
     """A title folded to its words: equal keys mean the same story retitled only in case or accents."""
     words = _WORDS.findall(fold(title or ""))
@@ -78,23 +116,27 @@ def as_items(parsed: ParsedFeed, source: str, lang: str | None, fetched_at: str)
 
 
 def normalize(items: list[NewsItem]) -> None:
-    """Clean and trim text; fill the id, title key and language (one detector call when the feed's
-    claim holds).
+    """Clean and trim text and link; fill the id, title key and language (one detector call when
+    the feed's claim holds).
 
-    This is the door every item's text passes before it is matched or stored
-    (:func:`_at_the_door`): text mis-decoded before it reached us (a CMS, a feed
-    generator) is repaired, control characters go (see :func:`printable`), and
-    the title, summary and author are cut to :data:`MAX_TITLE`,
-    :data:`MAX_SUMMARY` and :data:`MAX_AUTHOR` characters.
+    This is the door every item passes before it is matched or stored, whatever
+    kind of source found it (:func:`_at_the_door`): text mis-decoded before it
+    reached us (a CMS, a feed generator) is repaired, control characters go (see
+    :func:`printable`), and the title, summary and author are cut to
+    :data:`MAX_TITLE`, :data:`MAX_SUMMARY` and :data:`MAX_AUTHOR` characters.
+    The link shown is the clean one (:func:`shown_link`); the language keeps
+    its primary subtag, the region going to ``lang_region`` ("es-419" -> "es",
+    "419"); an item still without a title gets :func:`fallback_title`.
     """
     texts = []
     for item in items:
-        item.title = _at_the_door(item.title, MAX_TITLE)
+        shown_link(item)
+        item.title = _at_the_door(item.title, MAX_TITLE) or fallback_title(item.url)
         item.summary = _at_the_door(item.summary, MAX_SUMMARY)
         item.body = _at_the_door(item.body)
         item.author = _at_the_door(item.author, MAX_AUTHOR)
-        if item.lang:
-            item.lang = printable(item.lang).strip()[:MAX_LANG] or None
+        lang, region = split_lang(printable(item.lang)[:MAX_LANG] if item.lang else None)
+        item.lang, item.lang_region = lang, region or item.lang_region
         item.id = storage.item_id_for(item.canonical_url)
         item.title_key = title_key(item.title)
         texts.append(" ".join(filter(None, (item.title, item.summary, item.body[:500]))))
@@ -102,7 +144,10 @@ def normalize(items: list[NewsItem]) -> None:
     if len(claims) == 1 and feed_claim_holds(texts, claims.pop()):
         return
     for item, text in zip(items, texts):
-        item.lang = detect_language(text, item.lang)
+        claimed = item.lang
+        item.lang = detect_language(text, claimed)
+        if item.lang != claimed:
+            item.lang_region = None  # the region was the claimed language's
 
 
 def derive(items: list[NewsItem], matcher) -> None:

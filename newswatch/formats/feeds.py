@@ -14,20 +14,30 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
 from .. import schedule
 from .decoding import choose_encoding
 from .items import NewsItem
-from .urls import canonical_url, shown_url, url_problem
+from .urls import canonical_url, shown_url, unwrap_redirect, url_problem
 
 # What feedparser's sanitizer drops with its content (an unclosed one runs to
 # the end), and comments; parsing with the sanitizer on cost a sixth of
 # feedparser's time, for text that is reduced to plain text here anyway.
 _HIDDEN_RE = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style|applet)\b[^>]*(?:>|\Z).*?(?:</\1\s*>|\Z)", re.S | re.I)
 _WS_RE = re.compile(r"\s+")
+# The guids a feed marks isPermaLink="false": feedparser does not say which guid was
+# marked once the entry has a <link>, and such a guid is an id, never the item's URL.
+_NOT_PERMALINK_RE = re.compile(rb"<guid\b[^>]*\bispermalink\s*=\s*[\"']\s*false\s*[\"'][^>]*>(.*?)</guid\s*>",
+                               re.S | re.I)
+#: Most enclosure URLs kept per item (a gallery feed may list hundreds of images).
+MAX_ENCLOSURES = 20
+# Where an entry names its article behind a feed proxy (feeds.feedburner.com/~r/...).
+_ORIG_LINK_KEYS = ("feedburner_origlink", "pheedo_origlink")
+_PROXY_HOSTS = ("feeds.feedburner.com", "feedproxy.google.com", "feeds.pheedo.com")
+_EMAIL_RE = re.compile(r"(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 class FeedError(Exception):
@@ -47,6 +57,16 @@ class ParsedFeed:
     # skipped and counted, the first few kept as "link (why)" for the warning.
     bad_links: int = 0
     bad_examples: list[str] = field(default_factory=list)
+
+    @property
+    def skipped_why(self) -> str | None:
+        """The entries left out, counted by reason ("2 no http(s) link, 1 bad link"), or None."""
+        why = []
+        if self.skipped:
+            why.append(f"{self.skipped} no http(s) link")
+        if self.bad_links:
+            why.append(f"{self.bad_links} bad link" + ("s" if self.bad_links > 1 else ""))
+        return ", ".join(why) or None
 
     def bad_link(self, link: str, problem: str) -> None:
         self.bad_links += 1
@@ -181,6 +201,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
     out = ParsedFeed(title=html_to_text(feed.get("title")), lang=_lang(feed.get("language")))
     if parsed.bozo:
         out.warning = str(parsed.get("bozo_exception"))[:300]
+    not_permalinks = _not_permalink_guids(body)
     for e in parsed.entries:
         link = e.get("link") or ""
         if not link:
@@ -189,9 +210,17 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
                     link = ln["href"]
                     break
         guid = e.get("id") or None
-        resolved = _entry_link(out, link, guid if guid and re.match(r"^https?://", guid) else None, url)
+        permalink = guid if guid and re.match(r"^https?://", guid) and guid.strip() not in not_permalinks else None
+        orig = next((e[k] for k in _ORIG_LINK_KEYS if isinstance(e.get(k), str) and e[k].strip()), "")
+        if orig and _web_link(orig, url)[0]:  # the article behind a FeedBurner/Pheedo proxy link
+            link, raw = orig, _web_link(link, url)[0] or orig
+        else:
+            raw = None
+        resolved = _entry_link(out, link, permalink, url)
         if resolved is None:
             continue
+        raw, resolved = raw or resolved, unwrap_redirect(resolved)
+        published = plausible_date(iso_utc(e.get("published_parsed") or e.get("updated_parsed")))
         body_html = ""
         if e.get("content"):
             body_html = max((c.get("value") or "" for c in e.content), key=len)
@@ -202,17 +231,97 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
         out.entries.append(
             NewsItem(
                 url=resolved,
+                raw_url=raw if raw != resolved else "",
                 canonical_url=canonical_url(resolved),
                 title=html_to_text(e.get("title")),
                 summary=summary,
                 body=body_text,
-                author=html_to_text(e.get("author")),
-                published=plausible_date(iso_utc(e.get("published_parsed") or e.get("updated_parsed"))),
+                author=_entry_author(e),
+                published=published,
+                published_from="feed" if published else None,
                 guid=guid,
                 lang=_lang(e.get("language")) if e.get("language") else None,
+                enclosures=_enclosures(_entry_enclosure_urls(e), url),
             )
         )
     return _note_skipped(out)
+
+
+def _not_permalink_guids(body: bytes) -> set[str]:
+    """The values of the document's ``<guid isPermaLink="false">`` elements."""
+    if b"guid" not in body and b"GUID" not in body:
+        return set()
+    found = set()
+    for m in _NOT_PERMALINK_RE.finditer(body):
+        value = re.sub(rb"^\s*<!\[CDATA\[|\]\]>\s*$", b"", m.group(1).strip())
+        found.add(html.unescape(value.decode("utf-8", "replace")).strip())
+    return found
+
+
+def author_name(text: str | None) -> str:
+    """A byline without mail addresses: the name where the feed gives one.
+
+    ``"John Doe (john.doe@example.com)"`` and ``"john.doe@example.com (John
+    Doe)"`` -> ``"John Doe"``; ``"Jane Roe <jane@example.com>"`` -> ``"Jane
+    Roe"``. A bare address (``"newsroom@example.com"``) gives ``""``: it names
+    a mailbox, not a person, and is no name for an analyst to cite.
+    """
+    text = html_to_text(text)
+    if "@" not in text:
+        return text
+    text = _EMAIL_RE.sub(" ", text)
+    text = re.sub(r"\(\s*\)|<\s*>|\[\s*\]", " ", text)
+    text = _WS_RE.sub(" ", text).strip(" ,;:-/|")
+    if text.startswith("(") and text.endswith(")") and "(" not in text[1:-1]:
+        text = text[1:-1]
+    return text.strip(" ,;:-/|")
+
+
+def _entry_author(e: Any) -> str:
+    """The entry's authors' names, joined with ", ": feedparser's parsed names (author_detail,
+    or each of several Atom authors) first, else its author text without mail addresses."""
+    names = []
+    for detail in e.get("authors") or [e.get("author_detail") or {}]:
+        name = author_name(detail.get("name")) if isinstance(detail, dict) else ""
+        if name and name not in names:
+            names.append(name)
+    return ", ".join(names) if names else author_name(e.get("author"))
+
+
+def _entry_enclosure_urls(e: Any) -> list[str]:
+    """What an entry attaches: FeedBurner's original enclosure, RSS <enclosure> and Atom
+    rel="enclosure" (feedparser's ``enclosures``), Media RSS <media:content>."""
+    orig = e.get("feedburner_origenclosurelink")
+    urls = [orig] if isinstance(orig, str) else []
+    for enc in e.get("enclosures") or []:
+        href = enc.get("href") if isinstance(enc, dict) else None
+        if href and not (orig and (_safe_host(href) in _PROXY_HOSTS)):
+            urls.append(href)
+    for media in e.get("media_content") or []:
+        if isinstance(media, dict) and media.get("url"):
+            urls.append(media["url"])
+    return urls
+
+
+def _safe_host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _enclosures(urls: list[Any], base: str) -> list[str]:
+    """``urls`` resolved against ``base``: http(s) only, each once, at most :data:`MAX_ENCLOSURES`."""
+    out: list[str] = []
+    for href in urls:
+        if not isinstance(href, str):
+            continue
+        resolved, _problem = _web_link(href, base)
+        if resolved and resolved not in out:
+            out.append(resolved)
+            if len(out) >= MAX_ENCLOSURES:
+                break
+    return out
 
 
 def _with_charset(content_type: str | None, encoding: str) -> str:
@@ -302,26 +411,35 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     feed_authors = doc.get("authors") or ([doc["author"]] if isinstance(doc.get("author"), dict) else [])
     for it in doc["items"]:
         if not isinstance(it, dict):
+            out.skipped += 1  # not an item at all: nothing to link to
             continue
         item_id = it.get("id") if isinstance(it.get("id"), str) and it["id"].startswith("http") else None
         resolved = _entry_link(out, str(it.get("url") or it.get("external_url") or ""), item_id, url)
         if resolved is None:
             continue
+        raw, resolved = resolved, unwrap_redirect(resolved)
         authors = it.get("authors") or ([it["author"]] if isinstance(it.get("author"), dict) else feed_authors)
-        author = ", ".join(a.get("name", "") for a in authors if isinstance(a, dict) and a.get("name"))
+        names = [author_name(str(a["name"])) for a in authors if isinstance(a, dict) and a.get("name")]
+        author = ", ".join(dict.fromkeys(n for n in names if n))
+        published = plausible_date(iso_utc(it.get("date_published") or it.get("date_modified")))
+        attachments = it.get("attachments")
+        attachments = attachments if isinstance(attachments, list) else []
         body_text = html_to_text(it.get("content_html")) or (it.get("content_text") or "").strip()
         summary = html_to_text(it.get("summary") or "")
         out.entries.append(
             NewsItem(
                 url=resolved,
+                raw_url=raw if raw != resolved else "",
                 canonical_url=canonical_url(resolved),
                 title=html_to_text(str(it.get("title") or "")),
                 summary=summary,
                 body=body_text if body_text != summary else "",
                 author=author,
-                published=plausible_date(iso_utc(it.get("date_published") or it.get("date_modified"))),
+                published=published,
+                published_from="feed" if published else None,
                 guid=str(it["id"]) if it.get("id") is not None else None,
                 lang=_lang(it.get("language")),
+                enclosures=_enclosures([a.get("url") for a in attachments if isinstance(a, dict)], url),
             )
         )
     return _note_skipped(out)

@@ -82,4 +82,5 @@ class NewsItem:
         return {
             "title": self.title, "summary": self.summary, "body": self.body,
             "url": self.canonical_url or self.url, "source": self.source, "lang": self.lang,
+            "lang_region": self.lang_region,
         }

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import re
+
 import py3langid
 
 # Below this much text the detector guesses more than it knows.
 _MIN_CHARS = 120
 _MIN_CHARS_FOR_OVERRIDE = 400
 _SAMPLE_CHARS = 600
+
+
+_PRIMARY = re.compile(r"[a-z]{2,3}")
+_REGION = re.compile(r"[a-z]{2}|[0-9]{3}")
+
+
+def split_lang(tag: str | None) -> tuple[str | None, str | None]:
+    """A language tag's primary subtag and its region, lower-case.
+
+    ``"es-419"`` -> ``("es", "419")``, ``"en-US"`` -> ``("en", "us")``,
+    ``"es_GT"`` -> ``("es", "gt")``, ``"zh-Hant-TW"`` -> ``("zh", "tw")``,
+    ``"fr"`` -> ``("fr", None)``. A value that is no BCP 47 tag (``"English"``)
+    comes back lower-cased as it is, with no region.
+    """
+    tag = (tag or "").strip().replace("_", "-").lower()
+    if not tag:
+        return None, None
+    primary, *rest = tag.split("-")
+    if not _PRIMARY.fullmatch(primary):
+        return tag, None
+    region = next((sub for sub in rest if _REGION.fullmatch(sub)), None)
+    return primary, region
 
 
 def detect_language(text: str, claimed: str | None) -> str | None:

@@ -1,26 +1,130 @@
-"""Canonical URLs: one spelling per article, so dedup works across feeds."""
+"""Article URLs: the clean link shown to people, and one spelling per article for dedup.
+
+Three steps, each its own function: :func:`unwrap_redirect` replaces a
+redirect wrapper (Google Alerts, Bing News, Facebook ...) by the article it
+points at; :func:`clean_url` drops tracking parameters and leaves the rest
+as the outlet wrote it (the stored, shown ``url``); :func:`canonical_url`
+does both and also folds case, default ports and fragments (the identity
+items are deduplicated by).
+"""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+import re
+from urllib.parse import parse_qs, parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 # Parameters that identify a campaign or a click, never the article.
 _TRACKING_EXACT = {
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
     "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "ocid", "cmpid", "ncid", "sr_share",
-    "spm", "vero_id", "oly_enc_id", "oly_anon_id", "rss", "ref_src",
+    "spm", "vero_id", "oly_enc_id", "oly_anon_id", "rss", "ref_src", "xtor",
 }
 _TRACKING_PREFIXES = ("utm_", "ga_", "pk_", "piwik_", "mtm_", "at_", "__twitter")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+# Links that carry their target, absolute, in a query parameter: (host, path, parameters).
+# Hosts are matched whole; paths case-insensitively. Links whose target is encoded
+# (news.google.com/rss/articles/..., bing.com/ck/a) must be followed instead.
+_GOOGLE_HOST = r"(?:www\.)?google\.(?:[a-z]{2,3}|co\.[a-z]{2}|com\.[a-z]{2})"
+_WRAPPERS = tuple((re.compile(host), path, params) for host, path, params in (
+    (_GOOGLE_HOST, "/url", ("url", "q")),  # Google Alerts, search results
+    (r"news\.google\.com", "/news/url", ("url",)),  # Google News RSS before 2020
+    (r"(?:www\.)?bing\.com", "/news/apiclick.aspx", ("url",)),  # Bing News RSS
+    (r"(?:l|lm|m|www)\.facebook\.com", "/l.php", ("u",)),
+    (r"l\.instagram\.com", "/", ("u",)),
+    (r"(?:www\.|m\.)?youtube\.com", "/redirect", ("q",)),
+    (r"(?:www\.)?linkedin\.com", "/redir/redirect", ("url",)),
+    (r"(?:html\.)?duckduckgo\.com", "/l/", ("uddg",)),
+    (r"t\.umblr\.com", "/redirect", ("z",)),
+    (r"(?:m\.)?vk\.com", "/away.php", ("to",)),
+    (r"[a-z0-9]+\.safelinks\.protection\.outlook\.com", "/", ("url",)),
+    (r"slack-redir\.net", "/link", ("url",)),
+))
+_MAX_UNWRAP = 5  # a wrapper of a wrapper ...: a few levels, never a loop
+
+
+def unwrap_redirect(url: str) -> str:
+    """The article a redirect wrapper points at, or ``url`` itself when it is no known wrapper.
+
+    ``https://www.google.com/url?rct=j&sa=t&url=https://outlet.example/a&ct=ga``
+    (a Google Alerts link) -> ``https://outlet.example/a``; likewise Bing News'
+    ``apiclick.aspx?url=``, Facebook's ``l.php?u=`` and the other wrappers of
+    ``_WRAPPERS``. The target must be an absolute http(s) URL; nested wrappers
+    are undone a few levels deep.
+    """
+    for _ in range(_MAX_UNWRAP):
+        target = _wrapped_target(url)
+        if target is None:
+            break
+        url = target
+    return url
+
+
+def _wrapped_target(url: str) -> str | None:
+    try:
+        parts = urlsplit((url or "").strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if not parts.query or parts.scheme.lower() not in _DEFAULT_PORTS:
+        return None
+    for host_re, path, params in _WRAPPERS:
+        if parts.path.lower() == path and host_re.fullmatch(host):
+            query = parse_qs(parts.query)
+            for name in params:
+                target = (query.get(name) or [""])[0].strip()
+                if target[:8].lower().startswith(("http://", "https://")) and url_problem(target) is None:
+                    return target
+    return None
+
+
+def is_tracking(name: str) -> bool:
+    """Whether a query parameter names a campaign or a click (``utm_source``, ``fbclid`` ...)."""
+    name = name.lower()
+    return name in _TRACKING_EXACT or name.startswith(_TRACKING_PREFIXES)
+
+
+def clean_url(url: str) -> str:
+    """``url`` as the outlet wrote it, without tracking parameters: the link stored and shown.
+
+    Only ``key=value`` pieces of the query whose key is a tracking parameter
+    go (the others keep their order and spelling), and a fragment made of
+    nothing but tracking parameters (``#xtor=RSS-3208``). Scheme, host, path
+    and case are left alone: :func:`canonical_url` folds those for dedup.
+    """
+    url = (url or "").strip()
+    if "?" not in url and "#" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    query = _without_tracking(parts.query, "&")
+    fragment = parts.fragment
+    if fragment and "=" in fragment and not _without_tracking(fragment, "&"):
+        fragment = ""
+    if query == parts.query and fragment == parts.fragment:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, fragment))
+
+
+def _without_tracking(query: str, sep: str) -> str:
+    if not query:
+        return query
+    kept = [piece for piece in query.split(sep)
+            if piece and not is_tracking(unquote_plus(piece.split("=", 1)[0]).strip())]
+    return sep.join(kept)
+
+
 def canonical_url(url: str) -> str:
-    """Lowercase scheme and host, drop default port, fragment and tracking parameters.
+    """The article's identity: redirect wrappers undone (:func:`unwrap_redirect`), scheme and
+    host lowercased, default port, fragment and tracking parameters dropped.
 
     The path and the order of the remaining query parameters are kept: some
     sites route on parameter order, and rewriting paths would break links.
     """
-    url = (url or "").strip()
+    url = unwrap_redirect((url or "").strip())
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
@@ -28,11 +132,7 @@ def canonical_url(url: str) -> str:
     netloc = host if port is None else f"{host}:{port}"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in _TRACKING_EXACT and not k.lower().startswith(_TRACKING_PREFIXES)
-    ]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
     path = parts.path or "/"
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
 

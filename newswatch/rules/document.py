@@ -227,9 +227,11 @@ class Document:
         return self._source
 
     def lang_is(self, code: str) -> bool:
-        """``lang:es`` accepts es, es-419, es_MX; not est."""
+        """``lang:es`` accepts es, es-419, es_MX; not est. ``lang:es-419`` accepts an item
+        stored as lang "es" with lang_region "419" (newswatch keeps the region apart)."""
         if self._lang is None:
-            self._lang = self._meta("lang").replace("_", "-")
+            lang, region = self._meta("lang").replace("_", "-"), self._meta("lang_region")
+            self._lang = f"{lang}-{region}" if lang and region and "-" not in lang else lang
         return self._lang == code or self._lang.startswith(code + "-")
 
     def site_is(self, domain: str) -> bool:

@@ -29,6 +29,7 @@ from ...formats.owners import same_site
 from ...formats.urls import canonical_url, url_problem
 from ..batches import NewsBatch
 from ..context import FetchResult, RunContext
+from ..derive import fallback_title
 
 #: Items per batch: large enough that Scrapy's per-item cost is paid rarely, small
 #: enough that a 10,000-entry feed does not hold the reactor for seconds at a time.
@@ -189,7 +190,8 @@ class NewswatchSpider(scrapy.Spider):
             item.canonical_url = item.declared_canonical_url
         elif response.url != item.url:
             item.canonical_url = canonical_url(response.url)  # followed a redirect
-        if not item.title and page["title"]:
+        # An entry read in a feed worker may carry the URL-slug title derive gave it.
+        if page["title"] and (not item.title or item.title == fallback_title(item.url)):
             item.title = page["title"]
         if not item.author and page["author"]:
             item.author = page["author"]
