@@ -150,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nfundus: {args.fundus} not found; skipped")
     clone = args.htmldate or next((p for p in HTMLDATE if p.exists()), None)
     if clone is not None and clone.exists():
-        evaluate("htmldate (adbar/htmldate tests/eval_*.json)", htmldate_pages(clone))
+        head = subprocess.run(["git", "--git-dir", str(clone / ".git" if (clone / ".git").exists() else clone),
+                               "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        evaluate(f"htmldate (adbar/htmldate@{head or '?'} tests/eval_*.json)", htmldate_pages(clone))
     else:
         print("\nhtmldate: no clone found (git clone https://github.com/adbar/htmldate, "
               "then --htmldate PATH); skipped")
