@@ -151,8 +151,10 @@ def test_odd_entries_are_kept_as_far_as_they_make_sense(hostile_run):
     # No link (and a javascript: link): nothing to point a reader at, skipped and counted.
     assert "javascript:alert(4)" not in {r["url"] for r in db["items"].rows}
     assert not any("no link" in (r["title"] or "") for r in items.values())
-    # No title: kept, with its summary; no title and no summary: kept too.
-    assert items["no-title.html"]["title"] == "" and "no title" in items["no-title.html"]["summary"]
+    # No title: kept, with its summary, named after its URL (never an empty title);
+    # no title and no summary: kept too.
+    assert items["no-title.html"]["title"] == "No title" and "no title" in items["no-title.html"]["summary"]
+    assert items["bare.html"]["title"] == "Bare"
     assert "bare.html" in items
     # Two entries sharing a GUID are one entry of that feed (updated, never alerted twice).
     assert ("dup-1.html" in items) != ("dup-2.html" in items)
