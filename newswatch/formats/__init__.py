@@ -8,6 +8,7 @@ a file:
 * :func:`parse_feed` (RSS, Atom, JSON Feed via feedparser), :func:`parse_sitemap`,
   :func:`read_opml` / :func:`write_opml`;
 * :func:`extract_article` (trafilatura) and :func:`page_text` (page watches);
+* :func:`is_teaser` and :func:`page_is_fuller` (a feed's text or the page's);
 * :func:`decode_page` (charsets as a browser reads them, mojibake repaired);
 * :func:`canonical_url`, :func:`same_site`, :func:`search_url`, :func:`detect_language`.
 
@@ -28,6 +29,7 @@ _WHERE = {
     "parse_sitemap": "sitemaps", "SitemapError": "sitemaps", "sitemaps_from_robots": "sitemaps",
     "read_opml": "opml", "write_opml": "opml", "OpmlError": "opml",
     "extract_article": "articles",
+    "is_teaser": "teasers", "page_is_fuller": "teasers",
     "page_text": "diffs", "SelectorMatchedNothing": "diffs",
     "decode_page": "decoding", "choose_encoding": "decoding", "parse_html": "decoding",
     "repair_text": "decoding", "looks_mojibake": "decoding",

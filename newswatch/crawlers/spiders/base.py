@@ -26,6 +26,7 @@ from ...formats.articles import extract_article
 from ...formats.feeds import size_text
 from ...formats.items import NewsItem
 from ...formats.owners import same_site
+from ...formats.teasers import page_is_fuller
 from ...formats.urls import canonical_url, url_problem
 from ..batches import NewsBatch
 from ..context import FetchResult, RunContext
@@ -180,7 +181,9 @@ class NewswatchSpider(scrapy.Spider):
         except ValueError as exc:  # a rel=canonical urljoin cannot split ("http://[x/")
             self.logger.info("article page %s not read (%s); keeping the feed's summary", response.url, exc)
             page = dict.fromkeys(("body", "title", "author", "published", "canonical_url"))
-        if page["body"]:
+        if page_is_fuller(item.body, page["body"] or ""):
+            # A teaser the feed gave as content is not kept beside the page's text;
+            # the summary stays as the feed gave it. A page with less keeps the feed's.
             item.body = page["body"]
         if page["canonical_url"] and not url_problem(page["canonical_url"]):
             item.declared_canonical_url = canonical_url(page["canonical_url"])

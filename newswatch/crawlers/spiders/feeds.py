@@ -2,7 +2,8 @@
 
 Conditional GET with the stored ETag and Last-Modified, so an unchanged feed
 costs a 304; a body whose hash has not changed is not parsed again. Where a
-source asks for full text, each new entry's page is fetched and extracted.
+source asks for full text, each new entry whose feed text is a teaser (see
+:mod:`newswatch.formats.teasers`) has its page fetched and extracted.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from scrapy.http import Response
 from ... import storage
 from ...formats.feeds import FeedError
 from ...formats.items import NewsItem
+from ...formats.teasers import is_teaser
 from ..context import FetchResult
 from .base import NewswatchSpider, emit, response_header
 
@@ -64,7 +66,8 @@ class FeedsSpider(NewswatchSpider):
         fetch_pages = self.context.fetch_articles_for(src)
 
         def needs_page(item: NewsItem, known_id: str | None) -> bool:
-            return fetch_pages and not item.body and not known_id
+            # The page is fetched when the feed's text is a teaser, even in content:encoded.
+            return fetch_pages and not known_id and is_teaser(max(item.body, item.summary, key=len))
 
         # Entries another feed of this run already carried are left out.
         found, over_entries, over_pages = within_limits(
