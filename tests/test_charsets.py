@@ -141,6 +141,8 @@ def test_the_demo_sites_spanish_pages_are_served_header_only_and_stored_intact(t
                 assert b"<meta charset" not in response.read().lower()
     result = newswatch("demo", cwd=tmp_path, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
+    # The wire feed's teasers: each page was read for the full text (tests/test_teasers.py).
+    assert "10 of 10 ntm-wire items hold their page's full text" in " ".join(result.stdout.split())
     db = sqlite_utils.Database(tmp_path / "demo-out" / "demo.db")
     spanish = list(db.query("select * from items where source in ('cronica-chapina', 'diario-del-valle')"))
     assert len(spanish) == 18

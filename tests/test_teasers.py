@@ -2,12 +2,13 @@
 
 Unit tests of :mod:`newswatch.formats.teasers`; the rule measured on the real feed
 corpora (one half decided the thresholds, the other is held out); and the real
-`newswatch run` against feeds and pages served on 127.0.0.1.
+`newswatch run` against feeds and pages served on 127.0.0.1, and against the demo site.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import Counter
 
@@ -17,6 +18,7 @@ from conftest import CORPORA
 from hostile_server import HostileServer
 from measure import newswatch
 
+from newswatch.formats.feeds import parse_feed
 from newswatch.formats.teasers import LONG, SHORT, is_teaser, page_is_fuller, teaser_core
 
 LEAD = ("WASHINGTON — Lawmakers met on Tuesday with builders and church leaders who asked them to protect "
@@ -206,3 +208,32 @@ def test_a_teaser_feed_stores_the_pages_full_text_and_a_full_text_feed_costs_no_
     assert "/kept.html" not in requests
     assert rows["kept.html"]["body"].startswith(LEAD[:40]) and "Tegucigalpa" not in rows["kept.html"]["body"]
 
+
+def test_the_demo_wire_feed_gives_teasers_and_a_match_needs_the_page(tmp_path):
+    """The demo's ntm-wire feed: a TPS match is found only in a page's text, not in the feed."""
+    from urllib.request import urlopen
+
+    from newswatch.demo import SITE_DIR, write_demo_config
+    from newswatch.demo.server import SiteServer
+
+    story = "/ntm-wire/2017/09/tps-advocates-lobby-congress.html"
+    with SiteServer(SITE_DIR) as site:
+        with urlopen(site.url + "/ntm-wire/feed.xml") as response:
+            feed = response.read()
+        cfg = write_demo_config(tmp_path, site.url, {})
+        text = cfg.read_text(encoding="utf-8").replace("[notify]\nurls = {  }\n", "[notify]\n")
+        cfg.write_text(text, encoding="utf-8")
+        run = newswatch("run", "-c", str(cfg), "--no-alerts", "--source", "ntm-wire", timeout=180)
+    assert run.returncode == 0, run.output
+    # What the feed says of the story, as newswatch reads it: a teaser that never names TPS.
+    entries = parse_feed(feed, site.url + "/ntm-wire/feed.xml").entries
+    (entry,) = [e for e in entries if e.url.endswith(story)]
+    assert entry.body.endswith("Read the full story") and is_teaser(entry.body)
+    said = " ".join((entry.title, entry.summary, entry.body))
+    assert not re.search(r"TPS|Temporary Protected Status|protected status", said, re.I)
+    db = sqlite_utils.Database(tmp_path / "demo.db")
+    (row,) = db.query("select * from items where url like ?", [f"%{story}"])
+    assert "Temporary Protected Status" in row["body"] and "Read the full story" not in row["body"]
+    assert {m["rule"] for m in db["matches"].rows_where("item_id = ?", [row["id"]])} == {"tps-decisions"}
+    assert sum(bool(e.body) for e in entries) == 5  # half the entries carry a lead in content:encoded
+    assert all(len(r["body"]) >= SHORT for r in db.query("select body from items where source = 'ntm-wire'"))

@@ -50,6 +50,7 @@ def write_demo_config(out_dir: Path, base_url: str, notify_urls: dict[str, list[
         "download_delay = 0",
         "concurrency_per_domain = 8",
         "timeout = 10",
+        "fetch_articles = true   # a story's page is read when its feed gives a teaser (ntm-wire's do)",
         "",
         "[notify]",
         "urls = { " + ", ".join(f"{tag} = {json.dumps(urls)}" for tag, urls in notify_urls.items()) + " }",
@@ -105,6 +106,11 @@ def _show_results(console: Console, config, report, smtp, chat) -> None:
     console.print(f"\n[bold]Stored[/bold] {c.get('items_new', 0)} new items "
                   f"({c.get('items_updated', 0)} seen again), {c.get('matches_new', 0)} matches, "
                   f"{c.get('alerts_new', 0)} alerts queued.")
+    # ntm-wire's feed gives teasers: each story's page was read for the rest.
+    total, full = db.execute("select count(*), sum(length(body) >= 600) from items "
+                             "where source = 'ntm-wire'").fetchone()
+    if total:
+        console.print(f"{full or 0} of {total} ntm-wire items hold their page's full text (the feed gives teasers).")
     table = Table(title="Matches by rule", title_justify="left")
     table.add_column("rule")
     table.add_column("items", justify="right")

@@ -3,8 +3,9 @@
 Each outlet publishes one feed in its own format (RSS 2.0, Atom 1.0, RSS 1.0 /
 RDF or JSON Feed 1.1), listing its articles newest first with a 1-2 sentence
 summary only, so full text has to come from fetching the page. A few quirks
-of real feeds are kept on purpose: permalink or non-URL GUIDs, an HTML lead
-in content:encoded, tracking parameters on links, and an outlet that also
+of real feeds are kept on purpose: permalink or non-URL GUIDs, a teaser in
+content:encoded (the lead and "Read the full story": the rest is only on the
+page), tracking parameters on links, and an outlet that also
 lists another outlet's story under that story's own URL (``cross_listed`` in
 outlets.toml; exercises dedup by URL).
 """
@@ -59,7 +60,7 @@ def render_rss2(slug: str, entries: list[dict]) -> str:
         else:
             guid = f'<guid isPermaLink="false">{xml_text(guid_of(slug, s))}</guid>'
         encoded = ""
-        if slug == "ntm-wire" and i % 2 == 0:  # some items carry an HTML lead in content:encoded
+        if slug == "ntm-wire" and i % 2 == 0:  # some items carry a teaser in content:encoded
             encoded = f"\n      <content:encoded><![CDATA[{lead_html(s)}]]></content:encoded>"
         items.append(f"""    <item>
       <title>{xml_text(s['title'])}</title>
