@@ -26,14 +26,18 @@ RULE_QUERY_LIMIT = 100
 # Only the columns whose meaning is not obvious from the name.
 _ITEM_COLUMNS = {
     "id": "Primary key: a hash of the canonical URL",
+    "url": "The article's link, redirect wrappers undone and tracking parameters stripped",
+    "raw_url": "The link as the source gave it (a FeedBurner or Google Alerts link), when url differs",
     "canonical_url": "The URL with tracking parameters stripped (rel=canonical when the page was fetched)",
+    "enclosures": "JSON list of the podcast, video and image files the entry carried",
     "body": "Article text extracted with trafilatura, when the page was fetched",
     "published": "Publication time, UTC ISO 8601, as the outlet gave it; empty when it gave none",
     "published_from": "Where the publication time came from: feed, sitemap or page",
     "lastmod": "The sitemap's lastmod: when the page last changed, not when it was published",
     "fetched_at": "When newswatch first stored the item (first seen), UTC; not a publication time",
     "updated_at": "When newswatch last updated the item, UTC",
-    "lang": "Language code (from the feed, the source or detected)",
+    "lang": "Primary language subtag, like es or en (from the feed, the source or detected)",
+    "lang_region": "The language tag's region, like 419, us or gt (es-419 is lang es, region 419)",
     "cluster_id": "Near-duplicate copies of one story share a cluster id",
     "title_key": "Folded title used to find near-duplicates",
 }
