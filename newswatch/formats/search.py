@@ -15,7 +15,9 @@ of your own keeps working.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
+
+from .urls import unwrap_redirect
 
 GOOGLE_NEWS_RSS = "https://news.google.com/rss/search"
 BING_NEWS_RSS = "https://www.bing.com/news/search"
@@ -74,17 +76,12 @@ def is_redirector(url: str) -> bool:
 
 
 def unwrap_link(url: str) -> str:
-    """The publisher's URL when a provider's link carries it (Bing's ``apiclick.aspx?url=``).
+    """The publisher's URL when a provider's link carries it (Bing's ``apiclick.aspx?url=``;
+    see :func:`~newswatch.formats.urls.unwrap_redirect`, which undoes every known wrapper).
 
     Other links come back unchanged; Google News links must be followed.
     """
-    parts = urlsplit(url)
-    if (parts.hostname or "").lower() in ("www.bing.com", "bing.com") and parts.path.lower().endswith(
-            "/apiclick.aspx"):
-        target = parse_qs(parts.query).get("url", [""])[0]
-        if urlsplit(target).scheme in ("http", "https"):
-            return target
-    return url
+    return unwrap_redirect(url)
 
 
 def strip_publisher(title: str) -> str:
