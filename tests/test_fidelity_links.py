@@ -14,10 +14,10 @@ import json
 import textwrap
 from urllib.parse import quote, urlsplit
 
+import hostile_server
 import pytest
 import sqlite_utils
 from conftest import CORPORA, run_cli
-import hostile_server
 from hostile_server import HostileServer
 
 from newswatch.crawlers.derive import fallback_title, normalize
@@ -278,7 +278,8 @@ def test_fallback_title(url, title):
 def test_normalize_is_the_door_for_every_kind_of_item():
     # As a sitemap or a listing page builds them: no feed code involved.
     long_english = "The aid package for Central America was approved by the committee on Tuesday. " * 8
-    items = [NewsItem(url="https://x.example/a/aid-vote.html?utm_source=sitemap&ref_src=tw", lang="es-419"),
+    items = [NewsItem(url="https://x.example/a/aid-vote.html?utm_source=sitemap&ref_src=tw", lang="es-419",
+                      author="Redacción <redaccion@x.example>"),
              NewsItem(url="https://x.example/b", title="Aid vote", body=long_english, lang="es-MX")]
     normalize(items)
     first, second = items
@@ -286,6 +287,7 @@ def test_normalize_is_the_door_for_every_kind_of_item():
         "https://x.example/a/aid-vote.html", "https://x.example/a/aid-vote.html?utm_source=sitemap&ref_src=tw",
         "Aid vote")
     assert (first.lang, first.lang_region) == ("es", "419")
+    assert first.author == "Redacción"
     assert (second.lang, second.lang_region) == ("en", None)  # detected: the claimed region went with the claim
     normalize(items)  # again, as after an article page was fetched: nothing drifts
     assert (first.url, first.raw_url, first.lang, first.lang_region) == (

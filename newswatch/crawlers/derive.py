@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from .. import storage
 from ..formats.decoding import repair_text
-from ..formats.feeds import ParsedFeed
+from ..formats.feeds import ParsedFeed, author_name
 from ..formats.items import NewsItem
 from ..formats.langs import detect_language, feed_claim_holds, split_lang
 from ..formats.urls import clean_url, host_of, unwrap_redirect
@@ -124,7 +124,8 @@ def normalize(items: list[NewsItem]) -> None:
     reached us (a CMS, a feed generator) is repaired, control characters go (see
     :func:`printable`), and the title, summary and author are cut to
     :data:`MAX_TITLE`, :data:`MAX_SUMMARY` and :data:`MAX_AUTHOR` characters.
-    The link shown is the clean one (:func:`shown_link`); the language keeps
+    The link shown is the clean one (:func:`shown_link`), the author a name
+    without mail address (:func:`~newswatch.formats.feeds.author_name`); the language keeps
     its primary subtag, the region going to ``lang_region`` ("es-419" -> "es",
     "419"); an item still without a title gets :func:`fallback_title`.
     """
@@ -135,6 +136,8 @@ def normalize(items: list[NewsItem]) -> None:
         item.summary = _at_the_door(item.summary, MAX_SUMMARY)
         item.body = _at_the_door(item.body)
         item.author = _at_the_door(item.author, MAX_AUTHOR)
+        if "@" in item.author:  # a byline with a mail address, from any source: the name only
+            item.author = author_name(item.author)
         lang, region = split_lang(printable(item.lang)[:MAX_LANG] if item.lang else None)
         item.lang, item.lang_region = lang, region or item.lang_region
         item.id = storage.item_id_for(item.canonical_url)
