@@ -41,6 +41,10 @@ _WRAPPERS = tuple((re.compile(host), path, params) for host, path, params in (
     (r"[a-z0-9]+\.safelinks\.protection\.outlook\.com", "/", ("url",)),
     (r"slack-redir\.net", "/link", ("url",)),
 ))
+# A cheap first look at the scheme and host: could this be one of _WRAPPERS at all?
+_HOST_PART = re.compile(r"\s*https?://([^/?#]*)", re.I)
+_WRAPPER_HINT = re.compile(r"google|bing|facebook|instagram|youtube|linkedin|duckduckgo|umblr|vk\.com|safelinks|"
+                           r"slack-redir")
 _MAX_UNWRAP = 5  # a wrapper of a wrapper ...: a few levels, never a loop
 
 
@@ -62,6 +66,9 @@ def unwrap_redirect(url: str) -> str:
 
 
 def _wrapped_target(url: str) -> str | None:
+    host_part = _HOST_PART.match(url or "")  # most links need no parsing: not a wrapper's host
+    if host_part is None or not _WRAPPER_HINT.search(host_part.group(1).lower()):
+        return None
     try:
         parts = urlsplit((url or "").strip())
         host = (parts.hostname or "").lower()
@@ -94,19 +101,17 @@ def clean_url(url: str) -> str:
     and case are left alone: :func:`canonical_url` folds those for dedup.
     """
     url = (url or "").strip()
-    if "?" not in url and "#" not in url:
+    # Split by hand, as urlsplit would (the fragment starts at the first "#"); no
+    # reassembly, so nothing but the dropped pieces can change.
+    head, hash_, fragment = url.partition("#")
+    head, mark, query = head.partition("?")
+    if not mark and not hash_:
         return url
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    kept = _without_tracking(query, "&")
+    drop_fragment = "=" in fragment and not _without_tracking(fragment, "&")
+    if kept == query and not drop_fragment:
         return url
-    query = _without_tracking(parts.query, "&")
-    fragment = parts.fragment
-    if fragment and "=" in fragment and not _without_tracking(fragment, "&"):
-        fragment = ""
-    if query == parts.query and fragment == parts.fragment:
-        return url
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, fragment))
+    return head + ("?" + kept if kept else "") + ("" if drop_fragment else hash_ + fragment)
 
 
 def _without_tracking(query: str, sep: str) -> str:
