@@ -57,9 +57,7 @@ class FeedsSpider(NewswatchSpider):
         res.warning = parsed.warning
         # Recorded on the fetch, so `newswatch status` shows the gap, not only this run's console.
         res.skipped = parsed.skipped + parsed.bad_links
-        res.skipped_why = getattr(parsed, "skipped_why", None) or ", ".join(
-            f"{n} {why}" for n, why in ((parsed.skipped, "no http(s) link"), (parsed.bad_links, "bad link")) if n
-        ) or None
+        res.skipped_why = parsed.skipped_why
         if parsed.bad_links:  # skipped and counted: the feed's other entries are stored
             self.logger.warning("source %s: %s", src.name, parsed.warning)
         res.items = len(entries)
