@@ -46,6 +46,8 @@ _BARE = re.compile(r'[^\s()"]+')
 _FIELD = re.compile(r"([^\W\d_]+):")
 _ALIAS = re.compile(r"[\w-]+")
 _OPERATORS = {"AND": Kind.AND, "OR": Kind.OR, "NOT": Kind.NOT}
+# "NEAR /5", "NEAR/ 5", "NEAR 5": a distance written apart from its NEAR.
+_SPACED_DISTANCE = re.compile(r"\s*/?\s*(\d+|[sp])(?=[\s()]|$)", re.I)
 
 
 def tokenize(query: str, rule: str | None = None) -> list[Token]:
@@ -98,6 +100,9 @@ def tokenize(query: str, rule: str | None = None) -> list[Token]:
             if word in _OPERATORS:
                 tokens.append(Token(_OPERATORS[word], word, i + 1))
                 i = m.end()
+            elif word in ("NEAR", "NEAR/") and (gap := _SPACED_DISTANCE.match(query, m.end())):
+                raise fail(f"did you mean NEAR/{gap.group(1)}? Write the distance right after NEAR/, "
+                           "with no space", i)
             elif word == "NEAR" or word.startswith("NEAR/"):
                 tokens.append(_near(word, i, fail))
                 i = m.end()

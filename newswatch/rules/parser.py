@@ -216,9 +216,9 @@ class _Parser:
                              f"{start.value}:(a {op.text} b); both sides are always in the same field",
                              start.column)
         if start.kind is Kind.FILTER or _contains(node, Filter):
-            raise self.error(f"a filter cannot be used inside {op.text}; combine it with AND outside: "
-                             f"(a {op.text} b) {start.text if start.kind is Kind.FILTER else 'source:x'}",
-                             start.column)
+            filters = _filters(node)
+            raise self.error(f"a filter cannot be used inside {op.text}; put it beside the group with AND: "
+                             + _filter_hint(self.query, self.tokens, op, filters), filters[0].column)
         if not _nearable(node):
             raise self.error(f"{op.text} joins words, phrases and OR-groups of them; this side uses AND or NOT. "
                              f"Use a \"quoted phrase\" for consecutive words, or write (a {op.text} c) AND "
@@ -349,6 +349,58 @@ def _contains(node: Node, kind: type) -> bool:
     if isinstance(node, Near):
         return _contains(node.left, kind) or _contains(node.right, kind)
     return False
+
+
+def _filters(node: Node) -> list[Filter]:
+    if isinstance(node, Filter):
+        return [node]
+    if isinstance(node, (And, Or)):
+        return [f for c in node.children for f in _filters(c)]
+    if isinstance(node, Not):
+        return _filters(node.child)
+    if isinstance(node, Near):
+        return _filters(node.left) + _filters(node.right)
+    return []
+
+
+def _filter_hint(query: str, tokens: list[Token], op: Token, filters: list[Filter]) -> str:
+    """``lang:es AND (=EU NEAR/4 dona)`` for ``(=EU lang:es) NEAR/4 dona``: the filters moved out."""
+    at = next(i for i, t in enumerate(tokens) if t is op)
+    first = _operand_edge(tokens, at - 1, -1)
+    last = _operand_edge(tokens, at + 1, 1)
+    sides = [query[tokens[first].column - 1:op.column - 1],
+             query[op.column + len(op.text) - 1:tokens[last].column - 1 + len(tokens[last].text)]]
+    for f in filters:
+        sides = [side.replace(f.text, " ", 1) for side in sides]
+    tidy = []
+    for side in sides:
+        side = re.sub(r"\(\s*(?:(?:AND|OR)\s+)?", "(", re.sub(r"(?:\s+(?:AND|OR))?\s*\)", ")", side))
+        side = " ".join(side.split())
+        inner = side[1:-1]
+        if side.startswith("(") and side.endswith(")") and " " not in inner and "(" not in inner:
+            side = inner
+        tidy.append(side)
+    moved = " AND ".join(dict.fromkeys(f.text for f in filters))
+    if not all(tidy):  # the filter was a whole side: nothing is left to be near
+        return f"{moved} AND {tidy[0] or tidy[1]}"
+    return f"{moved} AND ({tidy[0]} {op.text} {tidy[1]})"
+
+
+def _operand_edge(tokens: list[Token], i: int, step: int) -> int:
+    """The index of the token that ends (step 1) or starts (step -1) the operand at ``tokens[i]``."""
+    if step > 0 and tokens[i].kind is Kind.FIELD:
+        i += 1
+    opening, closing = (Kind.LPAREN, Kind.RPAREN) if step > 0 else (Kind.RPAREN, Kind.LPAREN)
+    if tokens[i].kind is opening:
+        depth = 0
+        while 0 <= i < len(tokens) - 1:
+            depth += {opening: 1, closing: -1}.get(tokens[i].kind, 0)
+            if depth == 0:
+                break
+            i += step
+    if step < 0 and i > 0 and tokens[i - 1].kind is Kind.FIELD:
+        i -= 1
+    return max(0, min(i, len(tokens) - 2))
 
 
 def _nearable(node: Node) -> bool:
