@@ -15,6 +15,7 @@ from .errors import RuleSyntaxError
 from .folding import fold
 from .matcher import Match, Matcher, match_item
 from .snippets import mark_hits
+from .warnings import RuleWarning, check_query, query_warnings
 
 __all__ = [
     "fold",
@@ -27,6 +28,9 @@ __all__ = [
     "Matcher",
     "match_item",
     "mark_hits",
+    "RuleWarning",
+    "check_query",
+    "query_warnings",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
