@@ -31,11 +31,12 @@ CASES = [
     ("Hernández", {"body": "President Hernandez spoke."}, True),
     ("hernandez", {"body": "Herna\u0301ndez (decomposed accent)"}, True),
     ("deportacion", {"summary": "La DEPORTACIÓN de migrantes"}, True),
-    # phrases: consecutive words, punctuation between them ignored
+    # phrases: consecutive words in one clause; hyphens and apostrophes inside words do not matter
     ('"temporary protected status"', {"body": "the Temporary Protected Status for Hondurans"}, True),
     ('"temporary protected status"', {"body": "temporary and protected status"}, False),
     ('"Estatus de Protección Temporal"', {"body": "el estatus de proteccion temporal (TPS)"}, True),
-    ('"estatus de proteccion temporal"', {"body": "Estatus de Protección — Temporal"}, True),
+    ('"estatus de proteccion temporal"', {"body": "Estatus de Protección — Temporal"}, False),  # a dash clause
+    ('"estatus de proteccion temporal"', {"body": "Estatus-de-Protección-Temporal"}, True),
     ('"el salvador"', {"title": "Aid to El Salvador"}, True),
     ('"el salvador"', {"title": "Salvador, el hombre"}, False),
     # prefixes

@@ -16,28 +16,93 @@ from newswatch.rules import RuleSyntaxError, compile_rule, compile_rules, fold
 from newswatch.rules.document import word_text
 from newswatch.rules.folding import fold_starts
 from newswatch.rules.parser import And, Filter, Near, Not, Or, Term
+from newswatch.rules.scopes import NUMBERED, TITLES
 
 FIELDS = ("title", "summary", "body")
 # the query strategies are large; hypothesis warns when it prints them
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
 # -- a plain reference evaluator: tokens are re.findall(r"\w+", fold(text)) ---------------
+# Each word also carries the index of its clause, sentence and paragraph, found by looking at
+# the gap of non-word characters before it (the matcher instead bisects sorted boundary offsets).
+
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+CLAUSE_MARKS = ",;:.!?()[]{}«»\"“”„‟¿¡—―"
+CLOSERS = "\"'”’»)]"
 
 
-def reference_tokens(text: str) -> list[tuple[str, str]]:
-    """(folded word, original text of the word) for each word, by folding one character at a time."""
+def abbreviation(run: str, after: str) -> bool:
+    """Whether a period right after ``run`` (word runs joined by single dots) is an abbreviation's;
+    ``after`` is the text after the period."""
+    parts = run.split(".")
+    if len(run) == 1 and run.isalpha():
+        return True  # an initial: John F. Kennedy
+    if 2 <= len(parts) <= 4 and all(1 <= len(p) <= 2 and p.isalpha() for p in parts):
+        return True  # U.S, EE.UU, a.m
+    spaces = len(after) - len(after.lstrip())
+    return run in TITLES or (run in NUMBERED and spaces > 0 and after[spaces:spaces + 1].isdecimal())
+
+
+def gap_kind(gap: str, run_before: str, after_gap: str) -> str:
+    """'paragraph', 'sentence', 'clause' or '' for the non-word characters between two words.
+
+    ``run_before``: the word run (with inner dots) the gap follows, or "" when a dot precedes it;
+    ``after_gap``: the rest of the text, starting with the next word."""
+    g = gap.replace("\r\n", "\n")
+    blank, sentence, clause = False, False, False
+    only_space_since_break = False
+    for ch in g:
+        if ch in LINE_BREAKS:
+            blank = blank or only_space_since_break or ch == "\u2029"
+            sentence = only_space_since_break = True
+        elif not ch.isspace():
+            only_space_since_break = False
+    for j, ch in enumerate(gap):
+        if ch not in CLAUSE_MARKS:
+            continue
+        rest = gap[j + 1:] + after_gap
+        if ch in ".,:" and re.match(r"\w", rest):
+            continue  # inside a token: 4.5, U.S, 1,000, 10:30
+        if ch == "." and j == 0 and run_before and abbreviation(run_before, rest):
+            continue
+        clause = True
+        if ch in ".!?;" and rest.lstrip(CLOSERS)[:1].isspace():
+            sentence = True
+    if blank:
+        return "paragraph"
+    return "sentence" if sentence else "clause" if clause else ""
+
+
+def reference_tokens(text: str) -> list[tuple[str, str, int, int, int]]:
+    """(folded word, original text of the word, clause, sentence, paragraph) for each word,
+    by folding one character at a time."""
     folded, origin = "", []
     for i, ch in enumerate(text):
         f = fold(ch)
         folded += f
         origin += [i] * len(f)
-    out = []
-    for m in re.finditer(r"\w+", folded):
+    matches = list(re.finditer(r"\w+", folded))
+    words = [m.group() for m in matches]
+    gaps = [folded[(matches[k - 1].end() if k else 0):m.start()] for k, m in enumerate(matches)]
+    out: list[tuple[str, str, int, int, int]] = []
+    clause = sentence = paragraph = 0
+    for k, m in enumerate(matches):
+        if k:
+            i, run = k - 1, words[k - 1]
+            while i > 0 and gaps[i] == ".":  # U.S, EE.UU: words joined by single dots
+                i -= 1
+                run = words[i] + "." + run
+            if gaps[i].endswith("."):
+                run = ""  # a run preceded by a dot is no abbreviation ("..mr.")
+            kind = gap_kind(gaps[k], run, folded[m.start():])
+            paragraph += kind == "paragraph"
+            sentence += kind in ("paragraph", "sentence")
+            clause += kind != ""
         start, stop = origin[m.start()], origin[m.end() - 1] + 1
         while stop < len(text) and fold(text[stop]) == "":
             stop += 1
-        out.append((m.group(), text[start:stop]))
-    assert [w for w, _ in out] == re.findall(r"\w+", fold(text))
+        out.append((m.group(), text[start:stop], clause, sentence, paragraph))
+    assert words == re.findall(r"\w+", fold(text))
     return out
 
 
@@ -45,9 +110,11 @@ def occurrences(node, tokens) -> list[tuple[int, int]]:
     if isinstance(node, Term):
         n, found = len(node.tokens), []
         for i in range(len(tokens) - n + 1):
-            ok = True
+            ok = tokens[i][2] == tokens[i + n - 1][2]  # one clause
             for j, want in enumerate(node.tokens):
-                word, written = tokens[i + j]
+                if not ok:
+                    break
+                word, written = tokens[i + j][:2]
                 last = j == n - 1
                 if not (word.startswith(want) if last and node.prefix else word == want):
                     ok = False
@@ -55,8 +122,6 @@ def occurrences(node, tokens) -> list[tuple[int, int]]:
                     nfc = unicodedata.normalize("NFC", written)
                     exact = node.exact[j]
                     ok = nfc.startswith(exact) if last and node.prefix else nfc == exact
-                if not ok:
-                    break
             if ok:
                 found.append((i, i + n - 1))
         return found
@@ -66,9 +131,16 @@ def occurrences(node, tokens) -> list[tuple[int, int]]:
         out = []
         for a, b in occurrences(node.left, tokens):
             for c, d in occurrences(node.right, tokens):
-                gap = c - b - 1 if c > b else a - d - 1 if a > d else 0
-                if gap <= node.distance:
-                    out.append((min(a, c), max(b, d)))
+                lo, hi = min(a, c), max(b, d)
+                if node.unit == "sentence":
+                    ok = tokens[lo][3] == tokens[hi][3]
+                elif node.unit == "paragraph":
+                    ok = tokens[lo][4] == tokens[hi][4]
+                else:
+                    gap = c - b - 1 if c > b else a - d - 1 if a > d else 0
+                    ok = gap <= node.distance and tokens[lo][4] == tokens[hi][4]
+                if ok:
+                    out.append((lo, hi))
         return out
     raise TypeError(node)
 
@@ -117,7 +189,7 @@ def _near_in_field(node, field, tokens) -> bool:
             kids = [k for k in (only(c) for c in n.children) if k is not None]
             return Or(n.column, tuple(kids)) if kids else None
         left, right = only(n.left), only(n.right)
-        return Near(n.column, left, right, n.distance) if left and right else None
+        return Near(n.column, left, right, n.distance, n.unit) if left and right else None
 
     restricted = only(node)
     return restricted is not None and bool(occurrences(restricted, tokens))
@@ -127,9 +199,13 @@ def _near_in_field(node, field, tokens) -> bool:
 
 WORDS = ["honduras", "Hondureños", "deportación", "deportation", "Hernández", "hernandez", "TPS", "tps",
          "Tps", "el", "El", "salvador", "ex", "presidente", "aid", "AID", "Straße", "strasse", "ﬁnal",
-         "final", "søren", "ee", "UU", "460", "million", "a", "Herna\u0301ndez", "ＴＰＳ", "naïve", "naive"]
-SEPARATORS = [" ", " ", " ", ", ", "-", ". ", " — ", "\n", "'", " «", "» ", ".", "  ", "¿", "_"]
-QUERY_WORDS = ["honduras", "hondureños", "deportacion", "deportación", "hernandez", "Hernández", "tps",
+         "final", "søren", "ee", "UU", "460", "million", "a", "Herna\u0301ndez", "ＴＰＳ", "naïve", "naive",
+         "U.S", "EE.UU", "Sr", "Gen", "F", "No", "4.5", "5"]
+# sentence ends, abbreviations, decimals, clause punctuation and paragraph breaks
+SEPARATORS = [" ", " ", " ", ", ", "-", ". ", " — ", "\n", "'", " «", "» ", ".", "  ", "¿", "_",
+              ". ", "! ", "? ", "; ", ": ", ".\n\n", "\n\n", " \n \n", "\r\n", '." ', " (", ") ", "... ",
+              ",", ":", "\u2029", "/"]
+QUERY_WORDS = ["u.s", "ee.uu aid", "sr salvador", "f tps", "no 5", "4.5 million", "honduras", "hondureños", "deportacion", "deportación", "hernandez", "Hernández", "tps",
                "el", "salvador", "ex", "presidente", "aid", "strasse", "Straße", "final", "søren", "ee",
                "uu", "460", "million", "naive", "a", "ee.uu", "ex-presidente"]
 PREFIXES = ["hon", "hondu", "depor", "deport", "hern", "her", "pres", "str", "fin", "sal", "nai", "460", "mil"]
@@ -169,7 +245,8 @@ terms = st.one_of(
 nearables = st.recursive(
     terms,
     lambda inner: st.one_of(
-        st.tuples(inner, st.integers(1, 4), inner).map(lambda t: f"({t[0]} NEAR/{t[1]} {t[2]})"),
+        st.tuples(inner, st.sampled_from(["1", "2", "4", "s", "p", "S"]), inner).map(
+            lambda t: f"({t[0]} NEAR/{t[1]} {t[2]})"),
         st.lists(inner, min_size=2, max_size=3).map(lambda xs: "(" + " OR ".join(xs) + ")"),
     ),
     max_leaves=4,

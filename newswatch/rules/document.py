@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 
 from .folding import WORD, fold, fold_char, fold_starts, is_mark
 from .parser import Near, Node, Or, Term
+from .scopes import Scopes, clause_break_within
 
 __all__ = ["FieldText", "Document", "Span", "word_text", "term_key", "skip_words"]
 
@@ -97,12 +99,13 @@ def skip_words(text: str, count: int, start: int = 0, end: int | None = None) ->
 class FieldText:
     """One text field of an item: the original text and its word text."""
 
-    __slots__ = ("text", "words", "_starts", "_found")
+    __slots__ = ("text", "words", "_starts", "_found", "_scopes")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.words = word_text(text)
         self._starts: Sequence[int] | None = None
+        self._scopes: Scopes | None = None
         self._found: dict[tuple[tuple[str, ...], bool, tuple[str, ...]], list[tuple[int, int]]] = {}
 
     def occurrences(self, term: Term) -> list[tuple[int, int]]:
@@ -121,6 +124,9 @@ class FieldText:
             while m:
                 found.append(m.span(1))
                 m = pattern.search(words, m.start() + 1)  # occurrences may overlap: "a a" in "a a a"
+            if found:  # a phrase never spans clause punctuation: "America, Central" is no "central america"
+                folded = self.scopes.folded
+                found = [(a, b) for a, b in found if not clause_break_within(folded, a - 1, b - 1)]
         else:
             key = " " + term.tokens[0] + ("" if term.prefix else " ")
             found = []
@@ -142,6 +148,13 @@ class FieldText:
                 return False
         return True
 
+    @property
+    def scopes(self) -> Scopes:
+        """The folded text's sentence and paragraph ends (offsets one less than in ``words``), built on first use."""
+        if self._scopes is None:
+            self._scopes = Scopes(fold(self.text))
+        return self._scopes
+
     def original(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that the word-text span ``start:end`` came from."""
         if self._starts is None:
@@ -162,6 +175,50 @@ def gap_within(words: str, left: tuple[int, int], right: tuple[int, int], distan
     if a >= d:
         return skip_words(words, distance + 1, d, a) is None
     return True
+
+
+def _one_scope(ends: list[int], start: int, end: int) -> bool:
+    """Whether no boundary of ``ends`` (folded offsets) lies inside the word-text span ``start:end``."""
+    i = bisect_left(ends, start - 1)
+    return i == len(ends) or ends[i] >= end - 1
+
+
+def _near(node: Near, field: FieldText, left: list[Span], right: list[Span]) -> list[Span]:
+    """The spans of ``node`` in one field, from the spans of its sides there."""
+    if node.unit == "word":
+        words, paragraphs = field.words, None
+        out = []
+        for a, b, la in left:
+            for c, d, ra in right:
+                if gap_within(words, (a, b), (c, d), node.distance):
+                    lo, hi = min(a, c), max(b, d)
+                    if paragraphs is None:
+                        paragraphs = field.scopes.paragraph_ends
+                    if not paragraphs or _one_scope(paragraphs, lo, hi):  # never across a paragraph
+                        out.append((lo, hi, la + ra))
+        return out
+    scopes = field.scopes
+    ends = scopes.sentence_ends if node.unit == "sentence" else scopes.paragraph_ends
+    # Every left hit pairs with every right hit of the same sentence (paragraph), so one span
+    # per sentence, the hull of its hits, stands for all those pairs: a NEAR around it finds the
+    # same matches, and the explanation marks the same hits, without a quadratic list.
+    lefts, rights = _by_scope(ends, left), _by_scope(ends, right)
+    return [_hull(lefts[k] + rights[k]) for k in lefts if k in rights]
+
+
+def _by_scope(ends: list[int], spans: list[Span]) -> dict[int, list[Span]]:
+    """Spans grouped by the index of the sentence (paragraph) holding them; spans across one are dropped."""
+    out: dict[int, list[Span]] = {}
+    for span in spans:
+        a, b = span[0], span[1]
+        i = bisect_left(ends, a - 1)
+        if i == len(ends) or ends[i] >= b - 1:
+            out.setdefault(i, []).append(span)
+    return out
+
+
+def _hull(spans: list[Span]) -> Span:
+    return (min(s[0] for s in spans), max(s[1] for s in spans), tuple(leaf for s in spans for leaf in s[2]))
 
 
 class Document:
@@ -198,13 +255,7 @@ class Document:
         elif isinstance(node, Near):
             left = self.spans(node.left, field, atoms)
             right = self.spans(node.right, field, atoms) if left else []
-            words = self.fields[field].words if right else ""
-            result = [
-                (min(a, c), max(b, d), la + ra)
-                for a, b, la in left
-                for c, d, ra in right
-                if gap_within(words, (a, b), (c, d), node.distance)
-            ]
+            result = _near(node, self.fields[field], left, right) if right else []
         else:
             raise TypeError(f"no spans for {type(node).__name__}")
         self._spans[key] = result

@@ -37,6 +37,7 @@ class Token:
     column: int  # 1-based
     value: str = ""  # field or filter name, filter value, alias name, or the term's text without = and quotes
     distance: int = 0  # NEAR/n
+    unit: str = "word"  # NEAR/s: "sentence", NEAR/p: "paragraph"
     quoted: bool = False
     exact: bool = False  # =TPS
 
@@ -48,6 +49,8 @@ _ALIAS = re.compile(r"[\w-]+")
 _OPERATORS = {"AND": Kind.AND, "OR": Kind.OR, "NOT": Kind.NOT}
 # "NEAR /5", "NEAR/ 5", "NEAR 5": a distance written apart from its NEAR.
 _SPACED_DISTANCE = re.compile(r"\s*/?\s*(\d+|[sp])(?=[\s()]|$)", re.I)
+# The unit letter may be either case: the upper-case NEAR already marks the operator.
+_SCOPES = {"s": "sentence", "S": "sentence", "p": "paragraph", "P": "paragraph"}
 
 
 def tokenize(query: str, rule: str | None = None) -> list[Token]:
@@ -132,8 +135,11 @@ def _near(word: str, i: int, fail) -> Token:
     if word == "NEAR":
         raise fail("NEAR needs a distance in words, as in NEAR/5", i)
     digits = word[5:]
+    if digits in _SCOPES:
+        return Token(Kind.NEAR, word, i + 1, unit=_SCOPES[digits])
     if not digits.isdigit() or not digits.isascii():
-        raise fail(f"NEAR/ needs a whole number of words, as in NEAR/5, not {digits!r}", i + 5)
+        raise fail(f"NEAR/ needs a whole number of words (NEAR/5), or s for the same sentence (NEAR/s) "
+                   f"or p for the same paragraph (NEAR/p), not {digits!r}", i + 5)
     distance = int(digits)
     if distance < 1:
         raise fail("NEAR/0 is not allowed: use a distance of at least 1, or a \"quoted phrase\" for adjacent words",

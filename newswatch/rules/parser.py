@@ -6,7 +6,7 @@ Grammar (NEAR binds tightest, then NOT, then AND, then OR)::
     or      := and ("OR" and)*
     and     := unary (["AND"] unary)*          # juxtaposition is AND
     unary   := ("NOT" | "-") unary | near
-    near    := primary ("NEAR/n" primary)*     # operands: terms, phrases, OR-groups, NEARs
+    near    := primary (NEAR primary)*         # NEAR/n, NEAR/s, NEAR/p; operands: terms, phrases, OR-groups, NEARs
     primary := "(" or ")" | field ":" primary | filter | term | "@" alias
 
 Field scopes are pushed down onto the terms they cover, so evaluation only
@@ -68,11 +68,14 @@ class Not(Node):
 
 @dataclass(frozen=True, eq=False)
 class Near(Node):
-    """``left NEAR/distance right``: at most ``distance`` words between a hit of each, either order."""
+    """``left NEAR/distance right``: at most ``distance`` words between a hit of each, either order,
+    in one paragraph. With ``unit`` "sentence" (``NEAR/s``) or "paragraph" (``NEAR/p``) both hits
+    are in one sentence or paragraph instead, and ``distance`` is 0."""
 
     left: Node
     right: Node
     distance: int
+    unit: str = "word"
 
 
 @dataclass(frozen=True, eq=False)
@@ -207,7 +210,7 @@ class _Parser:
             self.check_near_operand(start, left, op)
             right = self.primary()
             self.check_near_operand(right_start, right, op)
-            left = Near(start.column, left, right, op.distance)
+            left = Near(start.column, left, right, op.distance, op.unit)
         return left
 
     def check_near_operand(self, start: Token, node: Node, op: Token) -> None:

@@ -1,0 +1,107 @@
+"""Clause, sentence and paragraph boundaries of folded text.
+
+Phrases must not span a clause break, ``NEAR/s`` keeps both sides in one
+sentence, ``NEAR/p`` (and ``NEAR/n``) in one paragraph. Boundaries are
+offsets of single characters of the folded text: a clause break is a
+punctuation mark or line break, a sentence end a ``. ! ? ;`` followed by
+space (or a line break), a paragraph end a blank line. Every sentence end is
+a clause break, every paragraph end a sentence end.
+
+A ``.`` is *inert* (no boundary at all) inside a token (``4.5``, ``U.S``)
+and after an abbreviation (``Sr.``, ``U.S.``, ``F.`` in "John F. Kennedy",
+``No.`` before a number); ``,`` and ``:`` are inert inside a token
+(``1,000``, ``10:30``). Single quotes and apostrophes, hyphens and slashes
+are never boundaries. docs/rules.md lists the same decisions.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["Scopes", "clause_break_within", "CLOSERS"]
+
+_LB = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_BREAK = rf"(?:\r\n|\r(?!\n)|[{_LB.replace(chr(13), '')}])"  # CR LF is one line break
+_SPACE = rf"[^\S{_LB}]"
+#: Clause punctuation; each is a break unless inert.
+_PUNCTUATION = ",;:.!?()[]{}«»\"“”„‟¿¡—―"
+#: What may stand between a sentence's final mark and the space after it: ``go."``, ``(sic.)``.
+CLOSERS = "\"'”’»)]"
+
+_CANDIDATE = re.compile("[" + re.escape(_PUNCTUATION + _LB) + "]")
+_SENTENCE_MARK = re.compile(
+    rf"[.!?;](?=[{re.escape(CLOSERS)}]*(?:\s|\Z))|{_LINE_BREAK}(?:{_SPACE}*{_LINE_BREAK})*")
+_PARAGRAPH = re.compile(rf"{_LINE_BREAK}{_SPACE}*{_LINE_BREAK}(?:{_SPACE}*{_LINE_BREAK})*|\u2029")
+_WORD_CHAR = re.compile(r"\w")
+_TAIL = re.compile(r"(?<![\w.])\w+(?:\.\w+)*\Z")
+_DOTTED = re.compile(r"[^\W\d_]{1,2}(?:\.[^\W\d_]{1,2}){1,3}")
+_INITIAL = re.compile(r"[^\W\d_]")
+_BEFORE_NUMBER = re.compile(r"\s+\d")
+
+#: Folded words that a period follows without ending the sentence (titles, ranks, "St.").
+TITLES = frozenset("""
+mr mrs ms messrs dr dra drs sr sra srta sres gen gral st sto sta jr lic licda ing prof profa sen rep gov
+col cnel capt cap lt sgt adm cmdr pres hon rev fr mons pbro mt ft av ave dept depto vs ud uds
+""".split())
+#: Folded words that are abbreviations only before a number: "No. 5", "Art. 3", "Jan. 5".
+NUMBERED = frozenset("""
+no nos num nro art arts vol fig p pp jan feb apr jun jul aug sep sept oct nov dec ene abr ago dic
+""".split())
+
+
+def inert_period(folded: str, at: int) -> bool:
+    """Whether the ``.`` at ``folded[at]`` is inside a token or ends an abbreviation."""
+    if _WORD_CHAR.match(folded, at + 1):
+        return True
+    m = _TAIL.search(folded, max(0, at - 40), at)
+    if m is None:
+        return False
+    tail = m.group()
+    return bool(_INITIAL.fullmatch(tail) or _DOTTED.fullmatch(tail) or tail in TITLES
+                or (tail in NUMBERED and _BEFORE_NUMBER.match(folded, at + 1)))
+
+
+def _is_break(folded: str, at: int) -> bool:
+    ch = folded[at]
+    if ch == ".":
+        return not inert_period(folded, at)
+    if ch in ",:":
+        return not _WORD_CHAR.match(folded, at + 1)
+    return True
+
+
+def clause_break_within(folded: str, start: int, end: int) -> bool:
+    """Whether ``folded[start:end]`` holds a clause break (a phrase occurrence there is rejected)."""
+    m = _CANDIDATE.search(folded, start, end)
+    while m is not None:
+        if _is_break(folded, m.start()):
+            return True
+        m = _CANDIDATE.search(folded, m.start() + 1, end)
+    return False
+
+
+class Scopes:
+    """Sorted sentence ends and paragraph ends of one folded text, each computed on first use."""
+
+    __slots__ = ("folded", "_sentences", "_paragraphs")
+
+    def __init__(self, folded: str) -> None:
+        self.folded = folded
+        self._sentences: list[int] | None = None
+        self._paragraphs: list[int] | None = None
+
+    @property
+    def sentence_ends(self) -> list[int]:
+        """Offsets in the folded text of each sentence end."""
+        if self._sentences is None:
+            folded = self.folded
+            self._sentences = [m.start() for m in _SENTENCE_MARK.finditer(folded)
+                               if folded[m.start()] != "." or not inert_period(folded, m.start())]
+        return self._sentences
+
+    @property
+    def paragraph_ends(self) -> list[int]:
+        """Offsets in the folded text of each paragraph end."""
+        if self._paragraphs is None:
+            self._paragraphs = [m.start() for m in _PARAGRAPH.finditer(self.folded)]
+        return self._paragraphs
