@@ -74,7 +74,7 @@ CASES = [
      [("", 1, "include", "matches no file")]),
     # -- rule queries (checked by `newswatch check`, with a caret)
     ("unbalanced parenthesis", NOTIFY + RULE.replace("tps honduras", "(tps OR honduras"), {},
-     [("", 5, "rules.tps.query", "column")]),
+     [("", 5, "rules.tps.query", "this ( is never closed")]),
     ("dangling operator", NOTIFY + RULE.replace("tps honduras", "tps AND"), {},
      [("", 5, "rules.tps.query", "AND needs a word")]),
     ("unknown alias", NOTIFY + RULE.replace("tps honduras", "@officials"), {},
@@ -82,7 +82,7 @@ CASES = [
     ("bad NEAR distance", NOTIFY + RULE.replace("tps honduras", "tps NEAR/x honduras"), {},
      [("", 5, "rules.tps.query", "NEAR")]),
     ("unknown field", NOTIFY + RULE.replace("tps honduras", "author:smith"), {},
-     [("", 5, "rules.tps.query", "column")]),
+     [("", 5, "rules.tps.query", "unknown field 'author:'")]),
     # -- notification URLs
     ("URL of no service", '[notify]\nurls = { team = ["notaservice://x"] }\n' + RULE, {},
      [("", 2, "notify.urls", "Apprise cannot use this URL")]),
@@ -142,7 +142,9 @@ def test_each_broken_config_exits_2_with_located_messages(tmp_path, monkeypatch,
         if line is not None and not file:
             line += offset
         where = f"{path}:{line}" if line is not None else f"{path}"
-        located = [ln for ln in shown.splitlines() if ln.strip().startswith(f"{where}: {key}: ")]
+        # A rule query's problem also names the column: file:line:col: key: message.
+        start = re.compile(rf"{re.escape(where)}(:\d+)?: {re.escape(key)}: ")
+        located = [ln for ln in shown.splitlines() if start.match(ln.strip())]
         assert located, f"no line starting {where}: {key}: in\n{shown}"
         assert any(words in ln for ln in located), f"{words!r} not in {located}"
 
@@ -168,7 +170,7 @@ def test_a_bad_rule_query_stops_run_before_anything_is_fetched(tmp_path):
     cfg = _write(tmp_path, NOTIFY + SOURCE + RULE.replace("tps honduras", "(tps OR"), {})
     result = newswatch("run", "-c", str(cfg), timeout=60)
     assert result.returncode == 2
-    assert re.search(rf"{re.escape(str(cfg))}:\d+: rules.tps.query: column \d+", result.stderr), result.stderr
+    assert re.search(rf"{re.escape(str(cfg))}:\d+:\d+: rules.tps.query: OR needs", result.stderr), result.stderr
     assert "Traceback" not in result.output
 
 
@@ -181,3 +183,33 @@ def test_a_database_that_cannot_be_created_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert f"cannot open database {tmp_path / 'blocker' / 'nw.db'}" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_check_locates_an_error_on_the_third_line_of_a_multi_line_query(tmp_path, cli):
+    cfg = _write(tmp_path, NOTIFY + '[[rules]]\nname = "tps"\nnotify = ["team"]\nquery = """\n'
+                 '("temporary protected status" OR =TPS)\n'
+                 'AND (honduras OR guatemala)\n'
+                 '\tAND (deport* OR "removal" OR)\n"""\n', {})
+    result = cli("check", "-c", str(cfg))
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    # The query's third line is the file's tenth; the dangling OR is at its column 28 (after a tab).
+    error = lines.index(f"  {cfg}:10:28: rules.tps.query: OR needs a word, phrase or group after it")
+    assert lines[error + 1:error + 3] == ['    \tAND (deport* OR "removal" OR)', "    \t" + " " * 26 + "^"]
+    # The one-word phrase on the same line is a warning, shown before the errors.
+    assert lines[0] == (f"{cfg}:10:18: warning: rules.tps.query: one word in quotes: \"removal\" is the same "
+                        "as removal (any case and accents); for exact case write =removal")
+    assert lines[2] == "    \t" + " " * 16 + "^"
+
+
+def test_check_with_only_warnings_exits_0_and_shows_each(tmp_path, cli):
+    cfg = _write(tmp_path, NOTIFY + RULE.replace("tps honduras", "tps and honduras"), {})
+    result = cli("check", "-c", str(cfg))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"OK {cfg}: 0 sources, 1 rules")
+    assert result.stderr.splitlines() == [
+        f"{cfg}:6:14: warning: rules.tps.query: 'and' is searched as a word; did you mean AND? "
+        '(operators are upper case; write "and" to search for the word)',
+        '    query = "tps and honduras"',
+        " " * 17 + "^",
+    ]

@@ -70,8 +70,9 @@ def test_check_reports_rule_and_notify_problems_with_exit_2(tmp_path, cli):
     result = cli("check", "-c", str(cfg))
     assert result.returncode == 2
     err = result.stderr
-    assert f"{cfg}:6: rules.broken.query: column 5: AND needs a word, phrase or group after it" in err
-    assert "tps AND\n" in err and "    ^" in err
+    # file:line:column of the AND in the file, then that line and a caret under it
+    assert f"{cfg}:6:14: rules.broken.query: AND needs a word, phrase or group after it" in err
+    assert '\n    query = "tps AND"\n' + " " * 17 + "^\n" in err
     assert f"{cfg}:11: rules.orphan.notify: no Apprise URL carries the tag 'chat'; tags defined: team" in err
     assert "Traceback" not in err
 

@@ -52,7 +52,77 @@ def test_check_names_the_bad_rule_in_a_file(tmp_path, cli):
     bad.write_text('[[rules]]\nname = "x"\nquery = "@nobody OR tps"\n', encoding="utf-8")
     result = cli("rules", "check", str(bad))
     assert result.returncode == 2
-    assert "rule 'x'" in result.stderr and "@nobody" in result.stderr
+    assert result.stderr.splitlines() == [
+        f"error: {bad}:3:10: rules.x.query: unknown alias '@nobody'; no aliases are defined "
+        "(add them under [aliases])",
+        '    query = "@nobody OR tps"',
+        "             ^",
+    ]
+
+
+MULTI_LINE = """\
+[aliases]
+officials = ["JOH"]
+
+[[rules]]
+name = "tps"
+query = '''
+("temporary protected status" OR =TPS)
+AND (honduras OR guatemala)
+AND (deport* OR @oficials)
+'''
+"""
+
+
+def test_check_of_a_file_points_into_a_multi_line_query(tmp_path, cli):
+    topic = tmp_path / "topic.toml"
+    topic.write_text(MULTI_LINE, encoding="utf-8")
+    result = cli("rules", "check", str(topic))
+    assert result.returncode == 2
+    # The third line of the query is the file's ninth; @oficials is at its column 17.
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"error: {topic}:9:17: rules.tps.query: unknown alias '@oficials'")
+    assert lines[1:] == ["    AND (deport* OR @oficials)", " " * 20 + "^"]
+
+
+def test_check_a_query_shows_warnings_and_exits_0(cli):
+    result = cli("rules", "check", '"honduras" and aid near/5 cuts')
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "OK: the query parses (3 warnings)."
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith('warning: column 1: one word in quotes: "honduras" is the same as honduras')
+    assert lines[3] == "warning: column 12: 'and' is searched as a word; did you mean AND? (operators are " \
+                       'upper case; write "and" to search for the word)'
+    assert lines[4:6] == ['"honduras" and aid near/5 cuts', " " * 11 + "^"]
+    assert lines[6] == "warning: column 20: 'near/5' is searched as words; did you mean NEAR/5?"
+    assert lines[8] == " " * 19 + "^"
+    assert len(lines) == 9
+
+
+def test_check_a_query_with_a_filter_inside_near_suggests_the_form_that_works(cli):
+    result = cli("rules", "check", "(=EU lang:es) NEAR/4 dona")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: column 6: a filter cannot be used inside NEAR/4; put it beside the group with AND: "
+        "lang:es AND (=EU NEAR/4 dona)",
+        "(=EU lang:es) NEAR/4 dona",
+        "     ^",
+    ]
+    fixed = cli("rules", "check", "lang:es AND (=EU NEAR/4 dona*)")
+    assert (fixed.returncode, fixed.stdout.strip(), fixed.stderr) == (0, "OK: the query parses.", "")
+
+
+def test_check_of_a_file_with_warnings_only_exits_0(tmp_path, cli):
+    topic = tmp_path / "topic.toml"
+    topic.write_text('[[rules]]\nname = "a"\nquery = "tps NEAR5 honduras"\n', encoding="utf-8")
+    result = cli("rules", "check", str(topic))
+    assert result.returncode == 0, result.stderr
+    assert "OK: 1 rules parse (1 warning)." in result.stdout
+    assert result.stderr.splitlines() == [
+        f"{topic}:3:14: warning: rules.a.query: 'NEAR5' is searched as words; did you mean NEAR/5?",
+        '    query = "tps NEAR5 honduras"',
+        " " * 17 + "^",
+    ]
 
 
 def test_match_reads_and_writes_json_lines(tmp_path, cli):

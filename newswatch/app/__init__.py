@@ -14,7 +14,8 @@ makes one of these calls and renders the result. docs/api.md has a tour.
 ``check``           every problem of a configuration -> list of ``Problem``
 ``init``            write a starter config and the seed topic pack
 ``backtest``        one rule or query over the stored items -> :class:`BacktestResult`
-``rules_check``     syntax of a file's or the config's rules; ``query_check`` for one query
+``rules_check``     syntax of a file's or the config's rules; ``query_check`` and
+                    ``query_warnings`` for one query
 ``rules_match``     JSON lines in, matches out, no database
 ``sources_add``     plan a source for a site; ``sources_import`` for an OPML file;
                     ``write_sources`` appends a plan to the config file;
@@ -55,7 +56,8 @@ _WHERE = {
     "UnsafeTable": ".config_write", "one_line": ".config_write",
     "deliver": ".delivery", "retry_alert": ".delivery",
     "Status": ".reading", "alerts": ".reading", "export": ".reading", "status": ".reading",
-    "RulesCheck": ".rules", "query_check": ".rules", "rules_check": ".rules", "rules_match": ".rules",
+    "RulesCheck": ".rules", "query_check": ".rules", "query_warnings": ".rules", "rules_check": ".rules",
+    "rules_match": ".rules",
     "RunLockedError": ".cycle", "RunReport": ".cycle", "run": ".cycle",
     "init": ".starter",
 }

@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-from ..config import ConfigError, Problem, rule_key_line
-from ..rules import check_rules
+from ..config import ConfigError, Problem, query_problem, rule_key_line
+from ..rules import RuleSyntaxError, check_query
 from .delivery import channels_for
 from .loading import ConfigLike, as_config
 
 
-def check(config: ConfigLike = None) -> list[Problem]:
+def check(config: ConfigLike = None, *, warnings: bool = False) -> list[Problem]:
     """Every problem of a configuration: its files, rules and notification settings.
 
-    Nothing is fetched. Each problem names the file, line and key and says
-    what would be valid; an empty list means all is well. (A configuration
-    that does not load returns the loader's problems.)
+    Nothing is fetched. Each problem names the file, line and key (and, for
+    a rule's query, the column) and says what would be valid; an empty list
+    means all is well. With ``warnings``, the list also holds the likely
+    typos in rule queries (``Problem.warning`` is true; see "Warnings" in
+    docs/rules.md). (A configuration that does not load returns the
+    loader's problems.)
     """
     try:
         config = as_config(config)
     except ConfigError as exc:
         return list(exc.problems)
     problems: list[Problem] = []
-    by_name = {r.name: r for r in config.rules}
-    for err in check_rules([(r.name, r.query) for r in config.rules], aliases=config.aliases):
-        rule = by_name.get(err.rule)
-        problems.append(Problem(rule.file if rule else str(config.path), rule_key_line(rule) if rule else None,
-                                f"rules.{err.rule}.query", f"column {err.column}: {err.message}\n"
-                                + _indent(err.caret())))
+    for rule in config.rules:  # names are unique: the loader checked
+        result, found = check_query(rule.query, rule.name, config.aliases)
+        if isinstance(result, RuleSyntaxError):
+            problems.append(query_problem(rule, result.message, result.column))
+        if warnings:
+            problems += [query_problem(rule, w.message, w.column, warning=True) for w in found]
 
     try:
         channels = channels_for(config)
@@ -48,6 +51,3 @@ def check(config: ConfigLike = None) -> list[Problem]:
                                         f"no Apprise URL carries the tag {tag!r}; tags defined: {valid}"))
     return problems
 
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.splitlines())

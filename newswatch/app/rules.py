@@ -9,19 +9,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import Config, load
+from ..config import Config, Problem, RuleConfig, load, query_problem
+from ..config.files import Locator
 from ..errors import InvalidInput
-from ..rules import RuleSyntaxError, check_rules, compile_rule, compile_rules
+from ..rules import RuleSyntaxError, RuleWarning, check_rules, compile_rule, compile_rules
+from ..rules import query_warnings as _query_warnings
 from .loading import ConfigLike, as_config
 
 
 @dataclass
 class RulesCheck:
-    """The rules of a file or configuration: how many, the syntax errors, each rule's file."""
+    """The rules of a file or configuration: how many, the syntax errors and warnings, each rule's file."""
 
     rules: int
     errors: list[RuleSyntaxError] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # rule name -> file it is written in
+    warnings: list[RuleWarning] = field(default_factory=list)
+    tables: dict[str, RuleConfig] = field(default_factory=dict)  # rule name -> its [[rules]] table
+
+    def problems(self) -> list[Problem]:
+        """The errors and warnings located at their file's line and column, in rule order."""
+        order = {name: i for i, name in enumerate(self.tables)}
+        found = sorted(self.errors + self.warnings, key=lambda e: (order.get(e.rule, -1), e.column))
+        out = []
+        for e in found:
+            table = self.tables.get(e.rule) or RuleConfig(str(e.rule), e.query, file=self.files.get(e.rule, ""))
+            out.append(query_problem(table, e.message, e.column, warning=isinstance(e, RuleWarning)))
+        return out
 
 
 def query_check(query: str, config: Config | None = None) -> RuleSyntaxError | None:
@@ -33,31 +47,43 @@ def query_check(query: str, config: Config | None = None) -> RuleSyntaxError | N
     return None
 
 
+def query_warnings(query: str) -> list[RuleWarning]:
+    """The likely typos in ``query`` that parse all the same (``and`` for ``AND``, ...), with columns."""
+    return _query_warnings(query)
+
+
 def rules_check(file: str | Path | None = None, config: ConfigLike = None) -> RulesCheck:
     """Parse every rule of ``file`` (a topic file, or a config with its includes), else of ``config``.
 
     Raises :class:`~newswatch.errors.InvalidInput` for a file that is not
     TOML, :class:`~newswatch.config.ConfigError` for a config that cannot be
-    loaded. Syntax errors are returned, not raised.
+    loaded. Syntax errors and warnings are returned, not raised;
+    ``RulesCheck.problems()`` locates them in the files.
     """
-    pairs, aliases, files = _rules_from(file, config)
-    return RulesCheck(len(pairs), check_rules(pairs, aliases=aliases), files)
+    tables, aliases = _rules_from(file, config)
+    pairs = [(r.name, r.query) for r in tables]
+    warnings = [w for name, query in pairs if isinstance(query, str) for w in _query_warnings(query, name)]
+    return RulesCheck(len(pairs), check_rules(pairs, aliases=aliases), {r.name: r.file for r in tables},
+                      warnings, {r.name: r for r in tables})
 
 
-def _rules_from(file: str | Path | None, config: ConfigLike):
-    """(name, query) pairs, aliases and each rule's file, from a rules/topic file or the config."""
+def _rules_from(file: str | Path | None, config: ConfigLike) -> tuple[list[RuleConfig], dict]:
+    """The [[rules]] tables and the aliases of a rules/topic file or of the config."""
     if file:
         path = Path(file)
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise InvalidInput(f"{path}: cannot read rules: {exc}") from None
         if "include" not in data:  # a topic file; a full config goes through the loader
-            pairs = [(r.get("name", f"#{i + 1}"), r.get("query", "")) for i, r in enumerate(data.get("rules", []))]
-            return pairs, dict(data.get("aliases", {})), {n: str(path) for n, _ in pairs}
+            loc = Locator(path, text)
+            tables = [RuleConfig(r.get("name", f"#{i + 1}"), r.get("query", ""), file=str(path),
+                                 line=loc.line_of("rules", i, None)) for i, r in enumerate(data.get("rules", []))]
+            return tables, dict(data.get("aliases", {}))
         config = load(path)
     config = as_config(config)
-    return [(r.name, r.query) for r in config.rules], config.aliases, {r.name: r.file for r in config.rules}
+    return list(config.rules), config.aliases
 
 
 def rules_match(items: Iterable[str | dict], config: Config | None = None, *, rules: Iterable[str] = (),

@@ -39,7 +39,11 @@ def init(directory: Path, force: bool) -> None:
 def check(config_path: Path | None) -> None:
     """Validate config, sources, rules and notification URLs (exit 2 with located errors)."""
     config = load_config(config_path)
-    problems = app.check(config)
+    found = app.check(config, warnings=True)
+    # Warnings first, then the errors that stop everything; warnings alone exit 0.
+    for warning in (p for p in found if p.warning):
+        click.echo(str(warning), err=True)
+    problems = [p for p in found if not p.warning]
     if problems:
         raise ConfigExit(problems_text(problems))
     console.print(

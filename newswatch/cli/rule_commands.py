@@ -23,6 +23,15 @@ def _show_syntax_error(exc, where: str = "") -> None:
     err_console.print(exc.caret(), markup=False)
 
 
+def _show_warning(warning) -> None:
+    # click, not rich: a warning is one line however long, as an error is.
+    click.echo(f"warning: column {warning.column}: {warning.message}\n{warning.caret()}", err=True)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
 @rules.command("check")
 @click.argument("target", required=False)
 @config_option
@@ -34,10 +43,13 @@ def rules_check(target: str | None, config_path: Path | None) -> None:
             raise ConfigExit(f"{target}: no such file")
         cfg_file = config_path or Path("newswatch.toml")
         error = app.query_check(target, load_config(cfg_file) if cfg_file.exists() else None)
+        warnings = app.query_warnings(target)
+        for warning in warnings:
+            _show_warning(warning)
         if error:
             _show_syntax_error(error)
             sys.exit(2)
-        console.print("OK: the query parses.")
+        console.print("OK: the query parses" + (f" ({_plural(len(warnings), 'warning')})." if warnings else "."))
         return
     try:
         result = app.rules_check(target, load_config(config_path) if not target else None)
@@ -45,11 +57,13 @@ def rules_check(target: str | None, config_path: Path | None) -> None:
         raise ConfigExit(str(exc)) from None
     except app.ConfigError as exc:
         raise ConfigExit(problems_text(exc.problems)) from None
-    for exc in result.errors:
-        _show_syntax_error(exc, f" in {result.files.get(exc.rule, '')} rule {exc.rule!r}")
+    # Located in the files, as `newswatch check` does: file:line:col, then the line and a caret.
+    for problem in result.problems():
+        click.echo(str(problem) if problem.warning else f"error: {problem}", err=True)
     if result.errors:
         sys.exit(2)
-    console.print(f"OK: {result.rules} rules parse.")
+    tail = f" ({_plural(len(result.warnings), 'warning')})" if result.warnings else ""
+    console.print(f"OK: {result.rules} rules parse{tail}.")
 
 
 @rules.command("match")

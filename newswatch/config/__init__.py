@@ -39,7 +39,7 @@ from .model import (
     Source,
     parse_interval,
 )
-from .rule_tables import rule_key_line
+from .rule_tables import query_problem, rule_key_line
 from .source_tables import selector_error
 
 __all__ = [
@@ -59,6 +59,7 @@ __all__ = [
     "default_config_path",
     "load",
     "parse_interval",
+    "query_problem",
     "rule_key_line",
     "selector_error",
 ]

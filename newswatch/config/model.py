@@ -28,10 +28,14 @@ class Problem:
     line: int | None
     key: str
     message: str
+    column: int | None = None  # 1-based, in the file's line; for rule queries
+    warning: bool = False  # a likely mistake that does not stop anything
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.key}: {self.message}"
+        if self.line and self.column:
+            where += f":{self.column}"
+        return f"{where}: {'warning: ' if self.warning else ''}{self.key}: {self.message}"
 
 
 class ConfigError(Exception):

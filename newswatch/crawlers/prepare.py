@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .. import storage
-from ..config import Config, ConfigError, Problem, load, rule_key_line
+from ..config import Config, ConfigError, Problem, load, query_problem
 from ..rules import RuleSyntaxError, compile_rules
 from ..schedule import backoff_wait, due_time
 from .context import RunContext
@@ -23,9 +23,10 @@ def compile_config_rules(config: Config):
         return compile_rules([(r.name, r.query) for r in config.rules], aliases=config.aliases)
     except RuleSyntaxError as exc:
         rule = next((r for r in config.rules if r.name == exc.rule), None)
-        line = rule_key_line(rule) if rule else None
-        raise ConfigError([Problem(rule.file if rule else str(config.path), line,
-                                   f"rules.{exc.rule}.query", f"column {exc.column}: {exc.message}")]) from exc
+        if rule is not None:  # located at the file's own line and column, as `newswatch check` does
+            raise ConfigError([query_problem(rule, exc.message, exc.column)]) from exc
+        raise ConfigError([Problem(str(config.path), None, f"rules.{exc.rule}.query",
+                                   f"column {exc.column}: {exc.message}")]) from exc
 
 
 def due_sources(config: Config, db, names: Iterable[str] | None = None, now: datetime | None = None):
