@@ -18,9 +18,16 @@ from urllib.parse import urljoin
 import trafilatura
 from lxml import html as lxml_html
 from trafilatura.settings import set_date_params
+from trafilatura.xml import xmltotxt
 
 from .decoding import parse_html
 from .feeds import plausible_date
+from .htmltext import text_paragraphs
+
+# Stands for a <br> (trafilatura's <lb/>) while the text is made: trafilatura ends each
+# paragraph, heading, list item and <br> alike with one "\n". Printable (trafilatura
+# drops control and private-use characters) and all but unknown in news text.
+_LINE_BREAK = "\u241f"
 
 
 def extract_article(page: str | bytes, url: str, content_type: str | None = None) -> dict[str, str | None]:
@@ -52,8 +59,22 @@ def extract_article(page: str | bytes, url: str, content_type: str | None = None
         # defaults: original_date, extensive search, nothing after today).
         doc = trafilatura.extract_metadata(tree, url, set_date_params(True))
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    out["body"] = (data.get("text") or "").strip() or None
+    out["body"] = _paragraphs(doc, data.get("text")) or None
     out["title"] = data.get("title") or None
     out["author"] = data.get("author") or None
     out["published"] = plausible_date(data.get("date") or None)
     return out
+
+
+def _paragraphs(doc, text: str | None) -> str:
+    """The extracted text with its paragraphs (and headings, list items, quotes) separated
+    by a blank line and each ``<br>`` kept as a single line break, as feed bodies are stored
+    (:mod:`newswatch.formats.htmltext`)."""
+    body = getattr(doc, "body", None)
+    if body is None or not text or _LINE_BREAK in text:
+        return text_paragraphs((text or "").replace("\n", "\n\n"))
+    for lb in body.iter("lb"):
+        lb.tail = _LINE_BREAK + (lb.tail or "")
+    marked = xmltotxt(body, include_formatting=False)
+    return text_paragraphs(marked.replace("\n", "\n\n").replace("\n\n" + _LINE_BREAK, "\n")
+                           .replace(_LINE_BREAK, " "))

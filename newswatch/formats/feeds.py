@@ -20,13 +20,10 @@ import feedparser
 
 from .. import schedule
 from .decoding import choose_encoding
+from .htmltext import html_to_paragraphs, html_to_text, text_paragraphs
 from .items import NewsItem
 from .urls import canonical_url, shown_url, unwrap_redirect, url_problem
 
-# What feedparser's sanitizer drops with its content (an unclosed one runs to
-# the end), and comments; parsing with the sanitizer on cost a sixth of
-# feedparser's time, for text that is reduced to plain text here anyway.
-_HIDDEN_RE = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style|applet)\b[^>]*(?:>|\Z).*?(?:</\1\s*>|\Z)", re.S | re.I)
 _WS_RE = re.compile(r"\s+")
 # The guids a feed marks isPermaLink="false": feedparser does not say which guid was
 # marked once the entry has a <link>, and such a guid is an id, never the item's URL.
@@ -72,35 +69,6 @@ class ParsedFeed:
         self.bad_links += 1
         if len(self.bad_examples) < 3:
             self.bad_examples.append(f"{shown_url(link)} ({problem})")
-
-
-def html_to_text(value: str | None) -> str:
-    """Plain text from an HTML fragment: tags dropped, entities decoded, whitespace folded."""
-    if not value:
-        return ""
-    if "<" in value:
-        value = _drop_tags(_HIDDEN_RE.sub(" ", value))
-    return _WS_RE.sub(" ", html.unescape(value)).strip()
-
-
-def _drop_tags(value: str) -> str:
-    """Each ``<...>`` (at least one character inside) replaced by a space; a ``<`` that no ``>``
-    follows is text. The regex ``<[^>]+>`` did the same, but rescanned to the end from every
-    such ``<``: a hostile 200 KB title of them took 10 s."""
-    out, pos = [], 0
-    while (lt := value.find("<", pos)) >= 0:
-        gt = value.find(">", lt + 2)
-        if gt < 0:
-            break
-        if value[lt + 1] == ">":  # "<>" is not a tag
-            out.append(value[pos:lt + 1])
-            pos = lt + 1
-            continue
-        out.append(value[pos:lt])
-        out.append(" ")
-        pos = gt + 1
-    out.append(value[pos:])
-    return "".join(out)
 
 
 def iso_utc(value: Any) -> str | None:
@@ -184,8 +152,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
         return _parse_json_feed(body, url)
     headers = {"content-type": _with_charset(content_type, choose_encoding(body, content_type))}
     # Links are joined to the feed URL below; resolving relative URIs inside
-    # HTML content or sanitising it is wasted work, as html_to_text reduces
-    # content to plain text (dropping scripts and styles as the sanitizer would).
+    # HTML content or sanitising it is wasted work, as .htmltext reduces content
+    # to plain text (dropping scripts and styles as the sanitizer would).
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False,
                               resolve_relative_uris=False)
     feed = parsed.get("feed", {})
@@ -225,8 +193,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
         if e.get("content"):
             body_html = max((c.get("value") or "" for c in e.content), key=len)
         summary = html_to_text(e.get("summary"))
-        body_text = html_to_text(body_html)
-        if body_text and body_text == summary:
+        body_text = html_to_paragraphs(body_html)
+        if body_text and " ".join(body_text.split()) == summary:
             body_text = ""
         out.entries.append(
             NewsItem(
@@ -424,7 +392,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         published = plausible_date(iso_utc(it.get("date_published") or it.get("date_modified")))
         attachments = it.get("attachments")
         attachments = attachments if isinstance(attachments, list) else []
-        body_text = html_to_text(it.get("content_html")) or (it.get("content_text") or "").strip()
+        body_text = html_to_paragraphs(it.get("content_html")) or text_paragraphs(it.get("content_text"))
         summary = html_to_text(it.get("summary") or "")
         out.entries.append(
             NewsItem(
@@ -433,7 +401,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
                 canonical_url=canonical_url(resolved),
                 title=html_to_text(str(it.get("title") or "")),
                 summary=summary,
-                body=body_text if body_text != summary else "",
+                body=body_text if " ".join(body_text.split()) != summary else "",
                 author=author,
                 published=published,
                 published_from="feed" if published else None,

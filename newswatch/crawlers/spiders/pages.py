@@ -68,7 +68,9 @@ class PagesSpider(NewswatchSpider):
             # The time makes each change its own story: two changes of one page
             # are two alerts, not one cluster.
             title=f"{'Page changed' if old else 'Now watching'}: {name} ({now[:16].replace('T', ' ')} UTC)",
-            summary=diff_summary(old, new), body=new, published=now, lang=src.lang,
+            # One line per block, stored as paragraphs as other bodies are (NEAR/p sees them);
+            # normalize_text folds the blank lines away again for the next comparison.
+            summary=diff_summary(old, new), body=new.replace("\n", "\n\n"), published=now, lang=src.lang,
             guid=f"{canonical_url(url)}#change-{key}", fetched_at=now,
         )
         item.canonical_url = item.guid  # each change is its own item
