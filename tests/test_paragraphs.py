@@ -164,3 +164,26 @@ def test_a_run_stores_feed_and_page_bodies_with_blank_lines_between_paragraphs(t
     assert items["page.html"]["summary"] == "Delta and more… Read more"
     snippets = [m["snippet"] for m in db(tmp_path)["matches"].rows]
     assert len(snippets) == 2 and all(s and "\n" not in s for s in snippets)
+
+
+def test_a_watched_page_is_stored_a_paragraph_per_block_and_an_unchanged_page_adds_nothing(tmp_path, cli):
+    root = tmp_path / "site"
+    root.mkdir()
+    page = _article_page([f"Alpha {_WORDS}.", f"Bravo {_WORDS}.", f"Charlie {_WORDS}."]).encode()
+    with FixtureSite(root) as site:
+        site.routes["/notice.html"] = (200, {"Content-Type": "text/html; charset=utf-8"}, page)
+        cfg = config(tmp_path, f"""
+            [[sources]]
+            name = "notice"
+            kind = "page"
+            url = "{site.url}/notice.html"
+            selectors = {{ content = "article" }}
+            """)
+        for _ in range(2):  # the second run compares with the stored paragraphs: no change
+            result = cli("run", "-c", str(cfg))
+            assert result.returncode == 0, result.stderr
+    (item,) = db(tmp_path)["items"].rows
+    assert item["body"].split("\n\n") == [
+        "Aid to Honduras", f"Alpha {_WORDS}.", f"Bravo {_WORDS}.", f"Charlie {_WORDS}.",
+        "First listed point of the story", "Second listed point of the story",
+    ]
