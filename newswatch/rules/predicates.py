@@ -49,22 +49,44 @@ def build_predicate(node: Node, atoms: Mapping[Term, int], label: str) -> Predic
             # a phrase or exact-case term is only signalled by its key: confirm it
             return f"({seen} and D.found({ref(n)}, A))" if n.exact or len(n.tokens) > 1 else seen
         if isinstance(n, And):
-            return "(" + " and ".join(expr(c) for c in n.children) + ")"
+            # cheap tests first: a set lookup costs far less than positions
+            return "(" + " and ".join(sorted((expr(c) for c in n.children), key=_cost)) + ")"
         if isinstance(n, Or):
             return "(" + " or ".join(expr(c) for c in n.children) + ")"
         if isinstance(n, Not):
             return f"(not {expr(n.child)})"
         if isinstance(n, Near):
-            return f"D.found({ref(n)}, A)"
+            # positions only in the fields where both sides were seen
+            near = ref(n)
+            found = [f"({seen} and D.spans({near}, {f!r}, A))" for f in TEXT_FIELDS
+                     if (seen := presence(n, f)) != "False"]
+            return "(" + " or ".join(found) + ")" if found else "False"
         if isinstance(n, Filter):
             if n.kind == "source":
                 return f"(D.source == {n.value!r})"
             return f"D.{n.kind}_is({n.value!r})"
         raise TypeError(f"cannot compile {type(n).__name__}")
 
+    def presence(n: Node, field: str) -> str:
+        """A necessary condition for ``n`` (a NEAR side) to occur in ``field``, from the hit sets alone."""
+        if isinstance(n, Term):
+            return f"{atoms[n]} in {_HIT_SET[field]}" if field in n.fields else "False"
+        if isinstance(n, Near):
+            parts = [presence(n.left, field), presence(n.right, field)]
+            return "False" if "False" in parts else "(" + " and ".join(parts) + ")"
+        if isinstance(n, Or):
+            parts = [p for p in (presence(c, field) for c in n.children) if p != "False"]
+            return "(" + " or ".join(parts) + ")" if parts else "False"
+        return "True"  # no cheap condition known
+
     source = f"lambda T, S, B, U, D: {expr(node)}"
     code = compile(source, f"<rule {label}>", "eval")
     return eval(code, {"N": tuple(nodes), "A": atoms})  # noqa: S307 - source built above from the AST only
+
+
+def _cost(source: str) -> int:
+    """Rank of a compiled sub-expression: set lookups, then filters, then position checks."""
+    return (source.count("D.found") + source.count("D.spans")) * 2 + ("D." in source)
 
 
 def guess_cost(term: Term) -> float:
