@@ -8,12 +8,16 @@ Titles, summaries and bylines stay one line.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
 import pytest
+import sqlite_utils
 from sources_helpers import FixtureSite, config, db
+from test_browse import make_newsroom
 
+from newswatch.browse.server import make_datasette
 from newswatch.formats.articles import extract_article
 from newswatch.formats.feeds import parse_feed
 from newswatch.formats.htmltext import html_to_paragraphs, html_to_text, text_paragraphs
@@ -187,3 +191,16 @@ def test_a_watched_page_is_stored_a_paragraph_per_block_and_an_unchanged_page_ad
         "Aid to Honduras", f"Alpha {_WORDS}.", f"Bravo {_WORDS}.", f"Charlie {_WORDS}.",
         "First listed point of the story", "Second listed point of the story",
     ]
+
+
+def test_the_datasette_item_page_shows_the_body_s_paragraphs(tmp_path):
+    newsroom = make_newsroom(tmp_path)
+    sqlite_utils.Database(newsroom.database)["items"].update("tps", {"body": "One & two.\n\nThree\nfour."})
+    ds = make_datasette(newsroom)
+
+    async def fetch():
+        return await ds.client.get("/nw/items/tps")
+
+    page = asyncio.run(fetch()).text
+    # Datasette's cells keep their line breaks (white-space: pre-wrap): the paragraphs show.
+    assert '<td class="col-body type-str">One &amp; two.\n\nThree\nfour.</td>' in page
