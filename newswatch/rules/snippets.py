@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from .document import FieldText, skip_words
+from .document import FieldText
 from .folding import WORD
 
 __all__ = ["snippet", "mark_hits", "SNIPPET_WORDS", "OPEN", "CLOSE", "ELLIPSIS"]
@@ -13,7 +13,10 @@ __all__ = ["snippet", "mark_hits", "SNIPPET_WORDS", "OPEN", "CLOSE", "ELLIPSIS"]
 SNIPPET_WORDS = 30
 _BEFORE = 10  # words shown before the first hit; the rest of the window follows it
 OPEN, CLOSE, ELLIPSIS = "«", "»", "..."
-_WORDS_BACK = re.compile(rf"(?:\W*\w+\b){{1,{_BEFORE}}}")
+# A word text holds only word characters and spaces: a word is a run of non-spaces, and the
+# possessive quantifiers never look back (the same matches as (?:\W*\w+\b), several times faster).
+_WORDS_BACK = re.compile(rf"(?: *+[^ ]++){{1,{_BEFORE}}}")
+_WORDS_AHEAD = re.compile(rf"(?: *+[^ ]++){{{SNIPPET_WORDS - _BEFORE}}}")
 #: At most this many characters are shown before the first hit, of the first hit, and
 #: after it: a "word" is a run of letters, and a hostile one can be megabytes long (as can
 #: the punctuation glued to it). A snippet is at most about 1,200 characters.
@@ -54,8 +57,8 @@ def snippet(field: FieldText, hits: Iterable[tuple[int, int]]) -> str:
     first_start, first_end = ranges[0]
     start = _back(words, first_start)
     cut_before = WORD.search(words, 0, start) is not None
-    end = skip_words(words, SNIPPET_WORDS - _BEFORE, first_start)
-    end = max(len(words.rstrip(" ")) if end is None else end, first_end)
+    ahead = _WORDS_AHEAD.match(words, first_start)
+    end = max(len(words.rstrip(" ")) if ahead is None else ahead.end(), first_end)
     cut_after = WORD.search(words, end) is not None
 
     # merge overlapping hits so markers never nest
