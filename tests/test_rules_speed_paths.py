@@ -8,6 +8,7 @@ alone, without computing a position.
 from __future__ import annotations
 
 from newswatch.rules import compile_rule, compile_rules
+from newswatch.rules.compiler import CACHE_MIN_RULES
 from newswatch.rules.document import Document
 
 
@@ -25,7 +26,7 @@ class _NoPositions(Document):
 
 def _predicate(query: str):
     matcher = compile_rule(query).matcher()
-    return matcher, matcher._predicates[0]
+    return matcher, matcher._predicate(0)
 
 
 def _hit_sets(matcher, item):
@@ -66,3 +67,53 @@ def test_cheap_terms_are_tested_before_a_near():
     assert compile_rules([("r", "tps NEAR/3 honduras asylum")]).match(item) == []
     assert compile_rules([("r", "tps NEAR/3 honduras asylum")]).match(
         {"body": "TPS for Honduras was extended; asylum too."})[0].terms == ("tps", "honduras", "asylum")
+
+
+# -- the compiled-rules cache, through real `newswatch run`s ------------------------------------
+
+
+def _config(directory, url: str, watch_query: str):
+    import tests.hostile_server as hs
+
+    cfg = hs.one_source_config(directory, "wire", url)
+    rules = [f'[[rules]]\nname = "filler-{i}"\nquery = "zqx{i}word"' for i in range(CACHE_MIN_RULES)]
+    rules.append(f'[[rules]]\nname = "watch"\nquery = "{watch_query}"')
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\n" + "\n".join(rules) + "\n", encoding="utf-8")
+    return cfg
+
+
+def _run_and_matches(directory, cfg) -> list[tuple[str, str]]:
+    import sqlite_utils
+
+    from tests.conftest import run_cli
+
+    (directory / "nw.db").unlink(missing_ok=True)  # a fresh database: the item is new and matched again
+    result = run_cli("run", "-c", str(cfg), "--no-alerts")
+    assert result.returncode == 0, result.stdout + result.stderr
+    db = sqlite_utils.Database(directory / "nw.db")
+    return [(r["rule"], r["snippet"]) for r in db.query("select rule, snippet from matches order by rule")]
+
+
+def test_a_large_rule_set_is_cached_beside_the_database_and_recompiled_when_a_rule_changes(tmp_path):
+    import tests.hostile_server as hs
+    from tests.hostile_server import HostileServer
+
+    with HostileServer() as server:
+        url = server.add("/wire.xml", hs.rss([hs.item(server.url, 1, title="TPS for Honduras extended",
+                                                      description="Washington extended TPS again.")]).encode(),
+                         headers={"Content-Type": "application/rss+xml"})
+        cfg = _config(tmp_path, url, "tps")
+        cache = tmp_path / "nw.db.rules-cache"
+
+        assert _run_and_matches(tmp_path, cfg) == [("watch", "Washington extended «TPS» again.")]
+        assert cache.is_file()
+        written = cache.stat().st_mtime_ns
+
+        # same rules: the next run loads the matcher instead of writing it again, and matches alike
+        assert _run_and_matches(tmp_path, cfg) == [("watch", "Washington extended «TPS» again.")]
+        assert cache.stat().st_mtime_ns == written
+
+        # one query changed: the cache no longer applies; the new rule decides
+        cfg = _config(tmp_path, url, "elephant")
+        assert _run_and_matches(tmp_path, cfg) == []
+        assert cache.stat().st_mtime_ns != written

@@ -20,7 +20,9 @@ from .context import RunContext
 def compile_config_rules(config: Config):
     """Compile every configured rule into one matcher; ConfigError points at the bad query."""
     try:
-        return compile_rules([(r.name, r.query) for r in config.rules], aliases=config.aliases)
+        # a large rule set is compiled once and kept beside the database (rules.md#speed)
+        return compile_rules([(r.name, r.query) for r in config.rules], aliases=config.aliases,
+                             cache=Path(f"{config.database}.rules-cache"))
     except RuleSyntaxError as exc:
         rule = next((r for r in config.rules if r.name == exc.rule), None)
         if rule is not None:  # located at the file's own line and column, as `newswatch check` does

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from functools import cached_property
+import gc
+import hashlib
+import json
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import cache, cached_property
+from pathlib import Path
 
 from .errors import RuleSyntaxError
 from .fts import to_fts5
 from .matcher import Matcher
 from .parser import Node, parse, terms_of
 
-__all__ = ["CompiledRule", "compile_rule", "compile_rules", "check_rules"]
+__all__ = ["CompiledRule", "compile_rule", "compile_rules", "check_rules", "CACHE_MIN_RULES"]
 
 Aliases = Mapping[str, Sequence[str]]
+log = logging.getLogger(__name__)
+
+#: Fewer rules than this compile faster than a cache file would load.
+CACHE_MIN_RULES = 1000
+_CACHE_MAGIC = b"newswatch compiled rules 1 "
 
 
 class CompiledRule:
@@ -82,17 +97,94 @@ def check_rules(rules: Iterable[tuple[str, str]] | Mapping[str, str],
     return errors
 
 
-def compile_rules(rules: Iterable[tuple[str, str]] | Mapping[str, str], aliases: Aliases | None = None) -> Matcher:
+def compile_rules(rules: Iterable[tuple[str, str]] | Mapping[str, str], aliases: Aliases | None = None,
+                  cache: str | Path | None = None) -> Matcher:
     """Compile (name, query) pairs, or a name -> query mapping, into one :class:`Matcher`.
 
     Raises the :class:`RuleSyntaxError` of the first invalid rule; use
-    :func:`check_rules` to get all of them.
+    :func:`check_rules` to get all of them. With ``cache`` (a file path) and
+    at least :data:`CACHE_MIN_RULES` rules, the matcher is kept in that file
+    and loaded from it while the rules, aliases and this code stay the same.
     """
+    pairs = _pairs(rules)
+    with _no_gc():  # hundreds of thousands of small objects, none of them garbage
+        if cache is None or len(pairs) < CACHE_MIN_RULES:
+            return _compile(pairs, aliases)
+        path, key = Path(cache), _cache_key(pairs, aliases)
+        matcher = _load(path, key)
+        if matcher is None:
+            matcher = _compile(pairs, aliases)
+            _save(path, key, matcher)
+        return matcher
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    # The cyclic collector would walk every AST node again and again while they are
+    # made: it costs more than the compiling itself at 100,000 rules.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compile(pairs: list[tuple[str, str]], aliases: Aliases | None) -> Matcher:
     compiled: list[CompiledRule] = []
     seen: set[str] = set()
-    for name, query in _pairs(rules):
+    for name, query in pairs:
         if name in seen:
             raise RuleSyntaxError("another rule already has this name; rule names must be unique", query, 1, name)
         seen.add(name)
         compiled.append(compile_rule(query, name, aliases))
     return Matcher(compiled)
+
+
+@cache
+def _code_version() -> str:
+    """A digest of this package's source and the Python version: a cache from other code is never used."""
+    digest = hashlib.sha256(sys.version.encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_key(pairs: list[tuple[str, str]], aliases: Aliases | None) -> bytes:
+    text = json.dumps([_code_version(), pairs, sorted((k, list(v)) for k, v in (aliases or {}).items())],
+                      ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest().encode()
+
+
+def _load(path: Path, key: bytes) -> Matcher | None:
+    """The matcher cached in ``path`` for ``key``, or None (no file, other rules, unreadable)."""
+    try:
+        with path.open("rb") as f:
+            if f.readline() != _CACHE_MAGIC + key + b"\n":
+                return None
+            matcher = pickle.load(f)  # noqa: S301 - our own file, beside the database we also trust
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a damaged cache is only slower: compile again
+        log.warning("ignoring the rules cache %s: %s", path, exc)
+        return None
+    return matcher if isinstance(matcher, Matcher) else None
+
+
+def _save(path: Path, key: bytes, matcher: Matcher) -> None:
+    """Write the cache atomically (a reader never sees half a file); failing to is not an error."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(_CACHE_MAGIC + key + b"\n")
+                pickle.dump(matcher, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except FileNotFoundError:  # no database directory yet: the next run writes it
+        return
+    except OSError as exc:
+        log.warning("cannot write the rules cache %s: %s", path, exc)

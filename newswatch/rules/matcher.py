@@ -18,7 +18,7 @@ import ahocorasick
 from .document import Document, FieldText, term_key
 from .lexer import TEXT_FIELDS
 from .parser import And, Filter, Near, Node, Not, Or, Term, terms_of
-from .predicates import build_predicate, cover_tree, guess_cost, trigger
+from .predicates import Predicate, build_predicate, cover_tree, guess_cost, trigger
 from .snippets import snippet
 
 if TYPE_CHECKING:
@@ -75,7 +75,9 @@ class Matcher:
             for key, atom in keys.items():
                 self._automaton.add_word(key, atom)
             self._automaton.make_automaton()
-        self._predicates = [build_predicate(r.node, self._atoms, r.name) for r in self._rules]
+        # each rule's predicate is compiled the first time the rule is a candidate: with 100,000
+        # rules, compiling them all would take most of the start-up, for rules an item rarely triggers
+        self._predicates: list[Predicate | None] = [None] * len(self._rules)
         self._order = {term: i for rule in self._rules for i, term in enumerate(terms_of(rule.node))}  # query order
         # Each rule is triggered by its rarest part: guessed from the terms' shapes
         # at first, then measured on a sample of the items seen.
@@ -88,6 +90,21 @@ class Matcher:
         self._sampled = 0
         self._next_plan = _FIRST_PLAN
         self._plan(self._guess)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickling keeps: everything but the compiled predicates (code objects), rebuilt on use."""
+        state = self.__dict__.copy()
+        state["_predicates"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._predicates = [None] * len(self._rules)
+
+    def _predicate(self, index: int) -> Predicate:
+        rule = self._rules[index]
+        predicate = self._predicates[index] = build_predicate(rule.node, self._atoms, rule.name)
+        return predicate
 
     def _plan(self, cost: Sequence[float]) -> None:
         triggered: list[list[int]] = [[] for _ in self._df]
@@ -141,8 +158,9 @@ class Matcher:
         if not candidates:
             return []
         doc = Document(item, fields, hits)
-        predicates = self._predicates
-        return [self._explain(self._rules[i], doc) for i in sorted(candidates) if predicates[i](T, S, B, U, doc)]
+        predicates, build = self._predicates, self._predicate
+        return [self._explain(self._rules[i], doc) for i in sorted(candidates)
+                if (predicates[i] or build(i))(T, S, B, U, doc)]
 
     def match_many(self, items: Iterable[Mapping[str, Any]]) -> Iterator[list[Match]]:
         """``match`` for each of ``items``, lazily."""
