@@ -1,6 +1,7 @@
 """Rule matching speed: newswatch's matcher against a naive baseline, in the same run.
 
     python benchmarks/bench_rules.py [--docs N] [--rules 100,1000,10000] [--baseline-docs N] [--seed S]
+                                     [--cases sparse,dense,scale] [--scale-rules 100000]
 
 Generates (deterministically, from --seed) news-like documents of about 3 KB,
 English and Spanish mixed, and realistic rules (words, phrases, prefixes,
@@ -13,6 +14,15 @@ prints documents per second for:
   (NEAR counted as AND, which flatters the baseline), on a sample of the
   documents so that it finishes.
 
+Then two more cases, each next to the 1,000-rule rate of this run:
+
+- dense: 1,000 rules on a small topical vocabulary (a quarter NEAR) over
+  documents written with it, so an average document matches about 9 rules
+  and positions, terms and snippets are built for each;
+- scale: 100,000 rules (--scale-rules) on the first documents: compile
+  time, the time to load the compiled rules from the cache ``newswatch run``
+  keeps, peak RSS of this process, and documents per second.
+
 Single process, one core; rates are documents per CPU second of this process
 (equal to wall-clock rates on an idle machine, steadier on a shared one).
 """
@@ -22,7 +32,9 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -151,6 +163,51 @@ class Corpus:
         return [(f"r{i}", self.rule()) for i in range(n)]
 
 
+class DenseCorpus(Corpus):
+    """Documents and rules on one small topical vocabulary: an average document matches about 9 of 1,000 rules.
+
+    The case where many rules fire on every document (a desk watching one
+    region's news), so positions, terms and snippets are computed for many.
+    """
+
+    VOCABULARY = 420  # topical words and names rules are written with
+    SHARE = 0.125  # of a document's words drawn from them
+
+    def __init__(self, seed: int) -> None:
+        super().__init__(seed, entities=2000)
+        # one vocabulary whatever the seed: documents and rules are generated with different seeds
+        names = make_entities(random.Random(0), self.VOCABULARY - len(self.topic))
+        self.vocab = self.topic + names
+
+    def _word(self, common: list[str]) -> str:
+        if self.rng.random() >= self.SHARE:
+            return common[min(int(self.rng.paretovariate(1.1)) - 1, len(common) - 1)]
+        return self.rng.choice(self.vocab)
+
+    def _term(self, topic: bool = False) -> str:
+        word = self.rng.choice(self.vocab)
+        if " " in word:
+            return f'"{word}"'
+        if self.rng.random() < 0.1 and len(word) >= 7:
+            return word[:-2] + "*"
+        return word.lower()
+
+    def rule(self) -> str:
+        """A quarter NEAR, the rest ANDs of three or four terms, OR groups and NOTs."""
+        t = self._term
+        shape = self.rng.random()
+        if shape < 0.25:
+            right = f"({t()} OR {t()})" if self.rng.random() < 0.5 else t()
+            return f"{t()} NEAR/{self.rng.randint(3, 12)} {right}"
+        if shape < 0.55:
+            return f"{t()} {t()} {t()}"
+        if shape < 0.75:
+            return f"({t()} OR {t()}) {t()} {t()}"
+        if shape < 0.90:
+            return f"{t()} {t()} -{t()}"
+        return f"{t()} {t()} {t()} {t()}"
+
+
 # -- naive baseline ---------------------------------------------------------------
 
 
@@ -206,7 +263,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-docs", type=int, default=0,
                         help="documents for the naive baseline (default: about 20 s worth per rule count)")
     parser.add_argument("--seed", type=int, default=2017)
+    parser.add_argument("--cases", default="sparse,dense,scale", help="which cases (default sparse,dense,scale)")
+    parser.add_argument("--scale-rules", type=int, default=100000, help="rules of the scale case (default 100000)")
     args = parser.parse_args(argv)
+    cases = set(args.cases.split(","))
 
     corpus = Corpus(args.seed)
     t0 = time.perf_counter()
@@ -218,7 +278,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'rules':>6} {'compile s':>9} {'newswatch docs/s':>17} {'matches/doc':>11} "
           f"{'naive docs/s':>12} {'(sample)':>8} {'ratio':>7}")
     rates: dict[int, float] = {}
-    for n in (int(x) for x in args.rules.split(",")):
+    counts = [int(x) for x in args.rules.split(",")] if "sparse" in cases else []
+    if cases & {"dense", "scale"} and 1000 not in counts:
+        counts.append(1000)  # the baseline the other cases are compared with
+    for n in counts:
         rules = Corpus(args.seed + n).rules(n)
         t0 = clock()
         matcher = compile_rules(rules)
@@ -232,7 +295,42 @@ def main(argv: list[str] | None = None) -> int:
               f"{naive:>12,.1f} {sample:>8} {rate / naive:>6,.0f}x", flush=True)
     if 1000 in rates and 10000 in rates:
         print(f"10,000 rules run at {rates[10000] / rates[1000]:.0%} of the 1,000-rule throughput")
+    if "dense" in cases:
+        dense_case(args, rates[1000])
+    if "scale" in cases:
+        scale_case(args, docs, rates[1000])
     return 0
+
+
+def dense_case(args: argparse.Namespace, sparse_rate: float) -> None:
+    """1,000 rules, about 9 of them matching each document."""
+    corpus = DenseCorpus(args.seed)
+    docs = [corpus.document(i) for i in range(args.docs)]
+    matcher = compile_rules(DenseCorpus(args.seed + 1).rules(1000))
+    matcher_rate(matcher, docs[:1000])
+    rate, matched = matcher_rate(matcher, docs)
+    print(f"dense: 1,000 rules, {len(docs)} documents: {rate:,.0f} docs/s, {matched / len(docs):.2f} matches/doc "
+          f"({rate / sparse_rate:.0%} of the sparse 1,000-rule rate)", flush=True)
+
+
+def scale_case(args: argparse.Namespace, docs: list[dict[str, str]], sparse_rate: float) -> None:
+    """Many rules: compile time, cached start, memory and speed."""
+    n = args.scale_rules
+    rules = Corpus(args.seed + n).rules(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp) / "rules-cache"
+        t0 = clock()
+        matcher = compile_rules(rules, cache=cache)  # compiles, then writes the cache
+        compile_s = clock() - t0
+        t0 = clock()
+        compile_rules(rules, cache=cache)  # what the next `newswatch run` does
+        load_s = clock() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    matcher_rate(matcher, docs[:1000])
+    rate, matched = matcher_rate(matcher, docs)
+    print(f"scale: {n:,} rules: compile {compile_s:.1f} s (cache write included), from the cache {load_s:.1f} s, "
+          f"peak RSS {peak_mb:,.0f} MB, {rate:,.0f} docs/s, {matched / len(docs):.2f} matches/doc "
+          f"({rate / sparse_rate:.0%} of the 1,000-rule rate)", flush=True)
 
 
 if __name__ == "__main__":
