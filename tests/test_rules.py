@@ -79,6 +79,9 @@ CASES = [
     ("(honduras OR guatemala) NEAR/2 deport*", {"body": "Guatemala recibió ayer a los deportados"}, False),
     ("(hernandez NEAR/2 extradition) NEAR/5 court", {"body": "Court rules Hernández extradition can proceed"}, True),
     ("hernandez NEAR/3 extradition", {"title": "Hernández", "body": "extradition"}, False),  # not across fields
+    # NEAR/n counts words across sentences but never across a paragraph
+    ("tps NEAR/3 honduras", {"body": "TPS ends. Honduras objects."}, True),
+    ("tps NEAR/3 honduras", {"body": "TPS ends.\n\nHonduras objects."}, False),
     # field scopes
     ("title:aid", {"title": "US aid cut", "body": "nothing"}, True),
     ("title:aid", {"title": "Budget", "body": "aid cut"}, False),
@@ -142,6 +145,50 @@ CASES = [
     ("2017", {"body": "June 2017 conference"}, True),
     ("москва", {"body": "В Москве"}, False),
     ("москве", {"body": "В МОСКВЕ"}, True),
+    # phrases stop at clause punctuation, brackets, quotes and line breaks, not inside tokens
+    ('"america central"', {"body": "Latin America, Central Asia and Europe"}, False),
+    ('"central america"', {"body": "America, Central"}, False),
+    ('"central america"', {"body": "los países de Centroamérica y de Central America"}, True),
+    ('"el salvador"', {"body": 'el "Salvador" dijo'}, False),
+    ('"tps honduras"', {"body": "TPS (Honduras)"}, False),
+    ('"tps honduras"', {"body": "TPS\nHonduras"}, False),
+    ('"jean paul o hara"', {"body": "Jean-Paul O'Hara said"}, True),
+    ('"jean paul o hara"', {"body": "Jean-Paul O’Hara said"}, True),
+    ('"sr bukele"', {"body": "El Sr. Bukele dijo"}, True),  # an abbreviation's period is no break
+    ('"u s aid"', {"body": "the U.S. aid to Honduras"}, True),
+    ('"4 5 million"', {"body": "$4.5 million"}, True),
+    ('"1 000 troops"', {"body": "1,000 troops"}, True),
+    ('"hurricane mitch"', {"body": "Hurricane. Mitch"}, False),
+    # NEAR/s: one sentence; NEAR/p: one paragraph
+    ("tps NEAR/s honduras", {"body": "The U.S. aid to Honduras includes TPS."}, True),
+    ("tps NEAR/s honduras", {"body": "TPS costs $4.5 million. Honduras pays part."}, False),
+    ("tps NEAR/p honduras", {"body": "TPS costs $4.5 million. Honduras pays part."}, True),
+    ("tps NEAR/s honduras", {"body": "EE.UU. renovó el TPS de Honduras."}, True),
+    ("tps NEAR/s honduras", {"body": "¿Renovará EE.UU. el TPS? Honduras espera."}, False),
+    ("tps NEAR/s honduras", {"body": "TPS was extended; Honduras was not."}, False),
+    ("tps NEAR/s honduras", {"body": "TPS was extended! Honduras was not."}, False),
+    ("tps NEAR/s honduras", {"body": 'He said "TPS will end." Honduras objected.'}, False),
+    ("tps NEAR/s honduras", {"body": "Gen. Ochoa, Sr. Pérez and Dr. Ruiz discussed TPS for Honduras."}, True),
+    ("kennedy NEAR/s tps", {"body": "John F. Kennedy never heard of TPS."}, True),
+    ("notice NEAR/s honduras", {"body": "Notice No. 5 extends TPS for Honduras."}, True),
+    ("tps NEAR/s honduras", {"body": "El presidente dijo que no. Honduras espera el TPS."}, True),
+    ("tps NEAR/s honduras", {"body": "TPS renewed for Haiti.\nHonduras next"}, False),  # a line break ends it
+    ("tps NEAR/p honduras", {"body": "TPS renewed for Haiti\nHonduras next"}, True),  # a hard wrap is no paragraph
+    ("tps NEAR/p honduras", {"body": "TPS renewed\r\nHonduras next"}, True),
+    ("tps NEAR/p honduras", {"body": "TPS renewed\r\n\r\nHonduras next"}, False),
+    ("tps NEAR/p honduras", {"body": "TPS renewed. \n  \nHonduras next"}, False),
+    ("tps NEAR/p honduras", {"body": "TPS renewed\u2029Honduras next"}, False),
+    ("tps NEAR/S honduras", {"body": "TPS for Honduras"}, True),
+    ("tps NEAR/P honduras", {"body": "TPS for Honduras"}, True),
+    ('(tps OR "temporary protected status") NEAR/s (honduras OR hondure*)',
+     {"body": "Temporary Protected Status ends. Hondureños wait."}, False),
+    ('(tps NEAR/s honduras) NEAR/p deport*', {"body": "TPS for Honduras ends. Deportations may follow."}, True),
+    ('(tps NEAR/s honduras) NEAR/p deport*', {"body": "TPS for Honduras ends.\n\nDeportations may follow."},
+     False),
+    ('(tps NEAR/p honduras) NEAR/s deport*', {"body": "TPS ends. Honduras deports."}, False),
+    ('(tps NEAR/p honduras) NEAR/2 deport*', {"body": "TPS ends. Honduras deports."}, True),
+    ('title:(tps NEAR/s honduras)', {"title": "TPS. Honduras", "body": "TPS for Honduras"}, False),
+    ("tps NEAR/s honduras", {"title": "TPS", "body": "Honduras"}, False),  # not across fields
     # missing and None fields
     ("aid", {"title": None, "summary": None, "body": "aid"}, True),
     ("aid", {}, False),
@@ -203,6 +250,34 @@ def test_near_snippet_marks_the_terms_that_were_near():
                      {"body": "Hernández spoke. " + "filler " * 40 + "Hernández faces extradition."})
     assert "«Hernández» faces «extradition»" in m.snippet
     assert m.snippet.count("«") == 2
+
+
+HAITI_AND_HONDURAS = (
+    "DHS extended Temporary Protected Status (TPS) for Haiti through Aug. 3, 2026. The decision covers "
+    "about 500,000 people, the U.S. agency said.\n\n"
+    "In a separate notice, Honduras asked Sec. Mayorkas for more time. Honduras and TPS holders met "
+    "on Tuesday.")
+
+
+def test_sentence_and_paragraph_scope_on_a_real_looking_briefing():
+    """The issue's case: TPS in a paragraph about Haiti and Honduras in another no longer match."""
+    item = {"title": "TPS notices", "body": HAITI_AND_HONDURAS.split("\n\n")[0] + "\n\nHonduras asked for time."}
+    assert hits("tps honduras", **item)
+    assert not hits("body:(tps NEAR/p honduras)", **item)
+    assert not hits("body:(tps NEAR/s honduras)", **item)
+    assert not hits("body:(tps NEAR/40 honduras)", **item)  # 20 words apart, but in another paragraph
+    assert hits("body:(tps NEAR/s haiti)", **item)
+    assert hits("body:(haiti NEAR/p people)", **item)
+    assert not hits("body:(haiti NEAR/s people)", **item)
+
+
+def test_scoped_near_marks_the_hits_of_the_sentence_that_matched():
+    [m] = match_item(compile_rule("tps NEAR/s honduras", "x"), {"body": HAITI_AND_HONDURAS})
+    assert m.terms == ("tps", "honduras")
+    assert "«Honduras» and «TPS» holders met" in m.snippet
+    assert "«Honduras» asked" not in m.snippet  # Honduras in the sentence without TPS
+    [m] = match_item(compile_rule("tps NEAR/p haiti", "x"), {"body": HAITI_AND_HONDURAS})
+    assert m.snippet.startswith("DHS extended Temporary Protected Status («TPS») for «Haiti» through")
 
 
 def test_terms_as_written_and_negated_terms_never_reported():

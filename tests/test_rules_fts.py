@@ -47,6 +47,8 @@ TRANSLATIONS = [
     ("honduras OR NOT aid", None),  # rejected? no: see test below; here in a group
     ("hernandez NEAR/3 extradition", '("hernandez" AND "extradition")'),
     ("(honduras OR guatemala) NEAR/2 deport*", '(("honduras" OR "guatemala") AND "deport"*)'),
+    ("tps NEAR/s honduras", '("tps" AND "honduras")'),  # FTS5 knows no sentences: AND is the superset
+    ('"central america" NEAR/p (tps OR deport*)', '("central america" AND ("tps" OR "deport"*))'),
     ("title:aid", '{title} : "aid"'),
     ("title:(honduras OR guatemala)", '({title} : "honduras" OR {title} : "guatemala")'),
     ("summary:aid body:aid", '({summary} : "aid" AND {body} : "aid")'),
@@ -108,6 +110,23 @@ def test_risky_words_are_dropped_but_the_rest_of_a_phrase_still_prefilters():
     assert compile_rule('"protected straße status"').fts5() == '("protected" AND "status")'
     assert compile_rule("strasse honduras").fts5() == '"honduras"'
     assert compile_rule("strasse OR honduras").fts5() is None
+
+
+def test_scoped_near_and_clause_aware_phrases_prefilter_a_superset(db):
+    """An FTS5 phrase ignores punctuation and a NEAR/s is sent as AND: both select more, never less."""
+    docs = [
+        {"body": "TPS for Haiti was extended.\n\nHonduras asked for the same."},
+        {"body": "The U.S. extended TPS for Honduras."},
+        {"body": "Latin America, Central Asia"},
+    ]
+    for query, matched in [("tps NEAR/s honduras", [False, True, False]),
+                           ("tps NEAR/p honduras", [False, True, False]),
+                           ('"america central"', [False, False, False])]:
+        rule = compile_rule(query)
+        assert [bool(match_item(rule, d)) for d in docs] == matched
+        chosen = selected(db, rule.fts5(), *docs)
+        assert all(c for c, m in zip(chosen, matched, strict=True) if m)
+    assert selected(db, compile_rule('"america central"').fts5(), *docs) == [False, False, True]
 
 
 def test_selects_what_it_should(db):

@@ -295,6 +295,39 @@ def test_matcher_agrees_with_reference(qs, docs):
                 assert set(m.fields) <= set(FIELDS)
 
 
+# A few words and much punctuation, so that phrases and NEAR/n/s/p hits land on every kind of
+# boundary (and on abbreviations and decimals that are none) often enough to tell them apart.
+SCOPE_WORDS = ["TPS", "Honduras", "U.S", "Sr", "F", "No", "4.5", "5", "EE.UU"]
+SCOPE_SEPARATORS = [" ", " ", " ", ", ", ". ", ". ", ". ", "! ", "? ", "; ", ": ", "\n", "\n\n", " \n \n", "\r\n",
+                    '." ', " (", ") ", "... ", " — ", "-", "'", ".", ",", ":", "\u2029", " «", "» ", "?»\n", "\n\n"]
+scope_word = st.sampled_from(["tps", "honduras", "u.s", "sr", "f", "no", "5", "4.5", "ee.uu"])
+scope_nearables = st.recursive(
+    st.one_of(scope_word, st.lists(scope_word, min_size=2, max_size=3).map(lambda ws: '"' + " ".join(ws) + '"'),
+              st.sampled_from(["hon*", "=TPS"])),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["1", "3", "s", "p"]), inner).map(lambda t: f"({t[0]} NEAR/{t[1]} {t[2]})"),
+        st.lists(inner, min_size=2, max_size=3).map(lambda xs: "(" + " OR ".join(xs) + ")"),
+    ),
+    max_leaves=4,
+)
+scope_texts = st.lists(st.tuples(st.sampled_from(SCOPE_WORDS), st.sampled_from(SCOPE_SEPARATORS)),
+                       min_size=1, max_size=16).map(lambda parts: "".join(w + s for w, s in parts))
+
+
+@settings(SETTINGS, max_examples=1000)
+@given(st.lists(scope_nearables, min_size=1, max_size=4),
+       st.lists(st.fixed_dictionaries({"title": scope_texts, "body": scope_texts}), min_size=1, max_size=6))
+def test_sentence_paragraph_and_clause_scopes_agree_with_reference(qs, docs):
+    matcher = compiled(qs)
+    for doc in docs:
+        matches = matcher.match(doc)
+        expected = [name for name, rule in matcher.rules.items() if reference(rule.node, doc)]
+        assert [m.rule for m in matches] == expected, (qs, doc)
+        event(f"some rule matched: {bool(matches)}")
+        for m in matches:
+            assert "«" in m.snippet and "»" in m.snippet  # NEAR/s and NEAR/p mark their hits too
+
+
 @SETTINGS
 @given(st.lists(queries, min_size=1, max_size=3), st.lists(fts_documents, min_size=1, max_size=8))
 def test_fts5_never_drops_a_match(qs, docs):

@@ -5,7 +5,8 @@ The target is a table with columns title, summary, body and
 to narrow the history, then lets the matcher decide. Whatever cannot be
 translated as a superset becomes TRUE (dropped):
 
-- NOT and filters (source:, lang:, site:) -> TRUE; NEAR -> AND of both sides;
+- NOT and filters (source:, lang:, site:) -> TRUE; NEAR/n, NEAR/s, NEAR/p -> AND of both sides;
+- a phrase stays an FTS5 phrase, which ignores the punctuation our phrases stop at (a superset);
 - an AND drops its TRUE children; an OR with a TRUE child is TRUE;
 - ``=TPS`` -> the token as written (FTS5 ignores case); prefixes -> ``"deport"*``;
 - field scopes -> column filters ``{title} : ...``;

@@ -42,6 +42,7 @@ _BEFORE_NUMBER = re.compile(r"\s+\d")
 TITLES = frozenset("""
 mr mrs ms messrs dr dra drs sr sra srta sres gen gral st sto sta jr lic licda ing prof profa sen rep gov
 col cnel capt cap lt sgt adm cmdr pres hon rev fr mons pbro mt ft av ave dept depto vs ud uds
+sec amb atty supt dip arq abg mtro mtra
 """.split())
 #: Folded words that are abbreviations only before a number: "No. 5", "Art. 3", "Jan. 5".
 NUMBERED = frozenset("""
