@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
@@ -10,14 +9,13 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, cached_property
 from pathlib import Path
 
 from .errors import RuleSyntaxError
 from .fts import to_fts5
-from .matcher import Matcher
+from .matcher import Matcher, no_gc
 from .parser import Node, parse, terms_of
 
 __all__ = ["CompiledRule", "compile_rule", "compile_rules", "check_rules", "CACHE_MIN_RULES"]
@@ -107,7 +105,7 @@ def compile_rules(rules: Iterable[tuple[str, str]] | Mapping[str, str], aliases:
     and loaded from it while the rules, aliases and this code stay the same.
     """
     pairs = _pairs(rules)
-    with _no_gc():  # hundreds of thousands of small objects, none of them garbage
+    with no_gc():  # hundreds of thousands of small objects, none of them garbage
         if cache is None or len(pairs) < CACHE_MIN_RULES:
             return _compile(pairs, aliases)
         path, key = Path(cache), _cache_key(pairs, aliases)
@@ -116,19 +114,6 @@ def compile_rules(rules: Iterable[tuple[str, str]] | Mapping[str, str], aliases:
             matcher = _compile(pairs, aliases)
             _save(path, key, matcher)
         return matcher
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    # The cyclic collector would walk every AST node again and again while they are
-    # made: it costs more than the compiling itself at 100,000 rules.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _compile(pairs: list[tuple[str, str]], aliases: Aliases | None) -> Matcher:
