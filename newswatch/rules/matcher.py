@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import ahocorasick
@@ -34,6 +35,7 @@ _SNIPPET_FIELDS = ("summary", "body", "title")
 # Term frequencies are counted on every 8th item; rules are re-planned after
 # 50, 500, 5000... sampled items.
 _SAMPLE_EVERY = 8
+_second = itemgetter(1)  # of an (end, atom) pair the automaton yields
 _FIRST_PLAN = 50
 
 
@@ -150,7 +152,7 @@ class Matcher:
             text = item.get(name)
             if isinstance(text, str) and text:
                 field = fields[name] = FieldText(text)
-                hits[name] = {atom for _, atom in automaton.iter(field.words)} if automaton else set()
+                hits[name] = set(map(_second, automaton.iter(field.words))) if automaton else set()
             else:
                 hits[name] = set()
         T, S, B = hits["title"], hits["summary"], hits["body"]
