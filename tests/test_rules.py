@@ -187,6 +187,10 @@ CASES = [
      False),
     ('(tps NEAR/p honduras) NEAR/s deport*', {"body": "TPS ends. Honduras deports."}, False),
     ('(tps NEAR/p honduras) NEAR/2 deport*', {"body": "TPS ends. Honduras deports."}, True),
+    ('(tps NEAR/p honduras) NEAR/s deport*', {"body": "Honduras expects deportations. TPS ends for Honduras."},
+     False),
+    ('(tps NEAR/p honduras) NEAR/s deport*', {"body": "Honduras expects deportations and TPS. Honduras."}, True),
+    ('tps NEAR/s (tps NEAR/p tps)', {"title": "TPS. TPS"}, True),
     ('title:(tps NEAR/s honduras)', {"title": "TPS. Honduras", "body": "TPS for Honduras"}, False),
     ("tps NEAR/s honduras", {"title": "TPS", "body": "Honduras"}, False),  # not across fields
     # missing and None fields

@@ -210,6 +210,8 @@ class _Parser:
             self.check_near_operand(start, left, op)
             right = self.primary()
             self.check_near_operand(right_start, right, op)
+            if op.unit == "sentence":
+                left, right = _in_one_sentence(left), _in_one_sentence(right)
             left = Near(start.column, left, right, op.distance, op.unit)
         return left
 
@@ -404,6 +406,20 @@ def _operand_edge(tokens: list[Token], i: int, step: int) -> int:
     if step < 0 and i > 0 and tokens[i - 1].kind is Kind.FIELD:
         i -= 1
     return max(0, min(i, len(tokens) - 2))
+
+
+def _in_one_sentence(node: Node) -> Node:
+    """``node`` as a side of a NEAR/s: a NEAR/p inside it becomes a NEAR/s.
+
+    The same matches, since only a pair of hits in one sentence can be in the outer NEAR/s's
+    sentence; and it lets a NEAR/p report one span per paragraph (see document._near).
+    """
+    if isinstance(node, Near):
+        unit = "sentence" if node.unit == "paragraph" else node.unit
+        return Near(node.column, _in_one_sentence(node.left), _in_one_sentence(node.right), node.distance, unit)
+    if isinstance(node, Or):
+        return Or(node.column, tuple(_in_one_sentence(c) for c in node.children))
+    return node
 
 
 def _nearable(node: Node) -> bool:
