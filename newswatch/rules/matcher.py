@@ -117,9 +117,13 @@ class Matcher:
             for index, tree in enumerate(self._covers):
                 if tree is None:
                     always.append(index)  # e.g. "source:x -tps": no term is required
-                else:
-                    for atom in trigger(tree, cost)[0]:
-                        triggered.setdefault(atom, []).append(index)
+                    continue
+                for atom in (tree,) if type(tree) is int else trigger(tree, cost)[0]:
+                    rules = triggered.get(atom)
+                    if rules is None:
+                        triggered[atom] = [index]
+                    else:
+                        rules.append(index)
             self._triggered: list[tuple[int, ...]] = [()] * len(self._df)
             for atom, rules in triggered.items():
                 self._triggered[atom] = tuple(rules)

@@ -136,6 +136,9 @@ def trigger(tree: CoverTree, cost: Sequence[float]) -> tuple[list[int], float]:
     if isinstance(tree, int):
         return [tree], cost[tree]
     op, kids = tree  # type: ignore[misc]
+    if op == "&" and all(type(k) is int for k in kids):  # the usual AND of terms: re-planning 100,000 rules
+        atom = min(kids, key=cost.__getitem__)  # the first cheapest, as below
+        return [atom], cost[atom]
     parts = [trigger(k, cost) for k in kids]
     if op == "&":
         return min(parts, key=lambda p: p[1])
