@@ -117,3 +117,20 @@ def test_a_large_rule_set_is_cached_beside_the_database_and_recompiled_when_a_ru
         cfg = _config(tmp_path, url, "elephant")
         assert _run_and_matches(tmp_path, cfg) == []
         assert cache.stat().st_mtime_ns != written
+
+
+def test_a_damaged_or_foreign_cache_is_ignored_and_rewritten(tmp_path):
+    rules = [(f"filler-{i}", f"zqx{i}word") for i in range(CACHE_MIN_RULES)] + [("watch", "tps")]
+    item = {"title": "TPS for Honduras"}
+    cache = tmp_path / "nw.db.rules-cache"
+    cache.write_bytes(b"not a cache at all")
+    assert [m.rule for m in compile_rules(rules, cache=cache).match(item)] == ["watch"]
+    good = cache.read_bytes()
+    assert good.startswith(b"newswatch compiled rules ")
+    cache.write_bytes(good[: len(good) // 2])  # cut short: the header still matches
+    assert [m.rule for m in compile_rules(rules, cache=cache).match(item)] == ["watch"]
+    rewritten = cache.stat()
+    assert rewritten.st_size > len(good) // 2
+    # whole again: the next compile loads it and leaves it be
+    assert [m.rule for m in compile_rules(rules, cache=cache).match(item)] == ["watch"]
+    assert cache.stat().st_mtime_ns == rewritten.st_mtime_ns
