@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sources_helpers import FixtureSite, config, db
 
 from newswatch.rules import (
     CompiledRule,
@@ -358,3 +359,49 @@ def test_long_near_distances_and_long_texts():
     body = "Hernández " + "palabra " * 300 + "extradición"
     assert hits("hernandez NEAR/300 extradicion", body=body)
     assert not hits("hernandez NEAR/299 extradicion", body=body)
+
+
+def test_a_run_applies_sentence_and_paragraph_scope_to_a_feed_s_paragraphs(tmp_path, cli):
+    """Through a real ``newswatch run``: <p> breaks of a feed's full text are the paragraphs NEAR/p sees."""
+    root = tmp_path / "site"
+    root.mkdir()
+    body = ("<p>DHS extended TPS for Haiti through Aug. 3, 2026. About 500,000 people are covered.</p>"
+            "<p>Honduras asked the U.S. government for more time; Latin America, Central Asia and Europe "
+            "watch.</p>")
+    with FixtureSite(root) as site:
+        feed = f"""<?xml version="1.0" encoding="utf-8"?>
+        <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+        <title>Wire</title><link>{site.url}/</link>
+        <item><title>TPS notices</title><link>{site.url}/tps.html</link><guid>{site.url}/tps.html</guid>
+        <description>Two notices.</description><content:encoded><![CDATA[{body}]]></content:encoded></item>
+        </channel></rss>"""
+        site.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml; charset=utf-8"}, feed.encode())
+        cfg = config(tmp_path, f"""
+            [[sources]]
+            name = "wire"
+            url = "{site.url}/feed.xml"
+            """, rules="""
+            [[rules]]
+            name = "anywhere"
+            query = 'body:(tps honduras)'
+            [[rules]]
+            name = "same-paragraph"
+            query = 'body:(tps NEAR/p honduras)'
+            [[rules]]
+            name = "near-30"
+            query = 'body:(tps NEAR/30 honduras)'
+            [[rules]]
+            name = "same-sentence"
+            query = 'body:(tps NEAR/s haiti)'
+            [[rules]]
+            name = "across-sentences"
+            query = 'body:(haiti NEAR/s people)'
+            [[rules]]
+            name = "america-central"
+            query = '"america central"'
+            """)
+        result = cli("run", "-c", str(cfg))
+        assert result.returncode == 0, result.stderr
+    matched = {r["rule"]: r["snippet"] for r in db(tmp_path)["matches"].rows}
+    assert sorted(matched) == ["anywhere", "same-sentence"]
+    assert "«TPS» for «Haiti»" in matched["same-sentence"]
