@@ -1,7 +1,7 @@
 """Rule matching speed: newswatch's matcher against a naive baseline, in the same run.
 
     python benchmarks/bench_rules.py [--docs N] [--rules 100,1000,10000] [--baseline-docs N] [--seed S]
-                                     [--cases sparse,dense,scale] [--scale-rules 100000]
+                                     [--cases sparse,dense,near,scale] [--scale-rules 100000]
 
 Generates (deterministically, from --seed) news-like documents of about 3 KB,
 English and Spanish mixed, and realistic rules (words, phrases, prefixes,
@@ -19,6 +19,7 @@ Then two more cases, each next to the 1,000-rule rate of this run:
 - dense: 1,000 rules on a small topical vocabulary (a quarter NEAR) over
   documents written with it, so an average document matches about 9 rules
   and positions, terms and snippets are built for each;
+- near (only when asked for): the dense rules with NEAR/n, NEAR/s and NEAR/p;
 - scale: 100,000 rules (--scale-rules) on the first documents: compile
   time, the time to load the compiled rules from the cache ``newswatch run``
   keeps, peak RSS of this process, and documents per second.
@@ -263,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-docs", type=int, default=0,
                         help="documents for the naive baseline (default: about 20 s worth per rule count)")
     parser.add_argument("--seed", type=int, default=2017)
-    parser.add_argument("--cases", default="sparse,dense,scale", help="which cases (default sparse,dense,scale)")
+    parser.add_argument("--cases", default="sparse,dense,scale",
+                        help="which cases: sparse, dense, near, scale (default sparse,dense,scale)")
     parser.add_argument("--scale-rules", type=int, default=100000, help="rules of the scale case (default 100000)")
     args = parser.parse_args(argv)
     cases = set(args.cases.split(","))
@@ -275,12 +277,13 @@ def main(argv: list[str] | None = None) -> int:
     spanish = sum(d["lang"] != "en" for d in docs)
     print(f"{len(docs)} documents, {size / 1000:.1f} KB of text on average, {spanish} Spanish "
           f"(generated in {time.perf_counter() - t0:.1f} s, seed {args.seed})")
-    print(f"{'rules':>6} {'compile s':>9} {'newswatch docs/s':>17} {'matches/doc':>11} "
-          f"{'naive docs/s':>12} {'(sample)':>8} {'ratio':>7}")
     rates: dict[int, float] = {}
     counts = [int(x) for x in args.rules.split(",")] if "sparse" in cases else []
     if cases & {"dense", "scale"} and 1000 not in counts:
         counts.append(1000)  # the baseline the other cases are compared with
+    if counts:
+        print(f"{'rules':>6} {'compile s':>9} {'newswatch docs/s':>17} {'matches/doc':>11} "
+              f"{'naive docs/s':>12} {'(sample)':>8} {'ratio':>7}")
     for n in counts:
         rules = Corpus(args.seed + n).rules(n)
         t0 = clock()
@@ -297,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"10,000 rules run at {rates[10000] / rates[1000]:.0%} of the 1,000-rule throughput")
     if "dense" in cases:
         dense_case(args, rates[1000])
+    if "near" in cases:
+        near_case(args)
     if "scale" in cases:
         scale_case(args, docs, rates[1000])
     return 0
@@ -311,6 +316,24 @@ def dense_case(args: argparse.Namespace, sparse_rate: float) -> None:
     rate, matched = matcher_rate(matcher, docs)
     print(f"dense: 1,000 rules, {len(docs)} documents: {rate:,.0f} docs/s, {matched / len(docs):.2f} matches/doc "
           f"({rate / sparse_rate:.0%} of the sparse 1,000-rule rate)", flush=True)
+
+
+def near_case(args: argparse.Namespace) -> None:
+    """The dense case's rules with every NEAR/n made NEAR/s, then NEAR/p: the scopes must cost no more."""
+    corpus = DenseCorpus(args.seed)
+    docs = [corpus.document(i) for i in range(args.docs // 2)]
+    rules = DenseCorpus(args.seed + 1).rules(1000)
+    rates = {}
+    for unit in ("n", "s", "p", "n"):  # NEAR/n again last: the machine's drift shows
+        variant = [(name, re.sub(r"NEAR/\d+", f"NEAR/{unit}", q) if unit != "n" else q) for name, q in rules]
+        matcher = compile_rules(variant)
+        matcher_rate(matcher, docs[:1000])
+        rate, matched = matcher_rate(matcher, docs)
+        rates.setdefault(unit, []).append(rate)
+        print(f"near: the dense rules with NEAR/{unit}: {rate:,.0f} docs/s, {matched / len(docs):.2f} matches/doc",
+              flush=True)
+    base = sum(rates["n"]) / len(rates["n"])
+    print(f"near: NEAR/s at {rates['s'][0] / base:.0%}, NEAR/p at {rates['p'][0] / base:.0%} of the NEAR/n rate")
 
 
 def scale_case(args: argparse.Namespace, docs: list[dict[str, str]], sparse_rate: float) -> None:
