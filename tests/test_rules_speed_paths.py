@@ -134,3 +134,12 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_rewritten(tmp_path):
     # whole again: the next compile loads it and leaves it be
     assert [m.rule for m in compile_rules(rules, cache=cache).match(item)] == ["watch"]
     assert cache.stat().st_mtime_ns == rewritten.st_mtime_ns
+
+
+def test_a_cache_others_could_have_written_is_never_loaded(tmp_path):
+    rules = [(f"filler-{i}", f"zqx{i}word") for i in range(CACHE_MIN_RULES)] + [("watch", "tps")]
+    cache = tmp_path / "nw.db.rules-cache"
+    compile_rules(rules, cache=cache)
+    cache.chmod(0o666)  # anyone could have replaced it: compiled afresh, and the file rewritten as ours
+    assert [m.rule for m in compile_rules(rules, cache=cache).match({"title": "TPS"})] == ["watch"]
+    assert cache.stat().st_mode & 0o777 == 0o600

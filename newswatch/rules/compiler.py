@@ -146,7 +146,7 @@ def _load(path: Path, key: bytes) -> Matcher | None:
     """The matcher cached in ``path`` for ``key``, or None (no file, other rules, unreadable)."""
     try:
         with path.open("rb") as f:
-            if f.readline() != _CACHE_MAGIC + key + b"\n":
+            if not _ours(os.fstat(f.fileno())) or f.readline() != _CACHE_MAGIC + key + b"\n":
                 return None
             matcher = pickle.load(f)  # noqa: S301 - our own file, beside the database we also trust
     except FileNotFoundError:
@@ -155,6 +155,13 @@ def _load(path: Path, key: bytes) -> Matcher | None:
         log.warning("ignoring the rules cache %s: %s", path, exc)
         return None
     return matcher if isinstance(matcher, Matcher) else None
+
+
+def _ours(st: os.stat_result) -> bool:
+    """Whether a cache file is one only this user could have written: loading a pickle runs code, so
+    one planted by someone else (a database in a shared directory) is never read."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or (st.st_uid == getuid() and not st.st_mode & 0o022)
 
 
 def _save(path: Path, key: bytes, matcher: Matcher) -> None:
