@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from .folding import WORD, fold, fold_char, fold_starts, is_mark
 from .parser import Near, Node, Or, Term
-from .scopes import Scopes, clause_break_within
+from .scopes import CONTEXT, Scopes, clause_break_within
 
 __all__ = ["FieldText", "Document", "Span", "word_text", "term_key", "skip_words"]
 
@@ -125,8 +125,7 @@ class FieldText:
                 found.append(m.span(1))
                 m = pattern.search(words, m.start() + 1)  # occurrences may overlap: "a a" in "a a a"
             if found:  # a phrase never spans clause punctuation: "America, Central" is no "central america"
-                folded = self.scopes.folded
-                found = [(a, b) for a, b in found if not clause_break_within(folded, a - 1, b - 1)]
+                found = [(a, b) for a, b in found if not self._crosses_clause(a, b)]
         else:
             key = " " + term.tokens[0] + ("" if term.prefix else " ")
             found = []
@@ -138,6 +137,19 @@ class FieldText:
         if term.exact and found:
             found = [span for span in found if self._exact(term, *span)]
         return found
+
+    def _crosses_clause(self, start: int, end: int) -> bool:
+        """Whether the word-text span ``start:end`` holds a clause break.
+
+        Folds only the span and the few characters before it that an abbreviation check looks
+        at, not the whole field, so a phrase hit in a long body stays cheap.
+        """
+        begin, stop = self.original(start, end)
+        if self._scopes is not None or not isinstance(self._starts, range):
+            # already folded, or characters that fold to more or fewer than one shift offsets
+            return clause_break_within(self.scopes.folded, start - 1, end - 1)
+        first = max(0, begin - CONTEXT)
+        return clause_break_within(fold(self.text[first:stop]), begin - first, stop - first)
 
     def _exact(self, term: Term, start: int, end: int) -> bool:
         spans = [self.original(m.start(), m.end()) for m in WORD.finditer(self.words, start, end)]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Scopes", "clause_break_within", "CLOSERS"]
+__all__ = ["Scopes", "clause_break_within", "inert_period", "CLOSERS", "CONTEXT"]
 
 _LB = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE_BREAK = rf"(?:\r\n|\r(?!\n)|[{_LB.replace(chr(13), '')}])"  # CR LF is one line break
@@ -33,6 +33,8 @@ _CANDIDATE = re.compile("[" + re.escape(_PUNCTUATION + _LB) + "]")
 # (3x faster than an alternation); each line break of a run counts, a repeated end is harmless.
 _SENTENCE_MARK = re.compile(rf"[.!?;{_LB}](?:(?<=[{_LB}])|(?=[{re.escape(CLOSERS)}]*+(?:\s|\Z)))")
 _PARAGRAPH = re.compile(rf"[{_LB}](?:(?<=\u2029)|(?>(?:(?<=\r)\n)?){_SPACE}*+{_LINE_BREAK})")
+#: How many folded characters before a period decide whether it ends an abbreviation.
+CONTEXT = 13
 _WORD_CHAR = re.compile(r"\w")
 _TAIL = re.compile(r"(?<![\w.])\w+(?:\.\w+)*\Z")
 _DOTTED = re.compile(r"[^\W\d_]{1,2}(?:\.[^\W\d_]{1,2}){1,3}")
@@ -55,7 +57,7 @@ def inert_period(folded: str, at: int) -> bool:
     """Whether the ``.`` at ``folded[at]`` is inside a token or ends an abbreviation."""
     if _WORD_CHAR.match(folded, at + 1):
         return True
-    m = _TAIL.search(folded, max(0, at - 12), at)  # no abbreviation is longer: a longer run finds none
+    m = _TAIL.search(folded, max(0, at - CONTEXT + 1), at)  # no abbreviation is longer: a longer run finds none
     if m is None:
         return False
     tail = m.group()
