@@ -138,8 +138,8 @@ def _near(word: str, i: int, fail) -> Token:
     if digits in _SCOPES:
         return Token(Kind.NEAR, word, i + 1, unit=_SCOPES[digits])
     if not digits.isdigit() or not digits.isascii():
-        raise fail(f"NEAR/ needs a whole number of words (NEAR/5), or s for the same sentence (NEAR/s) "
-                   f"or p for the same paragraph (NEAR/p), not {digits!r}", i + 5)
+        raise fail(f"NEAR/ needs a whole number of words or s or p, as in NEAR/5, NEAR/s (sentence), "
+                   f"NEAR/p (paragraph); not {digits!r}", i + 5)
     distance = int(digits)
     if distance < 1:
         raise fail("NEAR/0 is not allowed: use a distance of at least 1, or a \"quoted phrase\" for adjacent words",
