@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from .folding import WORD, fold, fold_char, fold_starts, is_mark
 from .parser import Near, Node, Or, Term
-from .scopes import CONTEXT, Scopes, clause_break_within
+from .scopes import CONTEXT, Scopes, clause_break_within, paragraph_break_within
 
 __all__ = ["FieldText", "Document", "Span", "word_text", "term_key", "skip_words"]
 
@@ -151,6 +151,18 @@ class FieldText:
         first = max(0, begin - CONTEXT)
         return clause_break_within(fold(self.text[first:stop]), begin - first, stop - first)
 
+    def paragraph_between(self, start: int, end: int) -> bool:
+        """Whether a paragraph ends between the word-text offsets ``start`` and ``end``.
+
+        Looks at that stretch of text only, unless the field's boundaries are known already.
+        """
+        if self._scopes is None:
+            if self._starts is None:
+                self._starts = fold_starts(self.text)
+            if isinstance(self._starts, range):  # the text's offsets are the folded text's
+                return paragraph_break_within(self.text, start - 1, end - 1)
+        return not _one_scope(self.scopes.paragraph_ends, start, end)
+
     def _exact(self, term: Term, start: int, end: int) -> bool:
         spans = [self.original(m.start(), m.end()) for m in WORD.finditer(self.words, start, end)]
         last = len(term.exact) - 1
@@ -198,16 +210,14 @@ def _one_scope(ends: list[int], start: int, end: int) -> bool:
 def _near(node: Near, field: FieldText, left: list[Span], right: list[Span]) -> list[Span]:
     """The spans of ``node`` in one field, from the spans of its sides there."""
     if node.unit == "word":
-        words, paragraphs = field.words, None
+        words = field.words
         out = []
         for a, b, la in left:
             for c, d, ra in right:
-                if gap_within(words, (a, b), (c, d), node.distance):
-                    lo, hi = min(a, c), max(b, d)
-                    if paragraphs is None:
-                        paragraphs = field.scopes.paragraph_ends
-                    if not paragraphs or _one_scope(paragraphs, lo, hi):  # never across a paragraph
-                        out.append((lo, hi, la + ra))
+                # never across a paragraph: each side lies in one, so only the gap can hold a break
+                if gap_within(words, (a, b), (c, d), node.distance) and not (
+                        c >= b and field.paragraph_between(b, c) or a >= d and field.paragraph_between(d, a)):
+                    out.append((min(a, c), max(b, d), la + ra))
         return out
     scopes = field.scopes
     ends = scopes.sentence_ends if node.unit == "sentence" else scopes.paragraph_ends

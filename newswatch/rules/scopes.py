@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Scopes", "clause_break_within", "inert_period", "CLOSERS", "CONTEXT"]
+__all__ = ["Scopes", "clause_break_within", "paragraph_break_within", "inert_period", "CLOSERS", "CONTEXT"]
 
 _LB = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE_BREAK = rf"(?:\r\n|\r(?!\n)|[{_LB.replace(chr(13), '')}])"  # CR LF is one line break
@@ -82,6 +82,11 @@ def clause_break_within(folded: str, start: int, end: int) -> bool:
             return True
         m = _CANDIDATE.search(folded, m.start() + 1, end)
     return False
+
+
+def paragraph_break_within(folded: str, start: int, end: int) -> bool:
+    """Whether ``folded[start:end]`` holds a paragraph end (a blank line)."""
+    return _PARAGRAPH.search(folded, start, end) is not None
 
 
 class Scopes:
