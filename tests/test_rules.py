@@ -83,6 +83,7 @@ CASES = [
     # NEAR/n counts words across sentences but never across a paragraph
     ("tps NEAR/3 honduras", {"body": "TPS ends. Honduras objects."}, True),
     ("tps NEAR/3 honduras", {"body": "TPS ends.\n\nHonduras objects."}, False),
+    ("tps NEAR/3 honduras", {"body": "TPS ends.\n\u00b4\nHonduras objects."}, False),  # ´ folds to a space
     # field scopes
     ("title:aid", {"title": "US aid cut", "body": "nothing"}, True),
     ("title:aid", {"title": "Budget", "body": "aid cut"}, False),

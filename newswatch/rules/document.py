@@ -160,7 +160,8 @@ class FieldText:
             if self._starts is None:
                 self._starts = fold_starts(self.text)
             if isinstance(self._starts, range):  # the text's offsets are the folded text's
-                return paragraph_break_within(self.text, start - 1, end - 1)
+                gap = fold(self.text[start - 1:end - 1])  # folded: "\n´\n" is a blank line
+                return paragraph_break_within(gap, 0, len(gap))
         return not _one_scope(self.scopes.paragraph_ends, start, end)
 
     def _exact(self, term: Term, start: int, end: int) -> bool:

@@ -36,9 +36,8 @@ _PARAGRAPH = re.compile(rf"[{_LB}](?:(?<=\u2029)|(?>(?:(?<=\r)\n)?){_SPACE}*+{_L
 #: How many folded characters before a period decide whether it ends an abbreviation.
 CONTEXT = 13
 _WORD_CHAR = re.compile(r"\w")
-_TAIL = re.compile(r"(?<![\w.])\w+(?:\.\w+)*\Z")
-_DOTTED = re.compile(r"[^\W\d_]{1,2}(?:\.[^\W\d_]{1,2}){1,3}")
-_INITIAL = re.compile(r"[^\W\d_]")
+_START = re.Match.start
+_NOT_RUN = re.compile(r"[^\w.]")
 _BEFORE_NUMBER = re.compile(r"\s+\d")
 
 #: Folded words that a period follows without ending the sentence (titles, ranks, "St.").
@@ -55,14 +54,19 @@ no nos num nro art arts vol fig p pp jan feb apr jun jul aug sep sept oct nov de
 
 def inert_period(folded: str, at: int) -> bool:
     """Whether the ``.`` at ``folded[at]`` is inside a token or ends an abbreviation."""
-    if _WORD_CHAR.match(folded, at + 1):
-        return True
-    m = _TAIL.search(folded, max(0, at - CONTEXT + 1), at)  # no abbreviation is longer: a longer run finds none
-    if m is None:
-        return False
-    tail = m.group()
-    return bool(_INITIAL.fullmatch(tail) or _DOTTED.fullmatch(tail) or tail in TITLES
-                or (tail in NUMBERED and _BEFORE_NUMBER.match(folded, at + 1)))
+    return bool(_WORD_CHAR.match(folded, at + 1)) or _after_abbreviation(folded, at)
+
+
+def _after_abbreviation(folded: str, at: int) -> bool:
+    # The run of word characters and dots before the period; one longer than CONTEXT - 1 is
+    # no abbreviation, and a run with a stray dot ("..mr", "a..b") fails every test below.
+    if not folded[at - 1:at].isalpha() or (at >= 7 and folded[at - 7:at].isalpha()):
+        return False  # the quick answer for most periods: after a digit, a mark or a long word
+    tail = _NOT_RUN.split(folded[max(0, at - CONTEXT):at])[-1]
+    parts = tail.split(".")
+    if len(parts) > 1:  # U.S, EE.UU, a.m: two to four parts of one or two letters
+        return len(parts) <= 4 and all(0 < len(p) <= 2 and p.isalpha() for p in parts)
+    return len(tail) == 1 or tail in TITLES or (tail in NUMBERED and bool(_BEFORE_NUMBER.match(folded, at + 1)))
 
 
 def _is_break(folded: str, at: int) -> bool:
@@ -104,8 +108,9 @@ class Scopes:
         """Offsets in the folded text of each sentence end."""
         if self._sentences is None:
             folded = self.folded
-            self._sentences = [m.start() for m in _SENTENCE_MARK.finditer(folded)
-                               if folded[m.start()] != "." or not inert_period(folded, m.start())]
+            # a period the pattern accepts has a space after it: only an abbreviation makes it inert
+            self._sentences = [at for at in map(_START, _SENTENCE_MARK.finditer(folded))
+                               if folded[at] != "." or not _after_abbreviation(folded, at)]
         return self._sentences
 
     @property
