@@ -93,6 +93,19 @@ def paragraph_break_within(folded: str, start: int, end: int) -> bool:
     return _PARAGRAPH.search(folded, start, end) is not None
 
 
+def _may_end_abbreviation() -> re.Pattern[str]:
+    """A period with space after it that may end an abbreviation (a superset: every match is checked)."""
+    by_length: dict[int, list[str]] = {}
+    for word in TITLES | NUMBERED:
+        by_length.setdefault(len(word), []).append(re.escape(word))
+    before = [r"(?<=(?<![\w.])[^\W\d_]\.)", r"(?<=\.[^\W\d_]\.)", r"(?<=\.[^\W\d_]{2}\.)"]  # F. U.S. EE.UU.
+    before += [rf"(?<=(?<![\w.])(?:{'|'.join(sorted(words))})\.)" for _, words in sorted(by_length.items())]
+    return re.compile(rf"\.(?:{'|'.join(before)})(?=[{re.escape(CLOSERS)}]*+(?:\s|\Z))")
+
+
+_MAY_END_ABBREVIATION = _may_end_abbreviation()
+
+
 class Scopes:
     """Sorted sentence ends and paragraph ends of one folded text, each computed on first use."""
 
@@ -108,9 +121,15 @@ class Scopes:
         """Offsets in the folded text of each sentence end."""
         if self._sentences is None:
             folded = self.folded
-            # a period the pattern accepts has a space after it: only an abbreviation makes it inert
-            self._sentences = [at for at in map(_START, _SENTENCE_MARK.finditer(folded))
-                               if folded[at] != "." or not _after_abbreviation(folded, at)]
+            ends = list(map(_START, _SENTENCE_MARK.finditer(folded)))
+            # a period the pattern accepts has a space after it: only an abbreviation makes it
+            # inert, and the few periods that may end one are found by a pattern, not a loop
+            inert = [at for at in map(_START, _MAY_END_ABBREVIATION.finditer(folded))
+                     if _after_abbreviation(folded, at)]
+            if inert:
+                skip = set(inert)
+                ends = [at for at in ends if at not in skip]
+            self._sentences = ends
         return self._sentences
 
     @property
