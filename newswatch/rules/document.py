@@ -99,26 +99,53 @@ def skip_words(text: str, count: int, start: int = 0, end: int | None = None) ->
 class FieldText:
     """One text field of an item: the original text and its word text."""
 
-    __slots__ = ("text", "words", "_starts", "_found", "_scopes")
+    __slots__ = ("text", "words", "keys", "_ends", "_starts", "_found", "_scopes")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.words = word_text(text)
+        #: (end, atom) for each Aho-Corasick key found in ``words`` (end: offset of its last character)
+        self.keys: list[tuple[int, int]] | None = None
+        self._ends: dict[int, list[int]] | None = None
         self._starts: Sequence[int] | None = None
         self._scopes: Scopes | None = None
         self._found: dict[tuple[tuple[str, ...], bool, tuple[str, ...]], list[tuple[int, int]]] = {}
 
-    def occurrences(self, term: Term) -> list[tuple[int, int]]:
-        """(start, end) offsets in ``words`` of each occurrence of ``term``, exact case checked for ``=``."""
+    def occurrences(self, term: Term, atom: int | None = None) -> list[tuple[int, int]]:
+        """(start, end) offsets in ``words`` of each occurrence of ``term``, exact case checked for ``=``.
+
+        ``atom``: the id of the term's key in ``keys``, when the automaton's hits are known: a
+        word's occurrences are then read from them instead of searched for.
+        """
         key = (term.tokens, term.prefix, term.exact)  # many rules share a term
         found = self._found.get(key)
         if found is None:
-            found = self._found[key] = self._occurrences(term)
+            found = self._found[key] = self._occurrences(term, atom)
         return found
 
-    def _occurrences(self, term: Term) -> list[tuple[int, int]]:
+    def _key_ends(self, atom: int) -> list[int]:
+        """Where the automaton saw key ``atom``: one pass over its hits files them all by key."""
+        ends = self._ends
+        if ends is None:
+            ends = self._ends = {}
+            for end, key in self.keys or ():
+                found = ends.get(key)
+                if found is None:
+                    ends[key] = [end]
+                else:
+                    found.append(end)
+        return ends.get(atom, [])
+
+    def _occurrences(self, term: Term, atom: int | None) -> list[tuple[int, int]]:
         words = self.words
-        if len(term.tokens) > 1:
+        if len(term.tokens) == 1 and atom is not None and self.keys is not None:
+            # the key " word " (" pref") ends at ``end``: the word starts len(key) - 2 before it
+            back = len(term.tokens[0]) - 1 + (not term.prefix)
+            if term.prefix:
+                found = [(end - back, words.find(" ", end)) for end in self._key_ends(atom)]
+            else:
+                found = [(end - back, end) for end in self._key_ends(atom)]
+        elif len(term.tokens) > 1:
             pattern, found = _phrase(term.tokens, term.prefix), []
             m = pattern.search(words)
             while m:
@@ -272,7 +299,7 @@ class Document:
             if field not in node.fields or ftext is None or atoms[node] not in self.hits[field]:
                 result = []
             else:
-                result = [(a, b, ((node, a, b),)) for a, b in ftext.occurrences(node)]
+                result = [(a, b, ((node, a, b),)) for a, b in ftext.occurrences(node, atoms[node])]
         elif isinstance(node, Or):
             result = [s for child in node.children for s in self.spans(child, field, atoms)]
         elif isinstance(node, Near):

@@ -156,7 +156,11 @@ class Matcher:
             text = item.get(name)
             if isinstance(text, str) and text:
                 field = fields[name] = FieldText(text)
-                hits[name] = set(map(_second, automaton.iter(field.words))) if automaton else set()
+                if automaton:  # the end offsets are kept: a word's positions need no second search
+                    found = field.keys = list(automaton.iter(field.words))
+                    hits[name] = set(map(_second, found))
+                else:
+                    hits[name] = set()
             else:
                 hits[name] = set()
         T, S, B = hits["title"], hits["summary"], hits["body"]
@@ -185,7 +189,7 @@ class Matcher:
         fired: list[tuple[Term, str, tuple[int, int] | None]] = []
         ok = self._fired(rule.node, doc, fired)
         assert ok, f"rule {rule.name!r}: predicate and explanation disagree"
-        order = self._order
+        order, atoms = self._order, self._atoms
         terms = sorted({t for t, _, _ in fired}, key=order.__getitem__)
         seen = {f for _, f, _ in fired}
         fields = tuple(f for f in TEXT_FIELDS if f in seen)
@@ -195,7 +199,7 @@ class Matcher:
                 # positions only for the snippet's field: a NEAR knows its spans, a term finds them now
                 field = doc.fields[name]
                 ranges = [r for t, f, span in fired if f == name
-                          for r in ((span,) if span else field.occurrences(t))]
+                          for r in ((span,) if span else field.occurrences(t, atoms[t]))]
                 text = snippet(field, ranges)
                 break
         return Match(rule.name, tuple(dict.fromkeys(t.text for t in terms)), fields, text)
