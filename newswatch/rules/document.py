@@ -207,6 +207,12 @@ class FieldText:
             self._scopes = Scopes(fold(self.text))
         return self._scopes
 
+    def one_to_one(self) -> bool:
+        """Whether each character of the text folds to exactly one (then ``original`` is a shift by one)."""
+        if self._starts is None:
+            self._starts = fold_starts(self.text)
+        return isinstance(self._starts, range)
+
     def original(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that the word-text span ``start:end`` came from."""
         if self._starts is None:

@@ -28,6 +28,10 @@ def _glued(ch: str) -> bool:
     return not (ch.isspace() or ch.isalnum() or ch == "_")
 
 
+def _shifted(start: int, end: int) -> tuple[int, int]:
+    return start - 1, (end - 1 if end > start else start - 1)
+
+
 def _back(words: str, offset: int) -> int:
     """The start of the word up to ten words before ``offset`` (walking backwards over reversed text)."""
     reach = 12 * _BEFORE
@@ -72,13 +76,17 @@ def snippet(field: FieldText, hits: Iterable[tuple[int, int]]) -> str:
         else:
             merged.append([a, b])
     text = field.text
-    pos, stop = edges = field.original(start, end)
-    while pos > 0 and _glued(text[pos - 1]) and edges[0] - pos < MAX_BEFORE_CHARS:
-        pos -= 1  # keep punctuation glued to the edges: ¿Qué ... dijo.
-    while stop < len(text) and _glued(text[stop]) and stop - edges[1] < MAX_AFTER_CHARS:
-        stop += 1
+    # where every character folds to one, a word-text span is the original one shifted by one
+    original = _shifted if field.one_to_one() else field.original
+    pos, stop = edges = original(start, end)
+    if pos > 0 and _glued(text[pos - 1]):
+        while pos > 0 and _glued(text[pos - 1]) and edges[0] - pos < MAX_BEFORE_CHARS:
+            pos -= 1  # keep punctuation glued to the edges: ¿Qué ... dijo.
+    if stop < len(text) and _glued(text[stop]):
+        while stop < len(text) and _glued(text[stop]) and stop - edges[1] < MAX_AFTER_CHARS:
+            stop += 1
     if merged:  # bounded in characters, however long the words
-        first_at, first_end = field.original(*merged[0])
+        first_at, first_end = original(*merged[0])
         if first_at - pos > MAX_BEFORE_CHARS:
             pos, cut_before = first_at - MAX_BEFORE_CHARS, True
         limit = min(first_end, first_at + MAX_HIT_CHARS) + MAX_AFTER_CHARS
@@ -86,7 +94,7 @@ def snippet(field: FieldText, hits: Iterable[tuple[int, int]]) -> str:
             stop, cut_after = limit, True
     parts: list[str] = []
     for a, b in merged:
-        hit_start, hit_end = field.original(a, b)
+        hit_start, hit_end = original(a, b)
         if hit_start >= stop:
             break
         hit_end = min(hit_end, stop)
