@@ -1,7 +1,7 @@
 """The shipped topic pack, measured: precision and recall per topic over labelled items.
 
 Runs the same evaluation as ``make eval`` (benchmarks/eval_topics.py), which feeds
-tests/data/topic_eval.jsonl through the real ``newswatch rules match`` command.
+tests/data/topic_eval*.jsonl through the real ``newswatch rules match`` command.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ITEMS = ROOT / "tests" / "data" / "topic_eval.jsonl"
+DATA = ROOT / "tests" / "data"
 PACK = ROOT / "newswatch" / "topics" / "central-america.toml"
 TOPICS = ("aid", "corruption", "tps")
 THRESHOLD = 0.9
@@ -30,16 +30,17 @@ def _load_eval_module():
 
 
 eval_topics = _load_eval_module()
+FILES = eval_topics.default_items()
 
 
 @pytest.fixture(scope="module")
 def outcomes():
-    return eval_topics.evaluate(ITEMS, PACK)
+    return eval_topics.evaluate(FILES, PACK)
 
 
 @pytest.fixture(scope="module")
 def items():
-    return [json.loads(line) for line in ITEMS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [item for path in FILES for item in eval_topics.load_items(path)]
 
 
 def test_every_rule_of_the_pack_belongs_to_a_thread():
@@ -48,33 +49,74 @@ def test_every_rule_of_the_pack_belongs_to_a_thread():
     assert {r["topic"] for r in rules} == set(TOPICS)
 
 
-def test_labelled_items_are_well_formed_and_cover_both_languages(items):
-    assert len(items) >= 150
-    for n, item in enumerate(items, 1):
-        assert isinstance(item.get("title"), str) and item["title"].strip(), f"line {n}: no title"
-        assert isinstance(item.get("summary"), str), f"line {n}: no summary"
-        assert item.get("lang") in ("en", "es"), f"line {n}: lang must be en or es"
-        assert set(item.get("labels", ["?"])) <= set(TOPICS), f"line {n}: labels must be a list drawn from {TOPICS}"
-        assert item.get("split", "tune") in ("tune", "heldout"), f"line {n}: split must be tune or heldout"
+def test_labelled_items_are_well_formed_and_cover_both_languages_and_lengths(items):
+    assert DATA / "topic_eval.jsonl" in FILES
+    for item in items:
+        where = item["_origin"]
+        assert isinstance(item.get("title"), str) and item["title"].strip(), f"{where}: no title"
+        assert isinstance(item.get("summary"), str), f"{where}: no summary"
+        assert item.get("lang") in ("en", "es"), f"{where}: lang must be en or es"
+        assert set(item.get("labels", ["?"])) <= set(TOPICS), f"{where}: labels must be a list drawn from {TOPICS}"
+        assert item.get("split", "tune") in ("tune", "heldout"), f"{where}: split must be tune or heldout"
+        if "heldout" in where.split(":")[0]:
+            assert item["split"] == "heldout", f"{where}: an item of a held-out file is held out"
+    tuning = [i for i in items if i.get("split") != "heldout"]
     for lang in ("en", "es"):
         for topic in TOPICS:
-            positives = sum(1 for i in items if i["lang"] == lang and topic in i["labels"])
-            assert positives >= 10, f"only {positives} {lang} positives for {topic}"
-        assert sum(1 for i in items if i["lang"] == lang and not i["labels"]) >= 20, f"too few {lang} negatives"
+            positives = [i for i in tuning if i["lang"] == lang and topic in i["labels"]]
+            assert len(positives) >= 10, f"only {len(positives)} {lang} tuning positives for {topic}"
+            long = sum(1 for i in positives if len(i.get("body") or "") >= eval_topics.LONG_BODY)
+            assert long >= 3, f"only {long} long {lang} tuning positives for {topic}"
+        assert sum(1 for i in tuning if i["lang"] == lang and not i["labels"]) >= 20, f"too few {lang} negatives"
     assert sum(1 for i in items if i.get("split") == "heldout") >= 30
 
 
 @pytest.mark.parametrize("topic", TOPICS)
-def test_topic_precision_and_recall(outcomes, topic):
-    score = eval_topics.score(outcomes, [topic])[topic]
-    misses = [eval_topics.describe(o) for o in score.false_positives + score.false_negatives]
-    detail = "\n".join(misses)
-    assert score.precision >= THRESHOLD, f"{topic} precision {score.precision:.3f} < {THRESHOLD}:\n{detail}"
-    assert score.recall >= THRESHOLD, f"{topic} recall {score.recall:.3f} < {THRESHOLD}:\n{detail}"
+def test_topic_precision_and_recall_on_every_tuning_slice(outcomes, topic):
+    tuning = [o for o in outcomes if o.split != "heldout"]
+    for (t, name), score in eval_topics.slice_scores(tuning, [topic]).items():
+        if score.positives < eval_topics.MIN_POSITIVES:
+            continue
+        misses = "\n".join(eval_topics.describe(o) for o in score.false_positives + score.false_negatives)
+        assert score.precision >= THRESHOLD, f"{t} {name}: precision {score.precision:.3f}:\n{misses}"
+        assert score.recall >= THRESHOLD, f"{t} {name}: recall {score.recall:.3f}:\n{misses}"
 
 
-def test_report_lists_misses_and_the_held_out_part(outcomes):
+def test_heldout_slices_meet_the_target(outcomes):
+    # Only counts in the message: nobody tunes on held-out items.
+    heldout = [o for o in outcomes if o.split == "heldout"]
+    assert heldout
+    assert eval_topics.below(heldout, list(TOPICS), THRESHOLD) == []
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_the_report_scores_slices_and_never_shows_held_out_items(tmp_path, capsys):
+    long_body = "\n\n".join(["The Department of Homeland Security extended Temporary Protected Status "
+                             "for Honduras by 18 months."] + ["Weather and sports news of the week."] * 60)
+    tuning = _write(tmp_path / "labels.jsonl", [
+        {"title": "Tuning miss: a quiet day", "summary": "", "lang": "en", "labels": ["tps"]},
+        {"title": "A long notice", "summary": "", "body": long_body, "lang": "en", "labels": ["tps"]},
+    ])
+    # A file named *heldout* is held out, split or not; none of its text may be printed.
+    heldout = _write(tmp_path / "labels_heldout_en.jsonl", [
+        {"title": f"Secret held-out title {n}", "summary": "Secret summary", "lang": "en", "labels": ["tps"]}
+        for n in range(3)])
+    outcomes = eval_topics.evaluate([tuning, heldout], PACK)
+    assert [o.split for o in outcomes] == ["tune", "tune", "heldout", "heldout", "heldout"]
+    assert [o.long for o in outcomes[:2]] == [False, True]
     text = eval_topics.report(outcomes, list(TOPICS))
-    assert "Held-out items" in text and "Tuning items" in text
-    for topic in TOPICS:
-        assert f"{topic}: " in text and "false negatives" in text
+    assert "Tuning miss: a quiet day" in text and "labels.jsonl:1" in text
+    assert "Secret" not in text
+    assert "tps: held-out: 0 false positives, 3 false negatives" in text
+    assert max(len(line) for line in text.splitlines() if "Tuning miss" not in line) <= 100
+    scores = eval_topics.slice_scores([o for o in outcomes if o.split == "tune"], ["tps"])
+    assert (scores["tps", "long"].tp, scores["tps", "short"].fn) == (1, 1)
+    # --fail-under looks at the held-out slices with 3+ positives: all, short and en here.
+    assert eval_topics.main(["--items", str(tuning), "--items", str(heldout), "--fail-under", "0.9"]) == 1
+    err = capsys.readouterr().err
+    assert "tps all (P 1.000, R 0.000)" in err and "tps en" in err and "tps long" not in err
+    assert "Secret" not in err
