@@ -25,12 +25,12 @@ WARNINGS = [
     ("deport* near /5 honduras", 9, ["near /5", "did you mean NEAR/5?"]),
     ("deport* near/s honduras", 9, ["did you mean NEAR/s?"]),
     ("deport* w/p honduras", 9, ["did you mean NEAR/p?"]),
-    ('"honduras"', 1, ["one word in quotes", "same as honduras", "=honduras"]),
-    ('tps "Hondur"*', 5, ["same as Hondur*"]),
-    ('="Honduras"', 1, ["same as =Honduras"]),
+    ('"honduras"', 1, ['"honduras": quotes change nothing', "=honduras is exact case"]),
+    ('tps "Hondur"*', 5, ["quotes change nothing", "=Hondur* is exact case"]),
+    ('="Honduras"', 1, ['="Honduras": quotes change nothing here']),
     ("C++ developers", 1, ["'c'", "'+'", "not searched"]),
     ('"aid & cuts"', 1, ["'aid cuts'", "'&'"]),
-    ("dep* honduras", 1, ["dep*", "'dep'", "write more of the word"]),
+    ("dep* honduras", 1, ["dep*", "'dep'", "write more of it"]),
     ("title:dep* honduras", 7, ["'dep'"]),
 ]
 

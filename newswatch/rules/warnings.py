@@ -103,8 +103,8 @@ def _operator_word(tok: Token, prev: Token | None, nxt: Token) -> str | None:
     if word == "near":
         return None if _DISTANCE.match(nxt.text) else (
             f"{tok.text!r} is searched as a word; did you mean NEAR/5 (a distance in words)?")
-    return (f"{tok.text!r} is searched as a word; did you mean {word.upper()}? "
-            f'(operators are upper case; write "{tok.text}" to search for the word)')
+    # the way to really search the word ("and" in quotes) is in docs/rules.md: the line stays short
+    return f"{tok.text!r} is searched as a word; did you mean {word.upper()}?"
 
 
 def _near_typo(tok: Token, prev: Token | None, nxt: Token) -> str | None:
@@ -133,9 +133,8 @@ def _one_word_phrase(tok: Token) -> str | None:
         return None
     star = "*" if tok.value.endswith("*") else ""
     if tok.exact:
-        return f"one word in quotes: {tok.text} is the same as ={body}{star}"
-    return (f"one word in quotes: {tok.text} is the same as {body}{star} (any case and accents);"
-            f" for exact case write ={body}{star}")
+        return f"{tok.text}: quotes change nothing here"
+    return f"{tok.text}: quotes change nothing; ={body}{star} is exact case"
 
 
 def _dropped_symbols(tok: Token) -> str | None:
@@ -145,8 +144,7 @@ def _dropped_symbols(tok: Token) -> str | None:
     if not dropped:
         return None
     searched = " ".join(WORD.findall(fold(body)))
-    return (f"{tok.text} is searched as {searched!r}: symbols such as {''.join(dropped)!r} are not "
-            "searched")
+    return f"{tok.text} is searched as {searched!r}: {''.join(dropped)!r} is not searched"
 
 
 def _broad_prefix(tok: Token) -> str | None:
@@ -155,5 +153,4 @@ def _broad_prefix(tok: Token) -> str | None:
     words = WORD.findall(fold(tok.value[:-1]))
     if len(words) != 1 or len(words[0]) > BROAD_PREFIX:
         return None
-    return (f"{tok.text} matches every word starting with {words[0]!r}; write more of the word or "
-            "list the forms with OR")
+    return f"{tok.text} matches any word starting {words[0]!r}; write more of it"
