@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -120,3 +121,37 @@ def test_the_report_scores_slices_and_never_shows_held_out_items(tmp_path, capsy
     err = capsys.readouterr().err
     assert "tps all (P 1.000, R 0.000)" in err and "tps en" in err and "tps long" not in err
     assert "Secret" not in err
+
+
+WIDE = ROOT / "newswatch" / "topics" / "northern-triangle-corruption.toml"
+
+
+@pytest.mark.parametrize("pack", [PACK, WIDE], ids=["central-america", "northern-triangle-corruption"])
+def test_the_shipped_packs_check_clean(pack):
+    proc = subprocess.run([*eval_topics.newswatch_command(), "rules", "check", str(pack)],
+                          capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode == 0, proc.stderr
+    assert "warning" not in (proc.stdout + proc.stderr).lower(), proc.stdout + proc.stderr
+    assert proc.stdout.startswith("OK:"), proc.stdout
+
+
+def test_the_wide_corruption_rule_is_off_until_its_pack_is_copied_in(tmp_path):
+    run = [*eval_topics.newswatch_command()]
+    assert subprocess.run([*run, "init", str(tmp_path)], capture_output=True).returncode == 0
+    assert sorted(p.name for p in (tmp_path / "topics").iterdir()) == ["central-america.toml"]
+    items = _write(tmp_path / "items.jsonl", [
+        {"title": "Guatemala's attorney general Consuelo Porras added to US corruption list",
+         "summary": "The State Department says Porras obstructed anti-corruption investigations.", "lang": "en"},
+        {"title": "Juez envía a prisión a exalcalde por peculado en Honduras", "summary": "", "lang": "es"},
+        {"title": "Olimpia vence a Motagua en el clásico capitalino de Tegucigalpa", "summary": "", "lang": "es"},
+    ])
+
+    def rules_fired() -> list[set[str]]:
+        proc = subprocess.run([*run, "rules", "match", "-c", str(tmp_path / "newswatch.toml"), str(items)],
+                              capture_output=True, text=True, encoding="utf-8")
+        assert proc.returncode == 0, proc.stderr
+        return [{m["rule"] for m in json.loads(line)["matches"]} for line in proc.stdout.splitlines()]
+
+    assert rules_fired() == [set(), set(), set()]  # none of the five officials: not the thread
+    (tmp_path / "topics" / WIDE.name).write_text(WIDE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert rules_fired() == [{"northern-triangle-corruption"}, {"northern-triangle-corruption"}, set()]
