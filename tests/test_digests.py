@@ -198,10 +198,20 @@ def test_digest_lists_stories_newest_first_with_the_other_outlets(db, smtp):
     [msg] = smtp.messages
     assert msg["Subject"] == "[TPS] Digest: 3 stories, 5 articles"
     html = msg.get_body(("html",)).get_content()
-    text = msg.get_body(("plain",)).get_content()
+    text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
     # Newest first: the hostile one (15:00), the wire story (13:00), the judge (09:00).
     assert text.index("TPS *ends*") < text.index("US ends temporary protection") < text.index("Judge blocks")
-    assert "Also covered by: isthmus-review, bayside-daily" in text
+    assert ("Also covered by:\n   - isthmus-review: https://isthmus-review.example/news/2?a=1&b=2\n"
+            "   - bayside-daily: https://bayside-daily.example/news/3?a=1&b=2") in text
+    # The text part is our own (digest.txt), not Apprise's conversion of the
+    # HTML: every link of the HTML is in it.
+    links = {h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)"', html)}
+    assert len(links) == 5 and all(link in text for link in links)
+    # Each entry says why: its rule, the words that decided, the evidence.
+    entry = text[text.index("Judge blocks"):]
+    assert entry.index('Rule tps-decisions, found: "temporary protected status", "Honduras"') \
+        < entry.index("The «temporary protected status» for «Honduras» was extended")
+    assert 'found <b>temporary protected status</b>, <b>Honduras</b>' in html
     assert "Washington ends TPS" not in text  # a copy is an outlet, not another story
     assert "3 articles" in text
     assert "&lt;script&gt;" in html and "<script>" not in html

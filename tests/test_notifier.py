@@ -69,7 +69,7 @@ def test_email_has_subject_html_and_text_parts(db, smtp):
     assert msg["Subject"] == f"[TPS] {HOSTILE}"
     assert msg.get_content_type() == "multipart/alternative"
     parts = _parts(msg)
-    html, text = parts["text/html"], parts["text/plain"]
+    html, text = parts["text/html"], parts["text/plain"].replace("\r\n", "\n")
     # Feed text is escaped in HTML; the matcher's hits are marked after escaping.
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -77,11 +77,15 @@ def test_email_has_subject_html_and_text_parts(db, smtp):
     assert "<mark>Honduras</mark>" in html
     assert 'href="https://insightcrime.example/news/1?a=1&amp;b=2"' in html
     assert "insightcrime" in html and "27 Nov 2026 18:05 UTC" in html
-    assert "tps-decisions" in html
-    assert "Matched: temporary protected status, honduras" in html
-    # The text alternative reads well and still carries the link.
+    # Why: the rule and the words that decided, as the text has them.
+    assert "Rule <b>tps-decisions</b> (TPS)" in html
+    assert "found <b>temporary protected status</b>, <b>Honduras</b>" in html
+    assert "Matched:" not in html
+    # The text alternative is our own rendering (alert.txt), not Apprise's
+    # conversion of the HTML: it reads well and still carries the link.
     assert "https://insightcrime.example/news/1?a=1&b=2" in text
-    assert "The temporary protected status for Honduras was extended" in text
+    assert "The «temporary protected status» for «Honduras» was extended" in text
+    assert 'Rule tps-decisions (TPS)\n  found: "temporary protected status", "Honduras"' in text
     row = alert(db, alert_id)
     assert (row["status"], row["attempts"], row["sent_at"]) == ("sent", 1, NOW)
 
@@ -125,8 +129,7 @@ def test_chat_gets_markdown_over_json_and_mattermost(db, chat):
         "**[US extends TPS for Hondurans](https://insightcrime.example/news/1?a=1&b=2)**"
     )
     assert "> The **temporary protected status** for **Honduras** was extended" in body
-    assert "rule `tps-decisions`" in body
-    assert "Matched: temporary protected status, honduras" in body
+    assert "Rule `tps-decisions` (TPS) — found **temporary protected status**, **Honduras**" in body
     mattermost = posts["/hooks/mmtoken123"]
     assert mattermost["username"] == "newswatch"
     assert "**Honduras**" in mattermost["text"]

@@ -48,13 +48,15 @@ class RunReport:
 
 def run(config: ConfigLike = None, sources: Iterable[str] | None = None, *, alerts: bool = True,
         all_sources: bool = False, on_fetch: Callable[[FetchResult], None] | None = None,
-        throttle: bool = True, log_level: str = "ERROR") -> RunReport:
+        throttle: bool = True, log_level: str = "ERROR",
+        on_notice: Callable[[str], None] | None = None) -> RunReport:
     """Fetch the due sources, match and store their items, then deliver pending alerts.
 
     ``sources`` names the sources to fetch, due or not; ``all_sources``
     fetches every one. ``on_fetch`` is called with each source's
     :class:`~newswatch.crawlers.FetchResult` as it finishes; ``log_level``
-    ("INFO", "DEBUG") is Scrapy's. Scrapy's reactor runs once per
+    ("INFO", "DEBUG") is Scrapy's; ``on_notice`` hears when alert delivery
+    will be slow (Apprise's pacing of mails to one address). Scrapy's reactor runs once per
     process: call this once per process (a script, a subprocess).
 
     Every kind of source runs in the same crawl. When the crawl was stopped
@@ -80,7 +82,8 @@ def run(config: ConfigLike = None, sources: Iterable[str] | None = None, *, aler
         elif not finished or stop.requested:
             report.skipped.append("alert delivery (the run was stopped; alerts stay pending)")
         elif alerts:
-            deliver_due(ctx.db, config, report, throttle=throttle, should_stop=lambda: stop.requested)
+            deliver_due(ctx.db, config, report, throttle=throttle, should_stop=lambda: stop.requested,
+                        on_notice=on_notice)
             notify_ops(config, before, report, throttle=throttle)
         errors = {f.source: f.error for f in report.fetches if not f.ok}
         if report.delivery_errors:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
 
 from .. import storage
@@ -20,7 +21,7 @@ def channels_for(config: Config):
 
 
 def deliver(config: ConfigLike = None, *, digests: bool = True, now: str | None = None,
-            throttle: bool = True):
+            throttle: bool = True, on_notice: Callable[[str], None] | None = None):
     """Send the alerts that are due now, then (with ``digests``) the digests that are due.
 
     Returns the notifier's :class:`~newswatch.notifier.DeliveryReport`:
@@ -28,32 +29,39 @@ def deliver(config: ConfigLike = None, *, digests: bool = True, now: str | None 
     cover both. Failed sends stay in the outbox with a retry time; nothing
     raises for them. ``now`` (UTC ISO 8601, default ``$NEWSWATCH_NOW``, else
     the real time) sets the outbox clock only; a malformed one raises
-    :class:`~newswatch.errors.InvalidInput`.
+    :class:`~newswatch.errors.InvalidInput`. ``on_notice`` hears when
+    Apprise's pacing (about 5.5 s between two mails to one address) will
+    make the delivery slow, and how long it will take.
     """
     config = as_config(config)
-    return deliver_due(storage.open_db(config.database), config, digests=digests, now=now, throttle=throttle)
+    return deliver_due(storage.open_db(config.database), config, digests=digests, now=now,
+                       throttle=throttle, on_notice=on_notice)
 
 
 def deliver_due(db, config: Config, report=None, *, throttle: bool = True, digests: bool = True,
-                now: str | None = None, should_stop=None):
+                now: str | None = None, should_stop=None,
+                on_notice: Callable[[str], None] | None = None):
     """:func:`deliver` on an open database; the outcome is also added to ``report`` (a run's).
 
     ``should_stop`` (a SIGTERM during a run) ends delivery between two sends;
     the rest stay pending.
     """
-    from ..notifier import deliver_digests, deliver_pending, schedules_for
+    from ..notifier import Labels, deliver_digests, deliver_pending, schedules_for
 
     now = now or os.environ.get("NEWSWATCH_NOW") or None
     if now is not None:
         now = outbox_clock(now)
     channels = channels_for(config)
+    labels = Labels.from_config(config)
     result = deliver_pending(db, channels, now=now, max_attempts=config.notify.max_attempts,
                              templates_dir=config.notify.templates_dir, throttle=throttle,
-                             max_per_hour=config.notify.max_per_hour, should_stop=should_stop)
+                             max_per_hour=config.notify.max_per_hour, should_stop=should_stop,
+                             labels=labels, on_notice=on_notice)
     if digests and not (should_stop and should_stop()):
         sent = deliver_digests(db, channels, schedules_for(config.rules, config.notify.timezone),
                                now=now, max_attempts=config.notify.max_attempts,
-                               templates_dir=config.notify.templates_dir, throttle=throttle)
+                               templates_dir=config.notify.templates_dir, throttle=throttle,
+                               labels=labels, on_notice=on_notice)
         result.digests_sent += sent.sent
         result.failed += sent.failed
         result.dead += sent.dead

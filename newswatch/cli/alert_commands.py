@@ -26,7 +26,8 @@ def alerts_send(config_path: Path | None, digest: bool, now: str | None) -> None
     """Deliver pending alerts now (and due digests with --digest)."""
     config = load_config(config_path)
     try:
-        result = app.deliver(config, digests=digest, now=now)
+        result = app.deliver(config, digests=digest, now=now,
+                             on_notice=lambda line: console.print(escape(line)))
     except app.InvalidInput as exc:
         raise click.BadParameter(str(exc), param_hint="--now") from None
     line = f"{result.sent} sent, {result.failed} failed (will retry), {result.dead} dead"

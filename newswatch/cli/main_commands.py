@@ -85,7 +85,8 @@ def run(ctx: click.Context, config_path: Path | None, sources: tuple[str, ...], 
     console.print(f"newswatch run: {config.path}")
     try:
         report = app.run(config, sources or None, alerts=not no_alerts, all_sources=all_sources,
-                         on_fetch=show, log_level="INFO" if debug else "ERROR")
+                         on_fetch=show, log_level="INFO" if debug else "ERROR",
+                         on_notice=lambda line: console.print(f"  {escape(line)}"))
     except ConfigError as exc:
         raise ConfigExit(problems_text(exc.problems)) from None
     except (app.RunLockedError, app.StorageError) as exc:

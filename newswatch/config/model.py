@@ -69,6 +69,7 @@ class Source:
     selectors: dict[str, str] = field(default_factory=dict)
     max_pages: int = 3  # site: listing pages followed per run
     max_articles: int = 50  # feed, search, sitemap, site: article pages fetched per run, newest first
+    title: str | None = None  # the outlet's name in alerts; None: the feed's own title, then the name
 
 
 @dataclass
@@ -79,6 +80,7 @@ class RuleConfig:
     notify: list[str] = field(default_factory=list)
     mode: str = "immediate"
     digest: str | None = None
+    description: str | None = None  # plain words shown in alerts: why the rule exists
     file: str = ""
     line: int | None = None
 
@@ -106,7 +108,7 @@ class NotifyConfig:
     apprise_config: Path | None = None
     templates_dir: Path | None = None
     max_attempts: int = 8
-    timezone: str = "UTC"  # of digest schedules
+    timezone: str = "UTC"  # of digest schedules and of the times alerts show
     max_per_hour: int | dict[str, int] = 20  # immediate alerts per tag; or tag -> number
     # Where the URLs are written, for `newswatch check`'s located problems.
     file: str = ""

@@ -46,20 +46,24 @@ def load_rule(raw: Any, i: int, fname: str, loc: Locator, problems: list[Problem
     topic = raw.get("topic")
     if topic is not None and not isinstance(topic, str):
         bad("topic", "must be a string")
+    description = raw.get("description")
+    if description is not None and (not isinstance(description, str) or not description.strip()):
+        bad("description", "must be a non-empty string: plain words saying what the rule is for")
     digest = raw.get("digest")
     if digest is not None:
         try:
             parse_schedule(digest)
         except ValueError as exc:
             bad("digest", str(exc))
-    known = {"name", "query", "topic", "notify", "mode", "digest"}
+    known = {"name", "query", "topic", "notify", "mode", "digest", "description"}
     for key in raw:
         if key not in known:
             bad(key, f"unknown setting; valid: {', '.join(sorted(known))}")
     if not ok:
         return None
     return RuleConfig(name=name, query=query, topic=topic, notify=list(notify), mode=mode,
-                      digest=digest, file=fname, line=line)
+                      digest=digest, description=" ".join(description.split()) if description else None,
+                      file=fname, line=line)
 
 
 def rule_key_line(rule: RuleConfig, key: str = "query") -> int | None:

@@ -73,8 +73,11 @@ def load_source(raw: Any, i: int, fname: str, loc: Locator, crawl: CrawlConfig,
     fetch = raw.get("fetch_articles")
     if fetch is not None and not isinstance(fetch, bool):
         bad("fetch_articles", "must be true or false")
+    title = raw.get("title")
+    if title is not None and (not isinstance(title, str) or not title.strip()):
+        bad("title", "must be a non-empty string: the outlet's name as alerts should show it")
     extra = _load_source_extras(raw, kind, bad)
-    known = {"name", "kind", "url", "lang", "interval", "fetch_articles", *_EXTRA_KEYS}
+    known = {"name", "kind", "url", "lang", "interval", "fetch_articles", "title", *_EXTRA_KEYS}
     for key in raw:
         if key not in known:
             bad(key, f"unknown setting; valid: {', '.join(sorted(known))}")
@@ -83,7 +86,8 @@ def load_source(raw: Any, i: int, fname: str, loc: Locator, crawl: CrawlConfig,
     if kind == "search":
         url = search_url(extra["provider"], extra["query"], lang, extra["region"], extra.pop("endpoint", None))
     return Source(name=name, kind=kind, url=url, lang=lang, interval_s=interval_s,
-                  fetch_articles=fetch, file=fname, line=line, **extra)
+                  fetch_articles=fetch, file=fname, line=line,
+                  title=" ".join(title.split()) if title else None, **extra)
 
 
 # Source keys that only some kinds read, and which kinds those are.

@@ -40,6 +40,7 @@ class FetchResult:
     # recorded on the fetch so `newswatch status` shows the gap, not only the console.
     skipped: int = 0
     skipped_why: str | None = None
+    feed_title: str | None = None  # the feed's own title: the outlet's name in alerts
 
     @property
     def reason(self) -> str:
@@ -55,6 +56,7 @@ class FetchResult:
             "last_modified": self.last_modified, "body_hash": self.body_hash,
             "next_due_at": next_due_at, "not_stored": self.not_stored, "mojibake": self.mojibake,
             "skipped": self.skipped or None, "skipped_why": self.skipped_why,
+            "feed_title": self.feed_title,
         }
 
 

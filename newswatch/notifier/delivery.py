@@ -1,13 +1,20 @@
 """Delivering due alerts through Apprise: claim, render, send, record.
 
-One alert row is (rule, story, tag). Delivering it means sending one message
-to every Apprise URL carrying its tag, each in the style that URL wants
-(email HTML, chat Markdown). Each URL that takes the message is recorded at
-once in ``deliveries`` (by its privacy form); the row is marked sent when
-every URL of the tag has it, otherwise it is marked failed with the cause and
-retried later with backoff (see :mod:`newswatch.storage.outbox`). A retry
-goes only to the URLs that have not had the message, so when the mail server
-was down but the chat webhook was not, the chat gets the alert once.
+One alert row is (rule, story, tag). The rows of one article for one tag
+(two rules matched it) are claimed together and go out as one message naming
+every rule. Delivering it means sending that message to every Apprise URL
+carrying the tag, each in the style that URL wants (email: HTML with our own
+text part; chat: Markdown). Each URL that takes the message is recorded at
+once in ``deliveries`` for every row in it (by the URL's privacy form); the
+rows are marked sent when every URL of the tag has them, otherwise failed
+together with the cause and retried later with backoff (see
+:mod:`newswatch.storage.outbox`). A retry goes only to the URLs that have not
+had the message, so when the mail server was down but the chat webhook was
+not, the chat gets the alert once.
+
+Apprise waits between two sends through one URL (``request_rate_per_sec``,
+5.5 s for email); when a batch sends several messages through one URL,
+``on_notice`` is told how long that will take.
 
 A tag may be rate-limited (``max_per_hour``): due alerts beyond the limit
 are not sent but deferred to the next digest of their rule and tag.
@@ -20,11 +27,13 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from apprise import Apprise, NotifyFormat
+from apprise.plugins.email import NotifyEmail
 from sqlite_utils import Database
 
 from ..schedule import now_iso
@@ -39,9 +48,12 @@ from ..storage.outbox import (
     scrub_errors,
 )
 from .channels import Channels, Service, apprise_debug_logs, scrub
+from .context import Labels
+from .mailtext import text_part
 from .render import Message, Renderer
 
-__all__ = ["DEFAULT_MAX_PER_HOUR", "DeliveryReport", "deliver_pending", "send_alert"]
+__all__ = ["DEFAULT_MAX_PER_HOUR", "DeliveryReport", "deliver_pending", "group_by_article",
+           "pacing_notes", "send_alert"]
 
 #: Immediate alerts per tag per hour when ``max_per_hour`` names other tags only.
 DEFAULT_MAX_PER_HOUR = 20
@@ -116,8 +128,10 @@ def deliver_pending(
     limit: int | None = None,
     max_per_hour: int | Mapping[str, int] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    labels: Labels | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> DeliveryReport:
-    """Deliver every due immediate alert; return counts and errors.
+    """Deliver every due immediate alert, one message per article and tag; return counts and errors.
 
     ``now`` (UTC ISO text) fixes the clock, for tests; by default each claim
     and each record uses the current time. ``worker`` names this process in
@@ -131,12 +145,16 @@ def deliver_pending(
 
     ``should_stop`` is asked before each send (SIGTERM during a run): once
     it says yes, the alerts not yet tried are handed back, still pending.
+    ``labels`` gives the time zone, outlet names and rule descriptions
+    messages show; ``on_notice`` hears, in a sentence, when Apprise's pacing
+    will make a batch slow. Counts are alert rows: a message naming two
+    rules counts two sent.
 
     Raises :class:`~newswatch.notifier.TemplateError` before claiming
     anything when a template cannot be compiled. Delivery failures are never
     raised: they are recorded on the alert and in the report.
     """
-    renderer = Renderer(templates_dir)
+    renderer = Renderer(templates_dir, labels)
     worker = worker or _default_worker()
     forget_legacy_secrets(db, channels)
     rate_limit = _rate_limit(max_per_hour)
@@ -151,21 +169,60 @@ def deliver_pending(
         if not batch:
             break
         untouched = [a["id"] for a in batch]
+        groups = group_by_article(batch)
+        if throttle and on_notice:
+            for line in pacing_notes([g[0]["tag"] for g in groups], channels):
+                on_notice(line)
         try:
-            for alert in batch:
+            for group in groups:
                 if should_stop and should_stop():
                     break
-                # From here the row is in flight: if we die now it stays
-                # 'sending' and is reclaimed once stale.
-                untouched.remove(alert["id"])
-                ok, error = send_alert(alert, channels, renderer, throttle=throttle,
+                # From here the rows are in flight: if we die now they stay
+                # 'sending' and are reclaimed once stale.
+                for alert in group:
+                    untouched.remove(alert["id"])
+                ok, error = send_alert(group, channels, renderer, throttle=throttle,
                                        db=db, now=now)
-                _record(db, alert, ok, error, now or _now(), max_attempts, report)
-                done += 1
+                for alert in group:
+                    _record(db, alert, ok, error, now or _now(), max_attempts, report)
+                done += len(group)
         finally:
             # Ctrl-C or a database error mid-batch: hand back what we never tried.
             release_claims(db, untouched, worker)
     return report
+
+
+def group_by_article(alerts: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Claimed alert rows -> one list per (article, tag), in the order they came."""
+    groups: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+    for alert in alerts:
+        groups.setdefault((alert.get("item_id"), alert.get("tag")), []).append(alert)
+    return list(groups.values())
+
+
+def pacing_notes(tags: list[str], channels: Channels) -> list[str]:
+    """What Apprise's pacing will cost: one line per URL that gets 2+ of these messages.
+
+    ``tags`` has one entry per message to send. Apprise waits
+    ``request_rate_per_sec`` (5.5 s for email) between two sends through
+    one URL, so n messages take about (n - 1) times that.
+    """
+    counts: dict[str, int] = {}
+    services: dict[str, Service] = {}
+    for tag in tags:
+        for service in channels.services_for(str(tag or "").lower().strip()):
+            counts[service.target] = counts.get(service.target, 0) + 1
+            services[service.target] = service
+    lines = []
+    for target, n in counts.items():
+        service = services[target]
+        rate = float(getattr(service.plugin, "request_rate_per_sec", 0) or 0)
+        if n < 2 or rate < 1:
+            continue
+        what = "mails" if isinstance(service.plugin, NotifyEmail) else "messages"
+        lines.append(f"{n} {what} to {service.safe_url}: Apprise sends them {rate:g} s apart, "
+                     f"so this takes about {round((n - 1) * rate)} s.")
+    return lines
 
 
 def forget_legacy_secrets(db: Database, channels: Channels) -> None:
@@ -203,95 +260,113 @@ def _record(
 
 
 def send_alert(
-    alert: dict[str, Any],
+    alert: dict[str, Any] | list[dict[str, Any]],
     channels: Channels,
     renderer: Renderer | None = None,
     throttle: bool = True,
     db: Database | None = None,
     now: str | None = None,
 ) -> tuple[bool, str | None]:
-    """Send one claimed alert to every URL carrying its tag.
+    """Send one claimed alert, or the rows of one article for one tag as one message.
 
-    Returns ``(True, None)`` when Apprise reported success for all of them,
-    else ``(False, error)`` with an error safe to store and show. Never
-    raises for a delivery problem. With ``db``, each URL's success is
-    recorded as it happens and URLs that already had this alert are skipped.
+    Returns ``(True, None)`` when Apprise reported success for every URL
+    carrying the tag, else ``(False, error)`` with an error safe to store
+    and show. Never raises for a delivery problem. With ``db``, each URL's
+    success is recorded (for every row) as it happens, and a URL gets only
+    the rows it has not had.
     """
     renderer = renderer or Renderer()
+    rows = alert if isinstance(alert, list) else [alert]
+    by_id = {row.get("id"): row for row in rows}
     return send_message(
-        "alert", alert.get("id"), alert.get("tag"),
-        lambda style: renderer.render(alert, style), channels, throttle, db, now,
+        "alert", list(by_id), rows[0].get("tag"),
+        lambda style, ids: renderer.render([by_id[i] for i in ids], style),
+        channels, throttle, db, now,
     )
 
 
 def send_message(
     kind: str,
-    message_id: int | None,
+    message_ids: list[Any],
     tag: str | None,
-    render: Callable[[str], Message],
+    render: Callable[[str, tuple[Any, ...]], Message],
     channels: Channels,
     throttle: bool = True,
     db: Database | None = None,
     now: str | None = None,
 ) -> tuple[bool, str | None]:
-    """Send an alert or digest (``kind``) to the URLs of ``tag`` that lack it.
+    """Send alerts or digests (``kind``), as one message, to the URLs of ``tag`` that lack them.
 
-    ``render(style)`` makes the message for each style in use. Each URL gets
-    its own ``notify()`` so that its success can be recorded (``db``) before
-    the next one is tried: a crash between two URLs repeats nothing.
+    ``render(style, ids)`` makes the message of the rows ``ids`` (those of
+    ``message_ids`` a URL has not had) for each style in use; an HTML email
+    also gets the ``text`` rendering as its text/plain part. Each URL gets
+    its own ``notify()`` so that its success can be recorded (``db``)
+    before the next one is tried: a crash between two URLs repeats nothing.
     """
     tag = str(tag or "").lower().strip()
     services = channels.services_for(tag)
     if not services:
         known = ", ".join(sorted(channels.tags())) or "none"
         return False, f"no Apprise URL carries the tag {tag!r} (tags with URLs: {known})"
-    done = delivered_targets(db, kind, message_id) if db is not None else set()
+    done = ({i: delivered_targets(db, kind, i) for i in message_ids} if db is not None
+            else {i: set() for i in message_ids})
 
-    messages: dict[str, Message | None] = {}
+    messages: dict[tuple[str, tuple[Any, ...]], Message | None] = {}
     errors = []
-    for service in services:
-        if service.target in done or service.legacy_target in done:
-            continue
-        style = service.style
-        if style not in messages:
+
+    def rendered(style: str, ids: tuple[Any, ...]) -> Message | None:
+        if (style, ids) not in messages:
             try:
-                messages[style] = render(style)
+                messages[style, ids] = render(style, ids)
             except Exception as exc:  # a user template failing on this message's data
-                messages[style] = None
+                messages[style, ids] = None
                 errors.append(f"rendering the {style} message failed: {type(exc).__name__}: {exc}")
-        message = messages[style]
+        return messages[style, ids]
+
+    for service in services:
+        ids = tuple(i for i in message_ids
+                    if service.target not in done[i] and service.legacy_target not in done[i])
+        if not ids:
+            continue
+        message = rendered(service.style, ids)
         if message is None:
             continue
-        error = _notify([service], message.title, message.body, _FORMATS[style], tag, channels,
-                        throttle)
+        text = None
+        if service.style == "html" and isinstance(service.plugin, NotifyEmail):
+            plain = rendered("text", ids)
+            text = plain.body if plain is not None else None
+        error = _notify([service], message, tag, channels, throttle, text)
         if error:
             errors.append(error)
         elif db is not None:
-            record_delivery(db, kind, message_id, service.target, now or _now())
-    return (not errors), (" | ".join(errors) or None)
+            for i in ids:
+                record_delivery(db, kind, i, service.target, now or _now())
+    return (not errors), (" | ".join(dict.fromkeys(errors)) or None)
 
 
 def _notify(
     group: list[Service],
-    title: str,
-    body: str,
-    body_format: NotifyFormat,
+    message: Message,
     tag: str,
     channels: Channels,
     throttle: bool,
+    text: str | None = None,
 ) -> str | None:
-    """One Apprise notify() to ``group``; None on success, else a safe error."""
+    """One Apprise notify() to ``group``; None on success, else a safe error.
+
+    ``text``: the text/plain part of an HTML email (see :mod:`.mailtext`).
+    """
     secrets = frozenset().union(*(s.secrets for s in group))
     apobj = Apprise(asset=channels.asset)
     for service in group:
         apobj.add(service.plugin)
     saved = _unthrottle(group) if not throttle else None
     try:
-        with apprise_debug_logs():
+        with apprise_debug_logs(), (text_part(message.body, text) if text else nullcontext()):
             result = apobj.notify(
-                body=body,
-                title=title,
-                body_format=body_format,
+                body=message.body,
+                title=message.title,
+                body_format=_FORMATS[message.style],
                 tag=tag,
                 log_level=logging.DEBUG,
             )

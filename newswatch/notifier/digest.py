@@ -1,5 +1,9 @@
 """Digests: one message per (rule, tag) listing the stories since the previous one.
 
+Digests of one tag that are due in the same run (rules on the same schedule)
+are sent as one message, each article listed once with every rule that
+matched it, and its evidence snippet.
+
 :func:`deliver_digests` opens every digest that is due (see
 :mod:`newswatch.storage.digests` for when that is), then delivers the open
 ones like alerts: per-URL, marked sent only on Apprise's success, retried
@@ -39,7 +43,15 @@ from ..storage.digests import (
     release_digest_claims,
 )
 from .channels import Channels
-from .delivery import DeliveryReport, _default_worker, _now, forget_legacy_secrets, send_message
+from .context import Labels, label_of, rules_of
+from .delivery import (
+    DeliveryReport,
+    _default_worker,
+    _now,
+    forget_legacy_secrets,
+    pacing_notes,
+    send_message,
+)
 from .render import Renderer
 
 __all__ = ["DEFAULT_DIGEST", "OVERFLOW_DIGEST", "compose", "deliver_digests", "schedules_for"]
@@ -66,40 +78,67 @@ def schedules_for(rules: Iterable[Any], timezone: str = "UTC") -> Callable[[str]
     return lambda name: table.get(name, fallback)
 
 
-def compose(digest: dict[str, Any], entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """The template context of a digest: its articles grouped into stories, newest first."""
-    clusters: dict[str, list[dict[str, Any]]] = {}
+def compose(
+    digest: dict[str, Any] | list[dict[str, Any]],
+    entries: list[dict[str, Any]],
+    labels: Labels | None = None,
+) -> dict[str, Any]:
+    """The template context of a digest: its articles grouped into stories, newest first.
+
+    ``digest`` may be several digests of one tag sent as one message;
+    ``entries`` are then all their rows (see ``digest_entries``). An article
+    matched by several rules is listed once with all of them: each story
+    has ``rules`` (name, topic, description, terms) and the lead article's
+    evidence ``snippet``.
+    """
+    labels = labels or Labels()
+    digests = digest if isinstance(digest, list) else [digest]
+    articles: dict[Any, list[dict[str, Any]]] = {}
     for entry in entries:  # oldest first (by when newswatch first saw them)
-        clusters.setdefault(entry["cluster_id"] or entry["item_id"], []).append(entry)
+        articles.setdefault(entry["item_id"], []).append(entry)
+    clusters: dict[str, list[list[dict[str, Any]]]] = {}
+    for rows in articles.values():
+        clusters.setdefault(rows[0]["cluster_id"] or rows[0]["item_id"], []).append(rows)
     stories = []
-    for cluster_id, articles in clusters.items():
-        lead = articles[0]
+    for cluster_id, members in clusters.items():
+        lead = members[0][0]
         also, outlets = [], {lead["source"]}
-        for other in articles[1:]:
+        for other in (rows[0] for rows in members[1:]):
             if other["source"] not in outlets:
                 outlets.add(other["source"])
-                also.append({"source": other["source"], "url": other["url"], "title": other["title"]})
-        newest = max((a["published"] or a["fetched_at"] or "") for a in articles)
+                also.append({"source": labels.outlet(other["source"], other.get("feed_title")),
+                             "url": other["url"], "title": other["title"]})
+        rules = rules_of([row for rows in members for row in rows], labels)
+        newest = max((rows[0]["published"] or rows[0]["fetched_at"] or "") for rows in members)
         stories.append({
-            **{k: lead.get(k) for k in ("title", "url", "source", "published", "summary",
-                                        "snippet", "terms", "lang")},
+            **{k: lead.get(k) for k in ("title", "url", "published", "summary", "snippet", "lang")},
+            "source": labels.outlet(lead["source"], lead.get("feed_title")),
+            "terms": rules[0]["terms"],
+            "rules": rules,
             "cluster_id": cluster_id,
-            "articles": len(articles),
+            "articles": len(members),
             "also": also,
             "newest": newest,
         })
     stories.sort(key=lambda s: (s["newest"], s["cluster_id"]), reverse=True)
-    topic = next((e["topic"] for e in entries if e.get("topic")), None)
+    rules = rules_of([*({"rule": d["rule"]} for d in digests), *entries], labels)
+    for rule in rules:  # the topic of a digest's rule, from its rows
+        rule["topic"] = rule["topic"] or next(
+            (e.get("topic") for e in entries if e.get("rule") == rule["name"] and e.get("topic")), None)
+    first = digests[0]
     return {
-        "id": digest["id"],
-        "rule": digest["rule"],
-        "topic": topic,
-        "tag": digest["tag"],
-        "schedule": digest.get("schedule"),
-        "slot": digest.get("slot"),
-        "since": digest.get("since"),
+        "id": first["id"],
+        "ids": [d["id"] for d in digests],
+        "rule": first["rule"],
+        "rules": rules,
+        "label": label_of(rules),
+        "topic": rules[0]["topic"],
+        "tag": first["tag"],
+        "schedule": first.get("schedule"),
+        "slot": first.get("slot"),
+        "since": min((d.get("since") for d in digests if d.get("since")), default=None),
         "n_stories": len(stories),
-        "n_articles": len(entries),
+        "n_articles": len(articles),
         "stories": stories,
     }
 
@@ -113,14 +152,18 @@ def deliver_digests(
     max_attempts: int = 8,
     templates_dir: str | Path | None = None,
     throttle: bool = True,
+    labels: Labels | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> DeliveryReport:
     """Open the digests that are due and deliver every open one; counts are digests.
 
-    Same clock, worker, retry and throttle rules as
-    :func:`~newswatch.notifier.deliver_pending`. A digest with nothing in it
-    is never opened, so never sent.
+    Same clock, worker, retry, throttle, ``labels`` and ``on_notice`` rules
+    as :func:`~newswatch.notifier.deliver_pending`. The digests of one tag
+    that are due together (two rules on one schedule) go out as one message
+    that lists each article once with all its rules. A digest with nothing
+    in it is never opened, so never sent.
     """
-    renderer = Renderer(templates_dir)
+    renderer = Renderer(templates_dir, labels)
     worker = worker or _default_worker()
     report = DeliveryReport()
     forget_legacy_secrets(db, channels)
@@ -132,19 +175,34 @@ def deliver_digests(
         if not batch:
             break
         untouched = [d["id"] for d in batch]
+        by_tag: dict[str, list[dict[str, Any]]] = {}
+        for digest in batch:
+            by_tag.setdefault(str(digest["tag"]).lower(), []).append(digest)
+        if throttle and on_notice:
+            for line in pacing_notes(list(by_tag), channels):
+                on_notice(line)
         try:
-            for digest in batch:
-                untouched.remove(digest["id"])
-                context = compose(digest, digest_entries(db, digest["id"]))
-                if context["n_articles"]:
+            for group in by_tag.values():
+                for digest in group:
+                    untouched.remove(digest["id"])
+                rows = {d["id"]: digest_entries(db, d["id"]) for d in group}
+                live = [d for d in group if rows[d["id"]]]
+                ok, error = True, None
+                if live:
+                    by_id = {d["id"]: d for d in live}
                     ok, error = send_message(
-                        "digest", digest["id"], digest["tag"],
-                        lambda style, c=context: renderer.render_digest(c, style),
+                        "digest", list(by_id), live[0]["tag"],
+                        lambda style, ids, by_id=by_id, rows=rows: renderer.render_digest(
+                            compose([by_id[i] for i in ids], [e for i in ids for e in rows[i]],
+                                    renderer.labels), style),
                         channels, throttle, db, now,
                     )
-                else:  # its articles were deleted meanwhile: nothing to say
-                    ok, error = True, None
-                _record(db, digest, context, ok, error, now or _now(), max_attempts, report)
+                for digest in group:
+                    context = compose(digest, rows[digest["id"]], renderer.labels)
+                    if rows[digest["id"]]:
+                        _record(db, digest, context, ok, error, now or _now(), max_attempts, report)
+                    else:  # its articles were deleted meanwhile: nothing to say
+                        _record(db, digest, context, True, None, now or _now(), max_attempts, report)
         finally:
             release_digest_claims(db, untouched, worker)
     return report

@@ -6,10 +6,9 @@ caller records the returned error. Same privacy rules as alert delivery.
 
 from __future__ import annotations
 
-from apprise import NotifyFormat
-
 from .channels import Channels
 from .delivery import _notify
+from .render import Message
 
 
 def send_text(channels: Channels, tag: str, title: str, body: str, *, throttle: bool = True) -> str | None:
@@ -22,4 +21,4 @@ def send_text(channels: Channels, tag: str, title: str, body: str, *, throttle: 
     services = channels.services_for(tag)
     if not services:
         return None
-    return _notify(services, title, body, NotifyFormat.TEXT, tag, channels, throttle)
+    return _notify(services, Message(title=title, body=body, style="text"), tag, channels, throttle)

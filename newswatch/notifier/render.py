@@ -6,11 +6,14 @@ Three styles, one template each (plus ``title.txt`` for the subject line):
 style     alert         digest         used for
 ========  ============  =============  ======================================
 html      alert.html    digest.html    email (autoescaped; hits in ``<mark>``)
-text      alert.txt     digest.txt     email whose URL asks for ``?format=text``
+text      alert.txt     digest.txt     the text/plain part of every email
 markdown  alert.md      digest.md      chat and webhooks (hits in ``**bold**``)
 ========  ============  =============  ======================================
 
-Subject lines come from ``title.txt`` and ``digest_title.txt``.
+Subject lines come from ``title.txt`` and ``digest_title.txt``. One message
+is one article for one tag, naming every rule that matched it (``rules``; see
+:func:`newswatch.notifier.context.alert_context`). Times are shown in the
+configured ``[notify] timezone`` with its abbreviation and UTC offset.
 
 Feed text is untrusted. In HTML it is escaped by autoescape, hit marks
 (``«…»`` from the matcher) become ``<mark>`` only *after* escaping, and links
@@ -29,7 +32,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -38,6 +40,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..rules import mark_hits
+from .context import Labels, alert_context, format_when
 from .errors import TemplateError
 
 __all__ = ["DIGEST_STYLES", "Message", "Renderer", "STYLES", "render_alert"]
@@ -124,29 +127,21 @@ def _plural(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
 
-def _when(value: Any) -> str:
-    """'2026-11-27T18:05:00Z' -> '27 Nov 2026 18:05 UTC'."""
-    if not value:
-        return "date unknown"
-    text = str(value)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    if moment.tzinfo is None or moment.utcoffset().total_seconds() == 0:
-        return moment.strftime("%d %b %Y %H:%M UTC").lstrip("0")
-    return moment.strftime("%d %b %Y %H:%M %z").lstrip("0")
-
-
 class Renderer:
     """Loads and compiles the templates once; renders alerts in any style.
+
+    ``labels`` (:class:`~newswatch.notifier.context.Labels`) gives the time
+    zone every time is shown in, outlets' display names and rules'
+    descriptions; by default UTC, source names, no descriptions.
 
     Raises :class:`TemplateError` at construction when a template (an
     override or a built-in) cannot be loaded or compiled, so that a typo in
     a user's template stops the run before any alert is claimed.
     """
 
-    def __init__(self, templates_dir: str | Path | None = None) -> None:
+    def __init__(self, templates_dir: str | Path | None = None, labels: Labels | None = None) -> None:
+        self.labels = labels or Labels()
+        zone = self.labels.zone
         loaders: list[jinja2.BaseLoader] = []
         if templates_dir is not None:
             folder = Path(templates_dir)
@@ -166,7 +161,7 @@ class Renderer:
             mark_md=_mark_md,
             mark_html=_mark_html,
             safe_href=_safe_href,
-            when=_when,
+            when=lambda value: format_when(value, zone),
             plural=_plural,
         )
         self.templates = {
@@ -186,36 +181,17 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise TemplateError(f"template {name}: {exc}") from exc
 
-    def render(self, alert: dict[str, Any], style: str) -> Message:
-        """Render one claimed alert (see ``claim_due_alerts``) in ``style``."""
+    def render(self, alert: dict[str, Any] | list[dict[str, Any]], style: str) -> Message:
+        """Render one message in ``style``: a claimed alert, or the rows of one
+        article for one tag (one per rule that matched it, see ``claim_due_alerts``)."""
         if style not in STYLES:
             raise ValueError(f"unknown style {style!r}; valid: {', '.join(STYLES)}")
-        context = {
-            "alert": alert,
-            "style": style,
-            **{
-                key: alert.get(key)
-                for key in (
-                    "title",
-                    "url",
-                    "source",
-                    "published",
-                    "summary",
-                    "rule",
-                    "topic",
-                    "tag",
-                    "snippet",
-                    "lang",
-                )
-            },
-            "terms": list(alert.get("terms") or []),
-            "fields": list(alert.get("fields") or []),
-        }
+        rows = alert if isinstance(alert, list) else [alert]
+        context = {**alert_context(rows, self.labels), "style": style}
         title = self.templates[TITLE_TEMPLATE].render(context)
         body = self.templates[STYLES[style]].render(context)
         # A subject is one line, whatever the feed put in the title.
         return Message(title=" ".join(title.split()), body=body.strip() + "\n", style=style)
-
 
     def render_digest(self, digest: dict[str, Any], style: str) -> Message:
         """Render a digest (see :func:`newswatch.notifier.digest.compose`) in ``style``."""
@@ -228,7 +204,8 @@ class Renderer:
 
 
 def render_alert(
-    alert: dict[str, Any], style: str = "html", templates_dir: str | Path | None = None
+    alert: dict[str, Any] | list[dict[str, Any]], style: str = "html",
+    templates_dir: str | Path | None = None, labels: Labels | None = None,
 ) -> Message:
-    """Render one alert (a row from ``claim_due_alerts``) without sending it."""
-    return Renderer(templates_dir).render(alert, style)
+    """Render one alert (a row from ``claim_due_alerts``, or the rows of one article) without sending it."""
+    return Renderer(templates_dir, labels).render(alert, style)

@@ -145,16 +145,18 @@ def claim_due_digests(db: Database, now: str, worker: str, limit: int = 50) -> l
 def digest_entries(db: Database, digest_id: int) -> list[dict[str, Any]]:
     """The alert rows of a digest joined with item and match, one per article.
 
-    ``fetched_at`` says when newswatch first saw each article.
+    ``fetched_at`` says when newswatch first saw each article; ``feed_title``
+    is its source's feed's own title.
     """
     cursor = db.execute(
         """
         SELECT a.id, a.rule, a.tag, a.cluster_id, a.item_id, a.mode, a.created_at,
                i.title, i.url, i.source, i.published, i.summary, i.lang, i.fetched_at,
-               m.terms, m.fields, m.snippet, m.topic
+               m.terms, m.fields, m.snippet, m.topic, s.feed_title
         FROM alerts a
         LEFT JOIN items i ON i.id = a.item_id
         LEFT JOIN matches m ON m.item_id = a.item_id AND m.rule = a.rule
+        LEFT JOIN sources s ON s.name = i.source
         WHERE a.digest_id = ?
         ORDER BY i.fetched_at, a.id
         """,

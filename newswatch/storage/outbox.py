@@ -106,10 +106,11 @@ def _in_write_transaction(db: Database, work: Callable[[], T]) -> T:
 _ALERT_JOIN = """
 SELECT a.*,
        i.title, i.url, i.source, i.published, i.summary, i.lang,
-       m.terms, m.fields, m.snippet, m.topic
+       m.terms, m.fields, m.snippet, m.topic, s.feed_title
 FROM alerts a
 LEFT JOIN items i ON i.id = a.item_id
 LEFT JOIN matches m ON m.item_id = a.item_id AND m.rule = a.rule
+LEFT JOIN sources s ON s.name = i.source
 """
 
 
@@ -124,6 +125,14 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
         elif value is None:
             row[key] = []
     return row
+
+
+# An alert row that is due: new or failed with its retry time come, or claimed
+# by a process that has been silent too long.
+_DUE = """(
+    (status IN ('pending', 'failed') AND COALESCE(next_attempt_at, created_at) <= :now)
+    OR (status = 'sending' AND COALESCE(claimed_at, '') <= :stale_before)
+)"""
 
 
 def claim_due_alerts(
@@ -143,10 +152,12 @@ def claim_due_alerts(
     claimed here are invisible to every other claimer. Each returned dict is
     the alert row joined with its item (title, url, source, published,
     summary, lang) and match (terms and fields as lists, snippet, topic).
-    Oldest due first.
+    Oldest due first. The rows of one article for one tag (several rules
+    matched it) are claimed together, so ``limit`` counts articles and
+    the caller can send them as one message.
 
     ``rate_limit(tag)`` caps immediate alerts per tag in any hour (None: no
-    cap). Alerts sent in the last hour and live claims count against it;
+    cap), counted in articles. Alerts sent in the last hour and live claims count against it;
     due alerts beyond it become 'deferred', in the same transaction, and go
     into the next digest of their rule and tag instead of being sent now;
     their ids are appended to ``deferred`` when given.
@@ -161,18 +172,15 @@ def claim_due_alerts(
     }
 
     def claim() -> list[int]:
+        # The first ``limit`` due rows, and every due row for the same article
+        # and tag: they go out together as one message.
         rows = db.execute(
-            """
+            f"""
             UPDATE alerts
             SET status = 'sending', claimed_by = :worker, claimed_at = :now
-            WHERE id IN (
-                SELECT id FROM alerts
-                WHERE mode = :mode AND (
-                    (status IN ('pending', 'failed')
-                     AND COALESCE(next_attempt_at, created_at) <= :now)
-                    OR (status = 'sending'
-                        AND COALESCE(claimed_at, '') <= :stale_before)
-                )
+            WHERE mode = :mode AND {_DUE} AND (item_id, tag) IN (
+                SELECT item_id, tag FROM alerts
+                WHERE mode = :mode AND {_DUE}
                 ORDER BY COALESCE(next_attempt_at, created_at), id
                 LIMIT :limit
             )
@@ -184,22 +192,19 @@ def claim_due_alerts(
 
     def claim_within_limits() -> list[int]:
         due = db.execute(
-            """
-            SELECT id, tag FROM alerts
-            WHERE mode = :mode AND (
-                (status IN ('pending', 'failed')
-                 AND COALESCE(next_attempt_at, created_at) <= :now)
-                OR (status = 'sending' AND COALESCE(claimed_at, '') <= :stale_before)
-            )
+            f"""
+            SELECT id, tag, item_id FROM alerts
+            WHERE mode = :mode AND {_DUE}
             ORDER BY COALESCE(next_attempt_at, created_at), id
             """,
             params,
         ).fetchall()
         if not due:
             return []
+        # The limit counts messages: one per article and tag, however many rules matched it.
         used = dict(db.execute(
             """
-            SELECT tag, COUNT(*) FROM alerts
+            SELECT tag, COUNT(DISTINCT item_id) FROM alerts
             WHERE mode = 'immediate' AND (
                 (status = 'sent' AND COALESCE(sent_via, 'immediate') = 'immediate'
                  AND sent_at > :window_start)
@@ -210,14 +215,22 @@ def claim_due_alerts(
             {**params, "window_start": iso(parse_time(now) - RATE_WINDOW)},
         ).fetchall())
         take, defer = [], []
-        for alert_id, tag in due:
+        taken: set[tuple[str, str]] = set()
+        deferred_keys: set[tuple[str, str]] = set()
+        for alert_id, tag, item_id in due:
+            key = (tag, item_id)
+            if key in taken:  # another rule's row for an article already in this batch
+                take.append(alert_id)
+                continue
             cap = rate_limit(tag)
-            if cap is not None and used.get(tag, 0) >= cap:
+            if key in deferred_keys or (cap is not None and used.get(tag, 0) >= cap):
+                deferred_keys.add(key)
                 defer.append(alert_id)
                 continue
             # Within the limit: claimed now, or kept for the next batch.
             used[tag] = used.get(tag, 0) + 1
-            if len(take) < limit:
+            if len(taken) < limit:
+                taken.add(key)
                 take.append(alert_id)
         if deferred is not None:
             deferred.extend(defer)

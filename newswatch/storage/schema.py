@@ -331,3 +331,11 @@ def m009_item_fidelity(db: Database) -> None:
     # `newswatch status`, not only printed on the console of the run.
     db["fetches"].add_column("skipped", int)
     db["fetches"].add_column("skipped_why", str)
+
+
+@migrations()
+def m010_source_feed_title(db: Database) -> None:
+    # The feed's own title ("Noticias Locales de Tegucigalpa"), as its last
+    # successful fetch gave it: alerts name the outlet by it when the config
+    # gives the source no `title`, rather than by its slug.
+    db["sources"].add_column("feed_title", str)

@@ -68,9 +68,9 @@ def _record_fetches(db: Database, fetches: Iterable[dict[str, Any]]) -> None:
             "update sources set last_fetch_at = ?, next_due_at = coalesce(?, next_due_at), "
             "last_ok_at = ?, error_streak = 0, last_error = null, "
             "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
-            "body_hash = coalesce(?, body_hash) where name = ?",
+            "body_hash = coalesce(?, body_hash), feed_title = coalesce(?, feed_title) where name = ?",
             [[f["fetched_at"], f.get("next_due_at"), f["fetched_at"], f.get("etag"),
-              f.get("last_modified"), f.get("body_hash"), f["source"]] for f in ok],
+              f.get("last_modified"), f.get("body_hash"), f.get("feed_title"), f["source"]] for f in ok],
         )
         db.conn.executemany(
             "update sources set last_fetch_at = ?, next_due_at = coalesce(?, next_due_at), "
