@@ -21,7 +21,7 @@ import ahocorasick
 from .document import Document, FieldText, term_key
 from .lexer import TEXT_FIELDS
 from .parser import And, Filter, Near, Node, Not, Or, Term, terms_of
-from .predicates import Predicate, build_predicate, cover_tree, guess_cost, required_atoms, trigger
+from .predicates import Predicate, build_predicate, cover_tree, guess_cost, trigger
 from .snippets import snippet
 
 if TYPE_CHECKING:
@@ -86,8 +86,6 @@ class Matcher:
         # Each rule is triggered by its rarest part: guessed from the terms' shapes
         # at first, then measured on a sample of the items seen.
         self._covers = [cover_tree(r.node, self._atoms) for r in self._rules]
-        # A rule triggered by one term that requires another is a candidate only when both were hit
-        self._required = [tuple(required_atoms(r.node, self._atoms)) for r in self._rules]
         self._guess = [100.0] * len(keys)
         for term, atom in self._atoms.items():
             self._guess[atom] = min(self._guess[atom], guess_cost(term))
@@ -114,22 +112,13 @@ class Matcher:
 
     def _plan(self, cost: Sequence[float]) -> None:
         triggered: dict[int, list[int]] = {}
-        paired: dict[int, dict[int, list[int]]] = {}
         always: list[int] = []
         with no_gc():  # 100,000 rules: the collector would walk them all, several times
             for index, tree in enumerate(self._covers):
                 if tree is None:
                     always.append(index)  # e.g. "source:x -tps": no term is required
                     continue
-                atoms = (tree,) if type(tree) is int else trigger(tree, cost)[0]
-                required = self._required[index]
-                if len(atoms) == 1 and len(required) > 1:
-                    # one lookup of the second term, in C, instead of evaluating the rule
-                    first = atoms[0]
-                    second = min((a for a in required if a != first), key=cost.__getitem__)
-                    paired.setdefault(first, {}).setdefault(second, []).append(index)
-                    continue
-                for atom in atoms:
+                for atom in (tree,) if type(tree) is int else trigger(tree, cost)[0]:
                     rules = triggered.get(atom)
                     if rules is None:
                         triggered[atom] = [index]
@@ -138,9 +127,6 @@ class Matcher:
             self._triggered: list[tuple[int, ...]] = [()] * len(self._df)
             for atom, rules in triggered.items():
                 self._triggered[atom] = tuple(rules)
-            self._paired: list[dict[int, tuple[int, ...]] | None] = [None] * len(self._df)
-            for atom, by_second in paired.items():
-                self._paired[atom] = {second: tuple(rules) for second, rules in by_second.items()}
         self._always = tuple(always)
 
     def _learn(self, hit: set[int]) -> None:
@@ -183,9 +169,6 @@ class Matcher:
         if not self._seen % _SAMPLE_EVERY:
             self._learn(U)
         candidates = set(chain.from_iterable(map(self._triggered.__getitem__, U)))
-        for by_second in filter(None, map(self._paired.__getitem__, U)):
-            for second in by_second.keys() & U:
-                candidates.update(by_second[second])
         candidates.update(self._always)
         if not candidates:
             return []

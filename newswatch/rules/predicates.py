@@ -19,7 +19,7 @@ from .document import Document
 from .lexer import TEXT_FIELDS
 from .parser import ALL_FIELDS, And, Filter, Near, Node, Not, Or, Term
 
-__all__ = ["Predicate", "build_predicate", "cover_tree", "trigger", "guess_cost", "CoverTree", "required_atoms"]
+__all__ = ["Predicate", "build_predicate", "cover_tree", "trigger", "guess_cost", "CoverTree"]
 
 #: pred(title_hits, summary_hits, body_hits, all_hits, document) -> bool
 Predicate = Callable[[set[int], set[int], set[int], set[int], Document], bool]
@@ -125,18 +125,6 @@ def cover_tree(node: Node, atoms: Mapping[Term, int]) -> CoverTree:
             return None
         return kids[0] if len(kids) == 1 else ("&", kids)
     return None  # NOT and filters need no term
-
-
-def required_atoms(node: Node, atoms: Mapping[Term, int]) -> frozenset[int]:
-    """The ids of the terms an item must hit (in some field) for ``node`` to match."""
-    if isinstance(node, Term):
-        return frozenset((atoms[node],))
-    if isinstance(node, (And, Near)):
-        children = node.children if isinstance(node, And) else (node.left, node.right)
-        return frozenset().union(*(required_atoms(c, atoms) for c in children))
-    if isinstance(node, Or):
-        return frozenset.intersection(*(required_atoms(c, atoms) for c in node.children))
-    return frozenset()  # NOT and filters require no term
 
 
 def trigger(tree: CoverTree, cost: Sequence[float]) -> tuple[list[int], float]:
