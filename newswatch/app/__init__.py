@@ -11,6 +11,8 @@ makes one of these calls and renders the result. docs/api.md has a tour.
 ``deliver``         send due alerts (and digests) -> ``DeliveryReport``
 ``status``          sources' health, runs, alerts, digests, stories -> :class:`Status`
 ``alerts``          the alerts list; ``retry_alert`` puts one back in the queue
+``mute``            hold back alerts for an item, story or source; ``dismiss`` marks an
+                    alert not relevant; ``mutes`` lists both; ``noise_report``: per rule
 ``check``           every problem of a configuration -> list of ``Problem``
 ``init``            write a starter config and the seed topic pack
 ``backtest``        one rule or query over the stored items -> :class:`BacktestResult`
@@ -60,6 +62,8 @@ _WHERE = {
     "rules_match": ".rules",
     "RunLockedError": ".cycle", "RunReport": ".cycle", "run": ".cycle",
     "init": ".starter",
+    "Muted": ".muting", "dismiss": ".muting", "mute": ".muting", "mutes": ".muting",
+    "noise_report": ".muting",
 }
 
 __all__ = sorted(_WHERE)

@@ -1,15 +1,19 @@
-"""``newswatch alerts send|list|retry``: the outbox."""
+"""``newswatch alerts send|list|retry``: the outbox; ``mute|dismiss|report``: what to hold back."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from .. import app
 from .base import cli, config_option, console, escape, load_config
+from .status_text import alert_json, local, out, print_alerts, shorten, zone
+
+#: A rule with at least this share of its alerted items dismissed is shown as noisy.
+NOISY_SHARE = 0.25
 
 
 @cli.group()
@@ -43,19 +47,24 @@ def alerts_send(config_path: Path | None, digest: bool, now: str | None) -> None
 
 @alerts.command("list")
 @config_option
-@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "dead", "deferred"]))
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "dead", "deferred",
+                                             "muted", "dismissed"]))
 @click.option("--limit", default=50, show_default=True)
-def alerts_list(config_path: Path | None, status: str | None, limit: int) -> None:
-    """List alerts, newest first."""
-    config = load_config(config_path)
-    table = Table()
-    for col in ("id", "rule", "tag", "mode", "status", "attempts", "next attempt", "title", "last error"):
-        table.add_column(col)
-    for a in app.alerts(config, status=status, limit=limit):
-        table.add_row(str(a["id"]), a["rule"], a["tag"], a["mode"], a["status"], str(a["attempts"]),
-                      a.get("next_attempt_at") or "", escape((a.get("title") or "")[:50]),
-                      escape((a.get("last_error") or "")[:60]))
-    console.print(table)
+@click.option("--json", "as_json", is_flag=True, help="A JSON array instead of text (docs/alerts.md).")
+def alerts_list(config_path: Path | None, status: str | None, limit: int, as_json: bool) -> None:
+    """List alerts, newest first (times in the [notify] timezone)."""
+    config = load_config(config_path, check_env=False)
+    try:
+        rows = app.alerts(config, status=status, limit=limit)
+    except app.StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+    muted = {m["id"]: m for m in app.mutes(config)} if any(a.get("mute_id") for a in rows) else {}
+    if as_json:
+        tz = zone(config.notify.timezone)
+        click.echo(json.dumps([alert_json(a, tz, muted.get(a.get("mute_id") or -1)) for a in rows],
+                              ensure_ascii=False, indent=2, default=str))
+        return
+    print_alerts(rows, muted, config.notify.timezone, status)
 
 
 @alerts.command("retry")
@@ -69,3 +78,80 @@ def alerts_retry(alert_id: int, config_path: Path | None) -> None:
     except app.NotFoundError as exc:
         raise click.ClickException(f"{exc}; see `newswatch alerts list`") from None
     console.print(f"Alert {alert_id} is pending again; `newswatch alerts send` delivers it.")
+
+
+@alerts.command("mute")
+@click.argument("item", required=False, metavar="ITEM_ID")
+@click.option("--story", metavar="ID", help="Mute a story: its cluster id (or one of its items' id or link).")
+@click.option("--source", metavar="NAME", help="Mute every item of this source.")
+@click.option("--for", "duration", metavar="DURATION",
+              help="Only for this long: 12h, 7d ... [default: until further notice]")
+@click.option("--reason", help="Why, for whoever reads the mutes later.")
+@click.option("--by", help="Who asks [default: the OS user].")
+@click.option("--now", envvar="NEWSWATCH_NOW", hidden=True, help="Use this UTC time as the clock.")
+@config_option
+def alerts_mute(item: str | None, story: str | None, source: str | None, duration: str | None,
+                reason: str | None, by: str | None, now: str | None, config_path: Path | None) -> None:
+    """Stop alerts for an item (ITEM_ID or its link), a story or a source.
+
+    Its alerts not yet sent are muted at once, and later runs store new ones
+    already muted, for every rule, until the mute expires (--for).
+    """
+    config = load_config(config_path, check_env=False)
+    try:
+        done = app.mute(config, item=item, story=story, source=source, duration=duration, why=reason,
+                        by=by, now=now)
+    except app.InvalidInput as exc:
+        raise click.UsageError(str(exc)) from None
+    except app.NotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    tz = zone(config.notify.timezone)
+    what = {"item": "item", "story": "story", "source": "source"}[done.scope]
+    until = f"until {local(done.expires_at, tz)}" if done.expires_at else "until further notice"
+    title = f" ({done.title})" if done.title else ""
+    out(f"Muted {what} {done.target}{title} {until} (mute {done.id}, by {done.who}); "
+        f"{done.held_back} unsent alert{'s' if done.held_back != 1 else ''} held back.")
+
+
+@alerts.command("dismiss")
+@click.argument("alert_id", type=int)
+@click.option("--reason", help="Why it is not relevant (shown in the noise report's view).")
+@click.option("--by", help="Who says so [default: the OS user].")
+@click.option("--now", envvar="NEWSWATCH_NOW", hidden=True, help="Use this UTC time as the clock.")
+@config_option
+def alerts_dismiss(alert_id: int, reason: str | None, by: str | None, now: str | None,
+                   config_path: Path | None) -> None:
+    """Mark alert ALERT_ID not relevant for its rule: no more alerts of that rule for its story."""
+    config = load_config(config_path, check_env=False)
+    try:
+        done = app.dismiss(config, alert_id, why=reason, by=by, now=now)
+    except app.InvalidInput as exc:
+        raise click.UsageError(str(exc)) from None
+    except app.NotFoundError as exc:
+        raise click.ClickException(f"{exc}; see `newswatch alerts list`") from None
+    others = f"; {done.held_back} more of its alerts held back" if done.held_back else ""
+    out(f"Alert {alert_id} marked not relevant for rule {done.rule} by {done.who}"
+        f" (story {done.target}){others}.")
+    if done.title:
+        for line in shorten(done.title, 2):
+            console.out(line, highlight=False)
+
+
+@alerts.command("report")
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="A JSON array instead of text.")
+def alerts_report(config_path: Path | None, as_json: bool) -> None:
+    """Per rule: items alerted, dismissed as not relevant, and the share (noisiest first)."""
+    config = load_config(config_path, check_env=False)
+    rows = app.noise_report(config)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        out("No rules and no alerts yet.")
+        return
+    out("Noise per rule: alerted items dismissed as not relevant, noisiest first")
+    for r in rows:
+        out(f"{r['rule']}: {r['dismissed']} of {r['alerted']} alerted items dismissed "
+            f"({r['share']:.0%}); {r['sent']} sent, {r['muted']} muted", indent=2,
+            style="yellow" if r["share"] >= NOISY_SHARE and r["dismissed"] else None)

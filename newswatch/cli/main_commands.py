@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from datetime import UTC
@@ -12,7 +13,8 @@ import click
 from .. import app
 from ..config import ConfigError
 from .base import ConfigExit, cli, config_option, console, err_console, escape, load_config, problems_text
-from .render import print_run_summary, print_status
+from .render import print_run_summary
+from .status_text import print_status, status_exit_code, status_json
 
 #: `newswatch run` prints this many successful sources one by one, then counts.
 PROGRESS_LINES = 30
@@ -129,15 +131,27 @@ def watch(config_path: Path | None, deliver_every: str, max_cycles: int | None) 
 @cli.command()
 @config_option
 @click.option("--runs", "n_runs", default=5, show_default=True, help="How many recent runs to show.")
-def status(config_path: Path | None, n_runs: int) -> None:
-    """Sources' health, last runs, pending and failed alerts."""
-    config = load_config(config_path)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of text (docs/alerts.md).")
+def status(config_path: Path | None, n_runs: int, as_json: bool) -> None:
+    """Sources' health, last runs, pending and failed alerts.
+
+    Exits 1 when a source is failing or an alert is dead, 0 otherwise.
+    """
+    config = load_config(config_path, check_env=False)
     try:
         st = app.status(config, runs=n_runs)
     except app.NotFoundError:
-        console.print(f"No database yet at {config.database}: run `newswatch run` first.")
+        if as_json:
+            click.echo(json.dumps({"ok": True, "exit_code": 0, "database": str(config.database),
+                                   "note": "no database yet: run `newswatch run` first"}))
+        else:
+            console.print(f"No database yet at {config.database}: run `newswatch run` first.")
         return
-    print_status(st)
+    if as_json:
+        click.echo(status_json(st, config.notify.timezone))
+    else:
+        print_status(st, config.notify.timezone)
+    sys.exit(status_exit_code(st))
 
 
 @cli.command()

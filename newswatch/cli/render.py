@@ -1,4 +1,7 @@
-"""How the commands show results: tables, the run summary, ``status``, snippets with hits."""
+"""How the commands show results: tables, the run summary, snippets with hits.
+
+``status`` and ``alerts list`` are laid out for 80 columns in :mod:`.status_text`.
+"""
 
 from __future__ import annotations
 
@@ -65,56 +68,6 @@ def print_run_summary(report) -> None:
     )
     for e in report.delivery_errors[:5]:
         console.print(f"  [red]delivery:[/red] {escape(e)}")
-
-
-def print_status(st) -> None:
-    """``newswatch status``: sources, silent ones, last runs, alerts, digests, stories."""
-    rows = []
-    for s in st.sources:
-        streak = s["error_streak"] or 0
-        note = s["last_error"] or (str(s["silent"]) if s["silent"] else "")
-        if s["mojibake_items"]:
-            note = (f"{s['mojibake_items']} items look mis-decoded (Ã¡, â€œ): wrong charset? "
-                    + note).strip()
-        rows.append(([s["name"], s["kind"], s["last_ok_at"] or "never", f"{streak}x" if streak else "",
-                      str(s["items"]), s["newest"] or "", s["next_due_at"] or "", note[:90]],
-                     "red" if s["failing"]
-                     else "yellow" if streak or s["silent"] or s["mojibake_items"] else None))
-    print_table("Sources", ["source", "kind", "last ok", "failing", "items", "newest", "next due",
-                            "last error / health"], rows)
-    for name, quiet in sorted(st.silent.items()):
-        console.print(f"  [yellow]{name}[/yellow] is {quiet}")
-    for s in st.sources:  # gaps: entries the source listed that were not stored
-        if s.get("skipped"):
-            n = s["skipped"]
-            console.print(f"  [yellow]{escape(s['name'])}[/yellow] skipped {n} {'entry' if n == 1 else 'entries'}"
-                          f" when last read: {escape(s['skipped_why'] or 'reason not recorded')}")
-    runs = Table(title="Last runs", title_justify="left")
-    for col in ("run", "started", "finished", "status", "ok", "failed", "new items", "matches", "sent"):
-        runs.add_column(col)
-    for r in st.runs:
-        runs.add_row(str(r["id"]), r["started_at"] or "", r["finished_at"] or "(running or killed)",
-                     r["status"] or "", str(r["sources_ok"] or 0), str(r["sources_failed"] or 0),
-                     str(r["items_new"] or 0), str(r["matches_new"] or 0), str(r["alerts_sent"] or 0))
-    console.print(runs)
-    console.print("Alerts: " + (", ".join(f"{v} {k}" for k, v in sorted(st.alerts.items())) or "none yet"))
-    for a in st.dead:
-        console.print(f"  [red]dead[/red] alert {a['id']} ({a['rule']} -> {a['tag']}): "
-                      + escape(a.get("last_error") or ""))
-    if st.digests:
-        table = Table(title="Digests", title_justify="left")
-        for col in ("rule", "tag", "schedule", "waiting", "next due", "last sent", "unsent"):
-            table.add_column(col)
-        for d in st.digests:
-            table.add_row(d["rule"], d["tag"], d["schedule"], str(d["waiting"]), d["next_due_at"] or "",
-                          d["last_sent_at"] or "never", str(d["unsent_digests"] or ""),
-                          style="red" if d["unsent_digests"] else None)
-        console.print(table)
-    if st.stories:
-        console.print("Stories on several outlets (last 7 days):")
-        for s in st.stories:
-            console.print(f"  {escape((s['title'] or '(no title)')[:80])} [dim]· {s['articles']} articles · "
-                          f"{escape(s['outlets'] or '')}[/dim]")
 
 
 def highlight(snippet: str) -> str:

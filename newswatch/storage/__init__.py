@@ -22,6 +22,7 @@ from .items import (
     iter_items,
     store_batch,
 )
+from .mutes import add_mute, dismiss_alert, find_item, find_story, list_mutes, mutes_by_id, rule_noise
 from .runs import finish_run, last_runs, start_run
 from .sources import (
     item_times,
@@ -72,6 +73,13 @@ __all__ = [
     "mark_failed",
     "mark_sent",
     "retry_alert",
+    "add_mute",
+    "dismiss_alert",
+    "find_item",
+    "find_story",
+    "list_mutes",
+    "mutes_by_id",
+    "rule_noise",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from sqlite_utils import Database
 
 from .database import StorageError
+from .mutes import hold_back_new_alerts
 from .stories import save_signatures
 
 # Columns the pipeline may refresh on an item seen again by the source that
@@ -103,7 +104,8 @@ def store_batch(db: Database, records: Iterable[ItemRecord],
     New items are inserted with their matches and alerts; items seen before
     are refreshed in place. Immediate alerts are inserted with OR IGNORE
     against the one-per-(rule, cluster, tag) index, so a story that already
-    pinged never pings again. Returns counts of what was written.
+    pinged never pings again; alerts a live mute covers are inserted muted
+    (:mod:`newswatch.storage.mutes`). Returns counts of what was written.
 
     A row belongs to the source that stored it, checked here, as the batch is
     written (two sources of one run may race for a URL): a record of another
@@ -155,6 +157,9 @@ def store_batch(db: Database, records: Iterable[ItemRecord],
                     seen.append((item_id, source, url, seen_at, seen_at))
             counts["items_new"] = _insert_or_ignore(db, "items", new_items)
             counts["matches_new"] = _insert_or_ignore(db, "matches", matches)
+            # Alerts for a muted item, story or source go in already muted: nothing delivers them.
+            if alerts:
+                hold_back_new_alerts(db, alerts, {i["id"]: i["source"] for i in new_items})
             counts["alerts_new"] = _insert_or_ignore(db, "alerts", alerts)
             save_signatures(db, signatures)
             for rec, former in changes:  # in order: a takeover may follow a refresh of one row
@@ -202,6 +207,7 @@ def _take_over(db: Database, rec: ItemRecord, former: _Owner,
     db.execute("delete from matches where item_id = ?", [item_id])
     db.execute(f"delete from alerts where item_id = ? and status in {_UNSENT}", [item_id])
     added_matches = _insert_or_ignore(db, "matches", [_match_row(m) for m in rec.matches])
+    hold_back_new_alerts(db, rec.alerts, {item_id: item["source"]})
     added_alerts = _insert_or_ignore(db, "alerts", rec.alerts)
     if rec.signature is not None:
         save_signatures(db, [(item_id, *rec.signature, item["fetched_at"])])

@@ -339,3 +339,65 @@ def m010_source_feed_title(db: Database) -> None:
     # successful fetch gave it: alerts name the outlet by it when the config
     # gives the source no `title`, rather than by its slug.
     db["sources"].add_column("feed_title", str)
+
+
+@migrations()
+def m011_mutes(db: Database) -> None:
+    # Mutes and "not relevant" marks (docs/alerts.md, "Mute and dismiss"): who
+    # asked, when and why. A mute holds back alerts for an item, a story or a
+    # source (every rule, or one: a dismissal is the story of an alert marked
+    # not relevant for its rule). expires_at NULL: until further notice.
+    db["mutes"].create(
+        {
+            "id": int,
+            "kind": str,  # mute | dismiss
+            "scope": str,  # item | story | source
+            "target": str,  # item id, cluster id or source name
+            "rule": str,  # NULL: every rule
+            "alert_id": int,  # the alert a dismissal marked
+            "item_id": str,  # that alert's item (or the muted item)
+            "who": str,
+            "why": str,
+            "created_at": str,
+            "expires_at": str,
+        },
+        pk="id",
+        not_null={"kind", "scope", "target", "who", "created_at"},
+    )
+    db["mutes"].create_index(["scope", "target"])
+    # The mute that held an alert back (its status is then muted or dismissed).
+    db["alerts"].add_column("mute_id", int)
+    # A muted alert was never delivered, so it does not stand for its story: a
+    # copy of the story from a source that is not muted may still ping once.
+    db.execute("DROP INDEX IF EXISTS idx_alerts_one_per_story")
+    db.execute(
+        "CREATE UNIQUE INDEX idx_alerts_one_per_story ON alerts (rule, cluster_id, tag)"
+        " WHERE mode = 'immediate' AND status != 'muted'"
+    )
+    db.create_view(
+        "dismissed_items",
+        """
+        SELECT m.rule, i.title, i.source, i.url, m.who, m.why,
+               m.created_at AS dismissed_at, m.alert_id, m.item_id, m.target AS cluster_id,
+               (SELECT COUNT(*) FROM alerts a WHERE a.mute_id = m.id) AS alerts_held_back
+        FROM mutes m LEFT JOIN items i ON i.id = m.item_id
+        WHERE m.kind = 'dismiss'
+        """,
+    )
+    db.create_view(
+        "rule_noise",
+        """
+        WITH sent AS (SELECT DISTINCT rule, item_id FROM alerts WHERE sent_at IS NOT NULL),
+             dismissed AS (SELECT DISTINCT rule, item_id FROM mutes WHERE kind = 'dismiss'),
+             muted AS (SELECT DISTINCT rule, item_id FROM alerts WHERE status = 'muted'),
+             alerted AS (SELECT rule, item_id FROM sent UNION SELECT rule, item_id FROM dismissed)
+        SELECT r.rule,
+               (SELECT COUNT(*) FROM sent s WHERE s.rule = r.rule) AS sent,
+               (SELECT COUNT(*) FROM dismissed d WHERE d.rule = r.rule) AS dismissed,
+               (SELECT COUNT(*) FROM alerted a WHERE a.rule = r.rule) AS alerted,
+               ROUND(1.0 * (SELECT COUNT(*) FROM dismissed d WHERE d.rule = r.rule)
+                     / MAX(1, (SELECT COUNT(*) FROM alerted a WHERE a.rule = r.rule)), 3) AS share,
+               (SELECT COUNT(*) FROM muted m WHERE m.rule = r.rule) AS muted
+        FROM (SELECT rule FROM alerts UNION SELECT rule FROM mutes WHERE kind = 'dismiss') r
+        """,
+    )

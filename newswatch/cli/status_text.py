@@ -1,0 +1,290 @@
+"""``newswatch status`` and ``newswatch alerts list`` for people and for monitors.
+
+Text is laid out for the console's width (80 columns in cron mail and
+journalctl, where there is no terminal): one record per block, names whole
+on their line (never cut, never split at a hyphen), titles wrapped to two
+lines at most and shortened with an ellipsis, times in the configured
+``[notify] timezone`` with their UTC offset. ``--json`` gives the same facts
+as one JSON document, times as ISO 8601 with the zone's offset
+(docs/alerts.md, "Status and the alerts list for monitors").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .base import CONTROLS, console
+
+#: Keys whose values are stored UTC timestamps, shown in the configured zone.
+TIME_KEYS = ("newest", "published", "expires_at")
+#: Alert statuses whose retry time and last error still matter.
+UNDELIVERED = ("pending", "sending", "failed", "dead", "deferred")
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The configured time zone (UTC when unset or unknown: config validation names it)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ValueError, KeyError):
+        return ZoneInfo("UTC")
+
+
+def _moment(ts: str | None, tz: ZoneInfo) -> datetime | None:
+    if not ts:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(ts).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(tz)
+
+
+def local(ts: str | None, tz: ZoneInfo, missing: str = "") -> str:
+    """'2026-12-04 03:40 -06:00': a stored UTC time in ``tz``, its offset shown."""
+    moment = _moment(ts, tz)
+    if moment is None:
+        return missing if not ts else str(ts)
+    return moment.strftime("%Y-%m-%d %H:%M ") + _offset(moment)
+
+
+def local_iso(ts: str | None, tz: ZoneInfo) -> str | None:
+    """'2026-12-04T03:40:00-06:00': ISO 8601 in ``tz`` (None stays None)."""
+    moment = _moment(ts, tz)
+    return moment.isoformat() if moment is not None else ts
+
+
+def _offset(moment: datetime) -> str:
+    text = moment.strftime("%z")  # -0600
+    return f"{text[:3]}:{text[3:]}" if len(text) == 5 else text
+
+
+def zone_note(tz: ZoneInfo) -> str:
+    """'America/Guatemala (UTC-06:00)': the zone, and its offset now."""
+    return f"{tz.key} (UTC{_offset(datetime.now(tz))})"
+
+
+def _took(started: str | None, finished: str | None) -> str:
+    """'took 41s' / 'still running or killed'."""
+    tz = ZoneInfo("UTC")
+    a, b = _moment(started, tz), _moment(finished, tz)
+    if a is None or b is None:
+        return "still running or killed"
+    seconds = max(0, int((b - a).total_seconds()))
+    return f"took {seconds // 60}m {seconds % 60}s" if seconds >= 60 else f"took {seconds}s"
+
+
+# -- layout ----------------------------------------------------------------------------
+
+
+def _width() -> int:
+    return max(40, console.width)
+
+
+#: A time as :func:`local` writes it, kept on one line by :func:`out`.
+_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d [+-]\d\d:\d\d")
+_KEEP = "\x00"
+
+
+def _clean(text: Any) -> str:
+    return CONTROLS.sub("", " ".join(str(text).split()))
+
+
+def out(text: str, indent: int = 0, style: str | None = None) -> None:
+    """Print ``text`` wrapped at the console width, words and times whole, continuation lines
+    indented two more."""
+    text = _TIME.sub(lambda m: m.group(0).replace(" ", _KEEP), _clean(text))
+    lines = textwrap.wrap(text, width=_width(), initial_indent=" " * indent,
+                          subsequent_indent=" " * (indent + 2), break_long_words=False,
+                          break_on_hyphens=False) or [""]
+    console.out("\n".join(lines).replace(_KEEP, " "), style=style, highlight=False)
+
+
+def shorten(text: str, indent: int, lines: int = 2) -> list[str]:
+    """``text`` wrapped to at most ``lines`` lines at the console width, the last ending '…' if cut."""
+    width = _width() - indent
+    wrapped = textwrap.wrap(_clean(text), width=width, break_long_words=True, break_on_hyphens=False)
+    if len(wrapped) > lines:
+        last = textwrap.shorten(" ".join(wrapped[lines - 1:]), width=width - 1, placeholder="")
+        wrapped = wrapped[:lines - 1] + [(last or wrapped[lines - 1][:width - 1]) + "…"]
+    return [" " * indent + line for line in wrapped]
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {k}" for k, n in sorted(counts.items()) if n) or "none yet"
+
+
+# -- status -----------------------------------------------------------------------------
+
+
+def status_exit_code(st) -> int:
+    """1 when a source is failing or an alert is dead (for cron and systemd), else 0."""
+    return 1 if any(s["failing"] for s in st.sources) or st.alerts.get("dead") else 0
+
+
+def print_status(st, timezone: str | None) -> None:
+    """``newswatch status`` as text: sources, runs, alerts, digests, stories."""
+    tz = zone(timezone)
+    failing = sum(1 for s in st.sources if s["failing"])
+    out(f"newswatch status: {len(st.sources)} sources ({failing} failing, {len(st.silent)} silent); "
+        f"alerts: {_counts(st.alerts)}")
+    out(f"Times in {zone_note(tz)}.")
+    console.out("")
+    out("Sources")
+    for s in st.sources:
+        _print_source(s, tz)
+    if st.runs:
+        console.out("")
+        out("Last runs")
+    for r in st.runs:
+        took = _took(r["started_at"], r["finished_at"])
+        out(f"run {r['id']} {r['status'] or ''}, {local(r['started_at'], tz)}, {took}: "
+            f"{r['sources_ok'] or 0} sources ok, {r['sources_failed'] or 0} failed, "
+            f"{r['items_new'] or 0} new items, {r['matches_new'] or 0} matches, "
+            f"{r['alerts_sent'] or 0} alerts sent", indent=2,
+            style="red" if (r["sources_failed"] or 0) else None)
+    console.out("")
+    out(f"Alerts: {_counts(st.alerts)}")
+    for a in st.dead:
+        out(f"dead: alert {a['id']} ({a['rule']} -> {a['tag']}), {a['attempts']} attempts, "
+            f"created {local(a['created_at'], tz)}: {a.get('last_error') or 'no error recorded'}",
+            indent=2, style="red")
+        out(f"`newswatch alerts retry {a['id']}` puts it back in the queue", indent=4)
+    if st.digests:
+        console.out("")
+        out("Digests")
+    for d in st.digests:
+        unsent = f"; {d['unsent_digests']} not delivered" if d["unsent_digests"] else ""
+        out(f"{d['rule']} -> {d['tag']} ({d['schedule']}): {d['waiting']} waiting, "
+            f"next due {local(d['next_due_at'], tz, 'not scheduled')}, "
+            f"last sent {local(d['last_sent_at'], tz, 'never')}{unsent}", indent=2,
+            style="red" if d["unsent_digests"] else None)
+    if st.stories:
+        console.out("")
+        out("Stories on several outlets (last 7 days)")
+    for s in st.stories:
+        console.out("\n".join(shorten(s["title"] or "(no title)", 2, lines=1)), highlight=False)
+        out(f"{s['articles']} articles: {s['outlets'] or ''}", indent=4)
+
+
+def _print_source(s: dict[str, Any], tz: ZoneInfo) -> None:
+    streak = s["error_streak"] or 0
+    if s["failing"]:
+        state, style = f"FAILING, {streak} failed fetches in a row", "red"
+    elif streak:
+        state, style = f"{streak} failed fetch{'es' if streak > 1 else ''} in a row", "yellow"
+    elif s["silent"]:
+        state, style = "silent", "yellow"
+    elif s["mojibake_items"] or s.get("skipped"):
+        state, style = "ok, see below", "yellow"
+    else:
+        state, style = "ok", None
+    out(f"{s['name']} ({s['kind']}): {state}", indent=2, style=style)
+    out(f"{s['items']} items, newest {local(s['newest'], tz, 'none')}", indent=4)
+    out(f"last ok {local(s['last_ok_at'], tz, 'never')}, next due {local(s['next_due_at'], tz, 'now')}",
+        indent=4)
+    if streak and s["last_error"]:
+        out(f"error: {s['last_error']}", indent=4, style=style)
+    if s["silent"]:
+        out(str(s["silent"]), indent=4, style="yellow")
+    if s["mojibake_items"]:
+        out(f"{s['mojibake_items']} items look mis-decoded (Ã¡, â€œ): wrong charset?", indent=4, style="yellow")
+    if s.get("skipped"):
+        n = s["skipped"]
+        out(f"skipped {n} {'entry' if n == 1 else 'entries'} when last read: "
+            f"{s['skipped_why'] or 'reason not recorded'}", indent=4, style="yellow")
+
+
+def status_json(st, timezone: str | None) -> str:
+    """``newswatch status --json``: one JSON object (shape in docs/alerts.md)."""
+    tz = zone(timezone)
+    sources = []
+    for s in st.sources:
+        row = {k: s.get(k) for k in ("name", "kind", "url", "failing", "error_streak", "last_error",
+                                     "items", "newest", "last_ok_at", "last_fetch_at", "next_due_at",
+                                     "mojibake_items", "skipped", "skipped_why")}
+        row["silent"] = str(s["silent"]) if s["silent"] else None
+        if not row["error_streak"]:
+            row["last_error"] = None
+        sources.append(_times(row, tz))
+    doc = {
+        "ok": status_exit_code(st) == 0,
+        "exit_code": status_exit_code(st),
+        "timezone": tz.key,
+        "database": str(st.database),
+        "sources": sources,
+        "runs": [_times(dict(r), tz) for r in st.runs],
+        "alerts": dict(st.alerts),
+        "dead": [alert_json(a, tz) for a in st.dead],
+        "digests": [_times(dict(d), tz) for d in st.digests],
+        "stories": [_times(dict(s), tz) for s in st.stories],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
+
+
+def _times(row: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    for key, value in row.items():
+        if isinstance(value, str) and (key.endswith("_at") or key in TIME_KEYS):
+            row[key] = local_iso(value, tz)
+    return row
+
+
+# -- alerts list ------------------------------------------------------------------------
+
+_ALERT_KEYS = ("id", "status", "rule", "tag", "mode", "attempts", "created_at", "sent_at",
+               "next_attempt_at", "last_error", "item_id", "cluster_id", "title", "url", "source",
+               "published", "mute_id")
+
+
+def alert_json(a: dict[str, Any], tz: ZoneInfo, mute: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One alert as ``alerts list --json`` gives it (a sent alert has no retry time or error)."""
+    row = {k: a.get(k) for k in _ALERT_KEYS}
+    if row["status"] not in UNDELIVERED:
+        row["next_attempt_at"] = row["last_error"] = None
+    row["muted"] = None
+    if mute:
+        row["muted"] = _times({k: mute.get(k) for k in ("id", "kind", "scope", "target", "rule", "who",
+                                                         "why", "created_at", "expires_at")}, tz)
+    return _times(row, tz)
+
+
+def print_alerts(alerts: list[dict[str, Any]], mutes: dict[int, dict[str, Any]], timezone: str | None,
+                 status: str | None) -> None:
+    """``newswatch alerts list`` as text: a block of two to four lines per alert."""
+    tz = zone(timezone)
+    which = f"{status.capitalize()} alerts" if status else "Alerts"
+    if not alerts:
+        out(f"No {which.lower()} yet.")
+        return
+    out(f"{which}, newest first; times in {zone_note(tz)}")
+    for a in alerts:
+        _print_alert(a, mutes.get(a.get("mute_id") or -1), tz)
+
+
+def _print_alert(a: dict[str, Any], mute: dict[str, Any] | None, tz: ZoneInfo) -> None:
+    st = a["status"]
+    when = (f"sent {local(a['sent_at'], tz)}" if a.get("sent_at") and st != "pending"
+            else f"created {local(a['created_at'], tz)}")
+    tries = f", {a['attempts']} tries" if st in ("failed", "dead") else ""
+    style = "red" if st in ("failed", "dead") else "dim" if st in ("muted", "dismissed") else None
+    out(f"#{a['id']} {st}{tries}: {a['rule']} -> {a['tag']} ({a['mode']}), {when}", style=style)
+    for line in shorten(a.get("title") or "(no title)", 4):
+        console.out(line, highlight=False)
+    story = f", story {a['cluster_id']}" if a.get("cluster_id") and a["cluster_id"] != a["item_id"] else ""
+    out(f"{a.get('source') or '?'}; item {a['item_id']}{story}", indent=4)
+    if st in ("failed", "pending", "deferred") and a.get("next_attempt_at") and a.get("attempts"):
+        out(f"next try {local(a['next_attempt_at'], tz)}", indent=4)
+    if st in ("failed", "dead") and a.get("last_error"):
+        out(f"error: {a['last_error']}", indent=4, style="red")
+    if mute:
+        what = ("not relevant" if mute["kind"] == "dismiss"
+                else f"muted ({mute['scope']} {mute['target']})")
+        until = f", until {local(mute['expires_at'], tz)}" if mute.get("expires_at") else ""
+        why = f": {mute['why']}" if mute.get("why") else ""
+        out(f"{what} by {mute['who']} {local(mute['created_at'], tz)}{until}{why}", indent=4)
