@@ -6,7 +6,10 @@
 - two `newswatch alerts send` processes on one database deliver each alert
   and each digest once;
 - one wire story on three outlets pings once, and the digest lists the other
-  two outlets as "also covered by".
+  two outlets as "also covered by";
+- two rules matching one article send one mail and one chat post naming
+  both, with the rules' descriptions, the outlet's name and local time; the
+  run says how long Apprise's pacing of several mails will take.
 
 Email goes to a real aiosmtpd server, chat to a real HTTP receiver, both on
 127.0.0.1. The outbox clock is moved with `--now` / NEWSWATCH_NOW instead of
@@ -157,12 +160,16 @@ def test_two_alerts_send_processes_deliver_each_alert_and_digest_once(tmp_path, 
 
     for proc, (out, err) in zip(procs, outputs):
         assert proc.returncode == 0, out + err
-    assert chat.wait_for(count + 2, timeout=10)
+    assert chat.wait_for(count + 1, timeout=10)
     titles = sorted(p.body["text"].splitlines()[0] for p in chat.posts)
     immediate = [t for t in titles if "Digest" not in t]
-    digests = [t for t in titles if "Digest" in t]
     assert immediate == sorted(f"[TPS] Story {n}" for n in range(1, count + 1))
-    assert len(digests) == 2  # one for each rule, not one per process
+    # The two rules' digests are one post when one process claimed both, two
+    # when each took one; either way each digest story is listed once.
+    digest_posts = [p.body["text"] for p in chat.posts if "Digest" in p.body["text"].splitlines()[0]]
+    assert 1 <= len(digest_posts) <= 2
+    listed = "\n".join(digest_posts)
+    assert all(listed.count(f"Digest story {n}]") == 1 for n in range(count + 1, count + 11))
     sent = [int(out.split(" sent,")[0].split()[-1]) for out, _ in outputs]
     assert sum(sent) == count
     assert all(sent), sent  # they really ran side by side (each needs seconds alone)
@@ -296,3 +303,74 @@ def test_three_outlets_one_ping_and_the_digest_names_the_others(tmp_path, site, 
         assert OUTLETS[outlet][0] not in post["message"]  # copies are outlets, not stories
     assert {(a["mode"], a["status"]) for a in db["alerts"].rows} == {("immediate", "sent"),
                                                                      ("digest", "sent")}
+
+
+# -- two rules, one article ---------------------------------------------------------------
+
+TWO_RULES = """
+[[rules]]
+name = "tps"
+topic = "TPS"
+description = "US decisions on Temporary Protected Status"
+query = '"temporary protected status" lang:en'
+notify = ["team"]
+
+[[rules]]
+name = "hn-returns"
+topic = "Honduras"
+description = "Hondurans made to leave the US"
+query = 'hondurans AND (leave OR deport*)'
+notify = ["team"]
+
+[[rules]]
+name = "baldetti"
+query = 'baldetti'
+notify = ["team"]
+"""
+
+
+def test_two_rules_one_article_one_mail_one_post_in_local_time(tmp_path, site, smtp, chat, cli):
+    cfg = write_config(tmp_path, site.url, None, [("wire", "/feeds/wire.xml", "en")], TWO_RULES,
+                       extra=f'[notify]\nurls = {{ team = ["{smtp.url(to="team@example.org")}", '
+                             f'"{chat.json_url()}"] }}\ntimezone = "America/Guatemala"\n')
+
+    run = cli("run", "-c", str(cfg), env={"COLUMNS": "200"})
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    db = _db(tmp_path)
+    rows = sorted((a["rule"], a["status"]) for a in db["alerts"].rows)
+    # Three alert rows (one per rule and story), two messages per URL: the TPS
+    # article once, naming both its rules, and the Baldetti story.
+    assert rows == [("baldetti", "sent"), ("hn-returns", "sent"), ("tps", "sent")]
+    assert smtp.wait_for(2) and chat.wait_for(2)
+    assert len(smtp.messages) == 2 and len(chat.posts) == 2
+    # Two mails to one address: the run says Apprise paces them, and for how long.
+    out = " ".join(run.stdout.split())
+    assert "2 mails to mailto://" in out and "Apprise sends them 5.5 s apart" in out
+    assert "so this takes about 6 s" in out
+
+    [mail] = [m for m in smtp.messages if "Temporary Protected" in m["Subject"]]
+    assert mail["Subject"] == "[TPS, Honduras] US ends Temporary Protected Status for Hondurans"
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    html = mail.get_body(("html",)).get_content()
+    # Published Fri, 04 May 2018 15:00 GMT: 09:00 in Guatemala.
+    assert "Test Wire (fixture) · 4 May 2018 09:00 CST (UTC-6)" in text  # the feed's own title
+    assert "4 May 2018 09:00 CST (UTC-6)" in html and "UTC</p>" not in html
+    assert "Rule tps (TPS): US decisions on Temporary Protected Status" in text
+    assert "Rule hn-returns (Honduras): Hondurans made to leave the US" in text
+    assert 'found: "Temporary Protected Status"' in text
+    assert "Matched:" not in text + html
+    assert "/articles/tps-end.html" in text  # the link, in our own text part
+
+    [post] = [p.body for p in chat.posts if "Temporary Protected" in p.body["title"]]
+    assert post["title"] == mail["Subject"]
+    assert "Rule `tps` (TPS): US decisions on Temporary Protected Status" in post["message"]
+    assert "Rule `hn-returns` (Honduras): Hondurans made to leave the US" in post["message"]
+    assert "Test Wire (fixture) · 4 May 2018 09:00 CST (UTC-6)" in post["message"]
+
+    # Nothing goes twice: a later send has nothing to deliver.
+    again = cli("alerts", "send", "-c", str(cfg), "--now", later(days=1))
+    assert again.returncode == 0 and "0 sent" in again.stdout
+    assert len(smtp.messages) == 2 and len(chat.posts) == 2
+    # Every row of the message is recorded as delivered to both URLs.
+    assert db["deliveries"].count == 6

@@ -238,6 +238,33 @@ def test_smtp_down_then_back_delivers_each_alert_exactly_once(db):
     assert [alert(db, i)["attempts"] for i in ids] == [2, 2]
 
 
+def test_two_rules_one_article_are_one_message_retried_together(db, chat):
+    port = free_port()  # the mail server is down at first
+    sink = SmtpSink(port=port)
+    channels = build_channels({"team": [sink.url(), chat.json_url()]}, None)
+    ids = [add_alert(db, 1, rule="tps-decisions"),
+           add_alert(db, 1, rule="hn-returns", snippet="«Hondurans» must «leave»")]
+
+    down = deliver_pending(db, channels, now=NOW, throttle=False)
+
+    # The chat had the article once, naming both rules; the mail failed for both rows.
+    assert (down.sent, down.failed) == (0, 2)
+    assert chat.wait_for(1) and len(chat.posts) == 1
+    body = chat.posts[0].body["message"]
+    assert "Rule `tps-decisions`" in body and "Rule `hn-returns` (TPS) — found **Hondurans**, **leave**" in body
+    assert [alert(db, i)["status"] for i in ids] == ["failed", "failed"]
+
+    with sink:
+        back = deliver_pending(db, channels, now=ONE_MIN_LATER, throttle=False)
+        assert sink.wait_for(1)
+    assert (back.sent, back.failed) == (2, 0)
+    assert len(sink.messages) == 1 and len(chat.posts) == 1  # the chat is not sent it again
+    text = sink.messages[0].get_body(("plain",)).get_content()
+    assert "Rule tps-decisions" in text and "Rule hn-returns" in text
+    assert [alert(db, i)["status"] for i in ids] == ["sent", "sent"]
+    assert db["deliveries"].count == 4  # two rows, two URLs
+
+
 def test_wrong_password_is_a_useful_error_without_the_password(db):
     alert_id = add_alert(db)
     with SmtpSink(credentials=("newswatch", "the-right-one")) as sink:
@@ -443,3 +470,54 @@ def test_a_stop_request_hands_back_the_alerts_not_yet_sent(db, chat):
     assert not [r for r in db["alerts"].rows if r["status"] == "pending" and r["claimed_by"]]
     again = deliver_pending(db, channels, now=NOW, throttle=False)
     assert again.sent == 2 and len(chat.posts) == 3
+
+
+# -- what the config adds: descriptions, outlet titles ----------------------
+
+
+def test_check_refuses_a_description_or_title_that_is_not_text(tmp_path, cli):
+    cfg = tmp_path / "newswatch.toml"
+    cfg.write_text(textwrap.dedent("""
+        [[sources]]
+        name = "wire"
+        url = "https://wire.example/feed.xml"
+        title = 42
+
+        [[rules]]
+        name = "tps"
+        query = "tps"
+        description = ["not", "a", "sentence"]
+    """), encoding="utf-8")
+    check = cli("check", "-c", str(cfg))
+    assert check.returncode != 0
+    out = check.stdout + check.stderr
+    assert "rules.description: must be a non-empty string" in out
+    assert "sources.title: must be a non-empty string" in out
+
+
+def test_config_title_and_description_show_in_the_message(tmp_path, db, smtp):
+    from newswatch.config import load
+    from newswatch.notifier import Labels
+
+    add_alert(db, source="insightcrime")
+    cfg = tmp_path / "newswatch.toml"
+    cfg.write_text(textwrap.dedent("""
+        [notify]
+        timezone = "Europe/Madrid"
+
+        [[sources]]
+        name = "insightcrime"
+        url = "https://insightcrime.example/feed"
+        title = "InSight Crime"
+
+        [[rules]]
+        name = "tps-decisions"
+        query = "tps"
+        description = "US decisions on TPS"
+    """), encoding="utf-8")
+    channels = build_channels({"team": [smtp.url()]}, None)
+    deliver_pending(db, channels, now=NOW, throttle=False, labels=Labels.from_config(load(cfg)))
+    assert smtp.wait_for(1)
+    text = smtp.messages[0].get_body(("plain",)).get_content()
+    assert "InSight Crime · 27 Nov 2026 19:05 CET (UTC+1)" in text
+    assert "Rule tps-decisions (TPS): US decisions on TPS" in text

@@ -53,6 +53,29 @@ def test_claimed_rows_are_not_claimed_by_another_worker(db):
     assert third == []
 
 
+def test_the_rows_of_one_article_and_tag_are_claimed_together(db):
+    # Item 1 matched two rules (two rows for tag team, one for tag desk); item 2 one.
+    a = add_alert(db, 1, rule="tps-decisions")
+    other = add_alert(db, 2, created_at="2026-11-28T07:29:00Z")
+    b = add_alert(db, 1, rule="hn-returns")
+    desk = add_alert(db, 1, rule="hn-returns", tag="desk")
+    claimed = claim_due_alerts(db, NOW, worker="w1", limit=2)
+    # The limit counts articles: item 2, then item 1 with both its rules.
+    assert sorted(c["id"] for c in claimed) == sorted([other, a, b])
+    outbox.release_claims(db, [c["id"] for c in claimed], "w1")
+    # One message per article counts once against the hourly limit of its tag:
+    # two messages to team fit a limit of 2, ...
+    claimed = claim_due_alerts(db, NOW, worker="w1", limit=10, rate_limit=lambda tag: 2)
+    assert sorted(c["id"] for c in claimed) == sorted([other, a, b, desk])
+    outbox.release_claims(db, [c["id"] for c in claimed], "w1")
+    # ... and with a limit of 1 the article's rows wait for the digest together.
+    deferred: list[int] = []
+    claimed = claim_due_alerts(db, NOW, worker="w1", limit=10, rate_limit=lambda tag: 1,
+                               deferred=deferred)
+    assert sorted(c["id"] for c in claimed) == sorted([other, desk])
+    assert sorted(deferred) == sorted([a, b])
+
+
 def test_only_due_rows_of_the_mode_are_claimed(db):
     later = add_alert(db, 1, created_at="2026-11-28T07:35:00Z")
     digest = add_alert(db, 2, mode="digest")
