@@ -360,3 +360,31 @@ def test_config_defaults_and_values(tmp_path):
                    "max_per_hour = { chat = 5 }\n", encoding="utf-8")
     notify = load(cfg).notify
     assert (notify.timezone, notify.max_per_hour) == ("America/Guatemala", {"chat": 5})
+
+
+def test_two_rules_digests_due_together_list_each_article_once_with_both(db, smtp):
+    # Article 1 matched both rules; article 2 only hn-returns. Same tag, same schedule.
+    add_alert(db, 1, mode="digest", created_at="2026-11-27T08:00:00Z")
+    add_alert(db, 1, mode="digest", rule="hn-returns", created_at="2026-11-27T08:00:00Z",
+              snippet="«Hondurans» have 18 months to «leave»")
+    add_alert(db, 2, mode="digest", rule="hn-returns", created_at="2026-11-27T08:00:00Z",
+              title="Consulates extend hours", snippet="«Hondurans» queue at consulates",
+              published="2026-11-27T10:00:00Z")
+    schedules = schedules_for([Rule("tps-decisions", digest="daily 07:00"),
+                               Rule("hn-returns", digest="daily 07:00")])
+    channels = build_channels({"team": [smtp.url()]}, None)
+
+    report = deliver_digests(db, channels, schedules, now="2026-11-28T07:00:10Z", throttle=False)
+
+    assert (report.sent, report.failed) == (2, 0)  # two digests, one message
+    assert smtp.wait_for(1) and len(smtp.messages) == 1
+    [msg] = smtp.messages
+    assert msg["Subject"] == "[TPS] Digest: 2 stories, 2 articles"
+    text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert text.count("US extends TPS for Hondurans") == 1
+    first = text[text.index("US extends TPS"):text.index("Consulates extend hours")]
+    assert 'Rule tps-decisions, found: "temporary protected status", "Honduras"' in first
+    assert 'Rule hn-returns, found: "Hondurans", "leave"' in first
+    assert {d["status"] for d in db["digests"].rows} == {"sent"}
+    assert {a["status"] for a in db["alerts"].rows} == {"sent"}
+    assert db["deliveries"].count == 2  # each digest recorded for the URL
