@@ -521,3 +521,15 @@ def test_config_title_and_description_show_in_the_message(tmp_path, db, smtp):
     text = smtp.messages[0].get_body(("plain",)).get_content()
     assert "InSight Crime · 27 Nov 2026 19:05 CET (UTC+1)" in text
     assert "Rule tps-decisions (TPS): US decisions on TPS" in text
+
+
+def test_two_rules_quoting_one_passage_show_it_once_with_the_most_marks(db):
+    add_alert(db, 1, rule="aid", snippet="President «Jimmy Morales» expelled Iván Velásquez")
+    add_alert(db, 1, rule="officials-corruption",
+              snippet="President «Jimmy Morales» expelled «Iván Velásquez»")
+    rows = claim_due_alerts(db, NOW, "w")
+    text = render_alert(rows, "text").body
+    assert text.count("expelled") == 1
+    assert "President «Jimmy Morales» expelled «Iván Velásquez»" in text
+    assert 'Rule aid (TPS)\n  found: "Jimmy Morales"\n' in text
+    assert 'Rule officials-corruption (TPS)\n  found: "Jimmy Morales", "Iván Velásquez"' in text

@@ -55,6 +55,7 @@ def write_demo_config(out_dir: Path, base_url: str, notify_urls: dict[str, list[
         "[notify]",
         "urls = { " + ", ".join(f"{tag} = {json.dumps(urls)}" for tag, urls in notify_urls.items()) + " }",
         "max_per_hour = 100   # the demo delivers its whole backlog at once (default: 20 per tag per hour)",
+        'timezone = "America/Guatemala"   # times in alerts and digests, and digest schedules',
         "",
     ]
     for s in demo_sources(base_url):
@@ -122,8 +123,17 @@ def _show_results(console: Console, config, report, smtp, chat) -> None:
     console.print(f"[bold]Delivered[/bold] {report.alerts_sent} alerts "
                   f"({report.alerts_failed} failed): {len(smtp.messages)} emails, {len(chat.posts)} chat posts.")
     if smtp.messages:
-        msg = smtp.messages[0]
+        # The one naming the most rules: one message per article, however many matched.
+        msg = max(smtp.messages, key=lambda m: _text_part(m).count("\nRule "))
         console.print(f"\n[bold]One delivered email[/bold] — Subject: {escape(str(msg['Subject']))}")
-        part = msg.get_body(preferencelist=("plain", "html"))
-        text = part.get_content() if part is not None else ""
-        console.print(text.strip()[:1200], markup=False)
+        console.print(_text_part(msg).strip()[:1200], markup=False)
+        post = next((p.body.get("text", "") for p in chat.posts
+                     if str(p.body.get("text", "")).startswith(str(msg["Subject"]))), "")
+        if post:
+            console.print("\n[bold]The same alert in chat[/bold] (Mattermost Markdown)")
+            console.print(post.strip()[:1200], markup=False)
+
+
+def _text_part(msg) -> str:
+    part = msg.get_body(preferencelist=("plain", "html"))
+    return part.get_content().replace("\r\n", "\n") if part is not None else ""

@@ -134,8 +134,21 @@ def label_of(rules: list[dict[str, Any]]) -> str:
 
 
 def snippets_of(rules: list[dict[str, Any]], limit: int = MAX_SNIPPETS) -> list[str]:
-    """The rules' evidence snippets, each once, at most ``limit``."""
-    return list(dict.fromkeys(r["snippet"] for r in rules if r.get("snippet")))[:limit]
+    """The rules' evidence snippets, each passage once, at most ``limit``.
+
+    Two rules often quote the same passage with different words marked: it
+    is shown once, as the rule that marked the most words had it.
+    """
+    best: dict[str, str] = {}
+    for rule in rules:
+        snippet = rule.get("snippet")
+        if not snippet:
+            continue
+        passage = " ".join(mark_hits(snippet, str).split())
+        held = best.get(passage)
+        if held is None or str(snippet).count("«") > held.count("«"):
+            best[passage] = str(snippet)
+    return list(best.values())[:limit]
 
 
 def alert_context(alerts: list[dict[str, Any]], labels: Labels) -> dict[str, Any]:
