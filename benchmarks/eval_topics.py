@@ -209,7 +209,7 @@ def topics_of(outcomes: list[Outcome], pack: Path = DEFAULT_PACK) -> list[str]:
 
 def _cell(s: TopicScore | None) -> str:
     if s is None:
-        return f"{'':>28}"
+        return f"{'':>29}"
     if not s.positives and not s.fp:
         return f"{s.positives:>4} {s.tp:>3} {s.fp:>3} {s.fn:>3} {'-':>6} {'-':>5}"
     return f"{s.positives:>4} {s.tp:>3} {s.fp:>3} {s.fn:>3} {s.precision:>6.3f} {s.recall:>5.3f}"
@@ -224,7 +224,7 @@ def table(parts: dict[str, list[Outcome]], topics: list[str]) -> list[str]:
     names = [p for p, outcomes in parts.items() if outcomes]
     lines = [f"{p}: {_counts(parts[p])} items" for p in names]
     scores = {p: slice_scores(parts[p], topics) for p in names}
-    lines.append(f"{'':<17}" + " | ".join(f"{p:<28}" for p in names))
+    lines.append((f"{'':<17}" + " | ".join(f"{p:<29}" for p in names)).rstrip())
     lines.append(f"{'topic':<11} {'slice':<5}" + " | ".join(
         f"{'pos':>4} {'tp':>3} {'fp':>3} {'fn':>3} {'P':>6} {'R':>5}" for _ in names))
     for t in topics:
