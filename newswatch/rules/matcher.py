@@ -82,6 +82,8 @@ class Matcher:
         # each rule's predicate is compiled the first time the rule is a candidate: with 100,000
         # rules, compiling them all would take most of the start-up, for rules an item rarely triggers
         self._predicates: list[Predicate | None] = [None] * len(self._rules)
+        # each rule's plain words for explanations (see _plain_terms), also found on first use
+        self._plain: list[tuple[tuple[Term, int], ...] | None] = [None] * len(self._rules)
         self._order = {term: i for rule in self._rules for i, term in enumerate(terms_of(rule.node))}  # query order
         # Each rule is triggered by its rarest part: guessed from the terms' shapes
         # at first, then measured on a sample of the items seen.
@@ -98,12 +100,13 @@ class Matcher:
     def __getstate__(self) -> dict[str, Any]:
         """What pickling keeps: everything but the compiled predicates (code objects), rebuilt on use."""
         state = self.__dict__.copy()
-        state["_predicates"] = None
+        state["_predicates"] = state["_plain"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._predicates = [None] * len(self._rules)
+        self._plain = [None] * len(self._rules)
 
     def _predicate(self, index: int) -> Predicate:
         rule = self._rules[index]
@@ -174,8 +177,7 @@ class Matcher:
             return []
         doc = Document(item, fields, hits)
         predicates, build = self._predicates, self._predicate
-        return [self._explain(self._rules[i], doc) for i in sorted(candidates)
-                if (predicates[i] or build(i))(T, S, B, U, doc)]
+        return [self._explain(i, doc) for i in sorted(candidates) if (predicates[i] or build(i))(T, S, B, U, doc)]
 
     def match_many(self, items: Iterable[Mapping[str, Any]]) -> Iterator[list[Match]]:
         """``match`` for each of ``items``, lazily."""
@@ -185,15 +187,24 @@ class Matcher:
 
     # -- explanations -------------------------------------------------------
 
-    def _explain(self, rule: CompiledRule, doc: Document) -> Match:
+    def _explain(self, index: int, doc: Document) -> Match:
+        rule = self._rules[index]
+        plain = self._plain[index]
+        if plain is None:
+            plain = self._plain[index] = _plain_terms(rule.node, self._atoms)
         fired: list[tuple[Term, str, tuple[int, int] | None]] = []
-        ok = self._fired(rule.node, doc, fired)
-        assert ok, f"rule {rule.name!r}: predicate and explanation disagree"
-        order, atoms = self._order, self._atoms
-        terms = sorted({t for t, _, _ in fired}, key=order.__getitem__)
+        if plain:  # every word present fired: no need to walk the rule
+            hits = doc.hits
+            fired = [(t, f, None) for t, atom in plain for f in doc.fields if atom in hits[f] and f in t.fields]
+            terms = [t for t, _, _ in fired]
+        else:
+            ok = self._fired(rule.node, doc, fired)
+            assert ok, f"rule {rule.name!r}: predicate and explanation disagree"
+            terms = sorted({t for t, _, _ in fired}, key=self._order.__getitem__)
         seen = {f for _, f, _ in fired}
         fields = tuple(f for f in TEXT_FIELDS if f in seen)
         text = ""
+        atoms = self._atoms
         for name in _SNIPPET_FIELDS:
             if name in seen:
                 # positions only for the snippet's field: a NEAR knows its spans, a term finds them now
@@ -240,6 +251,27 @@ class Matcher:
                 return doc.source == node.value
             return getattr(doc, f"{node.kind}_is")(node.value)
         raise TypeError(node)
+
+
+def _plain(node: Node) -> bool:
+    """A single word, neither phrase nor exact-case: present wherever its key was hit."""
+    return type(node) is Term and len(node.tokens) == 1 and not node.exact
+
+
+def _plain_terms(node: Node, atoms: Mapping[Term, int]) -> tuple[tuple[Term, int], ...]:
+    """The rule's words in query order, with their ids, if it is made only of plain words, their ORs
+    and NOTs under one AND, so that when it matches every word present fired; else ()."""
+    children = node.children if type(node) is And else (node,)
+    positive: list[Term] = []
+    for child in children:
+        if _plain(child):
+            positive.append(child)  # type: ignore[arg-type]
+        elif type(child) is Or and all(_plain(c) for c in child.children):
+            positive += child.children  # type: ignore[arg-type]
+        elif type(child) not in (Not, Filter):
+            return ()
+    order = {id(t): i for i, t in enumerate(terms_of(node))}
+    return tuple((t, atoms[t]) for t in sorted(positive, key=lambda t: order[id(t)]))
 
 
 @contextmanager
