@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -314,6 +315,8 @@ topic = "TPS"
 description = "US decisions on Temporary Protected Status"
 query = '"temporary protected status" lang:en'
 notify = ["team"]
+mode = "both"
+digest = "hourly"
 
 [[rules]]
 name = "hn-returns"
@@ -321,6 +324,8 @@ topic = "Honduras"
 description = "Hondurans made to leave the US"
 query = 'hondurans AND (leave OR deport*)'
 notify = ["team"]
+mode = "both"
+digest = "hourly"
 
 [[rules]]
 name = "baldetti"
@@ -338,7 +343,7 @@ def test_two_rules_one_article_one_mail_one_post_in_local_time(tmp_path, site, s
 
     assert run.returncode == 0, run.stdout + run.stderr
     db = _db(tmp_path)
-    rows = sorted((a["rule"], a["status"]) for a in db["alerts"].rows)
+    rows = sorted((a["rule"], a["status"]) for a in db["alerts"].rows if a["mode"] == "immediate")
     # Three alert rows (one per rule and story), two messages per URL: the TPS
     # article once, naming both its rules, and the Baldetti story.
     assert rows == [("baldetti", "sent"), ("hn-returns", "sent"), ("tps", "sent")]
@@ -368,9 +373,25 @@ def test_two_rules_one_article_one_mail_one_post_in_local_time(tmp_path, site, s
     assert "Rule `hn-returns` (Honduras): Hondurans made to leave the US" in post["message"]
     assert "Test Wire (fixture) · 4 May 2018 09:00 CST (UTC-6)" in post["message"]
 
-    # Nothing goes twice: a later send has nothing to deliver.
-    again = cli("alerts", "send", "-c", str(cfg), "--now", later(days=1))
-    assert again.returncode == 0 and "0 sent" in again.stdout
-    assert len(smtp.messages) == 2 and len(chat.posts) == 2
     # Every row of the message is recorded as delivered to both URLs.
     assert db["deliveries"].count == 6
+
+    # The two rules' hourly digests are due together: one mail, the article once
+    # with both rules, and a text part holding every link of the HTML.
+    digest = cli("alerts", "send", "--digest", "-c", str(cfg), "--now", later(hours=1, minutes=1))
+    assert digest.returncode == 0, digest.stdout + digest.stderr
+    assert smtp.wait_for(3) and len(smtp.messages) == 3
+    mail = smtp.messages[-1]
+    assert mail["Subject"] == "[Honduras, TPS] Digest: 1 story, 1 article"
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    html = mail.get_body(("html",)).get_content()
+    links = {h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)"', html)}
+    assert links and all(link in text for link in links)
+    assert text.count("US ends Temporary Protected Status for Hondurans") == 1
+    assert 'Rule tps, found: "Temporary Protected Status"' in text and "Rule hn-returns, found:" in text
+    assert "4 May 2018 09:00 CST (UTC-6)" in text
+
+    # Nothing goes twice: a later send has nothing to deliver.
+    again = cli("alerts", "send", "--digest", "-c", str(cfg), "--now", later(days=1))
+    assert again.returncode == 0 and "0 sent" in again.stdout and "0 digests sent" in again.stdout
+    assert len(smtp.messages) == 3 and len(chat.posts) == 3
