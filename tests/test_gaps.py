@@ -96,7 +96,8 @@ def test_feed_entries_without_a_usable_link_are_counted_on_the_fetch_and_shown_b
         assert again.returncode == 0, again.stdout + again.stderr
         assert _last_fetch(tmp_path, "wire")["status"] in ("not-modified", "unchanged")
         lines = _status_lines(cli, cfg)  # 80 columns: the line is whole, not wrapped
-        gap = [line for line in lines if line.startswith("  wire skipped 2 entries when last read: ")]
+        block = lines[lines.index("  wire (feed): ok, see below"):]
+        gap = [line for line in block[:5] if line.startswith("    skipped 2 entries when last read: ")]
         assert gap and "1 no http(s) link" in gap[0] and "1 bad link" in gap[0], lines
 
 
@@ -203,6 +204,7 @@ def test_sitemap_gaps_failures_and_dates(tmp_path, cli):
         assert _db(tmp_path)["sources"].get("all-fail")["error_streak"] == 2
 
         lines = _status_lines(cli, cfg)  # 80 columns: each line whole, not wrapped
-        assert "  undated skipped 1 entry when last read: 1 undated (read on a first fetch only)" in lines, lines
-        assert "  cut skipped 1 entry when last read: 1 cut off (truncated body)" in lines, lines
-        assert "  text-cut skipped 1 entry when last read: 1 cut off (truncated body)" in lines, lines
+        for name, why in (("undated", "1 undated (read on a first fetch only)"), ("cut", "1 cut off (truncated body)"),
+                          ("text-cut", "1 cut off (truncated body)")):
+            block = lines[lines.index(f"  {name} (sitemap): ok, see below"):]
+            assert f"    skipped 1 entry when last read: {why}" in block[:5], lines

@@ -135,7 +135,10 @@ def test_a_source_that_starts_failing_waits_longer_each_time_and_ops_hears_once(
         assert chat.wait_for(1, timeout=5) and len(chat.posts) == 1
         assert "diario is failing" in chat.posts[0].body["title"] and "HTTP 500" in chat.posts[0].body["message"]
         status = cli("status", "-c", str(cfg))
-        assert "4x" in status.stdout and "HTTP 500" in status.stdout
+        assert status.returncode == 1  # a failing source: cron and systemd hear of it
+        lines = status.stdout.splitlines()
+        block = lines[lines.index("  diario (feed): FAILING, 4 failed fetches in a row"):]
+        assert any(line.startswith("    error: ") and line.endswith("HTTP 500") for line in block[:4]), lines
         del site.routes["/feed.xml"]
         assert cli("run", "-c", str(cfg), "--source", "diario").returncode == 0
         assert chat.wait_for(2, timeout=5)
@@ -173,5 +176,7 @@ def test_status_names_a_source_that_went_silent(tmp_path, cli):
     d["items"].insert_all(rows)
     result = cli("status", "-c", str(cfg))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "frozen is silent for 3d (usually a new item every 6h)" in result.stdout
-    assert "steady is silent" not in result.stdout and "tps-page is silent" not in result.stdout
+    lines = result.stdout.splitlines()
+    block = lines[lines.index("  frozen (feed): silent"):]
+    assert "    silent for 3d (usually a new item every 6h)" in block[:4], lines
+    assert "  steady (feed): ok" in lines and "  tps-page (page): ok" in lines

@@ -105,7 +105,9 @@ _TABLES: dict[str, dict[str, Any]] = {
             "item_id": "The item that triggered it",
             "tag": "Apprise tag (channel) it goes to",
             "mode": "immediate or digest",
-            "status": "pending, sending, sent, failed (will retry) or dead (gave up)",
+            "status": "pending, sending, sent, failed (will retry), dead (gave up), deferred (to the digest), "
+            "muted or dismissed (held back: see mute_id)",
+            "mute_id": "The mute or not-relevant mark that held it back",
             "attempts": "Delivery attempts so far",
             "next_attempt_at": "When the next attempt is due, UTC",
             "last_error": "Why the last attempt failed (URLs in Apprise's privacy form)",
@@ -159,6 +161,48 @@ _TABLES: dict[str, dict[str, Any]] = {
         "title": "Deliveries",
         "description": "Each Apprise URL (privacy form) that accepted an alert or digest, so a retry "
         "goes only to the URLs that have not.",
+    },
+    "mutes": {
+        "title": "Mutes and not-relevant marks",
+        "description": "Who held back alerts for an item, a story or a source (`newswatch alerts mute`), "
+        "or marked an alert not relevant for its rule (`newswatch alerts dismiss`), when and why.",
+        "sort_desc": "created_at",
+        "facets": ["kind", "scope", "rule", "who"],
+        "columns": {
+            "kind": "mute (every rule) or dismiss (not relevant for one rule)",
+            "scope": "What is held back: an item, a story (cluster) or a source",
+            "target": "The item id, cluster id or source name",
+            "rule": "The rule a dismissal is about; empty for mutes (every rule)",
+            "alert_id": "The alert that was marked not relevant",
+            "who": "Who asked (the OS user, or --by)",
+            "why": "The reason given",
+            "created_at": "When, UTC",
+            "expires_at": "When a mute stops holding alerts back, UTC; empty: until further notice",
+        },
+    },
+    "dismissed_items": {
+        "title": "Dismissed as not relevant, per rule",
+        "description": "Items an analyst marked not relevant for a rule (`newswatch alerts dismiss`): "
+        "the rule's false positives, with who and why. Facet by rule to see which rule is noisy.",
+        "sort_desc": "dismissed_at",
+        "facets": ["rule", "source", "who"],
+        "columns": {
+            "dismissed_at": "When it was marked, UTC",
+            "alerts_held_back": "Alerts of the rule for this story held back by the mark (sent ones included)",
+        },
+    },
+    "rule_noise": {
+        "title": "Noise per rule",
+        "description": "Per rule: items alerted (sent or dismissed), dismissed as not relevant, and the "
+        "share dismissed; `newswatch alerts report` prints the same.",
+        "sort_desc": "share",
+        "columns": {
+            "sent": "Items whose alert was delivered",
+            "dismissed": "Items marked not relevant",
+            "alerted": "Items sent or dismissed",
+            "share": "dismissed / alerted",
+            "muted": "Items whose alerts a mute held back",
+        },
     },
     # A cache of MinHash signatures (binary), rebuilt from items when missing.
     "item_signatures": {"hidden": True},

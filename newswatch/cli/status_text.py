@@ -89,20 +89,23 @@ def _width() -> int:
 
 #: A time as :func:`local` writes it, kept on one line by :func:`out`.
 _TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d [+-]\d\d:\d\d")
-_KEEP = "\x00"
+_KEEP = "\ue000"  # a private-use character: never in the text we print
 
 
 def _clean(text: Any) -> str:
     return CONTROLS.sub("", " ".join(str(text).split()))
 
 
-def out(text: str, indent: int = 0, style: str | None = None) -> None:
+def out(text: str, indent: int = 0, style: str | None = None, max_lines: int | None = None) -> None:
     """Print ``text`` wrapped at the console width, words and times whole, continuation lines
-    indented two more."""
+    indented two more; past ``max_lines`` lines, cut with an ellipsis."""
     text = _TIME.sub(lambda m: m.group(0).replace(" ", _KEEP), _clean(text))
     lines = textwrap.wrap(text, width=_width(), initial_indent=" " * indent,
                           subsequent_indent=" " * (indent + 2), break_long_words=False,
                           break_on_hyphens=False) or [""]
+    if max_lines and len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        lines = lines[:max_lines - 1] + [last[:_width() - 1].rstrip() + "…"]
     console.out("\n".join(lines).replace(_KEEP, " "), style=style, highlight=False)
 
 
@@ -114,6 +117,15 @@ def shorten(text: str, indent: int, lines: int = 2) -> list[str]:
         last = textwrap.shorten(" ".join(wrapped[lines - 1:]), width=width - 1, placeholder="")
         wrapped = wrapped[:lines - 1] + [(last or wrapped[lines - 1][:width - 1]) + "…"]
     return [" " * indent + line for line in wrapped]
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 item', '3 items' (kept on one line by :func:`out`)."""
+    return f"{n} {word if n == 1 else many or word + 's'}".replace(" ", _KEEP)
+
+
+#: Errors (Apprise's are long) take this many lines at most; --json has them whole.
+ERROR_LINES = 3
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -145,16 +157,16 @@ def print_status(st, timezone: str | None) -> None:
     for r in st.runs:
         took = _took(r["started_at"], r["finished_at"])
         out(f"run {r['id']} {r['status'] or ''}, {local(r['started_at'], tz)}, {took}: "
-            f"{r['sources_ok'] or 0} sources ok, {r['sources_failed'] or 0} failed, "
-            f"{r['items_new'] or 0} new items, {r['matches_new'] or 0} matches, "
-            f"{r['alerts_sent'] or 0} alerts sent", indent=2,
+            f"sources {r['sources_ok'] or 0} ok, {r['sources_failed'] or 0} failed; "
+            f"{plural(r['items_new'] or 0, 'new item')}, {plural(r['matches_new'] or 0, 'match', 'matches')}, "
+            f"{plural(r['alerts_sent'] or 0, 'alert')} sent", indent=2,
             style="red" if (r["sources_failed"] or 0) else None)
     console.out("")
     out(f"Alerts: {_counts(st.alerts)}")
     for a in st.dead:
-        out(f"dead: alert {a['id']} ({a['rule']} -> {a['tag']}), {a['attempts']} attempts, "
+        out(f"dead: alert {a['id']} ({a['rule']} -> {a['tag']}), {plural(a['attempts'] or 0, 'attempt')}, "
             f"created {local(a['created_at'], tz)}: {a.get('last_error') or 'no error recorded'}",
-            indent=2, style="red")
+            indent=2, style="red", max_lines=ERROR_LINES)
         out(f"`newswatch alerts retry {a['id']}` puts it back in the queue", indent=4)
     if st.digests:
         console.out("")
@@ -186,11 +198,11 @@ def _print_source(s: dict[str, Any], tz: ZoneInfo) -> None:
     else:
         state, style = "ok", None
     out(f"{s['name']} ({s['kind']}): {state}", indent=2, style=style)
-    out(f"{s['items']} items, newest {local(s['newest'], tz, 'none')}", indent=4)
+    out(f"{plural(s['items'] or 0, 'item')}, newest {local(s['newest'], tz, 'none')}", indent=4)
     out(f"last ok {local(s['last_ok_at'], tz, 'never')}, next due {local(s['next_due_at'], tz, 'now')}",
         indent=4)
     if streak and s["last_error"]:
-        out(f"error: {s['last_error']}", indent=4, style=style)
+        out(f"error: {s['last_error']}", indent=4, style=style, max_lines=ERROR_LINES)
     if s["silent"]:
         out(str(s["silent"]), indent=4, style="yellow")
     if s["mojibake_items"]:
@@ -271,17 +283,17 @@ def _print_alert(a: dict[str, Any], mute: dict[str, Any] | None, tz: ZoneInfo) -
     st = a["status"]
     when = (f"sent {local(a['sent_at'], tz)}" if a.get("sent_at") and st != "pending"
             else f"created {local(a['created_at'], tz)}")
-    tries = f", {a['attempts']} tries" if st in ("failed", "dead") else ""
     style = "red" if st in ("failed", "dead") else "dim" if st in ("muted", "dismissed") else None
-    out(f"#{a['id']} {st}{tries}: {a['rule']} -> {a['tag']} ({a['mode']}), {when}", style=style)
+    out(f"#{a['id']} {st}, {when}: {a['rule']} -> {a['tag']}", style=style)
     for line in shorten(a.get("title") or "(no title)", 4):
         console.out(line, highlight=False)
-    story = f", story {a['cluster_id']}" if a.get("cluster_id") and a["cluster_id"] != a["item_id"] else ""
-    out(f"{a.get('source') or '?'}; item {a['item_id']}{story}", indent=4)
+    story = f"; story {a['cluster_id']}" if a.get("cluster_id") and a["cluster_id"] != a["item_id"] else ""
+    tries = f", {plural(a['attempts'] or 0, 'attempt')}" if st in UNDELIVERED and a.get("attempts") else ""
+    out(f"{a.get('source') or '?'}; item {a['item_id']}{story}; {a['mode']}{tries}", indent=4)
     if st in ("failed", "pending", "deferred") and a.get("next_attempt_at") and a.get("attempts"):
         out(f"next try {local(a['next_attempt_at'], tz)}", indent=4)
     if st in ("failed", "dead") and a.get("last_error"):
-        out(f"error: {a['last_error']}", indent=4, style="red")
+        out(f"error: {a['last_error']}", indent=4, style="red", max_lines=ERROR_LINES)
     if mute:
         what = ("not relevant" if mute["kind"] == "dismiss"
                 else f"muted ({mute['scope']} {mute['target']})")
