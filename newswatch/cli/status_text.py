@@ -284,7 +284,8 @@ def _print_alert(a: dict[str, Any], mute: dict[str, Any] | None, tz: ZoneInfo) -
     when = (f"sent {local(a['sent_at'], tz)}" if a.get("sent_at") and st != "pending"
             else f"created {local(a['created_at'], tz)}")
     style = "red" if st in ("failed", "dead") else "dim" if st in ("muted", "dismissed") else None
-    out(f"#{a['id']} {st}, {when}: {a['rule']} -> {a['tag']}", style=style)
+    head = f"#{a['id']} {when}" if st == "sent" else f"#{a['id']} {st}, {when}"
+    out(f"{head}: {a['rule']} -> {a['tag']}", style=style)
     for line in shorten(a.get("title") or "(no title)", 4):
         console.out(line, highlight=False)
     story = f"; story {a['cluster_id']}" if a.get("cluster_id") and a["cluster_id"] != a["item_id"] else ""
