@@ -364,4 +364,4 @@ def test_mentions_in_a_feed_title_ping_nobody_in_chat(tmp_path, cli):
         assert mention not in feed_part, (mention, feed_part)
     for shown in ("@" + ZWSP + "channel", "@" + ZWSP + "everyone", "!" + ZWSP + "here", "@" + ZWSP + "U024BE7LH"):
         assert shown in feed_part
-    assert "Honduras" in feed_part and "rule `honduras`" in feed_part
+    assert "Honduras" in feed_part and "Rule `honduras`" in feed_part
