@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +29,7 @@ __all__ = ["FieldText", "Document", "Span", "word_text", "term_key", "skip_words
 #: (start, end, the term hits that make it up as (term, start, end)), offsets in a word text
 Span = tuple[int, int, tuple[tuple[Term, int, int], ...]]
 
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NON_WORD = re.compile(r"\W")
 _ASCII_WORDS = str.maketrans({chr(i): chr(i).lower() if chr(i).isalnum() or chr(i) == "_" else " "
@@ -99,14 +101,15 @@ def skip_words(text: str, count: int, start: int = 0, end: int | None = None) ->
 class FieldText:
     """One text field of an item: the original text and its word text."""
 
-    __slots__ = ("text", "words", "keys", "_ends", "_starts", "_found", "_scopes")
+    __slots__ = ("text", "words", "keys", "_ends", "_ids", "_starts", "_found", "_scopes")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.words = word_text(text)
         #: (end, atom) for each Aho-Corasick key found in ``words`` (end: offset of its last character)
         self.keys: list[tuple[int, int]] | None = None
-        self._ends: dict[int, list[int]] | None = None
+        self._ends: list[tuple[int, int]] | None = None  # ``keys`` sorted by key id
+        self._ids: list[int] = []
         self._starts: Sequence[int] | None = None
         self._scopes: Scopes | None = None
         self._found: dict[tuple[tuple[str, ...], bool, tuple[str, ...]], list[tuple[int, int]]] = {}
@@ -124,17 +127,13 @@ class FieldText:
         return found
 
     def _key_ends(self, atom: int) -> list[int]:
-        """Where the automaton saw key ``atom``: one pass over its hits files them all by key."""
-        ends = self._ends
-        if ends is None:
-            ends = self._ends = {}
-            for end, key in self.keys or ():
-                found = ends.get(key)
-                if found is None:
-                    ends[key] = [end]
-                else:
-                    found.append(end)
-        return ends.get(atom, [])
+        """Where the automaton saw key ``atom``: its hits sorted by key once (in C), then bisected."""
+        if self._ends is None:
+            self._ends = sorted(self.keys or (), key=_SECOND)  # stable: each key's ends stay in order
+            self._ids = list(map(_SECOND, self._ends))
+        ids = self._ids
+        lo = bisect_left(ids, atom)
+        return list(map(_FIRST, self._ends[lo:bisect_right(ids, atom, lo)]))
 
     def _occurrences(self, term: Term, atom: int | None) -> list[tuple[int, int]]:
         words = self.words
