@@ -196,7 +196,9 @@ def group_by_article(alerts: list[dict[str, Any]]) -> list[list[dict[str, Any]]]
     """Claimed alert rows -> one list per (article, tag), in the order they came."""
     groups: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
     for alert in alerts:
-        groups.setdefault((alert.get("item_id"), alert.get("tag")), []).append(alert)
+        item = alert.get("item_id")
+        key = (item if item is not None else f"alert {alert.get('id')}", alert.get("tag"))
+        groups.setdefault(key, []).append(alert)
     return list(groups.values())
 
 

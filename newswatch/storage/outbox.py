@@ -178,11 +178,17 @@ def claim_due_alerts(
             f"""
             UPDATE alerts
             SET status = 'sending', claimed_by = :worker, claimed_at = :now
-            WHERE mode = :mode AND {_DUE} AND (item_id, tag) IN (
-                SELECT item_id, tag FROM alerts
-                WHERE mode = :mode AND {_DUE}
-                ORDER BY COALESCE(next_attempt_at, created_at), id
-                LIMIT :limit
+            WHERE mode = :mode AND {_DUE} AND id IN (
+                WITH first AS (
+                    SELECT id, item_id, tag FROM alerts
+                    WHERE mode = :mode AND {_DUE}
+                    ORDER BY COALESCE(next_attempt_at, created_at), id
+                    LIMIT :limit
+                )
+                SELECT id FROM first
+                UNION
+                SELECT sibling.id FROM alerts sibling
+                JOIN first ON sibling.item_id = first.item_id AND sibling.tag = first.tag
             )
             RETURNING id
             """,
@@ -218,7 +224,7 @@ def claim_due_alerts(
         taken: set[tuple[str, str]] = set()
         deferred_keys: set[tuple[str, str]] = set()
         for alert_id, tag, item_id in due:
-            key = (tag, item_id)
+            key = (tag, item_id if item_id is not None else f"alert {alert_id}")
             if key in taken:  # another rule's row for an article already in this batch
                 take.append(alert_id)
                 continue
