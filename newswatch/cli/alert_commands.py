@@ -81,7 +81,7 @@ def alerts_retry(alert_id: int, config_path: Path | None) -> None:
 
 
 @alerts.command("mute")
-@click.argument("item", required=False, metavar="ITEM_ID")
+@click.argument("item", required=False, metavar="[ITEM_ID]")
 @click.option("--story", metavar="ID", help="Mute a story: its cluster id (or one of its items' id or link).")
 @click.option("--source", metavar="NAME", help="Mute every item of this source.")
 @click.option("--for", "duration", metavar="DURATION",

@@ -58,8 +58,8 @@ def _hold_back(db: Database, mute_id: int, scope: str, target: str, rule: str | 
     where = _scope_sql(scope)
     if rule is not None:
         where += " AND a.rule = :rule"
-    if only_unsent:
-        where += f" AND a.status IN ({', '.join(repr(s) for s in _UNSENT)})"
+    if only_unsent:  # an alert already in a digest is on its way with it
+        where += f" AND a.status IN ({', '.join(repr(s) for s in _UNSENT)}) AND a.digest_id IS NULL"
     cursor = db.execute(
         f"UPDATE alerts SET status = :status, mute_id = :mute, next_attempt_at = NULL"
         f" WHERE id IN (SELECT a.id FROM alerts a WHERE {where})",
