@@ -203,7 +203,7 @@ def group_by_article(alerts: list[dict[str, Any]]) -> list[list[dict[str, Any]]]
 
 
 def pacing_notes(tags: list[str], channels: Channels) -> list[str]:
-    """What Apprise's pacing will cost: one line per URL that gets 2+ of these messages.
+    """What Apprise's pacing will cost: a line per URL that gets 2+ of these messages, then why.
 
     ``tags`` has one entry per message to send. Apprise waits
     ``request_rate_per_sec`` (5.5 s for email) between two sends through
@@ -222,8 +222,10 @@ def pacing_notes(tags: list[str], channels: Channels) -> list[str]:
         if n < 2 or rate < 1:
             continue
         what = "mails" if isinstance(service.plugin, NotifyEmail) else "messages"
-        lines.append(f"{n} {what} to {service.safe_url}: Apprise sends them {rate:g} s apart, "
-                     f"so this takes about {round((n - 1) * rate)} s.")
+        lines.append(f"{n} {what} to {service.safe_url}, {rate:g} s apart: "
+                     f"about {round((n - 1) * rate)} s")
+    if lines:  # once, so the lines above stay short
+        lines.append("(Apprise waits between two sends to one URL; see docs/alerts.md, Pacing)")
     return lines
 
 
