@@ -20,6 +20,9 @@ class _NoPositions(Document):
     def spans(self, node, field, atoms):  # noqa: ANN001
         raise AssertionError(f"positions computed in {field}")
 
+    def near(self, node, field, atoms):  # noqa: ANN001
+        raise AssertionError(f"positions computed in {field}")
+
     def found(self, node, atoms):  # noqa: ANN001
         raise AssertionError("positions computed")
 

@@ -272,6 +272,16 @@ def _by_scope(ends: list[int], spans: list[Span]) -> dict[int, list[Span]]:
     return out
 
 
+def _scope_ids(ends: list[int], spans: list[tuple[int, int]]) -> set[int]:
+    """The indexes of the sentences (paragraphs) that hold one of ``spans`` whole (as ``_by_scope``)."""
+    out = set()
+    for a, b in spans:
+        i = bisect_left(ends, a - 1)
+        if i == len(ends) or ends[i] >= b - 1:
+            out.add(i)
+    return out
+
+
 def _hull(spans: list[Span]) -> Span:
     return (min(s[0] for s in spans), max(s[1] for s in spans), tuple(leaf for s in spans for leaf in s[2]))
 
@@ -315,6 +325,56 @@ class Document:
             raise TypeError(f"no spans for {type(node).__name__}")
         self._spans[key] = result
         return result
+
+    def near(self, node: Near, field: str, atoms: Mapping[Term, int]) -> bool:
+        """Whether ``node`` occurs in ``field``: ``bool(spans(node, field, atoms))``, found faster.
+
+        Sides made of words and their ORs are read straight from the field's occurrences and
+        the first pair that qualifies settles it, without building spans: most NEARs a
+        document is tested for fail, and a rule that matches gets its spans when explained.
+        """
+        cached = self._spans.get((id(node), field))
+        if cached is not None:
+            return bool(cached)
+        left, right = self._side(node.left, field, atoms), self._side(node.right, field, atoms)
+        if left is None or right is None:  # a NEAR inside: spans are needed
+            return bool(self.spans(node, field, atoms))
+        if not left or not right:
+            return False
+        ftext = self.fields[field]
+        if node.unit != "word":
+            scopes = ftext.scopes
+            ends = scopes.sentence_ends if node.unit == "sentence" else scopes.paragraph_ends
+            return not _scope_ids(ends, left).isdisjoint(_scope_ids(ends, right))
+        words, count = ftext.words, node.distance + 1
+        for a, b in left:
+            for c, d in right:
+                if c >= b:
+                    if skip_words(words, count, b, c) is None and not ftext.paragraph_between(b, c):
+                        return True
+                elif a >= d:
+                    if skip_words(words, count, d, a) is None and not ftext.paragraph_between(d, a):
+                        return True
+                else:
+                    return True  # overlapping hits
+        return False
+
+    def _side(self, node: Node, field: str, atoms: Mapping[Term, int]) -> list[tuple[int, int]] | None:
+        """A NEAR side's occurrences in ``field`` as (start, end) pairs, or None for a NEAR."""
+        if type(node) is Term:
+            ftext = self.fields.get(field)
+            if ftext is None or field not in node.fields or atoms[node] not in self.hits[field]:  # type: ignore[index]
+                return []
+            return ftext.occurrences(node, atoms[node])  # type: ignore[arg-type,index]
+        if type(node) is Or:
+            out: list[tuple[int, int]] = []
+            for child in node.children:  # type: ignore[attr-defined]
+                found = self._side(child, field, atoms)
+                if found is None:
+                    return None
+                out += found
+            return out
+        return None
 
     def found(self, node: Term | Near, atoms: Mapping[Term, int]) -> bool:
         """Whether a phrase, exact-case term or NEAR occurs in any of its fields."""

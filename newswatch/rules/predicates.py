@@ -58,7 +58,7 @@ def build_predicate(node: Node, atoms: Mapping[Term, int], label: str) -> Predic
         if isinstance(n, Near):
             # positions only in the fields where both sides were seen
             near = ref(n)
-            found = [f"({seen} and D.spans({near}, {f!r}, A))" for f in TEXT_FIELDS
+            found = [f"({seen} and D.near({near}, {f!r}, A))" for f in TEXT_FIELDS
                      if (seen := presence(n, f)) != "False"]
             return "(" + " or ".join(found) + ")" if found else "False"
         if isinstance(n, Filter):
@@ -86,7 +86,7 @@ def build_predicate(node: Node, atoms: Mapping[Term, int], label: str) -> Predic
 
 def _cost(source: str) -> int:
     """Rank of a compiled sub-expression: set lookups, then filters, then position checks."""
-    return (source.count("D.found") + source.count("D.spans")) * 2 + ("D." in source)
+    return (source.count("D.found") + source.count("D.near")) * 2 + ("D." in source)
 
 
 def guess_cost(term: Term) -> float:
