@@ -337,8 +337,10 @@ def send_message(
             continue
         text = None
         if service.style == "html" and isinstance(service.plugin, NotifyEmail):
-            plain = rendered("text", ids)
-            text = plain.body if plain is not None else None
+            try:
+                text = render("text", ids).body
+            except Exception as exc:  # the mail still goes, with Apprise's text part
+                log.warning("rendering the text part failed: %s: %s", type(exc).__name__, exc)
         error = _notify([service], message, tag, channels, throttle, text)
         if error:
             errors.append(error)
