@@ -58,7 +58,8 @@ class FeedsSpider(NewswatchSpider):
         # Recorded on the fetch, so `newswatch status` shows the gap, not only this run's console.
         res.skipped = parsed.skipped + parsed.bad_links
         res.skipped_why = parsed.skipped_why
-        res.feed_title = parsed.title or None
+        # The outlet's name in alerts; a news search's feed title names the search, not an outlet.
+        res.feed_title = (parsed.title or None) if src.kind != "search" else None
         if parsed.bad_links:  # skipped and counted: the feed's other entries are stored
             self.logger.warning("source %s: %s", src.name, parsed.warning)
         res.items = len(entries)
