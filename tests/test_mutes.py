@@ -14,13 +14,14 @@ a real chat receiver, and the SQLite file the runs write:
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 from conftest import write_config
 
-from newswatch.browse.metadata import datasette_metadata
+from newswatch.browse import datasette_metadata, make_datasette
 from newswatch.config import load
 from newswatch.demo.sinks import ChatSink
 
@@ -70,6 +71,7 @@ B1 = "Judge hears TPS case of Salvadoran families"
 A2 = "Hondurans with TPS line up for new work permits"
 B3 = "Congress debates a TPS bill for Central Americans"
 B4 = "TPS holders rally in Washington"
+A3 = "Honduran consulates extend hours for TPS paperwork"
 
 
 def test_mutes_hold_back_queued_alerts_and_the_next_runs_alerts(tmp_path, site, cli):
@@ -118,22 +120,32 @@ def test_mutes_hold_back_queued_alerts_and_the_next_runs_alerts(tmp_path, site, 
         assert (mutes["story"]["who"], mutes["source"]["why"]) == ("ana", "paywalled, we read it elsewhere")
         assert mutes["source"]["expires_at"] > mutes["source"]["created_at"] and mutes["story"]["expires_at"] is None
 
-        # A mute that has expired mutes nothing: outlet-b muted for an hour, two hours ago.
+        # A mute that has expired mutes nothing: outlet-b muted for an hour, two hours ago;
+        # and a mute ended by `unmute` neither: outlet-a's.
         gone = cli("alerts", "mute", "-c", str(cfg), "--source", "outlet-b", "--for", "1h",
                    env={"NEWSWATCH_NOW": _ago(hours=2)})
         assert gone.returncode == 0, gone.stdout + gone.stderr
+        ended = cli("alerts", "unmute", "-c", str(cfg), str(mutes["source"]["id"]))
+        assert ended.returncode == 0 and "(source outlet-a) ended" in ended.stdout, ended.stdout + ended.stderr
+        again = cli("alerts", "unmute", "-c", str(cfg), str(mutes["source"]["id"]))
+        assert again.returncode == 1 and f"no live mute {mutes['source']['id']}" in again.stderr
+        _publish(site, "outlet-a", [A1, A2, A3])
         _publish(site, "outlet-b", [B1, B3, B4])
         third = cli("run", "-c", str(cfg), "--all")
         assert third.returncode == 0, third.stdout + third.stderr
-        assert chat.wait_for(2) and B4 in chat.posts[1].body["title"] + chat.posts[1].body["message"]
+        assert chat.wait_for(3)
+        later_posts = sorted(p.body["title"] + p.body["message"] for p in chat.posts[1:])
+        assert len(later_posts) == 2 and A3 in later_posts[0] + later_posts[1] and B4 in later_posts[0] + later_posts[1]
+        # What the mute held back while it lasted stays held back.
+        assert status[A1] == ("muted", mutes["source"]["id"])
 
     listing = cli("alerts", "list", "-c", str(cfg), "--status", "muted", env={"COLUMNS": "80"})
     assert listing.returncode == 0, listing.stdout + listing.stderr
     lines = listing.stdout.splitlines()
     assert lines[0].startswith("Muted alerts, newest first")
     assert sum(line.startswith("#") and " muted, created " in line for line in lines) == 4
-    assert "    muted (source outlet-a) by " in listing.stdout and ": paywalled, we read it elsewhere" in listing.stdout
-    assert f"    muted (story {b1['cluster_id']}) by ana " in listing.stdout
+    assert f"    muted (source outlet-a, mute {mutes['source']['id']}) by " in listing.stdout and ": paywalled, we read it elsewhere" in listing.stdout
+    assert f"    muted (story {b1['cluster_id']}, mute {mutes['story']['id']}) by ana " in listing.stdout
     rows = json.loads(cli("alerts", "list", "-c", str(cfg), "--status", "muted", "--json").stdout)
     assert sorted(r["title"] for r in rows) == sorted([A1, A2, B1, B1])
     assert {r["muted"]["scope"] for r in rows} == {"source", "story"}
@@ -217,6 +229,15 @@ def test_dismiss_keeps_the_story_out_of_the_rules_digest_and_counts_as_noise(tmp
     tables = next(iter(meta["databases"].values()))["tables"]
     assert "not relevant" in tables["dismissed_items"]["description"]
     assert "rule" in tables["dismissed_items"]["facets"]
+    # In Datasette itself: the view with its description, faceted by rule.
+    ds = make_datasette(load(cfg, check_env=False))
+    page = asyncio.run(ds.client.get("/nw/dismissed_items"))
+    assert page.status_code == 200 and "Dismissed as not relevant, per rule" in page.text
+    data = asyncio.run(ds.client.get("/nw/dismissed_items.json?_shape=objects&_extra=facet_results")).json()
+    assert [(r["rule"], r["title"], r["why"]) for r in data["rows"]] == [("tps", NEPAL, "Nepal, not the region")]
+    facets = data["facet_results"]
+    facets = facets.get("results", facets)
+    assert [(v["value"], v["count"]) for v in facets["rule"]["results"]] == [("tps", 1)]
 
     listing = cli("alerts", "list", "-c", str(cfg), "--status", "dismissed", env={"COLUMNS": "80"})
     assert f"#{ping['id']} dismissed, sent " in listing.stdout

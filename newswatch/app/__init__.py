@@ -11,8 +11,9 @@ makes one of these calls and renders the result. docs/api.md has a tour.
 ``deliver``         send due alerts (and digests) -> ``DeliveryReport``
 ``status``          sources' health, runs, alerts, digests, stories -> :class:`Status`
 ``alerts``          the alerts list; ``retry_alert`` puts one back in the queue
-``mute``            hold back alerts for an item, story or source; ``dismiss`` marks an
-                    alert not relevant; ``mutes`` lists both; ``noise_report``: per rule
+``mute``            hold back alerts for an item, story or source (``unmute`` ends it);
+                    ``dismiss`` marks an alert not relevant; ``mutes`` lists both;
+                    ``noise_report``: per rule, the share of alerted items dismissed
 ``check``           every problem of a configuration -> list of ``Problem``
 ``init``            write a starter config and the seed topic pack
 ``backtest``        one rule or query over the stored items -> :class:`BacktestResult`
@@ -63,7 +64,7 @@ _WHERE = {
     "RunLockedError": ".cycle", "RunReport": ".cycle", "run": ".cycle",
     "init": ".starter",
     "Muted": ".muting", "dismiss": ".muting", "mute": ".muting", "mutes": ".muting",
-    "noise_report": ".muting",
+    "noise_report": ".muting", "unmute": ".muting",
 }
 
 __all__ = sorted(_WHERE)

@@ -110,6 +110,16 @@ def dismiss(config: ConfigLike = None, alert_id: int = 0, *, why: str | None = N
                  title=found["title"] if found else None, held_back=held)
 
 
+def unmute(config: ConfigLike = None, mute_id: int = 0, *, now: str | None = None) -> dict[str, Any]:
+    """End mute ``mute_id`` now: later alerts go out again (those it held back stay held back).
+    Returns the mute row; NotFoundError when no live mute has that id."""
+    config = as_config(config, check_env=False)
+    row = storage.end_mute(existing_database(config), mute_id, _now(now))
+    if row is None:
+        raise NotFoundError(f"no live mute {mute_id}")
+    return row
+
+
 def mutes(config: ConfigLike = None, *, live: bool = False) -> list[dict[str, Any]]:
     """Mutes and dismissals, newest first (``live``: only those not expired), with
     ``alerts_held_back``; an empty list when there is no database yet."""

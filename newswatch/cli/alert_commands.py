@@ -113,6 +113,22 @@ def alerts_mute(item: str | None, story: str | None, source: str | None, duratio
         f"{done.held_back} unsent alert{'s' if done.held_back != 1 else ''} held back.")
 
 
+@alerts.command("unmute")
+@click.argument("mute_id", type=int)
+@click.option("--now", envvar="NEWSWATCH_NOW", hidden=True, help="Use this UTC time as the clock.")
+@config_option
+def alerts_unmute(mute_id: int, now: str | None, config_path: Path | None) -> None:
+    """End mute MUTE_ID now: later alerts go out again (the number `alerts mute` printed)."""
+    config = load_config(config_path, check_env=False)
+    try:
+        row = app.unmute(config, mute_id, now=now)
+    except app.InvalidInput as exc:
+        raise click.UsageError(str(exc)) from None
+    except app.NotFoundError as exc:
+        raise click.ClickException(f"{exc}; see `newswatch alerts list --status muted`") from None
+    out(f"Mute {mute_id} ({row['scope']} {row['target']}) ended; alerts it held back stay held back.")
+
+
 @alerts.command("dismiss")
 @click.argument("alert_id", type=int)
 @click.option("--reason", help="Why it is not relevant (shown in the noise report's view).")

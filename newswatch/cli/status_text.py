@@ -297,7 +297,7 @@ def _print_alert(a: dict[str, Any], mute: dict[str, Any] | None, tz: ZoneInfo) -
         out(f"error: {a['last_error']}", indent=4, style="red", max_lines=ERROR_LINES)
     if mute:
         what = ("not relevant" if mute["kind"] == "dismiss"
-                else f"muted ({mute['scope']} {mute['target']})")
+                else f"muted ({mute['scope']} {mute['target']}, mute {mute['id']})")
         until = f", until {local(mute['expires_at'], tz)}" if mute.get("expires_at") else ""
         why = f": {mute['why']}" if mute.get("why") else ""
         out(f"{what} by {mute['who']} {local(mute['created_at'], tz)}{until}{why}", indent=4)

@@ -22,7 +22,7 @@ from .items import (
     iter_items,
     store_batch,
 )
-from .mutes import add_mute, dismiss_alert, find_item, find_story, list_mutes, mutes_by_id, rule_noise
+from .mutes import add_mute, dismiss_alert, end_mute, find_item, find_story, list_mutes, mutes_by_id, rule_noise
 from .runs import finish_run, last_runs, start_run
 from .sources import (
     item_times,
@@ -75,6 +75,7 @@ __all__ = [
     "retry_alert",
     "add_mute",
     "dismiss_alert",
+    "end_mute",
     "find_item",
     "find_story",
     "list_mutes",

@@ -24,6 +24,7 @@ __all__ = [
     "SCOPES",
     "add_mute",
     "dismiss_alert",
+    "end_mute",
     "find_item",
     "find_story",
     "hold_back_new_alerts",
@@ -108,6 +109,17 @@ def dismiss_alert(db: Database, alert_id: int, *, who: str, now: str,
                    " WHERE id = ?", [mute["id"], alert_id])
         held = _hold_back(db, mute["id"], "story", alert["cluster_id"], alert["rule"], "dismissed")
     return mute, held
+
+
+def end_mute(db: Database, mute_id: int, now: str) -> dict[str, Any] | None:
+    """End a live mute at ``now`` (its ``expires_at`` becomes ``now``); the mute row, or None when
+    no mute by that id is live. Alerts it held back stay held back; dismissals are not mutes."""
+    with db.atomic():
+        cursor = db.execute("UPDATE mutes SET expires_at = ? WHERE id = ? AND kind = 'mute'"
+                            " AND (expires_at IS NULL OR expires_at > ?)", [now, mute_id, now])
+        if cursor.rowcount == 0:
+            return None
+        return _rows(db, "SELECT * FROM mutes WHERE id = ?", [mute_id])[0]
 
 
 def hold_back_new_alerts(db: Database, alerts: list[dict[str, Any]], sources: Mapping[str, str]) -> int:
