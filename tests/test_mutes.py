@@ -103,6 +103,7 @@ def test_mutes_hold_back_queued_alerts_and_the_next_runs_alerts(tmp_path, site, 
         _publish(site, "outlet-c", [B1])
         second = cli("run", "-c", str(cfg), "--all")
         assert second.returncode == 0, second.stdout + second.stderr
+        assert "3 alerts queued (2 held back by mutes), 1 sent" in " ".join(second.stdout.split())
         assert chat.wait_for(1)
         [post] = chat.posts
         assert B3 in post.body["title"] + post.body["message"]
@@ -210,6 +211,7 @@ def test_dismiss_keeps_the_story_out_of_the_rules_digest_and_counts_as_noise(tmp
         _publish(site, "outlet-b", [NEPAL, HONDURAS])
         second = cli("run", "-c", str(cfg), "--all")
         assert second.returncode == 0, second.stdout + second.stderr
+        assert "3 alerts queued (2 held back by mutes), 1 sent" in " ".join(second.stdout.split())
         assert chat.wait_for(2)
         later = (datetime.now(UTC) + timedelta(hours=1, minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
         digest = cli("alerts", "send", "-c", str(cfg), "--digest", "--now", later)

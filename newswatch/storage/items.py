@@ -158,9 +158,10 @@ def store_batch(db: Database, records: Iterable[ItemRecord],
             counts["items_new"] = _insert_or_ignore(db, "items", new_items)
             counts["matches_new"] = _insert_or_ignore(db, "matches", matches)
             # Alerts for a muted item, story or source go in already muted: nothing delivers them.
-            if alerts:
-                hold_back_new_alerts(db, alerts, {i["id"]: i["source"] for i in new_items})
+            held = hold_back_new_alerts(db, alerts, {i["id"]: i["source"] for i in new_items}) if alerts else 0
             counts["alerts_new"] = _insert_or_ignore(db, "alerts", alerts)
+            if held:  # of alerts_new, those stored muted (OR IGNORE may drop some: at most this many)
+                counts["alerts_muted"] = held
             save_signatures(db, signatures)
             for rec, former in changes:  # in order: a takeover may follow a refresh of one row
                 if former is None:
