@@ -20,7 +20,7 @@ from operator import itemgetter
 from typing import Any
 from urllib.parse import urlsplit
 
-from .folding import WORD, fold, fold_char, fold_starts, is_mark
+from .folding import WORD, fold, fold_char, fold_starts
 from .parser import Near, Node, Or, Term
 from .scopes import CONTEXT, Scopes, clause_break_within, paragraph_break_within
 
@@ -42,19 +42,25 @@ def word_text(text: str) -> str:
     Equal to ``" " + re.sub(r"\\W", " ", fold(text)) + " "``, computed faster.
     """
     if not text.isascii():
-        if not unicodedata.is_normalized("NFKD", text):
-            text = unicodedata.normalize("NFKD", text)
-        others = []
-        for ch in set(_NON_ASCII.findall(text)):
-            if is_mark(ch):
-                text = text.replace(ch, "")
-            elif not (ch.isalnum() or ch == "_"):
-                text = text.replace(ch, " ")  # punctuation and spaces: “ ” — « » ¿ ¡
-            else:
-                others.append(ch)
-        if others:  # letters, rarer marks: the general path
+        # folding works character by character: each distinct character (á, ñ, “, —, ¿) is
+        # replaced by its word text, when that is ASCII, instead of normalizing the whole text
+        chars = set(_NON_ASCII.findall(text))
+        if not all(map(_ascii_word, chars)):  # Greek, Cyrillic, CJK...: the general path
             return " " + _NON_WORD.sub(" ", fold(text)) + " "
+        for ch in chars:
+            text = text.replace(ch, _word_of(ch))
     return " " + text.translate(_ASCII_WORDS) + " "
+
+
+@lru_cache(maxsize=65536)
+def _word_of(ch: str) -> str:
+    """The word text of one character, without the framing spaces."""
+    return _NON_WORD.sub(" ", fold_char(ch))
+
+
+@lru_cache(maxsize=65536)
+def _ascii_word(ch: str) -> bool:
+    return _word_of(ch).isascii()
 
 
 def term_key(term: Term) -> str:

@@ -37,9 +37,21 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text.lower()  # NFKD and marks are no-ops on ASCII; casefold == lower
+    # A text has few distinct non-ASCII characters: test those, not every character.
+    chars = set(_NON_ASCII.findall(text))
+    if all(map(_settled, chars)):
+        # folding works character by character: replace each distinct one by its folding (a
+        # replace per character costs less than normalizing the whole text), then lower the rest
+        for ch in chars:
+            text = text.replace(ch, fold_char(ch))
+        return text.lower()
+    return _fold_whole(text)
+
+
+def _fold_whole(text: str) -> str:
+    """``fold`` as defined: NFKD, marks removed, casefold, on the whole text."""
     if not unicodedata.is_normalized("NFKD", text):
         text = unicodedata.normalize("NFKD", text)
-    # A text has few distinct non-ASCII characters: test those, not every character.
     for ch in set(_NON_ASCII.findall(text)):
         if is_mark(ch):
             text = text.replace(ch, "")
@@ -47,9 +59,17 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def _settled(ch: str) -> bool:
+    """Whether ``fold_char(ch)`` is final under the replacing and lowering in ``fold``: each of its
+    characters ASCII, or one that folding and ``lower`` leave as it is (so that no later replace
+    and no ``lower`` changes it again)."""
+    return all(c.isascii() or (fold_char(c) == c and c.lower() == c) for c in fold_char(ch))
+
+
+@lru_cache(maxsize=65536)
 def fold_char(ch: str) -> str:
     """``fold`` of one character (cached; used to map folded text back to the original)."""
-    return fold(ch)
+    return _fold_whole(ch)
 
 
 def fold_starts(text: str) -> Sequence[int]:
