@@ -2,7 +2,7 @@
 
 Text is laid out for the console's width (80 columns in cron mail and
 journalctl, where there is no terminal): one record per block, names whole
-on their line (never cut, never split at a hyphen), titles wrapped to two
+on their line (never shortened, never split at a hyphen), titles wrapped to two
 lines at most and shortened with an ellipsis, times in the configured
 ``[notify] timezone`` with their UTC offset. ``--json`` gives the same facts
 as one JSON document, times as ISO 8601 with the zone's offset
@@ -100,8 +100,9 @@ def out(text: str, indent: int = 0, style: str | None = None, max_lines: int | N
     """Print ``text`` wrapped at the console width, words and times whole, continuation lines
     indented two more; past ``max_lines`` lines, cut with an ellipsis."""
     text = _TIME.sub(lambda m: m.group(0).replace(" ", _KEEP), _clean(text))
+    # Only a word longer than a whole line (a long URL in an error) is split; hyphens never.
     lines = textwrap.wrap(text, width=_width(), initial_indent=" " * indent,
-                          subsequent_indent=" " * (indent + 2), break_long_words=False,
+                          subsequent_indent=" " * (indent + 2), break_long_words=True,
                           break_on_hyphens=False) or [""]
     if max_lines and len(lines) > max_lines:
         last = lines[max_lines - 1]
