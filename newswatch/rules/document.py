@@ -20,7 +20,7 @@ from operator import itemgetter
 from typing import Any
 from urllib.parse import urlsplit
 
-from .folding import WORD, fold, fold_char, fold_starts
+from .folding import WORD, fold, fold_char, fold_known, fold_starts
 from .parser import Near, Node, Or, Term
 from .scopes import CONTEXT, Scopes, clause_break_within, paragraph_break_within
 
@@ -41,15 +41,21 @@ def word_text(text: str) -> str:
 
     Equal to ``" " + re.sub(r"\\W", " ", fold(text)) + " "``, computed faster.
     """
+    return _word_text(text)[0]
+
+
+def _word_text(text: str) -> tuple[str, set[str]]:
+    """``word_text(text)`` and the distinct non-ASCII characters of ``text``."""
+    chars: set[str] = set()
     if not text.isascii():
         # folding works character by character: each distinct character (á, ñ, “, —, ¿) is
         # replaced by its word text, when that is ASCII, instead of normalizing the whole text
         chars = set(_NON_ASCII.findall(text))
         if not all(map(_ascii_word, chars)):  # Greek, Cyrillic, CJK...: the general path
-            return " " + _NON_WORD.sub(" ", fold(text)) + " "
+            return " " + _NON_WORD.sub(" ", fold(text)) + " ", chars
         for ch in chars:
             text = text.replace(ch, _word_of(ch))
-    return " " + text.translate(_ASCII_WORDS) + " "
+    return " " + text.translate(_ASCII_WORDS) + " ", chars
 
 
 @lru_cache(maxsize=65536)
@@ -107,11 +113,11 @@ def skip_words(text: str, count: int, start: int = 0, end: int | None = None) ->
 class FieldText:
     """One text field of an item: the original text and its word text."""
 
-    __slots__ = ("text", "words", "keys", "_ends", "_ids", "_starts", "_found", "_scopes")
+    __slots__ = ("text", "words", "keys", "_chars", "_ends", "_ids", "_starts", "_found", "_scopes")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.words = word_text(text)
+        self.words, self._chars = _word_text(text)  # the characters are kept for fold_starts
         #: (end, atom) for each Aho-Corasick key found in ``words`` (end: offset of its last character)
         self.keys: list[tuple[int, int]] | None = None
         self._ends: list[tuple[int, int]] | None = None  # ``keys`` sorted by key id
@@ -190,7 +196,7 @@ class FieldText:
         """
         if self._scopes is None:
             if self._starts is None:
-                self._starts = fold_starts(self.text)
+                self._starts = fold_starts(self.text, self._chars)
             if isinstance(self._starts, range):  # the text's offsets are the folded text's
                 gap = fold(self.text[start - 1:end - 1])  # folded: "\n´\n" is a blank line
                 return paragraph_break_within(gap, 0, len(gap))
@@ -209,19 +215,19 @@ class FieldText:
     def scopes(self) -> Scopes:
         """The folded text's sentence and paragraph ends (offsets one less than in ``words``), built on first use."""
         if self._scopes is None:
-            self._scopes = Scopes(fold(self.text))
+            self._scopes = Scopes(fold_known(self.text, self._chars))
         return self._scopes
 
     def one_to_one(self) -> bool:
         """Whether each character of the text folds to exactly one (then ``original`` is a shift by one)."""
         if self._starts is None:
-            self._starts = fold_starts(self.text)
+            self._starts = fold_starts(self.text, self._chars)
         return isinstance(self._starts, range)
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that the word-text span ``start:end`` came from."""
         if self._starts is None:
-            self._starts = fold_starts(self.text)
+            self._starts = fold_starts(self.text, self._chars)
         text, starts = self.text, self._starts
         begin = starts[start - 1]
         stop = starts[end - 2] + 1 if end > start else begin

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
 
-__all__ = ["fold", "fold_char", "is_mark", "fold_starts", "WORD"]
+__all__ = ["fold", "fold_known", "fold_char", "is_mark", "fold_starts", "WORD"]
 
 #: A word is a run of Unicode word characters, as Python's ``\w`` defines them.
 WORD = re.compile(r"\w+")
@@ -38,7 +38,11 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()  # NFKD and marks are no-ops on ASCII; casefold == lower
     # A text has few distinct non-ASCII characters: test those, not every character.
-    chars = set(_NON_ASCII.findall(text))
+    return fold_known(text, set(_NON_ASCII.findall(text)))
+
+
+def fold_known(text: str, chars: Collection[str]) -> str:
+    """``fold(text)`` where ``chars`` are the distinct non-ASCII characters of ``text``."""
     if all(map(_settled, chars)):
         # folding works character by character: replace each distinct one by its folding (a
         # replace per character costs less than normalizing the whole text), then lower the rest
@@ -72,16 +76,19 @@ def fold_char(ch: str) -> str:
     return _fold_whole(ch)
 
 
-def fold_starts(text: str) -> Sequence[int]:
+def fold_starts(text: str, chars: Iterable[str] | None = None) -> Sequence[int]:
     """For each character of ``fold(text)``, the index in ``text`` it came from, then ``len(text)``.
 
     Cheap in the usual case: when every character folds to exactly one
-    (accented letters do), the answer is ``range(len(text) + 1)``.
+    (accented letters do), the answer is ``range(len(text) + 1)``. ``chars``:
+    the distinct non-ASCII characters of ``text``, if known.
     """
     if text.isascii():
         return range(len(text) + 1)
     # Only characters that fold to zero or several characters shift offsets.
-    odd = "".join(sorted(c for c in set(_NON_ASCII.findall(text)) if len(fold_char(c)) != 1))
+    if chars is None:
+        chars = set(_NON_ASCII.findall(text))
+    odd = "".join(sorted(c for c in chars if len(fold_char(c)) != 1))
     if not odd:
         return range(len(text) + 1)
     starts: list[int] = []
