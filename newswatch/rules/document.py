@@ -29,7 +29,7 @@ __all__ = ["FieldText", "Document", "Span", "word_text", "term_key", "skip_words
 #: (start, end, the term hits that make it up as (term, start, end)), offsets in a word text
 Span = tuple[int, int, tuple[tuple[Term, int, int], ...]]
 
-_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_SECOND = itemgetter(1)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NON_WORD = re.compile(r"\W")
 _ASCII_WORDS = str.maketrans({chr(i): chr(i).lower() if chr(i).isalnum() or chr(i) == "_" else " "
@@ -124,7 +124,8 @@ class FieldText:
         self._ids: list[int] = []
         self._starts: Sequence[int] | None = None
         self._scopes: Scopes | None = None
-        self._found: dict[tuple[tuple[str, ...], bool, tuple[str, ...]], list[tuple[int, int]]] = {}
+        # occurrences by term: a word's by its key id, others by (tokens, prefix, exact)
+        self._found: dict[int | tuple[tuple[str, ...], bool, tuple[str, ...]], list[tuple[int, int]]] = {}
 
     def occurrences(self, term: Term, atom: int | None = None) -> list[tuple[int, int]]:
         """(start, end) offsets in ``words`` of each occurrence of ``term``, exact case checked for ``=``.
@@ -132,30 +133,40 @@ class FieldText:
         ``atom``: the id of the term's key in ``keys``, when the automaton's hits are known: a
         word's occurrences are then read from them instead of searched for.
         """
+        if atom is not None and not term.exact and len(term.tokens) == 1 and self.keys is not None:
+            # a word's key says it all: cached by the key's id, read from the automaton's hits
+            found = self._found.get(atom)
+            if found is None:
+                found = self._found[atom] = self._word(atom, len(term.tokens[0]), term.prefix)
+            return found
         key = (term.tokens, term.prefix, term.exact)  # many rules share a term
         found = self._found.get(key)
         if found is None:
             found = self._found[key] = self._occurrences(term, atom)
         return found
 
-    def _key_ends(self, atom: int) -> list[int]:
-        """Where the automaton saw key ``atom``: its hits sorted by key once (in C), then bisected."""
+    def _word(self, atom: int, length: int, prefix: bool) -> list[tuple[int, int]]:
+        """The occurrences of the word or prefix of ``length`` characters whose key is ``atom``.
+
+        The automaton's hits are sorted by key once (in C), then bisected. The key " word "
+        (" pref") ends at ``end``: the word starts len(key) - 2 before it.
+        """
         if self._ends is None:
             self._ends = sorted(self.keys or (), key=_SECOND)  # stable: each key's ends stay in order
             self._ids = list(map(_SECOND, self._ends))
         ids = self._ids
         lo = bisect_left(ids, atom)
-        return list(map(_FIRST, self._ends[lo:bisect_right(ids, atom, lo)]))
+        ends = self._ends[lo:bisect_right(ids, atom, lo)]
+        if prefix:
+            words, back = self.words, length - 1
+            return [(end - back, words.find(" ", end)) for end, _ in ends]
+        back = length
+        return [(end - back, end) for end, _ in ends]
 
     def _occurrences(self, term: Term, atom: int | None) -> list[tuple[int, int]]:
         words = self.words
-        if len(term.tokens) == 1 and atom is not None and self.keys is not None:
-            # the key " word " (" pref") ends at ``end``: the word starts len(key) - 2 before it
-            back = len(term.tokens[0]) - 1 + (not term.prefix)
-            if term.prefix:
-                found = [(end - back, words.find(" ", end)) for end in self._key_ends(atom)]
-            else:
-                found = [(end - back, end) for end in self._key_ends(atom)]
+        if len(term.tokens) == 1 and atom is not None and self.keys is not None:  # an exact-case word
+            found = self._word(atom, len(term.tokens[0]), term.prefix)
         elif len(term.tokens) > 1:
             pattern, found = _phrase(term.tokens, term.prefix), []
             m = pattern.search(words)
