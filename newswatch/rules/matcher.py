@@ -83,7 +83,7 @@ class Matcher:
         # rules, compiling them all would take most of the start-up, for rules an item rarely triggers
         self._predicates: list[Predicate | None] = [None] * len(self._rules)
         # each rule's plain words for explanations (see _plain_terms), also found on first use
-        self._plain: list[tuple[tuple[Term, int], ...] | None] = [None] * len(self._rules)
+        self._plain: list[tuple[tuple[Term, int, bool], ...] | None] = [None] * len(self._rules)
         self._order = {term: i for rule in self._rules for i, term in enumerate(terms_of(rule.node))}  # query order
         # Each rule is triggered by its rarest part: guessed from the terms' shapes
         # at first, then measured on a sample of the items seen.
@@ -193,9 +193,10 @@ class Matcher:
         if plain is None:
             plain = self._plain[index] = _plain_terms(rule.node, self._atoms)
         fired: list[tuple[Term, str, tuple[int, int] | None]] = []
-        if plain:  # every word present fired: no need to walk the rule
-            hits = doc.hits
-            fired = [(t, f, None) for t, atom in plain for f in doc.fields if atom in hits[f] and f in t.fields]
+        if plain:  # every term present fired: no need to walk the rule
+            hits, atoms = doc.hits, self._atoms
+            fired = [(t, f, None) for t, atom, word in plain for f in doc.fields
+                     if atom in hits[f] and f in t.fields and (word or doc.spans(t, f, atoms))]
             terms = [t for t, _, _ in fired]
         else:
             ok = self._fired(rule.node, doc, fired)
@@ -253,25 +254,22 @@ class Matcher:
         raise TypeError(node)
 
 
-def _plain(node: Node) -> bool:
-    """A single word, neither phrase nor exact-case: present wherever its key was hit."""
-    return type(node) is Term and len(node.tokens) == 1 and not node.exact
-
-
-def _plain_terms(node: Node, atoms: Mapping[Term, int]) -> tuple[tuple[Term, int], ...]:
-    """The rule's words in query order, with their ids, if it is made only of plain words, their ORs
-    and NOTs under one AND, so that when it matches every word present fired; else ()."""
+def _plain_terms(node: Node, atoms: Mapping[Term, int]) -> tuple[tuple[Term, int, bool], ...]:
+    """The rule's terms in query order, with their ids and whether each is a plain word (present
+    wherever its key was hit), if the rule is made only of terms, their ORs, NOTs and filters
+    under one AND, so that when it matches every term present fired; else ()."""
     children = node.children if type(node) is And else (node,)
     positive: list[Term] = []
     for child in children:
-        if _plain(child):
-            positive.append(child)  # type: ignore[arg-type]
-        elif type(child) is Or and all(_plain(c) for c in child.children):
+        if type(child) is Term:
+            positive.append(child)
+        elif type(child) is Or and all(type(c) is Term for c in child.children):
             positive += child.children  # type: ignore[arg-type]
         elif type(child) not in (Not, Filter):
             return ()
     order = {id(t): i for i, t in enumerate(terms_of(node))}
-    return tuple((t, atoms[t]) for t in sorted(positive, key=lambda t: order[id(t)]))
+    positive.sort(key=lambda t: order[id(t)])
+    return tuple((t, atoms[t], len(t.tokens) == 1 and not t.exact) for t in positive)
 
 
 @contextmanager
