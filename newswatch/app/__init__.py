@@ -51,6 +51,7 @@ _WHERE = {
     "NewswatchError": "newswatch.errors", "NotFoundError": "newswatch.errors",
     "InvalidInput": "newswatch.errors",
     "RuleSyntaxError": "newswatch.rules", "mark_hits": "newswatch.rules",
+    "parse_time": "newswatch.schedule",
     "StorageError": "newswatch.storage",
     "SourcesError": ".adding", "SourcesPlan": ".adding", "sources_add": ".adding",
     "sources_import": ".adding", "write_sources": ".adding", "sources_export": ".adding",

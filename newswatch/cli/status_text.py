@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .. import app
 from .base import CONTROLS, console
 
 #: Keys whose values are stored UTC timestamps, shown in the configured zone.
@@ -38,11 +39,9 @@ def _moment(ts: str | None, tz: ZoneInfo) -> datetime | None:
     if not ts:
         return None
     try:
-        moment = datetime.fromisoformat(str(ts).replace("Z", "+00:00"))
+        moment = app.parse_time(str(ts))
     except ValueError:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
     return moment.astimezone(tz)
 
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..rules import mark_hits
-from ..schedule import get_timezone
+from ..schedule import get_timezone, parse_time
 
 __all__ = ["Labels", "alert_context", "deciding_terms", "format_when", "rules_of"]
 
@@ -66,11 +65,9 @@ def format_when(value: Any, zone: ZoneInfo) -> str:
         return "date unknown"
     text = str(value)
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = parse_time(text)
     except ValueError:
         return text
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(zone)
     delta = local.utcoffset()
     minutes = int(delta.total_seconds() // 60) if delta is not None else 0
