@@ -12,7 +12,8 @@ makes one of these calls and renders the result. docs/api.md has a tour.
 ``status``          sources' health, runs, alerts, digests, stories -> :class:`Status`
 ``alerts``          the alerts list; ``retry_alert`` puts one back in the queue
 ``mute``            hold back alerts for an item, story or source (``unmute`` ends it);
-                    ``dismiss`` marks an alert not relevant; ``mutes`` lists both;
+                    ``dismiss`` marks an alert not relevant (``undismiss`` takes
+                    it back); ``mutes`` lists both;
                     ``noise_report``: per rule, the share of alerted items dismissed
 ``check``           every problem of a configuration -> list of ``Problem``
 ``init``            write a starter config and the seed topic pack
@@ -65,7 +66,7 @@ _WHERE = {
     "RunLockedError": ".cycle", "RunReport": ".cycle", "run": ".cycle",
     "init": ".starter",
     "Muted": ".muting", "dismiss": ".muting", "mute": ".muting", "mutes": ".muting",
-    "noise_report": ".muting", "unmute": ".muting",
+    "noise_report": ".muting", "undismiss": ".muting", "unmute": ".muting",
 }
 
 __all__ = sorted(_WHERE)

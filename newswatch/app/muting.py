@@ -110,25 +110,63 @@ def dismiss(config: ConfigLike = None, alert_id: int = 0, *, why: str | None = N
                  title=found["title"] if found else None, held_back=held)
 
 
-def unmute(config: ConfigLike = None, mute_id: int = 0, *, now: str | None = None) -> dict[str, Any]:
+def unmute(config: ConfigLike = None, mute_id: int = 0, *, by: str | None = None,
+           now: str | None = None) -> dict[str, Any]:
     """End mute ``mute_id`` now: later alerts go out again (those it held back stay held back).
-    Returns the mute row; NotFoundError when no live mute has that id."""
+
+    The row stays, with ``withdrawn_by`` (``by``, default the OS user) and
+    ``withdrawn_at``. Returns the mute row; NotFoundError when no live mute
+    has that id.
+    """
     config = as_config(config, check_env=False)
-    row = storage.end_mute(existing_database(config), mute_id, _now(now))
+    row = storage.end_mute(existing_database(config), mute_id, _now(now), _who(by))
     if row is None:
         raise NotFoundError(f"no live mute {mute_id}")
     return row
 
 
-def mutes(config: ConfigLike = None, *, live: bool = False) -> list[dict[str, Any]]:
-    """Mutes and dismissals, newest first (``live``: only those not expired), with
-    ``alerts_held_back``; an empty list when there is no database yet."""
+def undismiss(config: ConfigLike = None, alert_id: int = 0, *, by: str | None = None,
+              now: str | None = None) -> list[dict[str, Any]]:
+    """Take back the not-relevant mark on alert ``alert_id`` (made on it, or holding it back).
+
+    The mark's row stays, with ``withdrawn_by`` (``by``, default the OS user)
+    and ``withdrawn_at``; the noise report no longer counts it, later runs'
+    alerts for the story go out again, and the marked alert is ``sent`` again
+    if it had been sent (unsent alerts it held back stay held back). Returns
+    the mark rows withdrawn; NotFoundError when the alert has no mark in force.
+    """
+    config = as_config(config, check_env=False)
+    rows = storage.withdraw_dismissal(existing_database(config), alert_id, _now(now), _who(by))
+    if not rows:
+        raise NotFoundError(f"alert {alert_id} is not marked not relevant")
+    return rows
+
+
+def mutes(config: ConfigLike = None, *, live: bool = False, now: str | None = None) -> list[dict[str, Any]]:
+    """Mutes and dismissals, newest first (``live``: only those in force ``now``); an empty list
+    when there is no database yet.
+
+    Each is a ``mutes`` row (``id``, ``kind``, ``scope``, ``target``, ``rule``,
+    ``alert_id``, ``item_id``, ``who``, ``why``, ``created_at``, ``expires_at``,
+    ``withdrawn_at``, ``withdrawn_by``) with ``alerts_held_back``, ``live``
+    (in force now) and ``title``: the item's title, a story's first title, or
+    a source's display name (its ``title`` in the config, else the feed's own
+    title, else its name).
+    """
     config = as_config(config, check_env=False)
     try:
         db = existing_database(config)
     except NotFoundError:
         return []
-    return storage.list_mutes(db, live_at=storage.now_iso() if live else None)
+    at = _now(now)
+    rows = storage.list_mutes(db, live_at=at if live else None)
+    titles = {s.name: s.title for s in config.sources if s.title}
+    for row in rows:
+        feed_title = row.pop("feed_title", None)
+        if row["scope"] == "source":
+            row["title"] = titles.get(row["target"]) or feed_title or row["target"]
+        row["live"] = all(end is None or end > at for end in (row["expires_at"], row["withdrawn_at"]))
+    return rows
 
 
 def noise_report(config: ConfigLike = None) -> list[dict[str, Any]]:

@@ -178,6 +178,9 @@ _TABLES: dict[str, dict[str, Any]] = {
             "why": "The reason given",
             "created_at": "When, UTC",
             "expires_at": "When a mute stops holding alerts back, UTC; empty: until further notice",
+            "withdrawn_at": "When the mute was ended early (`alerts unmute`) or the mark taken back "
+            "(`alerts undismiss`), UTC; empty: still as made",
+            "withdrawn_by": "Who ended or took it back",
         },
     },
     "dismissed_items": {

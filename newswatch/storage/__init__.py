@@ -22,7 +22,17 @@ from .items import (
     iter_items,
     store_batch,
 )
-from .mutes import add_mute, dismiss_alert, end_mute, find_item, find_story, list_mutes, mutes_by_id, rule_noise
+from .mutes import (
+    add_mute,
+    dismiss_alert,
+    end_mute,
+    find_item,
+    find_story,
+    list_mutes,
+    mutes_by_id,
+    rule_noise,
+    withdraw_dismissal,
+)
 from .runs import finish_run, last_runs, start_run
 from .sources import (
     item_times,
@@ -81,6 +91,7 @@ __all__ = [
     "list_mutes",
     "mutes_by_id",
     "rule_noise",
+    "withdraw_dismissal",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -5,7 +5,9 @@ one story (cluster) or one source, until it expires (``expires_at``) or for
 good. A *dismissal* (``kind = 'dismiss'``) marks one alert not relevant for
 its rule: that alert and every other alert of that rule for the same story
 are held back, and the mark feeds the per-rule noise report (the
-``rule_noise`` view). Each row records who asked, when and why.
+``rule_noise`` view). Each row records who asked, when and why; a mute ended
+early or a dismissal taken back keeps its row, with who withdrew it and when
+(``withdrawn_by``, ``withdrawn_at``).
 
 Held back means: unsent alerts (pending, failed, deferred) that match become
 ``muted`` (or ``dismissed``) at once, and alerts a later run creates for a
@@ -31,15 +33,19 @@ __all__ = [
     "list_mutes",
     "mutes_by_id",
     "rule_noise",
+    "withdraw_dismissal",
 ]
 
 SCOPES = ("item", "story", "source")
 # Alerts not on their way: the ones a new mute still stops.
 _UNSENT = ("pending", "failed", "deferred")
+#: SQL true of a mutes row ``m`` still holding alerts back at ``:at``.
+_LIVE = ("(m.withdrawn_at IS NULL OR m.withdrawn_at > :at)"
+         " AND (m.expires_at IS NULL OR m.expires_at > :at)")
 
 
-def _rows(db: Database, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-    cursor = db.execute(sql, list(params))
+def _rows(db: Database, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, dict(params) if isinstance(params, Mapping) else list(params))
     cols = [c[0] for c in cursor.description]
     return [dict(zip(cols, row)) for row in cursor.fetchall()]
 
@@ -111,15 +117,41 @@ def dismiss_alert(db: Database, alert_id: int, *, who: str, now: str,
     return mute, held
 
 
-def end_mute(db: Database, mute_id: int, now: str) -> dict[str, Any] | None:
-    """End a live mute at ``now`` (its ``expires_at`` becomes ``now``); the mute row, or None when
-    no mute by that id is live. Alerts it held back stay held back; dismissals are not mutes."""
+def end_mute(db: Database, mute_id: int, now: str, who: str | None = None) -> dict[str, Any] | None:
+    """End a live mute at ``now``, recording ``who`` ended it; the mute row, or None when no mute
+    by that id is live. Alerts it held back stay held back; dismissals are not mutes."""
     with db.atomic():
-        cursor = db.execute("UPDATE mutes SET expires_at = ? WHERE id = ? AND kind = 'mute'"
-                            " AND (expires_at IS NULL OR expires_at > ?)", [now, mute_id, now])
+        cursor = db.execute(f"UPDATE mutes AS m SET withdrawn_at = :at, withdrawn_by = :who"
+                            f" WHERE m.id = :id AND m.kind = 'mute' AND {_LIVE}",
+                            {"at": now, "who": who, "id": mute_id})
         if cursor.rowcount == 0:
             return None
         return _rows(db, "SELECT * FROM mutes WHERE id = ?", [mute_id])[0]
+
+
+def withdraw_dismissal(db: Database, alert_id: int, now: str, who: str | None = None) -> list[dict[str, Any]]:
+    """Take back the not-relevant marks on alert ``alert_id``; the mark rows withdrawn (none: none).
+
+    A mark counts when it was made on this alert or holds it back (a copy's
+    alert). The rows stay, with ``withdrawn_at`` and ``withdrawn_by``: the
+    noise report and the ``dismissed_items`` view stop counting them, and
+    later runs' alerts are not held back by them. The marked alert goes back
+    to ``sent`` if it had been sent; unsent alerts held back stay held back.
+    """
+    with db.atomic():
+        marks = _rows(db, "SELECT id FROM mutes WHERE kind = 'dismiss' AND withdrawn_at IS NULL"
+                          " AND (alert_id = :alert OR id = (SELECT mute_id FROM alerts WHERE id = :alert))",
+                      {"alert": alert_id})
+        ids = [m["id"] for m in marks]
+        if not ids:
+            return []
+        marks_in = ", ".join(str(int(i)) for i in ids)
+        db.execute(f"UPDATE mutes SET withdrawn_at = ?, withdrawn_by = ? WHERE id IN ({marks_in})",
+                   [now, who])
+        db.execute(f"UPDATE alerts SET status = 'sent', mute_id = NULL WHERE status = 'dismissed'"
+                   f" AND sent_at IS NOT NULL AND mute_id IN ({marks_in})"
+                   f" AND id IN (SELECT alert_id FROM mutes WHERE id IN ({marks_in}))")
+        return _rows(db, f"SELECT * FROM mutes WHERE id IN ({marks_in}) ORDER BY id", [])
 
 
 def hold_back_new_alerts(db: Database, alerts: list[dict[str, Any]], sources: Mapping[str, str]) -> int:
@@ -133,8 +165,8 @@ def hold_back_new_alerts(db: Database, alerts: list[dict[str, Any]], sources: Ma
     if not alerts:
         return 0
     oldest = min(a.get("created_at") or "" for a in alerts)
-    mutes = _rows(db, "SELECT id, kind, scope, target, rule, expires_at FROM mutes"
-                      " WHERE expires_at IS NULL OR expires_at > ? ORDER BY id", [oldest])
+    mutes = _rows(db, f"SELECT id, kind, scope, target, rule, expires_at, withdrawn_at FROM mutes m"
+                      f" WHERE {_LIVE} ORDER BY id", {"at": oldest})
     if not mutes:
         return 0
     held = 0
@@ -142,8 +174,9 @@ def hold_back_new_alerts(db: Database, alerts: list[dict[str, Any]], sources: Ma
         keys = {"item": alert.get("item_id"), "story": alert.get("cluster_id"),
                 "source": sources.get(alert.get("item_id") or "")}
         for m in mutes:
+            at = alert.get("created_at") or ""
             if (keys[m["scope"]] == m["target"] and m["rule"] in (None, alert.get("rule"))
-                    and (m["expires_at"] is None or m["expires_at"] > (alert.get("created_at") or ""))):
+                    and all(end is None or end > at for end in (m["expires_at"], m["withdrawn_at"]))):
                 alert["status"] = "dismissed" if m["kind"] == "dismiss" else "muted"
                 alert["mute_id"] = m["id"]
                 alert["next_attempt_at"] = None
@@ -153,12 +186,18 @@ def hold_back_new_alerts(db: Database, alerts: list[dict[str, Any]], sources: Ma
 
 
 def list_mutes(db: Database, *, live_at: str | None = None) -> list[dict[str, Any]]:
-    """Mutes and dismissals, newest first (with ``live_at``: only those not expired then)."""
-    where, params = "", []
-    if live_at is not None:
-        where, params = "WHERE m.expires_at IS NULL OR m.expires_at > ?", [live_at]
-    return _rows(db, "SELECT m.*, (SELECT COUNT(*) FROM alerts a WHERE a.mute_id = m.id) AS alerts_held_back"
-                     f" FROM mutes m {where} ORDER BY m.id DESC", params)
+    """Mutes and dismissals, newest first (with ``live_at``: only those in force then), each with
+    ``alerts_held_back``, ``title`` (the item's, or for a story its first item's) and, for a
+    source, ``feed_title`` (the feed's own title)."""
+    where = f"WHERE {_LIVE}" if live_at is not None else ""
+    return _rows(db, "SELECT m.*, (SELECT COUNT(*) FROM alerts a WHERE a.mute_id = m.id) AS alerts_held_back,"
+                     " CASE WHEN m.scope = 'source' THEN NULL ELSE coalesce(i.title,"
+                     "  (SELECT f.title FROM items f WHERE f.cluster_id = m.target"
+                     "   ORDER BY f.fetched_at, f.rowid LIMIT 1)) END AS title,"
+                     " s.feed_title"
+                     " FROM mutes m LEFT JOIN items i ON i.id = m.item_id"
+                     " LEFT JOIN sources s ON m.scope = 'source' AND s.name = m.target"
+                     f" {where} ORDER BY m.id DESC", {"at": live_at})
 
 
 def mutes_by_id(db: Database, ids: Iterable[int]) -> dict[int, dict[str, Any]]:

@@ -401,3 +401,42 @@ def m011_mutes(db: Database) -> None:
         FROM (SELECT rule FROM alerts UNION SELECT rule FROM mutes WHERE kind = 'dismiss') r
         """,
     )
+
+
+@migrations()
+def m012_mute_withdrawal(db: Database) -> None:
+    # A mute ended early (`alerts unmute`) or a not-relevant mark taken back
+    # (`alerts undismiss`) keeps its row, with who withdrew it and when: the
+    # history stays, and a withdrawn mark no longer counts as noise.
+    db["mutes"].add_column("withdrawn_at", str)
+    db["mutes"].add_column("withdrawn_by", str)
+    db.create_view(
+        "dismissed_items",
+        """
+        SELECT m.rule, i.title, i.source, i.url, m.who, m.why,
+               m.created_at AS dismissed_at, m.alert_id, m.item_id, m.target AS cluster_id,
+               (SELECT COUNT(*) FROM alerts a WHERE a.mute_id = m.id) AS alerts_held_back
+        FROM mutes m LEFT JOIN items i ON i.id = m.item_id
+        WHERE m.kind = 'dismiss' AND m.withdrawn_at IS NULL
+        """,
+        replace=True,
+    )
+    db.create_view(
+        "rule_noise",
+        """
+        WITH sent AS (SELECT DISTINCT rule, item_id FROM alerts WHERE sent_at IS NOT NULL),
+             dismissed AS (SELECT DISTINCT rule, item_id FROM mutes
+                           WHERE kind = 'dismiss' AND withdrawn_at IS NULL),
+             muted AS (SELECT DISTINCT rule, item_id FROM alerts WHERE status = 'muted'),
+             alerted AS (SELECT rule, item_id FROM sent UNION SELECT rule, item_id FROM dismissed)
+        SELECT r.rule,
+               (SELECT COUNT(*) FROM sent s WHERE s.rule = r.rule) AS sent,
+               (SELECT COUNT(*) FROM dismissed d WHERE d.rule = r.rule) AS dismissed,
+               (SELECT COUNT(*) FROM alerted a WHERE a.rule = r.rule) AS alerted,
+               ROUND(1.0 * (SELECT COUNT(*) FROM dismissed d WHERE d.rule = r.rule)
+                     / MAX(1, (SELECT COUNT(*) FROM alerted a WHERE a.rule = r.rule)), 3) AS share,
+               (SELECT COUNT(*) FROM muted m WHERE m.rule = r.rule) AS muted
+        FROM (SELECT rule FROM alerts UNION SELECT rule FROM mutes WHERE kind = 'dismiss') r
+        """,
+        replace=True,
+    )

@@ -94,7 +94,7 @@ def source_health(db: Database) -> list[dict]:
     return list(
         db.query(
             f"""
-            select s.name, s.kind, s.url, s.last_fetch_at, s.last_ok_at, s.error_streak,
+            select s.name, s.kind, s.url, s.feed_title, s.last_fetch_at, s.last_ok_at, s.error_streak,
                    s.last_error, s.next_due_at, s.mojibake_items,
                    (select count(*) from items i where i.source = s.name) as items,
                    (select max(published) from items i where i.source = s.name) as newest,
