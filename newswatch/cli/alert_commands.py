@@ -1,4 +1,5 @@
-"""``newswatch alerts send|list|retry``: the outbox; ``mute|dismiss|report``: what to hold back."""
+"""``newswatch alerts send|list|retry``: the outbox; ``mute|unmute|dismiss|undismiss|mutes|report``:
+what to hold back, and what is held back."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import click
 
 from .. import app
 from .base import cli, config_option, console, escape, load_config
-from .status_text import alert_json, local, out, print_alerts, shorten, zone
+from .mute_text import mute_json, print_mutes
+from .status_text import alert_json, local, out, print_alerts, shorten, source_titles, zone
 
 #: A rule with at least this share of its alerted items dismissed is shown as noisy.
 NOISY_SHARE = 0.25
@@ -61,10 +63,11 @@ def alerts_list(config_path: Path | None, status: str | None, limit: int, as_jso
     muted = {m["id"]: m for m in app.mutes(config)} if any(a.get("mute_id") for a in rows) else {}
     if as_json:
         tz = zone(config.notify.timezone)
-        click.echo(json.dumps([alert_json(a, tz, muted.get(a.get("mute_id") or -1)) for a in rows],
+        titles = source_titles(config)
+        click.echo(json.dumps([alert_json(a, tz, muted.get(a.get("mute_id") or -1), titles) for a in rows],
                               ensure_ascii=False, indent=2, default=str))
         return
-    print_alerts(rows, muted, config.notify.timezone, status)
+    print_alerts(rows, muted, config.notify.timezone, status, source_titles(config))
 
 
 @alerts.command("retry")
@@ -115,18 +118,20 @@ def alerts_mute(item: str | None, story: str | None, source: str | None, duratio
 
 @alerts.command("unmute")
 @click.argument("mute_id", type=int)
+@click.option("--by", help="Who ends it [default: the OS user].")
 @click.option("--now", envvar="NEWSWATCH_NOW", hidden=True, help="Use this UTC time as the clock.")
 @config_option
-def alerts_unmute(mute_id: int, now: str | None, config_path: Path | None) -> None:
-    """End mute MUTE_ID now: later alerts go out again (the number `alerts mute` printed)."""
+def alerts_unmute(mute_id: int, by: str | None, now: str | None, config_path: Path | None) -> None:
+    """End mute MUTE_ID now: later alerts go out again (its number: `alerts mutes`)."""
     config = load_config(config_path, check_env=False)
     try:
-        row = app.unmute(config, mute_id, now=now)
+        row = app.unmute(config, mute_id, by=by, now=now)
     except app.InvalidInput as exc:
         raise click.UsageError(str(exc)) from None
     except app.NotFoundError as exc:
-        raise click.ClickException(f"{exc}; see `newswatch alerts list --status muted`") from None
-    out(f"Mute {mute_id} ({row['scope']} {row['target']}) ended; alerts it held back stay held back.")
+        raise click.ClickException(f"{exc}; see `newswatch alerts mutes`") from None
+    out(f"Mute {mute_id} ({row['scope']} {row['target']}) ended by {row['withdrawn_by']}; "
+        "alerts it held back stay held back.")
 
 
 @alerts.command("dismiss")
@@ -151,6 +156,46 @@ def alerts_dismiss(alert_id: int, reason: str | None, by: str | None, now: str |
     if done.title:
         for line in shorten(done.title, 2):
             console.out(line, highlight=False)
+
+
+@alerts.command("undismiss")
+@click.argument("alert_id", type=int)
+@click.option("--by", help="Who takes the mark back [default: the OS user].")
+@click.option("--now", envvar="NEWSWATCH_NOW", hidden=True, help="Use this UTC time as the clock.")
+@config_option
+def alerts_undismiss(alert_id: int, by: str | None, now: str | None, config_path: Path | None) -> None:
+    """Take back the not-relevant mark on alert ALERT_ID: the rule's later alerts for its story
+    go out again, and the noise report stops counting it (the mark is kept, as withdrawn)."""
+    config = load_config(config_path, check_env=False)
+    try:
+        rows = app.undismiss(config, alert_id, by=by, now=now)
+    except app.InvalidInput as exc:
+        raise click.UsageError(str(exc)) from None
+    except app.NotFoundError as exc:
+        raise click.ClickException(f"{exc}; see `newswatch alerts mutes`") from None
+    for row in rows:
+        out(f"Alert {row['alert_id']}: not-relevant mark for rule {row['rule']} withdrawn by "
+            f"{row['withdrawn_by']} (story {row['target']}); alerts it held back stay held back.")
+
+
+@alerts.command("mutes")
+@config_option
+@click.option("--all", "everything", is_flag=True, help="Also mutes that ended and marks withdrawn.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array instead of text (docs/alerts.md).")
+@click.option("--now", envvar="NEWSWATCH_NOW", hidden=True, help="Use this UTC time as the clock.")
+def alerts_mutes(config_path: Path | None, everything: bool, as_json: bool, now: str | None) -> None:
+    """List what is muted or marked not relevant, newest first (times in the [notify] timezone)."""
+    config = load_config(config_path, check_env=False)
+    try:
+        rows = app.mutes(config, now=now)
+    except app.InvalidInput as exc:
+        raise click.BadParameter(str(exc), param_hint="--now") from None
+    shown = rows if everything else [r for r in rows if r["live"]]
+    if as_json:
+        tz = zone(config.notify.timezone)
+        click.echo(json.dumps([mute_json(r, tz) for r in shown], ensure_ascii=False, indent=2))
+        return
+    print_mutes(shown, config.notify.timezone, everything, ended=len(rows) - len(shown))
 
 
 @alerts.command("report")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -128,6 +129,24 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 ERROR_LINES = 3
 
 
+def source_titles(config: Any) -> dict[str, str]:
+    """Source name -> the ``title`` the config gives it (sources without one are left out)."""
+    return {s.name: s.title for s in config.sources if getattr(s, "title", None)}
+
+
+def outlet(name: str | None, feed_title: str | None, titles: Mapping[str, str] | None) -> str:
+    """A source's display name: its ``title`` in the config, else the feed's own title, else its name."""
+    name = name or ""
+    return (titles or {}).get(name) or (feed_title or "").strip() or name or "?"
+
+
+def named(name: str | None, feed_title: str | None, titles: Mapping[str, str] | None) -> str:
+    """'Noticias Locales (noticias-locales)': the display name, and the name commands take
+    when it differs."""
+    shown = outlet(name, feed_title, titles)
+    return f"{shown} ({name})" if name and shown != name else shown
+
+
 def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {k}" for k, n in sorted(counts.items()) if n) or "none yet"
 
@@ -140,9 +159,11 @@ def status_exit_code(st) -> int:
     return 1 if any(s["failing"] for s in st.sources) or st.alerts.get("dead") else 0
 
 
-def print_status(st, timezone: str | None) -> None:
-    """``newswatch status`` as text: sources, runs, alerts, digests, stories."""
+def print_status(st, timezone: str | None, titles: Mapping[str, str] | None = None) -> None:
+    """``newswatch status`` as text: sources, runs, alerts, digests, stories; ``titles`` maps
+    source names to their configured ``title``, for outlets' display names."""
     tz = zone(timezone)
+    shown = {s["name"]: outlet(s["name"], s.get("feed_title"), titles) for s in st.sources}
     failing = sum(1 for s in st.sources if s["failing"])
     out(f"newswatch status: {len(st.sources)} sources ({failing} failing, {len(st.silent)} silent); "
         f"alerts: {_counts(st.alerts)}")
@@ -150,7 +171,7 @@ def print_status(st, timezone: str | None) -> None:
     console.out("")
     out("Sources")
     for s in st.sources:
-        _print_source(s, tz)
+        _print_source(s, tz, shown[s["name"]])
     if st.runs:
         console.out("")
         out("Last runs")
@@ -182,10 +203,11 @@ def print_status(st, timezone: str | None) -> None:
         out("Stories on several outlets (last 7 days)")
     for s in st.stories:
         console.out("\n".join(shorten(s["title"] or "(no title)", 2, lines=1)), highlight=False)
-        out(f"{s['articles']} articles: {s['outlets'] or ''}", indent=4)
+        outlets = ", ".join(shown.get(o, o) for o in (s["outlets"] or "").split(", ") if o)
+        out(f"{s['articles']} articles: {outlets}", indent=4)
 
 
-def _print_source(s: dict[str, Any], tz: ZoneInfo) -> None:
+def _print_source(s: dict[str, Any], tz: ZoneInfo, shown: str) -> None:
     streak = s["error_streak"] or 0
     if s["failing"]:
         state, style = f"FAILING, {streak} failed fetches in a row", "red"
@@ -197,7 +219,8 @@ def _print_source(s: dict[str, Any], tz: ZoneInfo) -> None:
         state, style = "ok, see below", "yellow"
     else:
         state, style = "ok", None
-    out(f"{s['name']} ({s['kind']}): {state}", indent=2, style=style)
+    kind = f"{s['name']}, {s['kind']}" if shown != s["name"] else s["kind"]
+    out(f"{shown} ({kind}): {state}", indent=2, style=style)
     out(f"{plural(s['items'] or 0, 'item')}, newest {local(s['newest'], tz, 'none')}", indent=4)
     out(f"last ok {local(s['last_ok_at'], tz, 'never')}, next due {local(s['next_due_at'], tz, 'now')}",
         indent=4)
@@ -213,12 +236,13 @@ def _print_source(s: dict[str, Any], tz: ZoneInfo) -> None:
             f"{s['skipped_why'] or 'reason not recorded'}", indent=4, style="yellow")
 
 
-def status_json(st, timezone: str | None) -> str:
+def status_json(st, timezone: str | None, titles: Mapping[str, str] | None = None) -> str:
     """``newswatch status --json``: one JSON object (shape in docs/alerts.md)."""
     tz = zone(timezone)
     sources = []
     for s in st.sources:
-        row = {k: s.get(k) for k in ("name", "kind", "url", "failing", "error_streak", "last_error",
+        row = {"name": s["name"], "title": outlet(s["name"], s.get("feed_title"), titles)}
+        row |= {k: s.get(k) for k in ("kind", "url", "failing", "error_streak", "last_error",
                                      "items", "newest", "last_ok_at", "last_fetch_at", "next_due_at",
                                      "mojibake_items", "skipped", "skipped_why")}
         row["silent"] = str(s["silent"]) if s["silent"] else None
@@ -254,21 +278,26 @@ _ALERT_KEYS = ("id", "status", "rule", "tag", "mode", "attempts", "created_at", 
                "published", "mute_id")
 
 
-def alert_json(a: dict[str, Any], tz: ZoneInfo, mute: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One alert as ``alerts list --json`` gives it (a sent alert has no retry time or error)."""
+def alert_json(a: dict[str, Any], tz: ZoneInfo, mute: dict[str, Any] | None = None,
+               titles: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One alert as ``alerts list --json`` gives it (a sent alert has no retry time or error);
+    ``source_title`` is the source's display name."""
     row = {k: a.get(k) for k in _ALERT_KEYS}
+    row["source_title"] = outlet(a.get("source"), a.get("feed_title"), titles) if a.get("source") else None
     if row["status"] not in UNDELIVERED:
         row["next_attempt_at"] = row["last_error"] = None
     row["muted"] = None
     if mute:
         row["muted"] = _times({k: mute.get(k) for k in ("id", "kind", "scope", "target", "rule", "who",
-                                                         "why", "created_at", "expires_at")}, tz)
+                                                         "why", "created_at", "expires_at",
+                                                         "withdrawn_at", "withdrawn_by")}, tz)
     return _times(row, tz)
 
 
 def print_alerts(alerts: list[dict[str, Any]], mutes: dict[int, dict[str, Any]], timezone: str | None,
-                 status: str | None) -> None:
-    """``newswatch alerts list`` as text: a block of two to four lines per alert."""
+                 status: str | None, titles: Mapping[str, str] | None = None) -> None:
+    """``newswatch alerts list`` as text: a block of two to four lines per alert; ``titles`` maps
+    source names to their configured ``title``."""
     tz = zone(timezone)
     which = f"{status.capitalize()} alerts" if status else "Alerts"
     if not alerts:
@@ -276,10 +305,11 @@ def print_alerts(alerts: list[dict[str, Any]], mutes: dict[int, dict[str, Any]],
         return
     out(f"{which}, newest first; times in {zone_note(tz)}")
     for a in alerts:
-        _print_alert(a, mutes.get(a.get("mute_id") or -1), tz)
+        _print_alert(a, mutes.get(a.get("mute_id") or -1), tz, titles)
 
 
-def _print_alert(a: dict[str, Any], mute: dict[str, Any] | None, tz: ZoneInfo) -> None:
+def _print_alert(a: dict[str, Any], mute: dict[str, Any] | None, tz: ZoneInfo,
+                 titles: Mapping[str, str] | None) -> None:
     st = a["status"]
     when = (f"sent {local(a['sent_at'], tz)}" if a.get("sent_at") and st != "pending"
             else f"created {local(a['created_at'], tz)}")
@@ -290,7 +320,8 @@ def _print_alert(a: dict[str, Any], mute: dict[str, Any] | None, tz: ZoneInfo) -
         console.out(line, highlight=False)
     story = f"; story {a['cluster_id']}" if a.get("cluster_id") and a["cluster_id"] != a["item_id"] else ""
     tries = f", {plural(a['attempts'] or 0, 'attempt')}" if st in UNDELIVERED and a.get("attempts") else ""
-    out(f"{a.get('source') or '?'}; item {a['item_id']}{story}; {a['mode']}{tries}", indent=4)
+    source = named(a.get("source"), a.get("feed_title"), titles)
+    out(f"{source}; item {a['item_id']}{story}; {a['mode']}{tries}", indent=4)
     if st in ("failed", "pending", "deferred") and a.get("next_attempt_at") and a.get("attempts"):
         out(f"next try {local(a['next_attempt_at'], tz)}", indent=4)
     if st in ("failed", "dead") and a.get("last_error"):
@@ -300,4 +331,7 @@ def _print_alert(a: dict[str, Any], mute: dict[str, Any] | None, tz: ZoneInfo) -
                 else f"muted ({mute['scope']} {mute['target']}, mute {mute['id']})")
         until = f", until {local(mute['expires_at'], tz)}" if mute.get("expires_at") else ""
         why = f": {mute['why']}" if mute.get("why") else ""
+        if mute.get("withdrawn_at"):
+            verb = "withdrawn" if mute["kind"] == "dismiss" else "ended"
+            until = f", {verb} by {mute['withdrawn_by']} {local(mute['withdrawn_at'], tz)}"
         out(f"{what} by {mute['who']} {local(mute['created_at'], tz)}{until}{why}", indent=4)
