@@ -83,10 +83,10 @@ def test_topic_precision_and_recall_on_every_tuning_slice(outcomes, topic):
         assert score.recall >= THRESHOLD, f"{t} {name}: recall {score.recall:.3f}:\n{misses}"
 
 
-# Issue 17's target is 0.9 on every held-out slice; on 4 December 2026 six slices' recall was
-# 0.80-0.889 (see docs/topics.md). Strict: once the target is reached this xfail fails, and the
-# mark goes.
-@pytest.mark.xfail(strict=True, reason="issue 17 open: held-out recall below 0.9 in six slices")
+# Issue 17's target is 0.9 on every held-out slice. First scoring (4 December 2026): six slices'
+# recall 0.80-0.889; second, after a new tuning round: two, corruption short 0.857 and en 0.867
+# (see docs/topics.md). Strict: once the target is reached this xfail fails, and the mark goes.
+@pytest.mark.xfail(strict=True, reason="issue 17 open: held-out recall below 0.9 in two slices")
 def test_heldout_slices_meet_the_target(outcomes):
     # Only counts in the message: nobody tunes on held-out items.
     heldout = [o for o in outcomes if o.split == "heldout"]
@@ -96,9 +96,9 @@ def test_heldout_slices_meet_the_target(outcomes):
 
 def test_heldout_slices_hold_what_was_reached(outcomes):
     # A floor, not the target: the pack must not fall back below what it scored when the held-out
-    # items were first used (lowest slice 0.80, the old pack's 0.58).
+    # items were last used (lowest slice 0.857; 0.80 the round before, the old pack's 0.58).
     heldout = [o for o in outcomes if o.split == "heldout"]
-    assert eval_topics.below(heldout, list(TOPICS), 0.8) == []
+    assert eval_topics.below(heldout, list(TOPICS), 0.85) == []
 
 
 def _write(path: Path, rows: list[dict]) -> Path:
