@@ -167,6 +167,14 @@ CASES = [
     ("tps NEAR/p honduras", {"body": "TPS costs $4.5 million. Honduras pays part."}, True),
     ("tps NEAR/s honduras", {"body": "EE.UU. renovó el TPS de Honduras."}, True),
     ("tps NEAR/s honduras", {"body": "¿Renovará EE.UU. el TPS? Honduras espera."}, False),
+    # "EE. UU." with a space is "EE.UU.": one phrase, no sentence end after either period
+    ("EE.UU.", {"body": "Los EE. UU. donarán maíz"}, True),
+    ('"estados unidos" OR EE.UU.', {"body": "EE. UU. donará alimentos a Guatemala"}, True),
+    ("tps NEAR/s honduras", {"body": "El TPS de EE. UU. beneficia a Honduras."}, True),
+    ("tps NEAR/s honduras", {"body": "El TPS de las FF. AA. de Honduras."}, True),
+    ("tps NEAR/s honduras", {"body": "TPS, dijo EE. UU.? Honduras espera."}, False),
+    ("tps NEAR/s honduras", {"body": "Ver pp. 5 del TPS de Honduras."}, True),
+    ("tps NEAR/s honduras", {"body": "TPS ee. Honduras"}, False),  # one doubled letter is no pair
     ("tps NEAR/s honduras", {"body": "TPS was extended; Honduras was not."}, False),
     ("tps NEAR/s honduras", {"body": "TPS was extended! Honduras was not."}, False),
     ("tps NEAR/s honduras", {"body": 'He said "TPS will end." Honduras objected.'}, False),

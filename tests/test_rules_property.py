@@ -31,19 +31,27 @@ CLAUSE_MARKS = ",;:.!?()[]{}«»\"“”„‟¿¡—―"
 CLOSERS = "\"'”’»)]"
 
 
-def abbreviation(run: str, after: str) -> bool:
+def doubled(word: str) -> bool:
+    """A Spanish plural's half: "ee", "uu", "ff", "aa"."""
+    return len(word) == 2 and word[0] == word[1] and word.isalpha()
+
+
+def abbreviation(run: str, after: str, pair_before: bool = False) -> bool:
     """Whether a period right after ``run`` (word runs joined by single dots) is an abbreviation's;
-    ``after`` is the text after the period."""
+    ``after`` is the text after the period; ``pair_before``: the run is "uu" of "ee. uu"."""
     parts = run.split(".")
     if len(run) == 1 and run.isalpha():
         return True  # an initial: John F. Kennedy
+    if doubled(run) and (pair_before or (after[:1].isspace() and after[:1] not in LINE_BREAKS
+                                         and doubled(re.match(r"\w*", after[1:]).group()))):
+        return True  # EE. UU., FF. AA.: both periods
     if 2 <= len(parts) <= 4 and all(1 <= len(p) <= 2 and p.isalpha() for p in parts):
         return True  # U.S, EE.UU, a.m
     spaces = len(after) - len(after.lstrip())
     return run in TITLES or (run in NUMBERED and spaces > 0 and after[spaces:spaces + 1].isdecimal())
 
 
-def gap_kind(gap: str, run_before: str, after_gap: str) -> str:
+def gap_kind(gap: str, run_before: str, after_gap: str, pair_before: bool = False) -> str:
     """'paragraph', 'sentence', 'clause' or '' for the non-word characters between two words.
 
     ``run_before``: the word run (with inner dots) the gap follows, or "" when a dot precedes it;
@@ -63,7 +71,7 @@ def gap_kind(gap: str, run_before: str, after_gap: str) -> str:
         rest = gap[j + 1:] + after_gap
         if ch in ".,:" and re.match(r"\w", rest):
             continue  # inside a token: 4.5, U.S, 1,000, 10:30
-        if ch == "." and j == 0 and run_before and abbreviation(run_before, rest):
+        if ch == "." and j == 0 and run_before and abbreviation(run_before, rest, pair_before):
             continue
         clause = True
         if ch in ".!?;" and rest.lstrip(CLOSERS)[:1].isspace():
@@ -94,7 +102,11 @@ def reference_tokens(text: str) -> list[tuple[str, str, int, int, int]]:
                 run = words[i] + "." + run
             if gaps[i].endswith("."):
                 run = ""  # a run preceded by a dot is no abbreviation ("..mr.")
-            kind = gap_kind(gaps[k], run, folded[m.start():])
+            # "uu" of "ee. uu": one space after the first period, no dot before "ee"
+            pair_before = (k >= 2 and len(gaps[k - 1]) == 2 and gaps[k - 1][0] == "." and gaps[k - 1][1].isspace()
+                           and gaps[k - 1][1] not in LINE_BREAKS and doubled(words[k - 2])
+                           and not gaps[k - 2].endswith("."))
+            kind = gap_kind(gaps[k], run, folded[m.start():], pair_before)
             paragraph += kind == "paragraph"
             sentence += kind in ("paragraph", "sentence")
             clause += kind != ""
@@ -297,10 +309,10 @@ def test_matcher_agrees_with_reference(qs, docs):
 
 # A few words and much punctuation, so that phrases and NEAR/n/s/p hits land on every kind of
 # boundary (and on abbreviations and decimals that are none) often enough to tell them apart.
-SCOPE_WORDS = ["TPS", "Honduras", "U.S", "Sr", "F", "No", "4.5", "5", "EE.UU"]
+SCOPE_WORDS = ["TPS", "Honduras", "U.S", "Sr", "F", "No", "4.5", "5", "EE.UU", "EE", "UU", "pp", "Ee"]
 SCOPE_SEPARATORS = [" ", " ", " ", ", ", ". ", ". ", ". ", "! ", "? ", "; ", ": ", "\n", "\n\n", " \n \n", "\r\n",
                     '." ', " (", ") ", "... ", " — ", "-", "'", ".", ",", ":", "\u2029", " «", "» ", "?»\n", "\n\n"]
-scope_word = st.sampled_from(["tps", "honduras", "u.s", "sr", "f", "no", "5", "4.5", "ee.uu"])
+scope_word = st.sampled_from(["tps", "honduras", "u.s", "sr", "f", "no", "5", "4.5", "ee.uu", "ee", "uu"])
 scope_nearables = st.recursive(
     st.one_of(scope_word, st.lists(scope_word, min_size=2, max_size=3).map(lambda ws: '"' + " ".join(ws) + '"'),
               st.sampled_from(["hon*", "=TPS"])),

@@ -9,7 +9,8 @@ a clause break, every paragraph end a sentence end.
 
 A ``.`` is *inert* (no boundary at all) inside a token (``4.5``, ``U.S``)
 and after an abbreviation (``Sr.``, ``U.S.``, ``F.`` in "John F. Kennedy",
-``No.`` before a number); ``,`` and ``:`` are inert inside a token
+``No.`` before a number, both periods of a Spanish plural written with a
+space: ``EE. UU.``, ``FF. AA.``); ``,`` and ``:`` are inert inside a token
 (``1,000``, ``10:30``). Single quotes and apostrophes, hyphens and slashes
 are never boundaries. docs/rules.md lists the same decisions.
 """
@@ -39,6 +40,9 @@ _WORD_CHAR = re.compile(r"\w")
 _START = re.Match.start
 _NOT_RUN = re.compile(r"[^\w.]")
 _BEFORE_NUMBER = re.compile(r"\s+\d")
+# "EE. UU.", "FF. AA.": a doubled letter, its period, one space and another doubled letter
+_PAIR_NEXT = re.compile(rf"{_SPACE}([^\W\d_])\1(?!\w)")
+_PAIR_BEFORE = re.compile(rf"(?<![\w.])([^\W\d_])\1\.{_SPACE}([^\W\d_])\2")
 
 #: Folded words that a period follows without ending the sentence (titles, ranks, "St.").
 TITLES = frozenset("""
@@ -66,6 +70,9 @@ def _after_abbreviation(folded: str, at: int) -> bool:
     parts = tail.split(".")
     if len(parts) > 1:  # U.S, EE.UU, a.m: two to four parts of one or two letters
         return len(parts) <= 4 and all(0 < len(p) <= 2 and p.isalpha() for p in parts)
+    if len(tail) == 2 and tail[0] == tail[1] and (  # EE. UU.: the first period or the second
+            _PAIR_NEXT.match(folded, at + 1) or at >= 6 and _PAIR_BEFORE.match(folded, at - 6, at)):
+        return True
     return len(tail) == 1 or tail in TITLES or (tail in NUMBERED and bool(_BEFORE_NUMBER.match(folded, at + 1)))
 
 
@@ -98,7 +105,8 @@ def _may_end_abbreviation() -> re.Pattern[str]:
     by_length: dict[int, list[str]] = {}
     for word in TITLES | NUMBERED:
         by_length.setdefault(len(word), []).append(re.escape(word))
-    before = [r"(?<=(?<![\w.])[^\W\d_]\.)", r"(?<=\.[^\W\d_]\.)", r"(?<=\.[^\W\d_]{2}\.)"]  # F. U.S. EE.UU.
+    before = [r"(?<=(?<![\w.])[^\W\d_]\.)", r"(?<=\.[^\W\d_]\.)", r"(?<=\.[^\W\d_]{2}\.)",  # F. U.S. EE.UU.
+              r"(?<=(?<![\w.])[^\W\d_]{2}\.)"]  # EE. UU. (and other two-letter words)
     before += [rf"(?<=(?<![\w.])(?:{'|'.join(sorted(words))})\.)" for _, words in sorted(by_length.items())]
     return re.compile(rf"\.(?:{'|'.join(before)})(?=[{re.escape(CLOSERS)}]*+(?:\s|\Z))")
 
