@@ -96,7 +96,7 @@ def test_feed_entries_without_a_usable_link_are_counted_on_the_fetch_and_shown_b
         assert again.returncode == 0, again.stdout + again.stderr
         assert _last_fetch(tmp_path, "wire")["status"] in ("not-modified", "unchanged")
         lines = _status_lines(cli, cfg)  # 80 columns: the line is whole, not wrapped
-        block = lines[lines.index("  wire (feed): ok, see below"):]
+        block = lines[lines.index("  Hostile (wire, feed): ok, see below"):]  # the feed's title
         gap = [line for line in block[:5] if line.startswith("    skipped 2 entries when last read: ")]
         assert gap and "1 no http(s) link" in gap[0] and "1 bad link" in gap[0], lines
 

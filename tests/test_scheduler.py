@@ -137,7 +137,8 @@ def test_a_source_that_starts_failing_waits_longer_each_time_and_ops_hears_once(
         status = cli("status", "-c", str(cfg))
         assert status.returncode == 1  # a failing source: cron and systemd hear of it
         lines = status.stdout.splitlines()
-        block = lines[lines.index("  diario (feed): FAILING, 4 failed fetches in a row"):]
+        block = lines[lines.index(
+            "  El Diario Ejemplo — Portada (diario, feed): FAILING, 4 failed fetches in a row"):]
         assert any(line.startswith("    error: ") and line.endswith("HTTP 500") for line in block[:4]), lines
         del site.routes["/feed.xml"]
         assert cli("run", "-c", str(cfg), "--source", "diario").returncode == 0

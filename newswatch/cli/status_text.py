@@ -120,6 +120,11 @@ def shorten(text: str, indent: int, lines: int = 2) -> list[str]:
     return [" " * indent + line for line in wrapped]
 
 
+def whole(text: str) -> str:
+    """``text`` kept on one line by :func:`out` ("item 0123abcd" is not split after "item")."""
+    return text.replace(" ", _KEEP)
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """'1 item', '3 items' (kept on one line by :func:`out`)."""
     return f"{n} {word if n == 1 else many or word + 's'}".replace(" ", _KEEP)
@@ -318,10 +323,10 @@ def _print_alert(a: dict[str, Any], mute: dict[str, Any] | None, tz: ZoneInfo,
     out(f"{head}: {a['rule']} -> {a['tag']}", style=style)
     for line in shorten(a.get("title") or "(no title)", 4):
         console.out(line, highlight=False)
-    story = f"; story {a['cluster_id']}" if a.get("cluster_id") and a["cluster_id"] != a["item_id"] else ""
+    story = f"; {whole('story ' + a['cluster_id'])}" if a.get("cluster_id") and a["cluster_id"] != a["item_id"] else ""
     tries = f", {plural(a['attempts'] or 0, 'attempt')}" if st in UNDELIVERED and a.get("attempts") else ""
     source = named(a.get("source"), a.get("feed_title"), titles)
-    out(f"{source}; item {a['item_id']}{story}; {a['mode']}{tries}", indent=4)
+    out(f"{source}; {whole('item ' + str(a['item_id']))}{story}; {a['mode']}{tries}", indent=4)
     if st in ("failed", "pending", "deferred") and a.get("next_attempt_at") and a.get("attempts"):
         out(f"next try {local(a['next_attempt_at'], tz)}", indent=4)
     if st in ("failed", "dead") and a.get("last_error"):
