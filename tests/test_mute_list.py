@@ -10,7 +10,8 @@ A local fixture site, a real chat receiver and the SQLite file the runs write:
   withdrew it and when, the noise report and the Datasette view stop counting
   it, and the rule's next alert for the story goes out again;
 - `status` and `alerts list` name outlets by their display name (the
-  source's `title`, else the feed's own title, else the slug).
+  source's `title`, else the feed's own title, else the slug);
+- a database written before m012 keeps its marks, and they can be taken back.
 """
 
 from __future__ import annotations
@@ -217,3 +218,22 @@ def test_status_and_alerts_list_name_outlets_by_their_display_name(tmp_path, sit
     rows = json.loads(_ok(cli("alerts", "list", "-c", str(cfg), "--json")))
     assert {(r["source"], r["source_title"]) for r in rows} == {
         ("outlet-a", TITLE_A), ("outlet-b", FEED_TITLE_B)}
+
+
+def test_a_database_from_before_withdrawals_keeps_its_marks_and_can_take_them_back(tmp_path):
+    from newswatch.storage import open_db, rule_noise, withdraw_dismissal
+    from newswatch.storage.schema import migrations
+
+    old = sqlite_utils.Database(tmp_path / "old.db")
+    migrations.apply(old, stop_before="m012_mute_withdrawal")  # as the previous newswatch left it
+    old["mutes"].insert({"kind": "dismiss", "scope": "story", "target": "c1", "rule": "tps", "alert_id": 7,
+                         "item_id": "i1", "who": "ana", "why": "Nepal", "created_at": "2026-12-01T10:00:00Z"})
+    old.close()
+
+    db = open_db(tmp_path / "old.db")
+    assert [(r["rule"], r["dismissed"]) for r in rule_noise(db)] == [("tps", 1)]
+    assert [r["who"] for r in db["dismissed_items"].rows] == ["ana"]
+    [mark] = withdraw_dismissal(db, 7, "2026-12-02T10:00:00Z", "bob")
+    assert (mark["withdrawn_by"], mark["withdrawn_at"], mark["why"]) == ("bob", "2026-12-02T10:00:00Z", "Nepal")
+    assert [(r["rule"], r["dismissed"]) for r in rule_noise(db)] == [("tps", 0)]
+    assert list(db["dismissed_items"].rows) == [] and db["mutes"].count == 1
