@@ -89,8 +89,9 @@ def test_mutes_lists_what_is_held_back_until_when_and_by_whom(tmp_path, site, cl
         _ok(cli("run", "-c", str(cfg), "--no-alerts"))
         db = sqlite_utils.Database(tmp_path / "nw.db")
         honduras = next(db["items"].rows_where("title = ?", [HONDURAS]))
-        _ok(cli("alerts", "mute", "-c", str(cfg), "--source", "outlet-a", "--for", "7d",
-                "--reason", "paywalled, we read it elsewhere", "--by", "ana"))
+        muted = _ok(cli("alerts", "mute", "-c", str(cfg), "--source", "outlet-a", "--for", "7d",
+                        "--reason", "paywalled, we read it elsewhere", "--by", "ana"))
+        assert f"Muted source outlet-a ({TITLE_A}) until " in " ".join(muted.split())
         _ok(cli("alerts", "mute", "-c", str(cfg), "--story", honduras["id"], "--by", "luis"))
         # Muted for an hour, two hours ago: expired.
         _ok(cli("alerts", "mute", "-c", str(cfg), honduras["id"], "--for", "1h", "--by", "ana",

@@ -28,7 +28,7 @@ class Muted:
     created_at: str
     expires_at: str | None = None
     rule: str | None = None  # a dismissal's rule
-    title: str | None = None  # the item's title (item mutes and dismissals)
+    title: str | None = None  # the item's title, or the source's display name when not its name
     held_back: int = 0  # unsent alerts held back at once
 
 
@@ -82,10 +82,12 @@ def mute(config: ConfigLike = None, *, item: str | None = None, story: str | Non
         if target is None:
             raise NotFoundError(f"no story {ref!r}: give a cluster id, or an item id or link")
     else:
-        known = {s.name for s in config.sources}
-        if ref not in known and not db.execute("SELECT 1 FROM sources WHERE name = ?", [ref]).fetchone():
+        known = {s.name: s.title for s in config.sources}
+        stored = db.execute("SELECT feed_title FROM sources WHERE name = ?", [ref]).fetchone()
+        if ref not in known and not stored:
             raise NotFoundError(f"no source {ref!r} in {config.path}")
-        target = ref
+        shown = known.get(ref) or (stored[0] if stored else None)
+        target, title = ref, shown if shown != ref else None
     start = _now(now)
     expires = iso(parse_time(start) + timedelta(seconds=seconds)) if seconds else None
     who = _who(by)
