@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from .folding import WORD, fold, fold_char, fold_known, fold_starts
 from .parser import Near, Node, Or, Term
-from .scopes import CONTEXT, Scopes, clause_break_within, paragraph_break_within
+from .scopes import CONTEXT, Scopes, clause_break_within, paragraph_break_within, sentence_break_within
 
 __all__ = ["FieldText", "Document", "Span", "word_text", "term_key", "skip_words"]
 
@@ -211,7 +211,17 @@ class FieldText:
             if isinstance(self._starts, range):  # the text's offsets are the folded text's
                 gap = fold(self.text[start - 1:end - 1])  # folded: "\n´\n" is a blank line
                 return paragraph_break_within(gap, 0, len(gap))
-        return not _one_scope(self.scopes.paragraph_ends, start, end)
+        # a run of line breaks lies between two words, so the stretch holds it whole
+        return paragraph_break_within(self.scopes.folded, start - 1, end - 1)
+
+    def break_between(self, start: int, end: int, unit: str) -> bool:
+        """Whether a sentence (``unit`` "sentence") or paragraph ends between two word-text offsets.
+
+        Folds the whole field once (a NEAR/s or NEAR/p tests several stretches of it).
+        """
+        if unit == "sentence":
+            return sentence_break_within(self.scopes.folded, start - 1, end - 1)
+        return paragraph_break_within(self.scopes.folded, start - 1, end - 1)
 
     def _exact(self, term: Term, start: int, end: int) -> bool:
         spans = [self.original(m.start(), m.end()) for m in WORD.finditer(self.words, start, end)]
@@ -275,33 +285,36 @@ def _near(node: Near, field: FieldText, left: list[Span], right: list[Span]) -> 
                         c >= b and field.paragraph_between(b, c) or a >= d and field.paragraph_between(d, a)):
                     out.append((min(a, c), max(b, d), la + ra))
         return out
-    scopes = field.scopes
-    ends = scopes.sentence_ends if node.unit == "sentence" else scopes.paragraph_ends
     # Every left hit pairs with every right hit of the same sentence (paragraph), so one span
     # per sentence, the hull of its hits, stands for all those pairs: a NEAR around it finds the
     # same matches, and the explanation marks the same hits, without a quadratic list.
-    lefts, rights = _by_scope(ends, left), _by_scope(ends, right)
+    group = _scope_groups(field, node.unit, left + right)
+    lefts: dict[int, list[Span]] = {}
+    rights: dict[int, list[Span]] = {}
+    for side, grouped in ((left, lefts), (right, rights)):
+        for span in side:
+            k = group.get(span[:2])
+            if k is not None:
+                grouped.setdefault(k, []).append(span)
     return [_hull(lefts[k] + rights[k]) for k in lefts if k in rights]
 
 
-def _by_scope(ends: list[int], spans: list[Span]) -> dict[int, list[Span]]:
-    """Spans grouped by the index of the sentence (paragraph) holding them; spans across one are dropped."""
-    out: dict[int, list[Span]] = {}
-    for span in spans:
-        a, b = span[0], span[1]
-        i = bisect_left(ends, a - 1)
-        if i == len(ends) or ends[i] >= b - 1:
-            out.setdefault(i, []).append(span)
-    return out
+def _scope_groups(field: FieldText, unit: str, spans: list[Span]) -> dict[tuple[int, int], int]:
+    """For each span (start, end) that lies in one sentence (paragraph), a number for that one.
 
-
-def _scope_ids(ends: list[int], spans: list[tuple[int, int]]) -> set[int]:
-    """The indexes of the sentences (paragraphs) that hold one of ``spans`` whole (as ``_by_scope``)."""
-    out = set()
-    for a, b in spans:
-        i = bisect_left(ends, a - 1)
-        if i == len(ends) or ends[i] >= b - 1:
-            out.add(i)
+    Numbers grow with position; spans across a boundary get none. Only the stretches between
+    neighbouring spans (and the inside of spans with a gap) are looked at, never the whole field.
+    """
+    words = field.words
+    out: dict[tuple[int, int], int] = {}
+    k, reach = -1, -1  # the current group and the furthest end of its spans
+    for a, b in sorted({s[:2] for s in spans}):
+        if " " in words[a:b] and field.break_between(a, b, unit):
+            continue  # a NEAR/n side that crosses one
+        if reach < 0 or a >= reach and field.break_between(reach, a, unit):
+            k += 1
+        reach = max(reach, b)
+        out[a, b] = k
     return out
 
 
@@ -366,9 +379,21 @@ class Document:
             return False
         ftext = self.fields[field]
         if node.unit != "word":
-            scopes = ftext.scopes
-            ends = scopes.sentence_ends if node.unit == "sentence" else scopes.paragraph_ends
-            return not _scope_ids(ends, left).isdisjoint(_scope_ids(ends, right))
+            # A term never spans a boundary, so some left and right hit share a sentence
+            # (paragraph) exactly when two neighbours in position order, one from each side,
+            # overlap or have none between them: only those stretches are looked at.
+            within = sentence_break_within if node.unit == "sentence" else paragraph_break_within
+            folded = ftext.scopes.folded  # word-text offsets are one more than its offsets
+            if len(left) == 1 and len(right) == 1:  # the common case: one pair
+                (a, b), (c, d) = left[0], right[0]
+                if c >= b:
+                    return not within(folded, b - 1, c - 1)
+                return a < d or not within(folded, d - 1, a - 1)
+            hits = sorted([(a, b, False) for a, b in left] + [(c, d, True) for c, d in right])
+            for (_, b, side), (c, _, other) in zip(hits, hits[1:]):
+                if side is not other and (c < b or not within(folded, b - 1, c - 1)):
+                    return True
+            return False
         words, count = ftext.words, node.distance + 1
         for a, b in left:
             for c, d in right:

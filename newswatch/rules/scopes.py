@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Scopes", "clause_break_within", "paragraph_break_within", "inert_period", "CLOSERS", "CONTEXT"]
+__all__ = ["Scopes", "clause_break_within", "sentence_break_within", "paragraph_break_within", "inert_period",
+           "CLOSERS", "CONTEXT"]
 
 _LB = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE_BREAK = rf"(?:\r\n|\r(?!\n)|[{_LB.replace(chr(13), '')}])"  # CR LF is one line break
@@ -92,6 +93,21 @@ def clause_break_within(folded: str, start: int, end: int) -> bool:
         if _is_break(folded, m.start()):
             return True
         m = _CANDIDATE.search(folded, m.start() + 1, end)
+    return False
+
+
+def sentence_break_within(folded: str, start: int, end: int) -> bool:
+    """Whether ``folded[start:end]`` holds a sentence end (one of ``Scopes.sentence_ends``).
+
+    Looks at ``CONTEXT`` characters before ``start`` (abbreviations) and past ``end`` up to the
+    next word character (what follows a mark), so a window of the text that holds those will do.
+    """
+    m = _SENTENCE_MARK.search(folded, start)
+    while m is not None and m.start() < end:
+        at = m.start()
+        if folded[at] != "." or not _after_abbreviation(folded, at):
+            return True
+        m = _SENTENCE_MARK.search(folded, at + 1)
     return False
 
 
