@@ -22,15 +22,15 @@ from .document import Document, FieldText, term_key
 from .lexer import TEXT_FIELDS
 from .parser import And, Filter, Near, Node, Not, Or, Term, terms_of
 from .predicates import Predicate, build_predicate, cover_tree, guess_cost, trigger
-from .snippets import snippet
+from .snippets import evidence
 
 if TYPE_CHECKING:
     from .compiler import CompiledRule
 
 __all__ = ["Match", "Matcher", "match_item"]
 
-# Field whose hit gives the snippet: the summary (usually the lede) and body
-# put a hit in context; a title is shown next to the snippet anyway.
+# Fields the snippet comes from, ties going to the first: the summary (usually the lede)
+# and body put a hit in context; a title is shown next to the snippet anyway.
 _SNIPPET_FIELDS = ("summary", "body", "title")
 # Term frequencies are counted on every 8th item; rules are re-planned after
 # 50, 500, 5000... sampled items.
@@ -45,8 +45,9 @@ class Match:
 
     ``terms``: the query terms that fired, as written (``'deport*'``,
     ``'"temporary protected status"'``, ``'=TPS'``, ``'@officials (JOH)'``);
-    ``fields``: where they fired; ``snippet``: about 30 words around the first
-    hit with hits marked «…».
+    ``fields``: where they fired; ``snippet``: about 30 words where the terms
+    that decided are densest (a second window when one can't show them all),
+    hits marked «…».
     """
 
     rule: str
@@ -204,16 +205,19 @@ class Matcher:
             terms = sorted({t for t, _, _ in fired}, key=self._order.__getitem__)
         seen = {f for _, f, _ in fired}
         fields = tuple(f for f in TEXT_FIELDS if f in seen)
-        text = ""
+        ids: dict[str, int] = {}  # a deciding term's number, by its text: what the reader tells apart
+        for t, _, _ in fired:
+            ids.setdefault(t.text, len(ids))
         atoms = self._atoms
-        for name in _SNIPPET_FIELDS:
-            if name in seen:
-                # positions only for the snippet's field: a NEAR knows its spans, a term finds them now
-                field = doc.fields[name]
-                ranges = [r for t, f, span in fired if f == name
-                          for r in ((span,) if span else field.occurrences(t, atoms[t]))]
-                text = snippet(field, ranges)
-                break
+
+        def hits_of(name: str) -> list[tuple[int, int, int]]:
+            # positions only for the fields looked at: a NEAR knows its spans, a term finds them now
+            field = doc.fields[name]
+            return [(a, b, ids[t.text]) for t, f, span in fired if f == name
+                    for a, b in ((span,) if span else field.occurrences(t, atoms[t]))]
+
+        names = tuple(name for name in _SNIPPET_FIELDS if name in seen)
+        text = evidence(doc.fields, hits_of, names, len(ids)) if names else ""
         return Match(rule.name, tuple(dict.fromkeys(t.text for t in terms)), fields, text)
 
     def _fired(self, node: Node, doc: Document, out: list[tuple[Term, str, tuple[int, int] | None]]) -> bool:
