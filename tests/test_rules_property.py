@@ -24,7 +24,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
 # -- a plain reference evaluator: tokens are re.findall(r"\w+", fold(text)) ---------------
 # Each word also carries the index of its clause, sentence and paragraph, found by looking at
-# the gap of non-word characters before it (the matcher instead bisects sorted boundary offsets).
+# the gap of non-word characters before it (the matcher instead searches the stretches between hits).
 
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 CLAUSE_MARKS = ",;:.!?()[]{}«»\"“”„‟¿¡—―"

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from .folding import WORD, fold, fold_char, fold_known, fold_starts
 from .parser import Near, Node, Or, Term
-from .scopes import CONTEXT, Scopes, clause_break_within, paragraph_break_within, sentence_break_within
+from .scopes import CONTEXT, clause_break_within, paragraph_break_within, sentence_break_within
 
 __all__ = ["FieldText", "Document", "Span", "word_text", "term_key", "skip_words"]
 
@@ -113,7 +113,7 @@ def skip_words(text: str, count: int, start: int = 0, end: int | None = None) ->
 class FieldText:
     """One text field of an item: the original text and its word text."""
 
-    __slots__ = ("text", "words", "keys", "_chars", "_ends", "_ids", "_starts", "_found", "_scopes")
+    __slots__ = ("text", "words", "keys", "_chars", "_ends", "_ids", "_starts", "_found", "_folded")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -123,7 +123,7 @@ class FieldText:
         self._ends: list[tuple[int, int]] | None = None  # ``keys`` sorted by key id
         self._ids: list[int] = []
         self._starts: Sequence[int] | None = None
-        self._scopes: Scopes | None = None
+        self._folded: str | None = None
         # occurrences by term: a word's by its key id, others by (tokens, prefix, exact)
         self._found: dict[int | tuple[tuple[str, ...], bool, tuple[str, ...]], list[tuple[int, int]]] = {}
 
@@ -194,25 +194,25 @@ class FieldText:
         at, not the whole field, so a phrase hit in a long body stays cheap.
         """
         begin, stop = self.original(start, end)
-        if self._scopes is not None or not isinstance(self._starts, range):
+        if self._folded is not None or not isinstance(self._starts, range):
             # already folded, or characters that fold to more or fewer than one shift offsets
-            return clause_break_within(self.scopes.folded, start - 1, end - 1)
+            return clause_break_within(self.folded, start - 1, end - 1)
         first = max(0, begin - CONTEXT)
         return clause_break_within(fold(self.text[first:stop]), begin - first, stop - first)
 
     def paragraph_between(self, start: int, end: int) -> bool:
         """Whether a paragraph ends between the word-text offsets ``start`` and ``end``.
 
-        Looks at that stretch of text only, unless the field's boundaries are known already.
+        Folds that stretch of text only, unless the whole field is folded already.
         """
-        if self._scopes is None:
+        if self._folded is None:
             if self._starts is None:
                 self._starts = fold_starts(self.text, self._chars)
             if isinstance(self._starts, range):  # the text's offsets are the folded text's
                 gap = fold(self.text[start - 1:end - 1])  # folded: "\n´\n" is a blank line
                 return paragraph_break_within(gap, 0, len(gap))
         # a run of line breaks lies between two words, so the stretch holds it whole
-        return paragraph_break_within(self.scopes.folded, start - 1, end - 1)
+        return paragraph_break_within(self.folded, start - 1, end - 1)
 
     def break_between(self, start: int, end: int, unit: str) -> bool:
         """Whether a sentence (``unit`` "sentence") or paragraph ends between two word-text offsets.
@@ -220,8 +220,8 @@ class FieldText:
         Folds the whole field once (a NEAR/s or NEAR/p tests several stretches of it).
         """
         if unit == "sentence":
-            return sentence_break_within(self.scopes.folded, start - 1, end - 1)
-        return paragraph_break_within(self.scopes.folded, start - 1, end - 1)
+            return sentence_break_within(self.folded, start - 1, end - 1)
+        return paragraph_break_within(self.folded, start - 1, end - 1)
 
     def _exact(self, term: Term, start: int, end: int) -> bool:
         spans = [self.original(m.start(), m.end()) for m in WORD.finditer(self.words, start, end)]
@@ -233,11 +233,11 @@ class FieldText:
         return True
 
     @property
-    def scopes(self) -> Scopes:
-        """The folded text's sentence and paragraph ends (offsets one less than in ``words``), built on first use."""
-        if self._scopes is None:
-            self._scopes = Scopes(fold_known(self.text, self._chars))
-        return self._scopes
+    def folded(self) -> str:
+        """The folded text (its offsets are one less than those of ``words``), built on first use."""
+        if self._folded is None:
+            self._folded = fold_known(self.text, self._chars)
+        return self._folded
 
     def one_to_one(self) -> bool:
         """Whether each character of the text folds to exactly one (then ``original`` is a shift by one)."""
@@ -265,12 +265,6 @@ def gap_within(words: str, left: tuple[int, int], right: tuple[int, int], distan
     if a >= d:
         return skip_words(words, distance + 1, d, a) is None
     return True
-
-
-def _one_scope(ends: list[int], start: int, end: int) -> bool:
-    """Whether no boundary of ``ends`` (folded offsets) lies inside the word-text span ``start:end``."""
-    i = bisect_left(ends, start - 1)
-    return i == len(ends) or ends[i] >= end - 1
 
 
 def _near(node: Near, field: FieldText, left: list[Span], right: list[Span]) -> list[Span]:
@@ -383,7 +377,7 @@ class Document:
             # (paragraph) exactly when two neighbours in position order, one from each side,
             # overlap or have none between them: only those stretches are looked at.
             within = sentence_break_within if node.unit == "sentence" else paragraph_break_within
-            folded = ftext.scopes.folded  # word-text offsets are one more than its offsets
+            folded = ftext.folded  # word-text offsets are one more than its offsets
             if len(left) == 1 and len(right) == 1:  # the common case: one pair
                 (a, b), (c, d) = left[0], right[0]
                 if c >= b:

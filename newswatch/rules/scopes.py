@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Scopes", "clause_break_within", "sentence_break_within", "paragraph_break_within", "inert_period",
-           "CLOSERS", "CONTEXT"]
+__all__ = ["clause_break_within", "sentence_break_within", "paragraph_break_within", "inert_period", "CLOSERS",
+           "CONTEXT"]
 
 _LB = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE_BREAK = rf"(?:\r\n|\r(?!\n)|[{_LB.replace(chr(13), '')}])"  # CR LF is one line break
@@ -38,7 +38,6 @@ _PARAGRAPH = re.compile(rf"[{_LB}](?:(?<=\u2029)|(?>(?:(?<=\r)\n)?){_SPACE}*+{_L
 #: How many folded characters before a period decide whether it ends an abbreviation.
 CONTEXT = 13
 _WORD_CHAR = re.compile(r"\w")
-_START = re.Match.start
 _NOT_RUN = re.compile(r"[^\w.]")
 _BEFORE_NUMBER = re.compile(r"\s+\d")
 # "EE. UU.", "FF. AA.": a doubled letter, its period, one space and another doubled letter
@@ -97,10 +96,10 @@ def clause_break_within(folded: str, start: int, end: int) -> bool:
 
 
 def sentence_break_within(folded: str, start: int, end: int) -> bool:
-    """Whether ``folded[start:end]`` holds a sentence end (one of ``Scopes.sentence_ends``).
+    """Whether ``folded[start:end]`` holds a sentence end.
 
-    Looks at ``CONTEXT`` characters before ``start`` (abbreviations) and past ``end`` up to the
-    next word character (what follows a mark), so a window of the text that holds those will do.
+    Only the stretch is searched (a mark's period is checked for an abbreviation, which looks at
+    most ``CONTEXT`` characters back): a NEAR/s tests the gaps between its hits, not the body.
     """
     m = _SENTENCE_MARK.search(folded, start)
     while m is not None and m.start() < end:
@@ -114,51 +113,3 @@ def sentence_break_within(folded: str, start: int, end: int) -> bool:
 def paragraph_break_within(folded: str, start: int, end: int) -> bool:
     """Whether ``folded[start:end]`` holds a paragraph end (a blank line)."""
     return _PARAGRAPH.search(folded, start, end) is not None
-
-
-def _may_end_abbreviation() -> re.Pattern[str]:
-    """A period with space after it that may end an abbreviation (a superset: every match is checked)."""
-    by_length: dict[int, list[str]] = {}
-    for word in TITLES | NUMBERED:
-        by_length.setdefault(len(word), []).append(re.escape(word))
-    before = [r"(?<=(?<![\w.])[^\W\d_]\.)", r"(?<=\.[^\W\d_]\.)", r"(?<=\.[^\W\d_]{2}\.)",  # F. U.S. EE.UU.
-              r"(?<=(?<![\w.])[^\W\d_]{2}\.)"]  # EE. UU. (and other two-letter words)
-    before += [rf"(?<=(?<![\w.])(?:{'|'.join(sorted(words))})\.)" for _, words in sorted(by_length.items())]
-    return re.compile(rf"\.(?:{'|'.join(before)})(?=[{re.escape(CLOSERS)}]*+(?:\s|\Z))")
-
-
-_MAY_END_ABBREVIATION = _may_end_abbreviation()
-
-
-class Scopes:
-    """Sorted sentence ends and paragraph ends of one folded text, each computed on first use."""
-
-    __slots__ = ("folded", "_sentences", "_paragraphs")
-
-    def __init__(self, folded: str) -> None:
-        self.folded = folded
-        self._sentences: list[int] | None = None
-        self._paragraphs: list[int] | None = None
-
-    @property
-    def sentence_ends(self) -> list[int]:
-        """Offsets in the folded text of each sentence end."""
-        if self._sentences is None:
-            folded = self.folded
-            ends = list(map(_START, _SENTENCE_MARK.finditer(folded)))
-            # a period the pattern accepts has a space after it: only an abbreviation makes it
-            # inert, and the few periods that may end one are found by a pattern, not a loop
-            inert = [at for at in map(_START, _MAY_END_ABBREVIATION.finditer(folded))
-                     if _after_abbreviation(folded, at)]
-            if inert:
-                skip = set(inert)
-                ends = [at for at in ends if at not in skip]
-            self._sentences = ends
-        return self._sentences
-
-    @property
-    def paragraph_ends(self) -> list[int]:
-        """Offsets in the folded text of each paragraph end."""
-        if self._paragraphs is None:
-            self._paragraphs = [m.start() for m in _PARAGRAPH.finditer(self.folded)]
-        return self._paragraphs
