@@ -85,6 +85,8 @@ class Matcher:
         self._predicates: list[Predicate | None] = [None] * len(self._rules)
         # each rule's plain words for explanations (see _plain_terms), also found on first use
         self._plain: list[tuple[tuple[Term, int, bool], ...] | None] = [None] * len(self._rules)
+        # each rule's terms by the part of its top AND they are in (for snippets), found on first use
+        self._conjuncts: list[dict[Term, int] | None] = [None] * len(self._rules)
         self._order = {term: i for rule in self._rules for i, term in enumerate(terms_of(rule.node))}  # query order
         # Each rule is triggered by its rarest part: guessed from the terms' shapes
         # at first, then measured on a sample of the items seen.
@@ -101,13 +103,14 @@ class Matcher:
     def __getstate__(self) -> dict[str, Any]:
         """What pickling keeps: everything but the compiled predicates (code objects), rebuilt on use."""
         state = self.__dict__.copy()
-        state["_predicates"] = state["_plain"] = None
+        state["_predicates"] = state["_plain"] = state["_conjuncts"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._predicates = [None] * len(self._rules)
         self._plain = [None] * len(self._rules)
+        self._conjuncts = [None] * len(self._rules)
 
     def _predicate(self, index: int) -> Predicate:
         rule = self._rules[index]
@@ -205,19 +208,21 @@ class Matcher:
             terms = sorted({t for t, _, _ in fired}, key=self._order.__getitem__)
         seen = {f for _, f, _ in fired}
         fields = tuple(f for f in TEXT_FIELDS if f in seen)
+        conjuncts = self._conjuncts[index]
+        if conjuncts is None:
+            conjuncts = self._conjuncts[index] = _conjuncts(rule.node)
         ids: dict[str, int] = {}  # a deciding term's number, by its text: what the reader tells apart
-        for t, _, _ in fired:
-            ids.setdefault(t.text, len(ids))
         atoms = self._atoms
 
-        def hits_of(name: str) -> list[tuple[int, int, int]]:
+        def hits_of(name: str) -> list[tuple[int, int, int, int]]:
             # positions only for the fields looked at: a NEAR knows its spans, a term finds them now
             field = doc.fields[name]
-            return [(a, b, ids[t.text]) for t, f, span in fired if f == name
+            return [(a, b, ids.setdefault(t.text, len(ids)), conjuncts.get(t, 0)) for t, f, span in fired if f == name
                     for a, b in ((span,) if span else field.occurrences(t, atoms[t]))]
 
         names = tuple(name for name in _SNIPPET_FIELDS if name in seen)
-        text = evidence(doc.fields, hits_of, names, len(ids)) if names else ""
+        wanted = len({conjuncts.get(t, 0) for t, _, _ in fired})
+        text = evidence(doc.fields, hits_of, names, wanted) if names else ""
         return Match(rule.name, tuple(dict.fromkeys(t.text for t in terms)), fields, text)
 
     def _fired(self, node: Node, doc: Document, out: list[tuple[Term, str, tuple[int, int] | None]]) -> bool:
@@ -274,6 +279,17 @@ def _plain_terms(node: Node, atoms: Mapping[Term, int]) -> tuple[tuple[Term, int
     order = {id(t): i for i, t in enumerate(terms_of(node))}
     positive.sort(key=lambda t: order[id(t)])
     return tuple((t, atoms[t], len(t.tokens) == 1 and not t.exact) for t in positive)
+
+
+def _conjuncts(node: Node) -> dict[Term, int]:
+    """Each term of the rule by the part of its top AND it is in: a window that shows one term of
+    each part shows why the rule matched ("Jimmy Morales" OR Morales is one part)."""
+    children = node.children if type(node) is And else (node,)
+    out: dict[Term, int] = {}
+    for i, child in enumerate(children):
+        for term in terms_of(child):
+            out.setdefault(term, i)
+    return out
 
 
 @contextmanager

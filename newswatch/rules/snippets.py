@@ -8,6 +8,7 @@ cannot hold them all (an AND of two terms paragraphs apart).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
@@ -23,7 +24,7 @@ _BEFORE = 10  # words shown before the first hit; the rest of the window follows
 #: a window keeps some context around them.
 SPAN_WORDS = SNIPPET_WORDS - 6
 OPEN, CLOSE, ELLIPSIS = "«", "»", "..."
-Hit = tuple[int, int, int]  # (start, end) in a field's word text, and which deciding term
+Hit = tuple[int, int, int, int]  # (start, end) in a field's word text, which term, which conjunct
 
 
 # A word text holds only word characters and spaces: a word is a run of non-spaces, and the
@@ -40,15 +41,12 @@ def _words_ahead(count: int) -> re.Pattern[str]:
 #: after it: a "word" is a run of letters, and a hostile one can be megabytes long (as can
 #: the punctuation glued to it). A snippet is at most about 1,200 characters.
 MAX_BEFORE_CHARS, MAX_HIT_CHARS, MAX_AFTER_CHARS = 300, 300, 600
+_ODD_SPACE = re.compile(r"[^\S ]|  |^ | $")  # whitespace to make single spaces: newlines, tabs, runs
 _MARKED = re.compile(f"{OPEN}(.*?){CLOSE}", re.S)
 
 
 def _glued(ch: str) -> bool:
     return not (ch.isspace() or ch.isalnum() or ch == "_")
-
-
-def _shifted(start: int, end: int) -> tuple[int, int]:
-    return start - 1, (end - 1 if end > start else start - 1)
 
 
 def _back(words: str, offset: int, count: int) -> int:
@@ -76,25 +74,29 @@ def snippet(field: FieldText, hits: Iterable[tuple[int, int]], focus: tuple[int,
     Whitespace runs, newlines included, become single spaces.
     """
     ranges = sorted(set(hits))
-    words = field.words
     if not ranges:
         return " ".join(field.text.split())[:300]
-    first_start, first_end = focus or ranges[0]
+    return _window(field, ranges, *(focus or ranges[0]))
+
+
+def _window(field: FieldText, ranges: Sequence[tuple[int, ...]], first_start: int, first_end: int) -> str:
+    """:func:`snippet` with ``ranges`` sorted by start ((start, end, ...) tuples)."""
+    words = field.words
     room = max(6, SNIPPET_WORDS - words.count(" ", first_start, first_end) - 1)  # some context, always
     before = min(_BEFORE, room // 2)
     start = _back(words, first_start, before)
     cut_before = WORD.search(words, 0, start) is not None
-    ahead = _words_ahead(room - before).match(words, first_end) if room > before else None
-    if ahead is None and room > before:
-        end = max(len(words.rstrip(" ")), first_end)
-    else:
-        end = first_end if ahead is None else ahead.end()
+    ahead = _words_ahead(room - before).match(words, first_end)
+    end = ahead.end() if ahead else max(len(words.rstrip(" ")), first_end)
     cut_after = WORD.search(words, end) is not None
 
-    # merge overlapping hits so markers never nest
+    # the hits inside, overlapping ones merged so markers never nest
     merged: list[list[int]] = []
-    for a, b in ranges:
-        if b <= start or a >= end:
+    for hit in ranges[max(0, bisect_left(ranges, (start,)) - 1):]:
+        a, b = hit[0], hit[1]
+        if a >= end:
+            break
+        if b <= start:
             continue
         a, b = max(a, start), min(b, end)
         if merged and a < merged[-1][1]:
@@ -102,138 +104,152 @@ def snippet(field: FieldText, hits: Iterable[tuple[int, int]], focus: tuple[int,
         else:
             merged.append([a, b])
     text = field.text
-    # where every character folds to one, a word-text span is the original one shifted by one
-    original = _shifted if field.one_to_one() else field.original
-    pos, stop = edges = original(start, end)
+    if field.one_to_one():  # every character folds to one: a word-text span is the original one shifted by one
+        shift = True
+        pos, stop = edges = start - 1, (end - 1 if end > start else start - 1)
+    else:
+        shift = False
+        pos, stop = edges = field.original(start, end)
     if pos > 0 and _glued(text[pos - 1]):
         while pos > 0 and _glued(text[pos - 1]) and edges[0] - pos < MAX_BEFORE_CHARS:
             pos -= 1  # keep punctuation glued to the edges: ¿Qué ... dijo.
     if stop < len(text) and _glued(text[stop]):
         while stop < len(text) and _glued(text[stop]) and stop - edges[1] < MAX_AFTER_CHARS:
             stop += 1
-    if merged:  # bounded in characters, however long the words
-        first_at, first_end = original(*merged[0])
+    spans = [(a - 1, b - 1) for a, b in merged] if shift else [field.original(a, b) for a, b in merged]
+    if spans:  # bounded in characters, however long the words
+        first_at, first_to = spans[0]
         if first_at - pos > MAX_BEFORE_CHARS:
             pos, cut_before = first_at - MAX_BEFORE_CHARS, True
-        limit = min(first_end, first_at + MAX_HIT_CHARS) + MAX_AFTER_CHARS
+        limit = min(first_to, first_at + MAX_HIT_CHARS) + MAX_AFTER_CHARS
         if stop > limit:
             stop, cut_after = limit, True
     parts: list[str] = []
-    for a, b in merged:
-        hit_start, hit_end = original(a, b)
+    for hit_start, hit_end in spans:
         if hit_start >= stop:
             break
         hit_end = min(hit_end, stop)
         parts += [text[pos:hit_start], OPEN, text[hit_start:hit_end], CLOSE]
         pos = hit_end
     parts.append(text[pos:stop])
-    body = " ".join("".join(parts).split())
+    body = "".join(parts)
+    if _ODD_SPACE.search(body):
+        body = " ".join(body.split())
     return (ELLIPSIS + " " if cut_before else "") + body + (" " + ELLIPSIS if cut_after else "")
 
 
-def _densest(words: str, hits: Sequence[Hit], wanted: frozenset[int] | None = None) -> tuple[int, int, int, int]:
-    """The window of ``hits`` (sorted) within SPAN_WORDS words that holds the most distinct terms, then
-    the most hits, then comes first: (distinct, hits, first index, index after the last).
+Window = tuple[int, int, int, int]  # conjuncts shown, hits, first index, index after the last
 
-    Only the terms in ``wanted`` count, when given. Word counts are read as spaces in ``words``:
-    where punctuation doubles them, a window only holds a little less.
+
+def _densest(words: str, hits: Sequence[Hit], wanted: frozenset[int] | None = None) -> Window:
+    """The window of ``hits`` (sorted) within SPAN_WORDS words that shows the most conjuncts of the
+    rule, then the most hits, then comes first.
+
+    Only the hits of the conjuncts in ``wanted`` count, when given. Word counts are read as spaces
+    in ``words``: where punctuation doubles them, a window only holds a little less.
     """
     n = len(hits)
     if words.count(" ", hits[0][0], hits[-1][1]) <= SPAN_WORDS:  # usually: they all fit
-        counted = [t for _, _, t in hits if wanted is None or t in wanted]
-        return len(set(counted)), len(counted), 0, n
-    counts: dict[int, int] = {}
+        counted = hits if wanted is None else [h for h in hits if h[3] in wanted]
+        return len({h[3] for h in counted}), len(counted), 0, n
+    groups: dict[int, int] = {}
     total, j = 0, 0
-    best = (-1, -1, 0, 1)
+    best: Window = (-1, -1, 0, 1)
+    count = words.count
     for i in range(n):
         first = hits[i][0]
-        while j < n and (j == i or words.count(" ", first, hits[j][1]) <= SPAN_WORDS):
-            term = hits[j][2]
-            if wanted is None or term in wanted:
-                counts[term] = counts.get(term, 0) + 1
+        while j < n and (j == i or count(" ", first, hits[j][1]) <= SPAN_WORDS):
+            group = hits[j][3]
+            if wanted is None or group in wanted:
+                groups[group] = groups.get(group, 0) + 1
                 total += 1
             j += 1
-        if len(counts) > best[0] or (len(counts) == best[0] and total > best[1]):
-            best = (len(counts), total, i, j)
-        term = hits[i][2]
-        if wanted is None or term in wanted:
+        if len(groups) > best[0] or (len(groups) == best[0] and total > best[1]):
+            best = (len(groups), total, i, j)
+        group = hits[i][3]
+        if wanted is None or group in wanted:
             total -= 1
-            if counts[term] == 1:
-                del counts[term]
+            if groups[group] == 1:
+                del groups[group]
             else:
-                counts[term] -= 1
+                groups[group] -= 1
     return best
 
 
 def _outer(hits: list[Hit]) -> list[Hit]:
     """``hits`` in text order, without those inside another: "Morales" in "Jimmy Morales" is one hit."""
-    hits.sort(key=lambda h: (h[0], -h[1]))
-    out: list[Hit] = []
-    reach = -1
+    hits.sort()
+    out = [hits[0]]
+    reach = hits[0][1]
     for hit in hits:
         if hit[1] > reach:
-            out.append(hit)
+            if hit[0] == out[-1][0]:
+                out[-1] = hit  # the longer of two that start together
+            else:
+                out.append(hit)
             reach = hit[1]
     return out
 
 
-def _focus(names: Sequence[str], name: str, hits: list[Hit], window: tuple[int, int, int, int]
-           ) -> tuple[int, int, int, str]:
-    """A window of ``hits`` as (field's rank, start, end, field)."""
-    inside = hits[window[2]:window[3]]
-    return names.index(name), inside[0][0], max(h[1] for h in inside), name
-
-
 def evidence(fields: Mapping[str, FieldText], hits_of: Callable[[str], list[Hit]], names: Sequence[str],
-             terms: int) -> str:
+             groups: int) -> str:
     """The snippet that shows why an item matched: the densest window of its deciding hits.
 
     ``names``: the fields to look in, by preference (ties go to the first);
-    ``hits_of(name)``: the deciding hits in that field, each (start, end, term);
-    ``terms``: how many distinct terms decided. A field is only searched while no
-    earlier one showed all of them. When the best window misses some, a second
-    window (not from the title, shown next to the snippet anyway) shows what it
-    can of the rest; the two are joined with `` ... ``.
+    ``hits_of(name)``: the deciding hits in that field, each (start, end,
+    term, conjunct: which part of the rule's top AND the term satisfies);
+    ``groups``: how many conjuncts there are. A field is only searched while
+    no earlier one showed all of them. When the best window misses some, a
+    second window (not from the title, shown next to the snippet anyway)
+    shows what it can of the rest; the two are joined with `` ... ``.
     """
     found: dict[str, list[Hit]] = {}
-    best: tuple[int, int, int, int] | None = None
+    best: Window | None = None
     where = ""
     for name in names:
-        if name not in fields:
-            continue
-        hits = found[name] = _outer(hits_of(name))
+        if name == "title" and best is not None:
+            break  # the title is shown next to the snippet anyway: it is the evidence of last resort
+        hits = hits_of(name)
         if not hits:
             continue
+        hits = found[name] = _outer(hits)
         window = _densest(fields[name].words, hits)
         if best is None or window[:2] > best[:2]:
             best, where = window, name
-            if window[0] >= terms:
+            if window[0] >= groups:
                 break
     if best is None:
         return ""
-    windows = [_focus(names, where, found[where], best)]
-    shown = {t for _, _, t in found[where][best[2]:best[3]]}
-    missing = frozenset(t for _, _, t in chain.from_iterable(found.values())) - shown
-    if missing:
-        second: tuple[int, int, int, int] | None = None
+    hits = found[where]
+    windows = [_focus(names, where, hits, best)]
+    if best[0] < groups:
+        shown = {h[3] for h in hits[best[2]:best[3]]}
+        missing = frozenset(h[3] for h in chain.from_iterable(found.values()) if h[3] not in shown)
+        second: Window | None = None
         other = ""
         for name, hits in found.items():
-            if name != "title" and hits:
+            if name != "title" and missing:
                 window = _densest(fields[name].words, hits, missing)
                 if window[0] > 0 and (second is None or window[:2] > second[:2]):
                     second, other = window, name
         if second is not None:
             windows.append(_focus(names, other, found[other], second))
-    windows.sort()
+            windows.sort()
     (_, start, end, name), *rest = windows
-    if rest and rest[0][3] == name and fields[name].words.count(" ", end, rest[0][1]) <= SNIPPET_WORDS:
-        windows = [(0, start, max(end, rest[0][2]), name)]  # near enough to read as one
-    texts = [snippet(fields[name], [(a, b) for a, b, _ in found[name]], (start, end))
-             for _, start, end, name in windows]
-    if len(texts) == 1:
-        return texts[0]
-    head, tail = texts[0].removesuffix(" " + ELLIPSIS), texts[1].removeprefix(ELLIPSIS + " ")
+    if not rest:
+        return _window(fields[name], found[name], start, end)
+    _, start2, end2, name2 = rest[0]
+    if name2 == name and fields[name].words.count(" ", end, start2) <= SNIPPET_WORDS:
+        return _window(fields[name], found[name], start, max(end, end2))  # near enough to read as one
+    head = _window(fields[name], found[name], start, end).removesuffix(" " + ELLIPSIS)
+    tail = _window(fields[name2], found[name2], start2, end2).removeprefix(ELLIPSIS + " ")
     return f"{head} {ELLIPSIS} {tail}"
+
+
+def _focus(names: Sequence[str], name: str, hits: list[Hit], window: Window) -> tuple[int, int, int, str]:
+    """A window of ``hits`` as (field's rank, start, end, field)."""
+    inside = hits[window[2]:window[3]]
+    return names.index(name), inside[0][0], max(h[1] for h in inside), name
 
 
 def mark_hits(snippet: object, hit: Callable[[str], str], text: Callable[[str], str] = str) -> str:
