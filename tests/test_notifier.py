@@ -533,3 +533,15 @@ def test_two_rules_quoting_one_passage_show_it_once_with_the_most_marks(db):
     assert "President «Jimmy Morales» expelled «Iván Velásquez»" in text
     assert 'Rule aid (TPS)\n  found: "Jimmy Morales"\n' in text
     assert 'Rule officials-corruption (TPS)\n  found: "Jimmy Morales", "Iván Velásquez"' in text
+
+
+def test_a_window_another_rule_quotes_is_not_shown_twice(db):
+    add_alert(db, 1, rule="aid", snippet="... Washington said its «aid» was «cut» by a third. ...")
+    add_alert(db, 1, rule="officials-corruption",
+              snippet="President «Jimmy Morales» met the envoy. ... Washington said its aid was cut by a third. ...")
+    add_alert(db, 1, rule="tps", snippet="Hondurans with «TPS» must leave. ...")
+    rows = claim_due_alerts(db, NOW, "w")
+    text = render_alert(rows, "text").body
+    assert text.count("Washington said") == 1  # the aid rule's window is one of the other's two
+    assert "President «Jimmy Morales» met the envoy." in text and "Hondurans with «TPS» must leave." in text
+    assert 'Rule aid (TPS)\n  found: "aid", "cut"\n' in text  # its reasons stay

@@ -134,7 +134,9 @@ def snippets_of(rules: list[dict[str, Any]], limit: int = MAX_SNIPPETS) -> list[
     """The rules' evidence snippets, each passage once, at most ``limit``.
 
     Two rules often quote the same passage with different words marked: it
-    is shown once, as the rule that marked the most words had it.
+    is shown once, as the rule that marked the most words had it. A snippet
+    whose every window another one already quotes (one rule's window is one
+    of the two of another's) is left out.
     """
     best: dict[str, str] = {}
     for rule in rules:
@@ -145,7 +147,14 @@ def snippets_of(rules: list[dict[str, Any]], limit: int = MAX_SNIPPETS) -> list[
         held = best.get(passage)
         if held is None or str(snippet).count("«") > held.count("«"):
             best[passage] = str(snippet)
-    return list(best.values())[:limit]
+    kept = [p for p in best if not any(o != p and _within(p, o) for o in best)]
+    return [best[p] for p in kept][:limit]
+
+
+def _within(passage: str, other: str) -> bool:
+    """Whether each window of ``passage`` (windows are joined by " ... ") is quoted in ``other``."""
+    windows = passage.removeprefix("... ").removesuffix(" ...").split(" ... ")
+    return all(w in other for w in windows)
 
 
 def alert_context(alerts: list[dict[str, Any]], labels: Labels) -> dict[str, Any]:
