@@ -175,6 +175,13 @@ CASES = [
     ("tps NEAR/s honduras", {"body": "TPS, dijo EE. UU.? Honduras espera."}, False),
     ("tps NEAR/s honduras", {"body": "Ver pp. 5 del TPS de Honduras."}, True),
     ("tps NEAR/s honduras", {"body": "TPS ee. Honduras"}, False),  # one doubled letter is no pair
+    # other abbreviations, and the periods that still end a sentence
+    ("tps NEAR/s honduras", {"body": "TPS at 10 a.m. Honduras time"}, True),
+    ("tps NEAR/s honduras", {"body": "TPS since Aug. 3 for Honduras"}, True),
+    ("tps NEAR/s honduras", {"body": "TPS ends in Aug. Honduras waits."}, False),  # no number after
+    ("tps NEAR/s honduras", {"body": "TPS, visas, etc. Honduras waits."}, False),
+    ("tps NEAR/s honduras", {"body": "TPS Partners Inc. Honduras office"}, False),
+    ("tps NEAR/s honduras", {"body": "TPS for the U.S.\nHonduras next"}, False),  # a line break still ends
     ("tps NEAR/s honduras", {"body": "TPS was extended; Honduras was not."}, False),
     ("tps NEAR/s honduras", {"body": "TPS was extended! Honduras was not."}, False),
     ("tps NEAR/s honduras", {"body": 'He said "TPS will end." Honduras objected.'}, False),

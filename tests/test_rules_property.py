@@ -309,10 +309,11 @@ def test_matcher_agrees_with_reference(qs, docs):
 
 # A few words and much punctuation, so that phrases and NEAR/n/s/p hits land on every kind of
 # boundary (and on abbreviations and decimals that are none) often enough to tell them apart.
-SCOPE_WORDS = ["TPS", "Honduras", "U.S", "Sr", "F", "No", "4.5", "5", "EE.UU", "EE", "UU", "pp", "Ee"]
+SCOPE_WORDS = ["TPS", "Honduras", "U.S", "Sr", "F", "No", "4.5", "5", "EE.UU", "EE", "UU", "pp", "Ee", "FF", "a.m",
+               "Aug", "etc", "Ph.D"]
 SCOPE_SEPARATORS = [" ", " ", " ", ", ", ". ", ". ", ". ", "! ", "? ", "; ", ": ", "\n", "\n\n", " \n \n", "\r\n",
                     '." ', " (", ") ", "... ", " — ", "-", "'", ".", ",", ":", "\u2029", " «", "» ", "?»\n", "\n\n"]
-scope_word = st.sampled_from(["tps", "honduras", "u.s", "sr", "f", "no", "5", "4.5", "ee.uu", "ee", "uu"])
+scope_word = st.sampled_from(["tps", "honduras", "u.s", "sr", "f", "no", "5", "4.5", "ee.uu", "ee", "uu", "ff", "aug"])
 scope_nearables = st.recursive(
     st.one_of(scope_word, st.lists(scope_word, min_size=2, max_size=3).map(lambda ws: '"' + " ".join(ws) + '"'),
               st.sampled_from(["hon*", "=TPS"])),
@@ -338,6 +339,20 @@ def test_sentence_paragraph_and_clause_scopes_agree_with_reference(qs, docs):
         event(f"some rule matched: {bool(matches)}")
         for m in matches:
             assert "«" in m.snippet and "»" in m.snippet  # NEAR/s and NEAR/p mark their hits too
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "ee", "uu", "sr", "no", "u.s", "x.y", "5", ". ", ".", " ", "  ", "! ", ";",
+                                 '." ', ")", "\n", "é", "_"]), max_size=12).map("".join),
+       st.integers(0, 40), st.integers(0, 40))
+def test_a_stretch_holds_a_sentence_end_exactly_when_the_definition_finds_one(s, start, end):
+    # what NEAR/s asks of the stretch between two hits, against the plain definition over the
+    # whole text: each mark of _SENTENCE_MARK, a period only when it ends no abbreviation
+    from newswatch.rules.scopes import _SENTENCE_MARK, inert_period, sentence_break_within
+    folded = fold(s)
+    ends = [m.start() for m in _SENTENCE_MARK.finditer(folded)
+            if folded[m.start()] != "." or not inert_period(folded, m.start())]
+    assert sentence_break_within(folded, start, end) == any(start <= at < end for at in ends)
 
 
 @SETTINGS
