@@ -216,9 +216,15 @@ class Matcher:
 
         def hits_of(name: str) -> list[tuple[int, int, int, int]]:
             # positions only for the fields looked at: a NEAR knows its spans, a term finds them now
-            field = doc.fields[name]
-            return [(a, b, ids.setdefault(t.text, len(ids)), conjuncts.get(t, 0)) for t, f, span in fired if f == name
-                    for a, b in ((span,) if span else field.occurrences(t, atoms[t]))]
+            field, out = doc.fields[name], []
+            for t, f, span in fired:
+                if f == name:
+                    term, part = ids.setdefault(t.text, len(ids)), conjuncts.get(t, 0)
+                    if span:
+                        out.append((span[0], span[1], term, part))
+                    else:
+                        out += [(a, b, term, part) for a, b in field.occurrences(t, atoms[t])]
+            return out
 
         names = tuple(name for name in _SNIPPET_FIELDS if name in seen)
         wanted = len({conjuncts.get(t, 0) for t, _, _ in fired})

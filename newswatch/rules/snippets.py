@@ -41,7 +41,6 @@ def _words_ahead(count: int) -> re.Pattern[str]:
 #: after it: a "word" is a run of letters, and a hostile one can be megabytes long (as can
 #: the punctuation glued to it). A snippet is at most about 1,200 characters.
 MAX_BEFORE_CHARS, MAX_HIT_CHARS, MAX_AFTER_CHARS = 300, 300, 600
-_ODD_SPACE = re.compile(r"[^\S ]|  |^ | $")  # whitespace to make single spaces: newlines, tabs, runs
 _MARKED = re.compile(f"{OPEN}(.*?){CLOSE}", re.S)
 
 
@@ -90,33 +89,36 @@ def _window(field: FieldText, ranges: Sequence[tuple[int, ...]], first_start: in
     end = ahead.end() if ahead else max(len(words.rstrip(" ")), first_end)
     cut_after = WORD.search(words, end) is not None
 
-    # the hits inside, overlapping ones merged so markers never nest
-    merged: list[list[int]] = []
-    for hit in ranges[max(0, bisect_left(ranges, (start,)) - 1):]:
-        a, b = hit[0], hit[1]
+    text = field.text
+    # where every character folds to one, a word-text span is the original one shifted by one
+    shift = field.one_to_one()
+    original = field.original
+    # the hits inside, in the original text, overlapping ones merged so markers never nest
+    merged: list[tuple[int, int]] = []
+    i = bisect_left(ranges, (start,))
+    i, n, last = (i - 1 if i else 0), len(ranges), -1
+    while i < n:
+        a, b = ranges[i][0], ranges[i][1]
+        i += 1
         if a >= end:
             break
         if b <= start:
             continue
-        a, b = max(a, start), min(b, end)
-        if merged and a < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
+        a, b = (a if a > start else start), (b if b < end else end)
+        if a < last:
+            merged[-1] = (merged[-1][0], max(last, b))
         else:
-            merged.append([a, b])
-    text = field.text
-    if field.one_to_one():  # every character folds to one: a word-text span is the original one shifted by one
-        shift = True
-        pos, stop = edges = start - 1, (end - 1 if end > start else start - 1)
-    else:
-        shift = False
-        pos, stop = edges = field.original(start, end)
+            merged.append((a, b))
+        if b > last:
+            last = b
+    spans = [(a - 1, b - 1) for a, b in merged] if shift else [original(a, b) for a, b in merged]
+    pos, stop = edges = (start - 1, (end - 1 if end > start else start - 1)) if shift else original(start, end)
     if pos > 0 and _glued(text[pos - 1]):
         while pos > 0 and _glued(text[pos - 1]) and edges[0] - pos < MAX_BEFORE_CHARS:
             pos -= 1  # keep punctuation glued to the edges: ¿Qué ... dijo.
     if stop < len(text) and _glued(text[stop]):
         while stop < len(text) and _glued(text[stop]) and stop - edges[1] < MAX_AFTER_CHARS:
             stop += 1
-    spans = [(a - 1, b - 1) for a, b in merged] if shift else [field.original(a, b) for a, b in merged]
     if spans:  # bounded in characters, however long the words
         first_at, first_to = spans[0]
         if first_at - pos > MAX_BEFORE_CHARS:
@@ -133,7 +135,7 @@ def _window(field: FieldText, ranges: Sequence[tuple[int, ...]], first_start: in
         pos = hit_end
     parts.append(text[pos:stop])
     body = "".join(parts)
-    if _ODD_SPACE.search(body):
+    if not body.isprintable() or "  " in body or body[:1] == " " or body[-1:] == " ":  # odd spaces
         body = " ".join(body.split())
     return (ELLIPSIS + " " if cut_before else "") + body + (" " + ELLIPSIS if cut_after else "")
 
