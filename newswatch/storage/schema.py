@@ -440,3 +440,51 @@ def m012_mute_withdrawal(db: Database) -> None:
         """,
         replace=True,
     )
+
+
+@migrations()
+def m013_stories_newest_and_rules(db: Database) -> None:
+    # The stories view as m007 made it, plus what a reader sorts and filters by
+    # (issue 19): `newest`, the newest publication date of the story's items
+    # (an item without one counts by when it was fetched), and `rules`, the
+    # rules its items matched (NULL: none). last_fetched_at stays: it is when
+    # newswatch last saw the story, which is no publication date.
+    db.execute("DROP VIEW IF EXISTS stories")
+    db.create_view(
+        "stories",
+        """
+        SELECT c.cluster_id,
+               (SELECT f.title FROM items f WHERE f.cluster_id = c.cluster_id
+                ORDER BY f.fetched_at, f.rowid LIMIT 1) AS title,
+               (SELECT f.url FROM items f WHERE f.cluster_id = c.cluster_id
+                ORDER BY f.fetched_at, f.rowid LIMIT 1) AS url,
+               (SELECT f.source FROM items f WHERE f.cluster_id = c.cluster_id
+                ORDER BY f.fetched_at, f.rowid LIMIT 1) AS first_source,
+               (SELECT group_concat(o.source, ', ') FROM (
+                    SELECT source FROM items WHERE cluster_id = c.cluster_id
+                    GROUP BY source ORDER BY MIN(fetched_at), source) o) AS outlets,
+               c.outlets_count,
+               c.articles,
+               c.newest,
+               (SELECT group_concat(r.rule, ', ') FROM (
+                    SELECT DISTINCT m.rule FROM items f JOIN matches m ON m.item_id = f.id
+                    WHERE f.cluster_id = c.cluster_id ORDER BY m.rule) r) AS rules,
+               c.first_published,
+               c.first_fetched_at,
+               c.last_fetched_at,
+               (SELECT COUNT(*) FROM items f JOIN sightings s ON s.item_id = f.id
+                WHERE f.cluster_id = c.cluster_id AND s.source != f.source) AS sightings,
+               (SELECT group_concat(o.source, ', ') FROM (
+                    SELECT DISTINCT s.source FROM items f JOIN sightings s ON s.item_id = f.id
+                    WHERE f.cluster_id = c.cluster_id AND s.source != f.source ORDER BY s.source) o)
+                   AS sighted_by
+        FROM (SELECT cluster_id,
+                     COUNT(DISTINCT source) AS outlets_count,
+                     COUNT(*) AS articles,
+                     MAX(COALESCE(published, fetched_at)) AS newest,
+                     MIN(published) AS first_published,
+                     MIN(fetched_at) AS first_fetched_at,
+                     MAX(fetched_at) AS last_fetched_at
+              FROM items WHERE cluster_id IS NOT NULL GROUP BY cluster_id) c
+        """,
+    )
