@@ -43,6 +43,7 @@ from .sources import (
     sources_state,
     sync_sources,
 )
+from .trends import DayCount, TopStory, daily_counts, day_bounds, top_stories
 
 try:  # the outbox is written beside the notifier; absent until it lands
     from .outbox import (  # noqa: F401 - re-exported: the door of storage
@@ -92,6 +93,11 @@ __all__ = [
     "mutes_by_id",
     "rule_noise",
     "withdraw_dismissal",
+    "DayCount",
+    "TopStory",
+    "daily_counts",
+    "day_bounds",
+    "top_stories",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
