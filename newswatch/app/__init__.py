@@ -25,6 +25,8 @@ makes one of these calls and renders the result. docs/api.md has a tour.
                     ``write_sources`` appends a plan to the config file;
                     ``sources_export`` writes feeds as OPML
 ``export``          stored items as CSV, JSON lines or Atom
+``coverage``        stories and items per day and topic (or rule) -> :class:`Coverage`;
+                    ``coverage_lines``: the table ``newswatch trends`` prints
 ``mark_hits``       show a snippet's «hits» your way; ``one_line``: outside text as one line
 ==================  ======================================================
 
@@ -65,6 +67,7 @@ _WHERE = {
     "rules_match": ".rules",
     "RunLockedError": ".cycle", "RunReport": ".cycle", "run": ".cycle",
     "init": ".starter",
+    "Coverage": ".trends", "coverage": ".trends", "coverage_lines": ".trends",
     "Muted": ".muting", "dismiss": ".muting", "mute": ".muting", "mutes": ".muting",
     "noise_report": ".muting", "undismiss": ".muting", "unmute": ".muting",
 }

@@ -6,13 +6,19 @@ sources or deliveries failed, 2 a configuration or rule error.
 
 ``base`` holds the group, the ``-c`` option and the error exits; ``render``
 the tables; the commands are in ``main_commands``, ``rule_commands``,
-``alert_commands`` and ``source_commands``.
+``alert_commands``, ``source_commands`` and ``trends_commands``.
 """
 
 from __future__ import annotations
 
 # Importing the command modules registers their commands on the group.
-from . import alert_commands, main_commands, rule_commands, source_commands  # noqa: F401 - importing registers the commands
+from . import (  # noqa: F401 - importing registers the commands
+    alert_commands,
+    main_commands,
+    rule_commands,
+    source_commands,
+    trends_commands,
+)
 from .base import cli, main
 
 __all__ = ["cli", "main"]
