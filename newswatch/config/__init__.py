@@ -37,12 +37,16 @@ from .model import (
     Problem,
     RuleConfig,
     Source,
+    SpikesConfig,
+    SpikeSettings,
     parse_interval,
 )
 from .rule_tables import query_problem, rule_key_line
 from .source_tables import selector_error
 
 __all__ = [
+    "SpikesConfig",
+    "SpikeSettings",
     "DEFAULT_USER_AGENT",
     "NAME_RE",
     "RULE_MODES",

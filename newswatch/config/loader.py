@@ -11,6 +11,7 @@ from .model import Config, ConfigError, Problem, RuleConfig, Source
 from .rule_tables import load_rule
 from .settings import load_crawl, load_notify
 from .source_tables import load_source
+from .spike_table import load_spikes
 
 
 def default_config_path() -> Path:
@@ -34,7 +35,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
     base = path.parent
     fname = str(path)
 
-    known_top = {"database", "include", "crawl", "notify", "sources", "rules", "aliases"}
+    known_top = {"database", "include", "crawl", "notify", "sources", "rules", "aliases", "spikes"}
     for key in data:
         if key not in known_top:
             problems.append(Problem(fname, loc.line_of(None, None, key), key,
@@ -45,6 +46,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
         crawl_raw = {**crawl_raw, "user_agent": expand_env(crawl_raw["user_agent"], missing_env)}
     crawl = load_crawl(crawl_raw, fname, loc, problems)
     notify = load_notify(expand_env(data.get("notify", {}), missing_env), base, fname, loc, problems)
+    spikes = load_spikes(data.get("spikes"), fname, loc, problems)
     database = Path(os.environ.get("NEWSWATCH_DATABASE") or data.get("database", "newswatch.db"))
     if not database.is_absolute():
         database = base / database
@@ -120,7 +122,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
     if problems:
         raise ConfigError(problems)
     return Config(path=path, database=database, crawl=crawl, notify=notify, sources=sources,
-                  rules=rules, aliases=aliases, files=files)
+                  rules=rules, aliases=aliases, files=files, spikes=spikes)
 
 
 def _duplicate_names(tables: list[Source] | list[RuleConfig], what: str) -> list[Problem]:

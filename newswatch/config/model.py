@@ -117,6 +117,29 @@ class NotifyConfig:
 
 
 @dataclass
+class SpikeSettings:
+    """When a topic's day counts as a spike (see docs/alerts.md, "Spike alerts")."""
+
+    window_days: int = 14
+    factor: float = 3.0
+    min_items: int = 5
+    notify: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SpikesConfig:
+    """The [spikes] table: the defaults, and per-topic overrides."""
+
+    default: SpikeSettings = field(default_factory=SpikeSettings)
+    topics: dict[str, SpikeSettings] = field(default_factory=dict)
+    line: int | None = None
+
+    def for_topic(self, topic: str) -> SpikeSettings:
+        """The settings of ``topic``: its override, else the defaults."""
+        return self.topics.get(topic, self.default)
+
+
+@dataclass
 class Config:
     path: Path
     database: Path
@@ -126,6 +149,7 @@ class Config:
     rules: list[RuleConfig]
     aliases: dict[str, list[str]]
     files: list[Path]
+    spikes: SpikesConfig | None = None  # None: no [spikes] table, no spike alerts
 
     def source(self, name: str) -> Source:
         for s in self.sources:
