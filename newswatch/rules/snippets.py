@@ -1,8 +1,9 @@
 """Snippets: about 30 words of the original text where the deciding hits are densest, hits marked «…».
 
-The evidence for a match is the window that shows the most distinct deciding
-terms (then the most hits, then the earliest), with a second window when one
-cannot hold them all (an AND of two terms paragraphs apart).
+The evidence for a match is the window of the terms that satisfied the rule
+that shows the most parts of its top AND (then the most hits, then the
+earliest), with a second window when one cannot show every part (an AND of
+two terms paragraphs apart).
 """
 
 from __future__ import annotations
