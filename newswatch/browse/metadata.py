@@ -19,6 +19,9 @@ from typing import Any
 #: ``.atom``). The prefix keeps a rule called "items" from hiding the table.
 RULE_QUERY_PREFIX = "rule-"
 
+#: The name newswatch's Datasette plugin registers and reads its settings under.
+PLUGIN_NAME = "newswatch"
+
 #: Rows in a rule's "latest matches" query and Atom feed; the matches table
 #: (faceted by rule) and ``newswatch export`` have the full history.
 RULE_QUERY_LIMIT = 100
@@ -49,7 +52,9 @@ _TABLES: dict[str, dict[str, Any]] = {
         "Search is accent-blind: Hernandez finds Hernández.",
         "label_column": "title",
         "sort_desc": "published",
-        "facets": ["source", "lang", {"date": "published"}],
+        # No facet by day: one line per day pushed the rows a page down.
+        # `_facet_date=published` adds it for a reader who wants it.
+        "facets": ["source", "lang"],
         "fts_table": "items_fts",
         "fts_pk": "rowid",
         "columns": _ITEM_COLUMNS,
@@ -59,7 +64,7 @@ _TABLES: dict[str, dict[str, Any]] = {
         "description": "One row per (item, rule) that matched, newest first, "
         "with the terms that fired and a snippet with the hits marked «like this».",
         "sort_desc": "matched_at",
-        "facets": ["rule", "topic", {"date": "matched_at"}],
+        "facets": ["rule", "topic"],
         "columns": {
             "item_id": "The matched item",
             "rule": "Name of the rule in newswatch.toml or a topic file",
@@ -141,8 +146,10 @@ _TABLES: dict[str, dict[str, Any]] = {
     "stories": {
         "title": "Stories",
         "description": "One row per story cluster: the same story carried by several outlets, "
-        "retitled or trimmed, counts once. Newest first.",
-        "sort_desc": "last_fetched_at",
+        "retitled or trimmed, counts once. Newest first, by the newest publication date of its "
+        "items. Opened without options it shows the stories a rule matched (rules is not blank); "
+        "remove that filter to see every story.",
+        "sort_desc": "newest",
         "columns": {
             "cluster_id": "The story cluster (the id of its first item)",
             "title": "The first item's title",
@@ -150,6 +157,9 @@ _TABLES: dict[str, dict[str, Any]] = {
             "outlets": "Every outlet that carried it",
             "outlets_count": "How many outlets",
             "articles": "How many items",
+            "newest": "The newest publication date of its items (the fetch time of an item without one), UTC",
+            "rules": "The rules its items matched; empty when none did",
+            "last_fetched_at": "When newswatch last stored an item of it, UTC; not a publication date",
         },
     },
     "digests": {
@@ -229,13 +239,15 @@ def _sql_string(value: str) -> str:
 
 def rule_sql(rule: str, limit: int = RULE_QUERY_LIMIT) -> str:
     """SQL of a rule's "latest matches" query; its atom_* columns feed datasette-atom."""
+    # What a reader leads with first (title, outlet, date, evidence); the
+    # columns after url are for links and the feed, hidden on the HTML page.
     return f"""select
-  items.published,
-  items.fetched_at,
   items.title,
   items.source,
-  matches.terms,
+  items.published,
   matches.snippet,
+  matches.terms,
+  items.fetched_at,
   items.url,
   items.id as item_id,
   'urn:newswatch:item:' || items.id as atom_id,
@@ -347,5 +359,10 @@ def datasette_metadata(config, name: str | None = None) -> dict[str, Any]:
         },
         # Lets newswatch's Datasette plugin know which database it serves
         # (and stay inert in any other Datasette in the same process).
-        "plugins": {"newswatch": {"database": name}},
+        # The desk reads the time zone and the rules' topics from here.
+        "plugins": {PLUGIN_NAME: {
+            "database": name,
+            "timezone": config.notify.timezone,
+            "rules": {rule.name: rule.topic or None for rule in config.rules},
+        }},
     }
