@@ -19,6 +19,7 @@ from ..crawlers import FetchResult, crawl, prepare_context
 from ..locks import RunLock, RunLockedError
 from .delivery import deliver_due, notify_ops
 from .loading import ConfigLike, as_config
+from .spikes import queue_spike_alerts
 
 __all__ = ["RunLockedError", "RunReport", "run"]
 
@@ -76,6 +77,9 @@ def run(config: ConfigLike = None, sources: Iterable[str] | None = None, *, aler
             finished = not stop.requested
         report.fetches = list(ctx.results.values())
         report.counts = dict(ctx.counts)
+        if finished and not stop.requested and not ctx.storage_error and config.spikes:
+            # After matching, before delivery: a spike found now goes out in this run.
+            report.counts["spike_alerts"] = queue_spike_alerts(config, ctx.db, storage.now_iso())
         if ctx.storage_error:
             # Apprise would send, then marking the alert sent would fail: it would go out twice.
             report.skipped.append("alert delivery (the database cannot be written; alerts stay pending)")

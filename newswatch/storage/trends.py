@@ -12,6 +12,9 @@ in one SQL statement whatever the window (a desk has 600,000 items):
 * ``undated``: how many of ``items`` have no publication date and were put
   on the day they were fetched instead.
 
+The ``spike:<topic>`` rows that spike alerts write into ``matches`` (see
+:mod:`newswatch.app.spikes`) are no rule's matches and are not counted.
+
 An item's day is the local date (in ``tz``) of its publication, or of its
 first fetch when the source gave no date.
 """
@@ -115,7 +118,7 @@ dated AS (
     WHERE {_WHEN} >= :lo AND {_WHEN} < :hi),
 hits AS (
     SELECT DISTINCT KEY_SQL AS key, x.id, x.source, x.story, x.undated, x.day
-    FROM dated x JOIN matches m ON m.item_id = x.id
+    FROM dated x JOIN matches m ON m.item_id = x.id AND m.rule NOT LIKE 'spike:%'
     LEFT JOIN json_each(:topics) t ON t.key = m.rule),
 matched AS (
     SELECT key, day, COUNT(DISTINCT story) AS stories, COUNT(*) AS items,
@@ -183,7 +186,7 @@ def daily_counts(
 _TOP_SQL = f"""
 WITH hit AS (
     SELECT DISTINCT coalesce(i.cluster_id, i.id) AS story, i.id
-    FROM items i JOIN matches m ON m.item_id = i.id
+    FROM items i JOIN matches m ON m.item_id = i.id AND m.rule NOT LIKE 'spike:%'
     LEFT JOIN json_each(:topics) t ON t.key = m.rule
     WHERE KEY_SQL = :key AND {_WHEN} >= :lo AND {_WHEN} < :hi)
 SELECT h.story, COUNT(*) AS items,

@@ -1,0 +1,181 @@
+"""Attention over time end to end: a generated month of items, `newswatch trends` and spike alerts.
+
+A local site serves two generated RSS feeds covering the last 25 days:
+
+- ``wire``: every day one TPS story and two items no rule matches; today
+  a surge of eight TPS stories (one of them without a publication date, so
+  it is counted on the day it is fetched), and one undated filler;
+- ``local``: every day three items no rule matches; a corruption story on
+  two days of the month and two today (a jump, but under ``min_items``).
+
+The real ``newswatch run`` stores them, the real ``trends --json`` must give
+exact figures (days before the month are zeros, not missing), and the real
+chat receiver must get one spike alert for TPS, none for corruption, and
+none again on the next run.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from conftest import write_config
+
+from newswatch.demo.server import SiteServer
+from newswatch.demo.sinks import ChatSink
+
+MONTH = 25  # days with items, today included
+SURGE = 8  # TPS stories today
+
+RULES = """
+[[rules]]
+name = "tps-decisions"
+topic = "tps"
+query = '"temporary protected status"'
+
+[[rules]]
+name = "graft"
+topic = "corruption"
+query = 'embezzlement'
+"""
+
+# Words that make each generated story unlike the others, so each is a story of its own.
+_WORDS = ("harbor", "orchard", "violin", "glacier", "lantern", "meadow", "copper", "falcon", "saddle",
+          "quarry", "thimble", "walnut", "beacon", "cactus", "dolphin", "ember", "fjord", "granite",
+          "hammock", "igloo", "jasmine", "kettle", "lagoon", "mosaic", "nutmeg", "oyster", "pepper")
+
+
+def _entry(source: str, n: int, title: str, body: str, published: datetime | None) -> str:
+    date = f"<pubDate>{format_datetime(published)}</pubDate>" if published else ""
+    return (f"<item><title>{title}</title><link>{{base}}/{source}/{n}.html</link>"
+            f"<guid>{{base}}/{source}/{n}.html</guid>{date}<description>{body}</description></item>")
+
+
+def _story(kind: str, day: int, k: int) -> tuple[str, str]:
+    a, b, c = (_WORDS[(day * 3 + k + i * 7) % len(_WORDS)] for i in range(3))
+    if kind == "tps":
+        return (f"TPS hearing {day}-{k}: {a} {b} families wait",
+                f"Judges heard the {a} case on temporary protected status; {b} and {c} groups "
+                f"spoke for families number {day * 10 + k}.")
+    if kind == "graft":
+        return (f"Mayor charged {day}-{k}: {a} {c} contract",
+                f"Prosecutors allege embezzlement in the {a} {c} contract, case {day * 10 + k}.")
+    return (f"Weather {kind} {day}-{k}: {a} {b} {c}",
+            f"Forecast for the {a} valley: {b} winds and {c} skies, bulletin {day * 10 + k} {kind}.")
+
+
+def _feed(source: str, entries: list[str], base: str) -> str:
+    items = "".join(e.replace("{base}", base) for e in entries)
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{source}</title>'
+            f"<link>{base}/{source}/</link><description>{source}</description>{items}</channel></rss>")
+
+
+def _month(root: Path, base: str, today: datetime) -> None:
+    """The two feeds: day 0 is today (UTC), day 24 the first day of the month."""
+    wire, local = [], []
+    midnight = today.replace(hour=0, minute=0, second=0, microsecond=0)
+    for day in range(MONTH):
+        at = midnight - timedelta(days=day)
+        tps = SURGE if day == 0 else 1
+        for k in range(tps):
+            published = None if (day == 0 and k == SURGE - 1) else at + timedelta(seconds=k)
+            wire.append(_entry("wire", len(wire), *_story("tps", day, k), published))
+        for k in range(2):
+            wire.append(_entry("wire", len(wire), *_story("wire", day, k), at + timedelta(seconds=20 + k)))
+        for k in range(3):
+            local.append(_entry("local", len(local), *_story("local", day, k), at + timedelta(seconds=30 + k)))
+        for k in range(2 if day == 0 else 1 if day in (6, 13) else 0):
+            local.append(_entry("local", len(local), *_story("graft", day, k), at + timedelta(seconds=40 + k)))
+    wire.append(_entry("wire", len(wire), *_story("wire", 99, 0), None))  # undated, matches nothing
+    (root / "feeds").mkdir(parents=True)
+    (root / "feeds" / "wire.xml").write_text(_feed("wire", wire, base), encoding="utf-8")
+    (root / "feeds" / "local.xml").write_text(_feed("local", local, base), encoding="utf-8")
+
+
+@pytest.fixture
+def desk(tmp_path):
+    """(config path, chat receiver): the generated month served locally, spikes on for tag team."""
+    today = datetime.now(UTC)
+    if today.hour == 0 and today.minute < 2:  # the surge's times must not be in the future
+        pytest.skip("too close to midnight UTC for today's generated items")
+    root = tmp_path / "site"
+    root.mkdir()
+    with ChatSink() as chat, SiteServer(root) as site:
+        _month(root, site.url.rstrip("/"), today)
+        cfg = write_config(
+            tmp_path, site.url, None, [("wire", "/feeds/wire.xml", "en"), ("local", "/feeds/local.xml", "en")],
+            RULES,
+            extra=(f'[notify]\nurls = {{ team = ["{chat.json_url()}"] }}\ntimezone = "UTC"\n'
+                   '[spikes]\nwindow = "14d"\nfactor = 3.0\nmin_items = 5\nnotify = ["team"]\n'))
+        (tmp_path / "newswatch.toml").write_text(
+            cfg.read_text(encoding="utf-8").replace("[crawl]", "[crawl]\nfetch_articles = false", 1),
+            encoding="utf-8")
+        yield cfg, chat
+
+
+def test_trends_json_figures_are_exact_and_days_without_data_are_zeros(desk, cli):
+    cfg, _chat = desk
+    assert cli("run", "-c", str(cfg), "--no-alerts").returncode == 0
+
+    result = cli("trends", "-c", str(cfg), "--days", "30", "--json")
+
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 30 * 2  # every day of the window, for both topics
+    assert all(set(r) == {"day", "key", "stories", "items", "all_items", "share"} for r in rows)
+    by = {(r["day"], r["key"]): r for r in rows}
+    today = datetime.now(UTC).date()
+    for back in range(30):
+        day = (today - timedelta(days=back)).isoformat()
+        tps, graft = by[day, "tps"], by[day, "corruption"]
+        if back >= MONTH:  # before the month: zeros, not missing
+            assert tps == {"day": day, "key": "tps", "stories": 0, "items": 0, "all_items": 0, "share": 0.0}
+            assert graft["items"] == graft["all_items"] == 0
+        elif back == 0:  # the surge; all_items: wire's 8 + 2 + the undated filler
+            assert (tps["stories"], tps["items"], tps["all_items"], tps["share"]) == (8, 8, 11, 0.7273)
+            assert (graft["stories"], graft["items"], graft["all_items"], graft["share"]) == (2, 2, 5, 0.4)
+        else:
+            assert (tps["stories"], tps["items"], tps["all_items"], tps["share"]) == (1, 1, 3, 0.3333)
+            graft_items = 1 if back in (6, 13) else 0
+            assert (graft["stories"], graft["items"], graft["all_items"]) == (
+                graft_items, graft_items, 3 + graft_items)
+    table = cli("trends", "-c", str(cfg), "--days", "30")
+    lines = table.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    tps_line = next(line for line in lines if line.startswith("tps "))
+    assert tps_line.split()[1:5] == [str(MONTH - 1 + SURGE), str(MONTH - 1 + SURGE), str(24 * 3 + 11), "38.6%"]  # 32 / 83
+    assert tps_line.endswith("·" * 5 + "▁" * 24 + "█")  # 5 empty days, a flat month, the surge
+    assert "1 matched item had no publication date: counted on the day fetched." in table.stdout
+
+
+def test_a_surge_alerts_once_through_the_chat_receiver_and_a_quiet_topic_never(desk, cli):
+    cfg, chat = desk
+
+    first = cli("run", "-c", str(cfg))
+
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert chat.wait_for(1)
+    (post,) = chat.posts
+    text = post.body["title"] + "\n" + post.body["message"]
+    assert text.startswith("[tps] ")
+    assert "spike:tps" in text
+    # The count, the baseline (the 14 days before: one story a day) and the day's top stories.
+    assert "8 stories" in text and "1.0 a day" in text and "3 ×" in text
+    assert "Top stories: 1. TPS hearing 0-" in text and "(wire)" in text
+    db = sqlite_utils.Database(cfg.parent / "nw.db")
+    alerts = list(db.query("select rule, status, cluster_id from alerts"))
+    today = datetime.now(UTC).date().isoformat()
+    assert alerts == [{"rule": "spike:tps", "status": "sent", "cluster_id": f"spike:tps:{today}"}]
+
+    second = cli("run", "-c", str(cfg), "--all")
+
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert not chat.wait_for(2, timeout=1.5)
+    assert db.execute("select count(*) from alerts").fetchone()[0] == 1
+    # The spike's evidence row is no rule's match: trends does not count it.
+    rows = json.loads(cli("trends", "-c", str(cfg), "--days", "1", "--json", "--by", "rule").stdout)
+    assert {r["key"]: r["items"] for r in rows} == {"tps-decisions": 8, "graft": 2}
