@@ -9,6 +9,7 @@ page's scripts ran) or ``--screenshot``. Screenshots land in
 
 from __future__ import annotations
 
+import re
 import select
 import socket
 import subprocess
@@ -37,7 +38,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def _read_url(proc: subprocess.Popen, deadline: float, log: Path) -> str:
-    """The URL the server prints on its first line of stdout."""
+    """The database's URL, the last the server prints on its first line (the desk's comes first)."""
     while time.monotonic() < deadline:
         ready, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
         if not ready:
@@ -45,9 +46,10 @@ def _read_url(proc: subprocess.Popen, deadline: float, log: Path) -> str:
         line = proc.stdout.readline()
         if not line:  # the server exited
             break
-        for word in line.split():
-            if word.startswith("http://"):
-                return word
+        urls = [word for word in line.split() if word.startswith("http://")]
+        if urls:
+            assert urls[0] == urls[-1][: urls[-1].rindex("/") + 1], line  # the desk is /
+            return urls[-1]
     proc.kill()
     raise AssertionError(f"server printed no URL; its log:\n{log.read_text(errors='replace')}")
 
@@ -136,10 +138,39 @@ def test_accent_blind_search_in_the_browser(server, browser):
     assert '1 row where search matches "Hernandez"' in dom
 
 
+def _day_bars(dom: str) -> dict[str, int]:
+    """Each chart bar's day and story count, as the browser built the SVG's DOM."""
+    bars = re.findall(r'<rect class="day"[^>]*data-day="([\d-]+)" data-stories="(\d+)"', dom)
+    return {day: int(n) for day, n in bars}
+
+
+def test_the_desk_shows_a_chart_and_the_latest_stories_per_topic(server, browser):
+    desk = server[: server.rindex("/") + 1]
+    dom = dump_dom(browser, desk)
+    assert "newswatch: the desk" in dom
+    sections = dict(re.findall(r'<section class="newswatch-topic" data-topic="([^"]*)">(.*?)</section>', dom, re.S))
+    assert list(sections) == ["Officials", "TPS", "Aid"]
+    for topic, section in sections.items():
+        assert section.count("<svg") == 1, topic
+        assert len(_day_bars(section)) == 30, topic  # one bar per day, empty days included
+    assert {d: n for d, n in _day_bars(sections["Officials"]).items() if n} == {
+        "2017-06-18": 1, "2017-06-19": 1, "2017-06-20": 1}
+    officials = sections["Officials"]
+    assert "Juan Orlando Hernández acusado en Nueva York" in officials
+    assert "<mark>Baldetti</mark> to face US drug trafficking charges" in officials
+    assert "covered by 2 outlets, first by prensalibre" in officials
+    assert 'href="/nw/rule-officials.atom"' in officials
+    assert 'href="/-/datasette"' in dom
+    shot = screenshot(browser, desk, "desk.png")
+    assert shot.stat().st_size > 30_000  # bars and text, not a blank page
+
+
 def test_rule_query_page_and_its_atom_feed(server, browser):
     page = f"{server}/rule-officials"
     dom = dump_dom(browser, page)
     assert "Latest matches for officials" in dom
+    bars = _day_bars(dom)
+    assert len(bars) == 30 and sum(bars.values()) == 3
     assert "<mark>Roxana Baldetti</mark> será extraditada" in dom
     assert 'href="/nw/rule-officials.atom"' in dom
     screenshot(browser, page, "rule-officials.png")
@@ -171,8 +202,9 @@ def test_hostile_feed_text_does_not_run(server, browser):
     # Control: the same payload, served raw, does run in this browser.
     control = dump_dom(browser, "data:text/html," + urllib.request.quote(f"<p>{payload}</p>"))
     assert 'data-pwned="yes"' in control
-    for path in ("/items", "/items/hostile", "/rule-tps-decisions", "/most-covered"):
-        dom = dump_dom(browser, server + path)
-        assert 'data-pwned="yes"' not in dom, path
-        assert "Hostile &lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=" in dom, path
+    desk = server[: server.rindex("/")]
+    for url in [server + p for p in ("/items", "/items/hostile", "/rule-tps-decisions", "/most-covered")] + [desk + "/"]:
+        dom = dump_dom(browser, url)
+        assert 'data-pwned="yes"' not in dom, url
+        assert "Hostile &lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=" in dom, url
     screenshot(browser, f"{server}/items/hostile", "item-hostile.png")

@@ -105,6 +105,13 @@ def desk_topics(db: Database, rules: dict[str, str | None], tz: ZoneInfo, days: 
     return sorted(topics.values(), key=lambda t: (-t.stories, t.key.lower()))
 
 
+def rule_chart(db: Database, rule: str, tz: ZoneInfo, days: int = WINDOWS[0]) -> Markup:
+    """The chart of one rule: stories it matched per day, ``days`` days to the newest item's."""
+    counts = [row for row in daily_counts(db, days=days, by="rule", tz=tz, until=_last_day(db, tz),
+                                          keys=[rule]) if row.key == rule]
+    return coverage_svg(counts, f"{rule}: stories per day, {counts[0].day} to {counts[-1].day}")
+
+
 async def desk(request, datasette) -> Response:
     """``GET /``: the desk page, rendered with Datasette's templates."""
     config = datasette.plugin_config(PLUGIN_NAME) or {}

@@ -25,9 +25,10 @@ from datasette import hookimpl
 from datasette.utils import escape_fts, tilde_encode
 from datasette.utils.asgi import asgi_send_redirect
 from markupsafe import Markup
+from sqlite_utils import Database
 
 from .cells import highlight, local_time, safe_link, terms_text, time_cell
-from .desk import datasette_index, desk
+from .desk import WINDOWS, datasette_index, desk, rule_chart
 from .export import terms_list
 from .metadata import PLUGIN_NAME
 
@@ -117,6 +118,14 @@ def extra_template_vars(view_name, table, database, datasette, request):
     tz = _tz(datasette)
     if view_name == "table" and table == "items":
         return {"newswatch_lead": _lead(datasette, database, request, tz), "newswatch_tz": tz.key}
+    if table is None:
+        async def newswatch_rule_chart(rule: str) -> Markup:
+            """A rule page's chart of the stories it matched per day."""
+            db = datasette.get_database(database)
+            return await db.execute_fn(lambda conn: rule_chart(Database(conn), rule, tz))
+
+        return {"newswatch_rule_chart": newswatch_rule_chart, "newswatch_tz": tz.key,
+                "newswatch_days": WINDOWS[0]}
     if view_name != "row" or table != "items":
         return {"newswatch_tz": tz.key}
 

@@ -261,8 +261,14 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _desk_url(url: str) -> str:
+    """``http://127.0.0.1:8001/nw`` -> ``http://127.0.0.1:8001/``, where the desk is."""
+    return url[: url.index("/", len("http://"))] + "/"
+
+
 def _announce(url: str) -> None:
-    print(f"Serving newswatch in Datasette at {url}  (Ctrl+C to stop)", flush=True)
+    print(f"Serving newswatch at {_desk_url(url)} (the desk); the database: {url}  (Ctrl+C to stop)",
+          flush=True)
 
 
 def serve(
@@ -277,7 +283,7 @@ def serve(
     """Serve the database in Datasette until interrupted (SIGINT/SIGTERM stop it cleanly).
 
     ``port=0`` picks a free port. Once the socket listens, ``on_ready`` gets
-    the database's URL (default: print it). Bound to 127.0.0.1 unless ``host``
+    the database's URL (default: print the desk's URL, ``/``, and it). Bound to 127.0.0.1 unless ``host``
     says otherwise: anyone who can reach the port can read the whole database.
     Requests whose Host header names another site are refused (:class:`HostGuard`).
     """
@@ -296,7 +302,7 @@ def serve(
         )
     (on_ready or _announce)(url)
     if open_browser:
-        webbrowser.open(url)
+        webbrowser.open(_desk_url(url))
     app = HostGuard(ds.app(), _allowed_names(host, bound_host), bound_port)
     server = uvicorn.Server(uvicorn.Config(app, interface="asgi3", log_level=log_level, lifespan="on"))
     try:
