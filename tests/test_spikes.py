@@ -17,7 +17,7 @@ none again on the next run.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -25,8 +25,11 @@ import pytest
 import sqlite_utils
 from conftest import write_config
 
+from newswatch.app.spikes import find_spikes
+from newswatch.config import ConfigError, load
 from newswatch.demo.server import SiteServer
 from newswatch.demo.sinks import ChatSink
+from newswatch.storage import open_db
 
 MONTH = 25  # days with items, today included
 SURGE = 8  # TPS stories today
@@ -179,3 +182,46 @@ def test_a_surge_alerts_once_through_the_chat_receiver_and_a_quiet_topic_never(d
     # The spike's evidence row is no rule's match: trends does not count it.
     rows = json.loads(cli("trends", "-c", str(cfg), "--days", "1", "--json", "--by", "rule").stdout)
     assert {r["key"]: r["items"] for r in rows} == {"tps-decisions": 8, "graft": 2}
+
+
+def test_spikes_table_problems_name_file_and_line(tmp_path):
+    cfg = tmp_path / "newswatch.toml"
+    cfg.write_text('database = "nw.db"\n[spikes]\nwindow = "36h"\nfactor = 0.5\nmin_items = 5\n'
+                   'notify = ["team"]\ncolour = "red"\n[spikes.topics.tps]\nmin_items = 0\n', encoding="utf-8")
+
+    with pytest.raises(ConfigError) as caught:
+        load(cfg, check_env=False)
+
+    assert str(caught.value).splitlines() == [
+        f'{cfg}:3: spikes.window: must be whole days, like "14d", not \'36h\'',
+        f"{cfg}:4: spikes.factor: must be a number above 1 (times the daily mean), not 0.5",
+        f"{cfg}:7: spikes.colour: unknown setting; valid: window, factor, min_items, notify, topics",
+        f"{cfg}:9: spikes.topics.tps.min_items: must be a whole number >= 1 (stories in a day), not 0",
+    ]
+
+
+def test_a_topic_override_raises_its_own_bar(tmp_path):
+    cfg = tmp_path / "newswatch.toml"
+    cfg.write_text('database = "nw.db"\n[notify]\ntimezone = "UTC"\n'
+                   '[spikes]\nnotify = ["team"]\n[spikes.topics.tps]\nfactor = 10.0\n'
+                   '[[rules]]\nname = "tps-decisions"\ntopic = "tps"\nquery = "tps"\n'
+                   '[[rules]]\nname = "graft"\ntopic = "corruption"\nquery = "graft"\n', encoding="utf-8")
+    config = load(cfg, check_env=False)
+    db = open_db(config.database)
+    db["sources"].insert({"name": "wire", "kind": "feed", "url": "http://w.test/feed"})
+    today = date(2026, 12, 1)
+    n = 0
+    for back in range(15):  # one story a day for each topic, six today
+        for topic, rule in (("tps", "tps-decisions"), ("corruption", "graft")):
+            for _ in range(6 if back == 0 else 1):
+                n += 1
+                published = f"{today - timedelta(days=back)}T12:00:00Z"
+                db["items"].insert({"id": f"i{n}", "url": f"http://w.test/{n}", "canonical_url": f"http://w.test/{n}",
+                                    "published": published, "fetched_at": published, "source": "wire",
+                                    "cluster_id": f"c{n}"})
+                db["matches"].insert({"item_id": f"i{n}", "rule": rule, "topic": topic})
+
+    spikes = find_spikes(config, db, today=today)
+
+    # 6 > 3 x 1.0 for corruption; tps needs more than 10 x 1.0.
+    assert [(s.topic, s.day, s.stories, s.baseline) for s in spikes] == [("corruption", today, 6, 1.0)]

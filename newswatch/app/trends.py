@@ -93,9 +93,8 @@ def coverage_lines(cov: Coverage, width: int = 80) -> list[str]:
     spark_w = max(10, width - len(head))
     days = (cov.last - cov.first).days + 1
     per = max(1, math.ceil(days / spark_w))
-    scale = "one bar per day" if per == 1 else f"one bar per {per} days"
-    lines = [f"Stories per day, {cov.first} to {cov.last} ({cov.timezone}; {scale})",
-             head + "stories per day"]
+    scale = "a bar a day" if per == 1 else f"a bar per {per} days"
+    lines = [f"Stories per day, {cov.first} to {cov.last}, {cov.timezone}", head + scale]
     undated = 0
     for key in cov.keys:
         rows = cov.series(key)

@@ -120,6 +120,7 @@ def _show_results(console: Console, config, report, smtp, chat) -> None:
                         "group by rule order by rule"):
         table.add_row(row["rule"], str(row["n"]), escape((row["t"] or "")[:70]))
     console.print(table)
+    _show_trends(console, config, db)
     console.print(f"[bold]Delivered[/bold] {report.alerts_sent} alerts "
                   f"({report.alerts_failed} failed): {len(smtp.messages)} emails, {len(chat.posts)} chat posts.")
     if smtp.messages:
@@ -132,6 +133,25 @@ def _show_results(console: Console, config, report, smtp, chat) -> None:
         if post:
             console.print("\n[bold]The same alert in chat[/bold] (Mattermost Markdown)")
             console.print(post.strip()[:1200], markup=False)
+
+
+def _show_trends(console: Console, config, db) -> None:
+    """The table `newswatch trends` prints, over the whole span of the demo's articles."""
+    from datetime import date
+
+    from ..app import coverage, coverage_lines
+
+    first, last = db.execute("select min(published), max(published) from items").fetchone()
+    if not first:
+        return
+    # The fictional site's articles span months of 2017-2018, long before today:
+    # the window ends with the newest article and reaches back to the oldest.
+    until = date.fromisoformat(last[:10])
+    days = (until - date.fromisoformat(first[:10])).days + 2  # +1 for a zone behind UTC
+    console.print("\n[bold]Coverage over time[/bold] "
+                  f"(`newswatch trends --days {days} --until {until}`)")
+    for line in coverage_lines(coverage(config, days=days, until=until)):
+        console.print(line, markup=False, highlight=False)
 
 
 def _text_part(msg) -> str:
