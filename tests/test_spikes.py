@@ -225,3 +225,16 @@ def test_a_topic_override_raises_its_own_bar(tmp_path):
 
     # 6 > 3 x 1.0 for corruption; tps needs more than 10 x 1.0.
     assert [(s.topic, s.day, s.stories, s.baseline) for s in spikes] == [("corruption", today, 6, 1.0)]
+
+
+def test_check_names_a_spikes_tag_no_url_carries(tmp_path, cli):
+    cfg = tmp_path / "newswatch.toml"
+    cfg.write_text('database = "nw.db"\n[notify]\nurls = { team = ["json://127.0.0.1:9/hook"] }\n'
+                   '[spikes]\nnotify = ["newsroom"]\n[spikes.topics.tps]\nfactor = 4.0\n', encoding="utf-8")
+
+    result = cli("check", "-c", str(cfg))
+
+    assert result.returncode == 2
+    assert (f"{cfg}:4: spikes.notify: no Apprise URL carries the tag 'newsroom'; tags defined: team"
+            in result.stderr + result.stdout)
+    assert "spikes.topics.tps.notify" not in result.stderr + result.stdout

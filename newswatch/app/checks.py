@@ -49,5 +49,15 @@ def check(config: ConfigLike = None, *, warnings: bool = False) -> list[Problem]
                 valid = ", ".join(sorted(tags)) or "none: add [notify] urls or apprise_config"
                 problems.append(Problem(r.file, rule_key_line(r, "notify"), f"rules.{r.name}.notify",
                                         f"no Apprise URL carries the tag {tag!r}; tags defined: {valid}"))
+    spikes = config.spikes
+    for topic, settings in ([("", spikes.default), *spikes.topics.items()] if spikes else []):
+        if topic and spikes and settings.notify == spikes.default.notify:
+            continue  # inherited: reported once, for [spikes]
+        for tag in settings.notify:
+            if tag.lower() not in tags and tag.lower() not in refused:
+                valid = ", ".join(sorted(tags)) or "none: add [notify] urls or apprise_config"
+                where = f"spikes.topics.{topic}" if topic else "spikes"
+                problems.append(Problem(str(config.path), spikes.line if spikes else None, f"{where}.notify",
+                                        f"no Apprise URL carries the tag {tag!r}; tags defined: {valid}"))
     return problems
 
