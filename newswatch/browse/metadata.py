@@ -71,7 +71,7 @@ _TABLES: dict[str, dict[str, Any]] = {
             "topic": "The rule's topic",
             "terms": "JSON array of the query terms that fired",
             "fields": "JSON array of the fields where they fired (title, summary, body)",
-            "snippet": "About 30 words around the first hit, hits marked «like this»",
+            "snippet": "The evidence: about 30 words where the deciding terms are, hits marked «like this»",
             "matched_at": "When the match was recorded, UTC",
         },
     },
