@@ -52,6 +52,20 @@ def test_a_day_is_the_local_date_of_publication(db):
     assert utc == {"2026-11-29": (0, 0, 0, 0.0, 0), "2026-11-30": (1, 1, 1, 1.0, 0)}
 
 
+def test_a_day_is_local_across_a_daylight_saving_change(db):
+    # New York falls back from EDT (UTC-4) to EST (UTC-5) at 06:00 UTC on 1 Nov 2026.
+    for n, at in enumerate(["2026-11-01T03:59:00Z",  # 23:59 EDT, 31 Oct
+                            "2026-11-01T04:30:00Z",  # 00:30 EDT, 1 Nov
+                            "2026-11-02T04:30:00Z",  # 23:30 EST, 1 Nov (00:30 on 2 Nov in EDT)
+                            "2026-11-02T05:30:00Z"]):  # 00:30 EST, 2 Nov
+        _item(db, n, "wire", at, rules={"tps-decisions": "tps"})
+
+    rows = daily_counts(db, days=3, tz=ZoneInfo("America/New_York"), until=date(2026, 11, 2))
+
+    assert [(r.day.isoformat(), r.items) for r in rows] == [
+        ("2026-10-31", 1), ("2026-11-01", 2), ("2026-11-02", 1)]
+
+
 def test_undated_items_count_on_their_fetch_day_and_apart(db):
     _item(db, 1, "wire", None, fetched="2026-12-01T20:00:00Z", rules={"tps-decisions": "tps"})
     _item(db, 2, "wire", "2026-12-01T15:00:00Z", rules={"tps-decisions": "tps"})
