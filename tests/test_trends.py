@@ -6,6 +6,7 @@ command) is in test_spikes.py; here each rule of counting has its own case.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -134,3 +135,24 @@ def test_the_table_fits_80_columns_with_long_keys(db):
     assert max(len(line) for line in lines) <= 80
     assert lines[2].startswith("northern-triang… ") and lines[2].endswith("█")
     assert "a bar per 3 days" in lines[1]
+
+
+def test_the_demo_prints_the_trends_table_over_its_whole_span(tmp_path, cli):
+    demo = cli("demo", "--dir", str(tmp_path / "out"), timeout=240)
+
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    shown = demo.stdout.split("Coverage over time", 1)[1]
+    command = shown.split("`", 2)[1]  # newswatch trends --days N --until DATE
+    assert command.startswith("newswatch trends --days ")
+    table = shown.splitlines()[2:6]
+    assert [line.split()[0] for line in table] == ["topic", "aid", "corruption", "tps"]
+    # The same figures as the command prints, and every matched item of the demo inside the window.
+    rows = json.loads(cli("trends", "-c", str(tmp_path / "out" / "newswatch.toml"), "--json",
+                          *command.split()[2:]).stdout)
+    db = open_db(tmp_path / "out" / "demo.db")
+    for line in table[1:]:
+        key, stories, items = line.split()[:3]
+        assert int(items) == sum(r["items"] for r in rows if r["key"] == key)
+        assert int(stories) == sum(r["stories"] for r in rows if r["key"] == key)
+        assert int(items) == db.execute("select count(distinct item_id) from matches where topic = ?",
+                                        [key]).fetchone()[0]
