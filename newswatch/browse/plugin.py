@@ -99,7 +99,9 @@ def render_cell(row, value, column, table, database, datasette):
         link = safe_link(row["url"])
         cell = Markup('<a href="{}" rel="noopener noreferrer nofollow">{}</a>').format(link, value) \
             if link else Markup("{}").format(value)
-        item_id = row["item_id"] if "item_id" in keys else row["id"] if table == "items" else None
+        # Canned queries hide item_id: the title leads to the item page too. (A
+        # table's rows link to their page through the primary key already.)
+        item_id = row["item_id"] if "item_id" in keys else None
         if isinstance(item_id, str):
             href = datasette.urls.row(database, "items", tilde_encode(item_id))
             cell += Markup(' <a class="newswatch-details" href="{}">(matches)</a>').format(href)
