@@ -164,12 +164,19 @@ def test_a_surge_alerts_once_through_the_chat_receiver_and_a_quiet_topic_never(d
     assert first.returncode == 0, first.stdout + first.stderr
     assert chat.wait_for(1)
     (post,) = chat.posts
-    text = post.body["title"] + "\n" + post.body["message"]
-    assert text.startswith("[tps] ")
-    assert "spike:tps" in text
-    # The count, the baseline (the 14 days before: one story a day) and the day's top stories.
-    assert "8 stories" in text and "1.0 a day" in text and "3 ×" in text
-    assert "Top stories: 1. TPS hearing 0-" in text and "(wire)" in text
+    title, message = post.body["title"], post.body["message"]
+    print(title, message, sep="\n")
+    today_text = f"{datetime.now(UTC):%a} {datetime.now(UTC).day} {datetime.now(UTC):%b %Y}"
+    # It reads as a spike: the count, the usual (the 14 days before: one story a day), the test.
+    assert title == f"[tps] Coverage spike: 8 stories on {today_text[4:]} (usually 1 a day)"
+    lines = message.splitlines()
+    assert lines[0] == f"**Coverage spike: 8 stories about tps on {today_text}** (UTC), usually 1 a day"
+    assert "8 stories > 3 × 1 (the daily mean of the 14 days before) and ≥ 5 (the minimum)" in lines
+    # The day's top stories, linked, with their outlets; no rule's evidence.
+    tops = [line for line in lines if line[:3] in ("1. ", "2. ", "3. ")]
+    assert len(tops) == 3 and all(" · wire" in line and "](http://" in line for line in tops)
+    assert tops[0].startswith("1. [TPS hearing 0-")
+    assert "spike:tps" not in message and "Rule" not in message
     db = sqlite_utils.Database(cfg.parent / "nw.db")
     alerts = list(db.query("select rule, status, cluster_id from alerts"))
     today = datetime.now(UTC).date().isoformat()

@@ -12,8 +12,11 @@ A spike becomes one alert per ``notify`` tag in the normal outbox, as rule
 like any alert. Its item is the day's top story (the one with the most
 matched items), and a ``matches`` row of that item for the spike rule holds
 what the message says: the count, the baseline and the day's top stories
-with their outlets (the notifier shows it as the alert's evidence). Its
-``cluster_id`` is ``spike:<topic>:<day>``: one alert per topic and day, ever.
+with their outlets as one line of text (what Datasette shows), and its
+``fields`` hold the same as one object, ``[{"spike": {...}}]`` (see
+:func:`spike_payload`), from which the notifier writes a spike's message.
+Its ``cluster_id`` is ``spike:<topic>:<day>``: one alert per topic and day,
+ever.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from ..config import Config, SpikeSettings
 from ..schedule import get_timezone, parse_time
 from ..storage.mutes import hold_back_new_alerts
 
-__all__ = ["PREFIX", "Spike", "find_spikes", "queue_spike_alerts", "spike_text"]
+__all__ = ["PREFIX", "Spike", "find_spikes", "queue_spike_alerts", "spike_payload", "spike_text"]
 
 #: A spike alert's rule is this prefix and the topic.
 PREFIX = "spike:"
@@ -108,6 +111,21 @@ def spike_text(spike: Spike, top: list[storage.TopStory], outlets: dict[str, str
     return " ".join(lines)
 
 
+def spike_payload(spike: Spike, top: list[storage.TopStory], outlets: dict[str, str]) -> dict[str, Any]:
+    """What a spike's message needs, as stored in its ``matches`` row's ``fields``.
+
+    ``{"topic", "day" (YYYY-MM-DD), "stories", "baseline", "factor",
+    "window_days", "min_items", "top": [{"title", "url", "outlets", "items"}]}``,
+    outlets by display name (``outlets`` maps a source name to it).
+    """
+    s = spike.settings
+    return {"topic": spike.topic, "day": spike.day.isoformat(), "stories": spike.stories,
+            "baseline": round(spike.baseline, 4), "factor": s.factor,
+            "window_days": s.window_days, "min_items": s.min_items,
+            "top": [{"title": story.title, "url": story.url, "items": story.items,
+                     "outlets": [outlets.get(o, o) for o in story.outlets]} for story in top]}
+
+
 def queue_spike_alerts(config: Config, db: Any, now: str) -> int:
     """Queue an alert for each new spike of today or yesterday; how many were queued.
 
@@ -144,7 +162,8 @@ def queue_spike_alerts(config: Config, db: Any, now: str) -> int:
                 "INSERT OR REPLACE INTO matches (item_id, rule, topic, terms, fields, snippet, matched_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [lead[0], spike.rule, spike.topic, json.dumps([f"{spike.stories} stories"]),
-                 json.dumps([]), spike_text(spike, top, outlets), now])
+                 json.dumps([{"spike": spike_payload(spike, top, outlets)}]),
+                 spike_text(spike, top, outlets), now])
             hold_back_new_alerts(db, alerts, {lead[0]: lead[1]})
             db["alerts"].insert_all(alerts)
         queued += 1

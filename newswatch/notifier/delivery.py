@@ -51,6 +51,7 @@ from .channels import Channels, Service, apprise_debug_logs, scrub
 from .context import Labels
 from .mailtext import text_part
 from .render import Message, Renderer
+from .spike import is_spike
 
 __all__ = ["DEFAULT_MAX_PER_HOUR", "DeliveryReport", "deliver_pending", "group_by_article",
            "pacing_notes", "send_alert"]
@@ -193,10 +194,16 @@ def deliver_pending(
 
 
 def group_by_article(alerts: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Claimed alert rows -> one list per (article, tag), in the order they came."""
+    """Claimed alert rows -> one list per (article, tag), in the order they came.
+
+    A spike alert is a message of its own, though it hangs on its day's top
+    story's item (which a rule's alert for the same tag may share).
+    """
     groups: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
     for alert in alerts:
         item = alert.get("item_id")
+        if is_spike(alert):
+            item = f"spike {alert.get('id')}"
         key = (item if item is not None else f"alert {alert.get('id')}", alert.get("tag"))
         groups.setdefault(key, []).append(alert)
     return list(groups.values())

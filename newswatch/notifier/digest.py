@@ -53,6 +53,8 @@ from .delivery import (
     send_message,
 )
 from .render import Renderer
+from .spike import PREFIX as SPIKE_PREFIX
+from .spike import is_spike, spikes_of
 
 __all__ = ["DEFAULT_DIGEST", "OVERFLOW_DIGEST", "compose", "deliver_digests", "schedules_for"]
 
@@ -89,10 +91,14 @@ def compose(
     ``entries`` are then all their rows (see ``digest_entries``). An article
     matched by several rules is listed once with all of them: each story
     has ``rules`` (name, topic, description, terms) and the lead article's
-    evidence ``snippet``.
+    evidence ``snippet``. Spike alerts among the entries are not stories:
+    they are listed apart, as ``spikes`` (see
+    :func:`newswatch.notifier.spike.spikes_of`).
     """
     labels = labels or Labels()
     digests = digest if isinstance(digest, list) else [digest]
+    spikes = spikes_of(entries, labels)
+    all_entries, entries = entries, [e for e in entries if not is_spike(e)]
     articles: dict[Any, list[dict[str, Any]]] = {}
     for entry in entries:  # oldest first (by when newswatch first saw them)
         articles.setdefault(entry["item_id"], []).append(entry)
@@ -121,18 +127,21 @@ def compose(
             "newest": newest,
         })
     stories.sort(key=lambda s: (s["newest"], s["cluster_id"]), reverse=True)
-    rules = rules_of([*({"rule": d["rule"]} for d in digests), *entries], labels)
+    rules = rules_of([*({"rule": d["rule"]} for d in digests), *all_entries], labels)
     for rule in rules:  # the topic of a digest's rule, from its rows
         rule["topic"] = rule["topic"] or next(
-            (e.get("topic") for e in entries if e.get("rule") == rule["name"] and e.get("topic")), None)
+            (e.get("topic") for e in all_entries if e.get("rule") == rule["name"] and e.get("topic")), None)
+    label = label_of(rules)
+    # A spike's rule is no rule a reader wrote: its topic is in the label, its text in ``spikes``.
+    rules = [r for r in rules if not r["name"].startswith(SPIKE_PREFIX)]
     first = digests[0]
     return {
         "id": first["id"],
         "ids": [d["id"] for d in digests],
         "rule": first["rule"],
         "rules": rules,
-        "label": label_of(rules),
-        "topic": rules[0]["topic"],
+        "label": label,
+        "topic": rules[0]["topic"] if rules else (spikes[0]["topic"] if spikes else None),
         "tag": first["tag"],
         "schedule": first.get("schedule"),
         "slot": first.get("slot"),
@@ -140,6 +149,7 @@ def compose(
         "n_stories": len(stories),
         "n_articles": len(articles),
         "stories": stories,
+        "spikes": spikes,
     }
 
 

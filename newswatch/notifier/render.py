@@ -10,6 +10,11 @@ text      alert.txt     digest.txt     the text/plain part of every email
 markdown  alert.md      digest.md      chat and webhooks (hits in ``**bold**``)
 ========  ============  =============  ======================================
 
+A spike alert (rule ``spike:<topic>``, see :mod:`newswatch.notifier.spike`)
+is a topic's day, not an article: it has its own ``spike.html``,
+``spike.txt``, ``spike.md`` and ``spike_title.txt``, and digests list
+spikes (``spikes``) apart from their stories.
+
 Subject lines come from ``title.txt`` and ``digest_title.txt``. One message
 is one article for one tag, naming every rule that matched it (``rules``; see
 :func:`newswatch.notifier.context.alert_context`). Times are shown in the
@@ -42,6 +47,7 @@ from markupsafe import Markup, escape
 from ..rules import mark_hits
 from .context import Labels, alert_context, format_when
 from .errors import TemplateError
+from .spike import spike_context, spike_of
 
 __all__ = ["DIGEST_STYLES", "Message", "Renderer", "STYLES", "render_alert"]
 
@@ -49,6 +55,8 @@ STYLES = {"html": "alert.html", "text": "alert.txt", "markdown": "alert.md"}
 TITLE_TEMPLATE = "title.txt"
 DIGEST_STYLES = {"html": "digest.html", "text": "digest.txt", "markdown": "digest.md"}
 DIGEST_TITLE_TEMPLATE = "digest_title.txt"
+SPIKE_STYLES = {"html": "spike.html", "text": "spike.txt", "markdown": "spike.md"}
+SPIKE_TITLE_TEMPLATE = "spike_title.txt"
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 
 # Characters that start emphasis, code, links, HTML or tables in CommonMark
@@ -167,7 +175,7 @@ class Renderer:
         self.templates = {
             name: self._load(name)
             for name in [*STYLES.values(), TITLE_TEMPLATE, *DIGEST_STYLES.values(),
-                         DIGEST_TITLE_TEMPLATE]
+                         DIGEST_TITLE_TEMPLATE, *SPIKE_STYLES.values(), SPIKE_TITLE_TEMPLATE]
         }
 
     def _load(self, name: str) -> jinja2.Template:
@@ -187,6 +195,13 @@ class Renderer:
         if style not in STYLES:
             raise ValueError(f"unknown style {style!r}; valid: {', '.join(STYLES)}")
         rows = alert if isinstance(alert, list) else [alert]
+        spike = spike_of(rows[0])
+        if spike is not None:  # a topic's day, not an article: its own templates
+            context = {**spike_context(spike, self.labels), "alert": rows[0], "alerts": rows,
+                       "tag": rows[0].get("tag"), "style": style}
+            title = self.templates[SPIKE_TITLE_TEMPLATE].render(context)
+            body = self.templates[SPIKE_STYLES[style]].render(context)
+            return Message(title=" ".join(title.split()), body=body.strip() + "\n", style=style)
         context = {**alert_context(rows, self.labels), "style": style}
         title = self.templates[TITLE_TEMPLATE].render(context)
         body = self.templates[STYLES[style]].render(context)
