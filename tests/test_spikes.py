@@ -162,10 +162,10 @@ def test_a_surge_alerts_once_through_the_chat_receiver_and_a_quiet_topic_never(d
     first = cli("run", "-c", str(cfg))
 
     assert first.returncode == 0, first.stdout + first.stderr
+    assert "1 coverage spike queued" in " ".join(first.stdout.split())
     assert chat.wait_for(1)
     (post,) = chat.posts
     title, message = post.body["title"], post.body["message"]
-    print(title, message, sep="\n")
     today_text = f"{datetime.now(UTC):%a} {datetime.now(UTC).day} {datetime.now(UTC):%b %Y}"
     # It reads as a spike: the count, the usual (the 14 days before: one story a day), the test.
     assert title == f"[tps] Coverage spike: 8 stories on {today_text[4:]} (usually 1 a day)"
@@ -185,6 +185,7 @@ def test_a_surge_alerts_once_through_the_chat_receiver_and_a_quiet_topic_never(d
     second = cli("run", "-c", str(cfg), "--all")
 
     assert second.returncode == 0, second.stdout + second.stderr
+    assert "spike" not in second.stdout
     assert not chat.wait_for(2, timeout=1.5)
     assert db.execute("select count(*) from alerts").fetchone()[0] == 1
     # The spike's evidence row is no rule's match: trends does not count it.

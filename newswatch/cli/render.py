@@ -62,7 +62,9 @@ def print_run_summary(report) -> None:
         f"{len(report.fetches)} sources fetched ({report.sources_failed} failed), "
         f"{c.get('items_new', 0)} new items, {c.get('items_updated', 0)} seen again, "
         f"{c.get('matches_new', 0)} matches, {c.get('alerts_new', 0)} alerts queued"
-        + (f" ({c['alerts_muted']} held back by mutes)" if c.get("alerts_muted") else "") + ", "
+        + (f" ({c['alerts_muted']} held back by mutes)" if c.get("alerts_muted") else "")
+        + (f", {c['spike_alerts']} coverage spike{'s' if c['spike_alerts'] != 1 else ''} queued"
+           if c.get("spike_alerts") else "") + ", "
         f"{report.alerts_sent} sent, {report.alerts_failed} failed"
         + (f", {report.alerts_deferred} deferred to the next digest (over max_per_hour)"
            if report.alerts_deferred else "")
