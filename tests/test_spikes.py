@@ -20,12 +20,15 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlite_utils
 from conftest import write_config
 
 from newswatch.app.spikes import find_spikes
+from newswatch.browse import desk as desk_module
+from newswatch.browse.desk import desk_topics
 from newswatch.config import ConfigError, load
 from newswatch.demo.server import SiteServer
 from newswatch.demo.sinks import ChatSink
@@ -247,3 +250,22 @@ def test_check_names_a_spikes_tag_no_url_carries(tmp_path, cli):
     assert (f"{cfg}:4: spikes.notify: no Apprise URL carries the tag 'newsroom'; tags defined: team"
             in result.stderr + result.stdout)
     assert "spikes.topics.tps.notify" not in result.stderr + result.stdout
+
+
+def test_the_desk_shows_a_spikes_top_story_with_its_rules_evidence_not_the_spike(desk, cli, monkeypatch):
+    cfg, chat = desk
+    monkeypatch.setattr(desk_module, "LATEST", 20)  # every story of the month's last days
+    assert cli("run", "-c", str(cfg)).returncode == 0
+    assert chat.wait_for(1)
+    db = sqlite_utils.Database(cfg.parent / "nw.db")
+    spiked = db.execute("select item_id from alerts where rule = 'spike:tps'").fetchone()[0]
+
+    topics = desk_topics(db, {"tps-decisions": "tps", "graft": "corruption"}, ZoneInfo("UTC"), 30)
+
+    assert [t.key for t in topics] == ["tps", "corruption"]
+    assert topics[0].rules == ["tps-decisions"]  # the desk's rule links: no spike:tps
+    latest = {story["id"]: story for story in topics[0].latest}
+    assert all(story["rule"] == "tps-decisions" for story in latest.values())
+    # The spike hangs on its top story's item: that story still shows the rule's evidence.
+    assert spiked in latest
+    assert "«temporary protected status»" in latest[spiked]["snippet"]

@@ -5,7 +5,8 @@ stories it matched per day over the last 30 or 90 days, its latest matched
 stories with the evidence (snippet hits highlighted), how many outlets
 carried each and which published first, and links to the rule pages, their
 Atom feeds and the full tables. Datasette's own index moves to
-``/-/datasette``.
+``/-/datasette``. The rules are the configured ones: a spike alert's
+``spike:<topic>`` match rows are neither listed nor shown as evidence.
 
 The window ends on the local day of the newest stored item (today on a
 desk that is collecting; the last day of an archive otherwise), so a
@@ -40,7 +41,8 @@ WITH hit AS (
            coalesce(i.published, i.fetched_at) AS at
     FROM matches m JOIN items i ON i.id = m.item_id
     LEFT JOIN json_each(:topics) t ON t.key = m.rule
-    WHERE coalesce(t.value, m.topic, m.rule) = :key),
+    -- A spike alert's row (newswatch.app.spikes) is no rule's evidence.
+    WHERE coalesce(t.value, m.topic, m.rule) = :key AND m.rule NOT LIKE 'spike:%'),
 latest AS (
     -- SQLite takes the bare columns from the row holding the MAX.
     SELECT story, MAX(at) AS at, id, rule, snippet FROM hit
