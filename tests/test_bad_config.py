@@ -36,7 +36,7 @@ CASES = [
      {"topics/t.toml": SOURCE.replace("wire", "other") + 'schedule = "1h"\n'},
      [("topics/t.toml", 4, "sources.schedule", "unknown setting")]),
     ("crawl table in a topic file", 'include = ["t.toml"]\n' + SOURCE, {"t.toml": '[crawl]\ntimeout = 5\n'},
-     [("t.toml", 1, "crawl", "a topic file may hold only [[sources]], [[rules]] and [aliases]")]),
+     [("t.toml", 1, "crawl", "a topic file may hold only [[sources]], [[rules]], [[follows]] and [aliases]")]),
     # -- wrong types
     ("crawl is not a table", 'crawl = 5\n' + SOURCE, {}, [("", 1, "crawl", "must be a table")]),
     ("timeout as text", '[crawl]\ntimeout = "30s"\n' + SOURCE, {}, [("", 2, "crawl.timeout", "must be a whole number")]),

@@ -59,5 +59,11 @@ def check(config: ConfigLike = None, *, warnings: bool = False) -> list[Problem]
                 where = f"spikes.topics.{topic}" if topic else "spikes"
                 problems.append(Problem(str(config.path), spikes.line if spikes else None, f"{where}.notify",
                                         f"no Apprise URL carries the tag {tag!r}; tags defined: {valid}"))
+    for f in config.follows:
+        for tag in f.notify:
+            if tag.lower() not in tags and tag.lower() not in refused:
+                valid = ", ".join(sorted(tags)) or "none: add [notify] urls or apprise_config"
+                problems.append(Problem(f.file, f.line, f"follows.{f.name}.notify",
+                                        f"no Apprise URL carries the tag {tag!r}; tags defined: {valid}"))
     return problems
 

@@ -15,7 +15,7 @@ the file, line and key and saying what would be valid.
 The package: :mod:`.model` (the types and errors), :mod:`.files` (TOML with
 line numbers, ``${VAR}``), :mod:`.loader` (``load``, includes, checks across
 files), :mod:`.settings` ([crawl], [notify]), :mod:`.source_tables`
-([[sources]]), :mod:`.rule_tables` ([[rules]]). Of newswatch it imports
+([[sources]]), :mod:`.rule_tables` ([[rules]]), :mod:`.follow_table` ([[follows]]). Of newswatch it imports
 only :mod:`newswatch.schedule` and :mod:`newswatch.formats.search` (which
 loads no parser), so any part of newswatch may import it.
 """
@@ -25,6 +25,7 @@ from __future__ import annotations
 from .loader import default_config_path, load
 from .model import (
     DEFAULT_USER_AGENT,
+    FOLLOW_REASONS,
     NAME_RE,
     RULE_MODES,
     SEARCH_PROVIDERS,
@@ -33,6 +34,7 @@ from .model import (
     Config,
     ConfigError,
     CrawlConfig,
+    FollowConfig,
     NotifyConfig,
     Problem,
     RuleConfig,
@@ -48,6 +50,8 @@ __all__ = [
     "SpikesConfig",
     "SpikeSettings",
     "DEFAULT_USER_AGENT",
+    "FOLLOW_REASONS",
+    "FollowConfig",
     "NAME_RE",
     "RULE_MODES",
     "SEARCH_PROVIDERS",

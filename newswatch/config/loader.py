@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 
 from .files import Locator, expand_env, first_use, read_toml
-from .model import Config, ConfigError, Problem, RuleConfig, Source
+from .follow_table import load_follow
+from .model import Config, ConfigError, FollowConfig, Problem, RuleConfig, Source
 from .rule_tables import load_rule
 from .settings import load_crawl, load_notify
 from .source_tables import load_source
@@ -35,7 +36,8 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
     base = path.parent
     fname = str(path)
 
-    known_top = {"database", "include", "crawl", "notify", "sources", "rules", "aliases", "spikes"}
+    known_top = {"database", "include", "crawl", "notify", "sources", "rules", "aliases", "spikes",
+                 "follows"}
     for key in data:
         if key not in known_top:
             problems.append(Problem(fname, loc.line_of(None, None, key), key,
@@ -53,6 +55,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
 
     sources: list[Source] = []
     rules: list[RuleConfig] = []
+    follows: list[FollowConfig] = []
     aliases: dict[str, list[str]] = {}
     files = [path]
     alias_origin: dict[str, str] = {}
@@ -67,6 +70,10 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
             r = load_rule(raw, i, doc_file, doc_loc, problems)
             if r:
                 rules.append(r)
+        for i, raw in enumerate(doc.get("follows", []) or []):
+            f = load_follow(raw, i, doc_file, doc_loc, problems)
+            if f:
+                follows.append(f)
         for name, values in (doc.get("aliases") or {}).items():
             line = doc_loc.line_of("aliases", None, name)
             if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
@@ -108,12 +115,14 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
             files.append(p)
             included.append((p, inc_loc))
             for key in inc:
-                if key not in {"sources", "rules", "aliases"}:
+                if key not in {"sources", "rules", "aliases", "follows"}:
                     problems.append(Problem(str(p), inc_loc.line_of(None, None, key), key,
-                                            "a topic file may hold only [[sources]], [[rules]] and [aliases]"))
+                                            "a topic file may hold only [[sources]], [[rules]], "
+                                            "[[follows]] and [aliases]"))
             take(inc, inc_loc, str(p), p.parent)
 
-    problems += _duplicate_names(sources, "source") + _duplicate_names(rules, "rule")
+    problems += (_duplicate_names(sources, "source") + _duplicate_names(rules, "rule")
+                 + _duplicate_names(follows, "follow"))
     if check_env and missing_env:
         where = first_use(sorted(missing_env), [(str(f), lc) for f, lc in [(path, loc)] + included])
         problems.append(Problem(*where, "environment",
@@ -122,12 +131,14 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
     if problems:
         raise ConfigError(problems)
     return Config(path=path, database=database, crawl=crawl, notify=notify, sources=sources,
-                  rules=rules, aliases=aliases, files=files, spikes=spikes)
+                  rules=rules, aliases=aliases, files=files, spikes=spikes,
+                  follows=follows)
 
 
-def _duplicate_names(tables: list[Source] | list[RuleConfig], what: str) -> list[Problem]:
-    """A problem for each [[sources]] or [[rules]] table reusing an earlier table's name."""
-    seen: dict[str, Source | RuleConfig] = {}
+def _duplicate_names(tables: list[Source] | list[RuleConfig] | list[FollowConfig],
+                     what: str) -> list[Problem]:
+    """A problem for each [[sources]], [[rules]] or [[follows]] table reusing an earlier name."""
+    seen: dict[str, Source | RuleConfig | FollowConfig] = {}
     problems = []
     for t in tables:
         first = seen.setdefault(t.name, t)

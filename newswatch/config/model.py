@@ -6,6 +6,7 @@ the file, line and key and saying what would be valid.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 SOURCE_KINDS = ("feed", "search", "sitemap", "site", "page")
 RULE_MODES = ("immediate", "digest", "both")
+FOLLOW_REASONS = ("links", "quotes", "names")  # what [[follows]] mode may list
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 INTERVAL_RE = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -86,6 +88,19 @@ class RuleConfig:
 
 
 @dataclass
+class FollowConfig:
+    """A [[follows]] table: a story followed from its seed article."""
+
+    name: str
+    url: str
+    notify: list[str] = field(default_factory=list)
+    mode: tuple[str, ...] = FOLLOW_REASONS  # the reasons that count
+    since: dt.date | None = None  # items published before are not follow-ups
+    file: str = ""
+    line: int | None = None
+
+
+@dataclass
 class CrawlConfig:
     user_agent: str = DEFAULT_USER_AGENT
     default_interval_s: int = 1800
@@ -150,6 +165,7 @@ class Config:
     aliases: dict[str, list[str]]
     files: list[Path]
     spikes: SpikesConfig | None = None  # None: no [spikes] table, no spike alerts
+    follows: list[FollowConfig] = field(default_factory=list)  # not used by `run` yet
 
     def source(self, name: str) -> Source:
         for s in self.sources:
