@@ -17,6 +17,8 @@ none again on the next run.
 from __future__ import annotations
 
 import json
+import re
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -102,25 +104,33 @@ def _month(root: Path, base: str, today: datetime) -> None:
     (root / "feeds" / "local.xml").write_text(_feed("local", local, base), encoding="utf-8")
 
 
-@pytest.fixture
-def desk(tmp_path):
-    """(config path, chat receiver): the generated month served locally, spikes on for tag team."""
+SPIKES = '[spikes]\nwindow = "14d"\nfactor = 3.0\nmin_items = 5\nnotify = ["team"]\n'
+
+
+@contextmanager
+def _desk(tmp_path, urls: str, rules: str = RULES, notify: str = ""):
+    """(config path, site): the generated month served locally, spikes on for tag team."""
     today = datetime.now(UTC)
     # The surge's times must not be in the future, and the test must end on the day it began.
     if (today.hour, today.minute) < (0, 2) or (today.hour, today.minute) >= (23, 58):
         pytest.skip("too close to midnight UTC for a month ending today")
     root = tmp_path / "site"
     root.mkdir()
-    with ChatSink() as chat, SiteServer(root) as site:
+    with SiteServer(root) as site:
         _month(root, site.url.rstrip("/"), today)
         cfg = write_config(
             tmp_path, site.url, None, [("wire", "/feeds/wire.xml", "en"), ("local", "/feeds/local.xml", "en")],
-            RULES,
-            extra=(f'[notify]\nurls = {{ team = ["{chat.json_url()}"] }}\ntimezone = "UTC"\n'
-                   '[spikes]\nwindow = "14d"\nfactor = 3.0\nmin_items = 5\nnotify = ["team"]\n'))
+            rules, extra=f'[notify]\nurls = {{ team = ["{urls}"] }}\ntimezone = "UTC"\n{notify}{SPIKES}')
         (tmp_path / "newswatch.toml").write_text(
             cfg.read_text(encoding="utf-8").replace("[crawl]", "[crawl]\nfetch_articles = false", 1),
             encoding="utf-8")
+        yield cfg
+
+
+@pytest.fixture
+def desk(tmp_path):
+    """(config path, chat receiver): the generated month served locally, spikes on for tag team."""
+    with ChatSink() as chat, _desk(tmp_path, chat.json_url()) as cfg:
         yield cfg, chat
 
 
@@ -269,3 +279,59 @@ def test_the_desk_shows_a_spikes_top_story_with_its_rules_evidence_not_the_spike
     # The spike hangs on its top story's item: that story still shows the rule's evidence.
     assert spiked in latest
     assert "«temporary protected status»" in latest[spiked]["snippet"]
+
+
+def _today_text() -> str:
+    now = datetime.now(UTC)
+    return f"{now.day} {now:%b %Y}"
+
+
+def test_a_spike_mail_reads_as_a_spike_in_html_and_in_its_text_part(tmp_path, smtp, cli):
+    with _desk(tmp_path, smtp.url(to="team@example.org")) as cfg:
+        run = cli("run", "-c", str(cfg))
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert smtp.wait_for(1)
+    (mail,) = smtp.messages
+    assert mail["Subject"] == f"[tps] Coverage spike: 8 stories on {_today_text()} (usually 1 a day)"
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    html = mail.get_body(("html",)).get_content()
+    for body in (text, html):
+        assert "8 stories &gt; 3 × 1" in body or "8 stories > 3 × 1" in body
+        assert "(the daily mean of the 14 days before) and ≥ 5 (the minimum)" in body
+        assert "Top stories of the day" in body and "(UTC)" in body
+        assert "Rule" not in body and "spike:tps" not in body
+    # Three top stories, each linked in the HTML, every link in our text part too.
+    links = re.findall(r'<li><a href="([^"]+)">TPS hearing 0-\d: [^<]+</a> &middot; wire</li>', html)
+    assert len(links) == 3 and all(link in text for link in links)
+    assert len(re.findall(r"(?m)^\d\. TPS hearing 0-\d: .+ \(wire\)$", text)) == 3
+
+
+def test_a_tag_over_its_hourly_limit_gets_the_spike_in_its_next_digest(tmp_path, cli):
+    graft_to_team = RULES.replace("query = 'embezzlement'", "query = 'embezzlement'\nnotify = [\"team\"]")
+    with ChatSink() as chat, _desk(tmp_path, chat.json_url(), graft_to_team, "max_per_hour = 1\n") as cfg:
+        run = cli("run", "-c", str(cfg))
+
+        # The oldest corruption story takes the hour's one message; the rest, the spike too, wait.
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert chat.wait_for(1) and not chat.wait_for(2, timeout=1)
+        assert chat.posts[0].body["title"].startswith("[corruption] Mayor charged")
+        db = sqlite_utils.Database(cfg.parent / "nw.db")
+        assert db.execute("select status from alerts where rule = 'spike:tps'").fetchone() == ("deferred",)
+
+        digest = cli("alerts", "send", "--digest", "-c", str(cfg), "--now", _later(hours=1, minutes=1))
+
+        assert digest.returncode == 0, digest.stdout + digest.stderr
+        assert chat.wait_for(2) and not chat.wait_for(3, timeout=1)
+    post = chat.posts[1].body
+    assert post["title"] == "[corruption, tps] Digest: 1 coverage spike, 3 stories, 3 articles"
+    message = post["message"]
+    assert message.startswith(
+        f"**[tps] Coverage spike: 8 stories on {_today_text()} (usually 1 a day)** (UTC)\n")
+    assert len(re.findall(r"(?m)^\d\. \[TPS hearing 0-\d: .+\]\(http://\S+\) · wire$", message)) == 3
+    assert message.count("Mayor charged") == 3 and "spike:tps" not in message
+    assert db.execute("select status from alerts where rule = 'spike:tps'").fetchone() == ("sent",)
+
+
+def _later(**delta) -> str:
+    return (datetime.now(UTC) + timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -21,7 +21,7 @@ Which schedule a rule's digest follows (:func:`schedules_for`):
   ``digest`` or ``both``;
 - else ``hourly`` (:data:`OVERFLOW_DIGEST`): an ``immediate`` rule only has a
   digest when its tag went over ``max_per_hour``, and then the excess should
-  not wait a day.
+  not wait a day (spike alerts, ``spike:<topic>``, are such rules).
 """
 
 from __future__ import annotations
@@ -69,15 +69,18 @@ def schedules_for(rules: Iterable[Any], timezone: str = "UTC") -> Callable[[str]
     """rule name -> its digest :class:`Schedule`, from objects with name, mode and digest.
 
     A rule that is no longer configured (its alerts are still waiting) gets
-    the daily default. Raises ValueError for a schedule that does not parse
-    (the config loader has reported it already).
+    the daily default; a spike alert's ``spike:<topic>`` the hourly one.
+    Raises ValueError for a schedule that does not parse (the config loader
+    has reported it already).
     """
     table = {}
     for rule in rules:
         text = rule.digest or (OVERFLOW_DIGEST if rule.mode == "immediate" else DEFAULT_DIGEST)
         table[rule.name] = parse_schedule(text, timezone)
     fallback = parse_schedule(DEFAULT_DIGEST, timezone)
-    return lambda name: table.get(name, fallback)
+    # A spike alert is immediate: deferred by the rate limit, it should not wait a day.
+    overflow = parse_schedule(OVERFLOW_DIGEST, timezone)
+    return lambda name: table.get(name) or (overflow if name.startswith(SPIKE_PREFIX) else fallback)
 
 
 def compose(
