@@ -28,11 +28,13 @@ bench: $(STAMP)
 # Precision and recall of the shipped topic pack per topic, through `newswatch rules match`,
 # with the false positives and negatives listed (tests/data/topic_eval.jsonl holds the labels);
 # then how often real pages keep their accents however their charset is declared;
-# then how often a page's publication day is right, newswatch against htmldate alone.
+# then how often a page's publication day is right, newswatch against htmldate alone;
+# then which items follow the seed story (tests/data/follow_eval.jsonl), tuning and held-out.
 eval: $(STAMP)
 	$(BIN)/python benchmarks/eval_topics.py
 	$(BIN)/python benchmarks/eval_charsets.py
 	$(BIN)/python benchmarks/eval_dates.py
+	$(BIN)/python benchmarks/eval_follows.py
 
 # The long reliability cases (tests/stress, skipped by `make test`): 20 SIGKILLs of a run at random
 # moments, and 1,000 sources with 10% slow and 5% failing in one run. About 3 minutes.
