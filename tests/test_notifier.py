@@ -108,6 +108,27 @@ def test_javascript_links_from_feeds_are_not_linked(db):
     assert 'href="#"' in html and 'href="javascript' not in html
 
 
+def _spike_row(title: str, url: str) -> dict:
+    spike = {"topic": "tps", "day": "2018-03-12", "stories": 9, "baseline": 1.4286, "factor": 3.0,
+             "window_days": 14, "min_items": 5,
+             "top": [{"title": title, "url": url, "outlets": ["Wire @here"], "items": 2}]}
+    return {"id": 1, "rule": "spike:tps", "tag": "team", "created_at": NOW, "item_id": "i1",
+            "title": "an item's own title", "fields": [{"spike": spike}], "terms": [], "snippet": "x"}
+
+
+def test_a_spike_message_escapes_its_stories_feed_text():
+    row = _spike_row(HOSTILE + " @channel *bold*", "javascript:alert(1)")
+
+    html, md = render_alert(row, "html"), render_alert(row, "markdown")
+
+    assert html.title == "[tps] Coverage spike: 9 stories on 12 Mar 2018 (usually 1.4 a day)"
+    assert "<script>" not in html.body and "&lt;script&gt;" in html.body
+    assert 'href="#"' in html.body and "javascript:" not in html.body
+    assert "an item's own title" not in html.body + md.body  # the spike's stories, not its item
+    assert "@\u200bchannel" in md.body and "@\u200bhere" in md.body and "\\*bold\\*" in md.body
+    assert "12 Mar 2018" in md.title and "9 stories > 3 × 1.4" in md.body
+
+
 # -- chat -------------------------------------------------------------------
 
 
