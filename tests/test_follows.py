@@ -134,3 +134,10 @@ def test_the_labelled_set_has_both_languages_and_a_heldout_third():
     assert len(rows) >= 60
     assert {r["lang"] for r in rows} == {"en", "es"}
     assert abs(len(_rows("heldout")) - len(rows) / 3) <= 1
+
+
+def test_an_address_written_without_its_scheme_is_a_link(seed):
+    item = {"url": "https://b.example/8", "title": "Reading list",
+            "body": "See insightcrime.org/news/analysis/us-reverses-course-centam-heavy-handed-drug-war-approach "
+                    "for the analysis."}
+    assert str(follows(seed, item)) == "links"

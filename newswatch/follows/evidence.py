@@ -5,7 +5,8 @@ its addresses, (b) it ``quotes`` one of the seed's sentences, or (c) one of
 its paragraphs ``names`` at least :data:`MIN_NAMES` of the seed's
 distinctive names and figures, at least one a person. Stored items keep no
 outgoing links, so a caller that has the page's links passes them as
-``links``; addresses written in the item's text are read from it too.
+``links``; addresses written in the item's text (with or without
+``https://``) are read from it too.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ def follows(seed: SeedProfile, item: Any, links: Iterable[str] = ()) -> Reason |
     for link in [*links, *urls_in_text(text)]:
         if alias_key(link) in seed.keys:
             return Reason("links", "links", (link,))
+    lowered = text.lower()
+    for key in seed.keys:
+        # An address written without its scheme ("insightcrime.org/news/...").
+        if "/" in key.rstrip("/") and key.lower() in lowered:
+            return Reason("links", "links", (key,))
     if sentence := quoted(list(seed.sentences), text):
         shown = sentence if len(sentence) <= _SHOWN_QUOTE else sentence[:_SHOWN_QUOTE - 1].rstrip() + "…"
         return Reason("quotes", f'quotes "{shown}"', (sentence,))
