@@ -141,3 +141,13 @@ def test_an_address_written_without_its_scheme_is_a_link(seed):
             "body": "See insightcrime.org/news/analysis/us-reverses-course-centam-heavy-handed-drug-war-approach "
                     "for the analysis."}
     assert str(follows(seed, item)) == "links"
+
+
+def test_a_long_list_of_names_fits_one_line(seed):
+    item = {"url": "https://b.example/9", "title": "All of them",
+            "body": "Pence, Brownfield, Baldetti, Ortiz, Salazar Umaña, Sánchez Cerén, Morales and "
+                    "Hernández met the Washington Office for Latin America and the Agency for "
+                    "International Development about the Alliance for Prosperity."}
+    text = str(follows(seed, item))
+    assert text.startswith("names Pence, Brownfield, Baldetti")
+    assert len(text) <= 80 and text.endswith(", …")

@@ -23,6 +23,7 @@ from .quotes import quoted
 
 MIN_NAMES = 3
 _SHOWN_QUOTE = 60
+_LINE = 80
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,13 @@ def follows(seed: SeedProfile, item: Any, links: Iterable[str] = ()) -> Reason |
         if len(hits) >= MIN_NAMES and any(n.kind == "person" for n in hits) and len(hits) > len(best):
             best = hits
     if best:
-        shown_names = ", ".join(n.short for n in best)
-        return Reason("names", f"names {shown_names}", tuple(n.text for n in best))
+        return Reason("names", _names_text(best), tuple(n.text for n in best))
     return None
+
+
+def _names_text(names: list[Name]) -> str:
+    """``names A, B, C``, cut with ``…`` to fit one 80-column line."""
+    text = "names " + ", ".join(n.short for n in names)
+    if len(text) <= _LINE:
+        return text
+    return text[:_LINE - 1].rsplit(",", 1)[0] + ", …"
