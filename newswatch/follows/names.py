@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .folding import paragraphs, strip_accents
 
@@ -231,6 +232,13 @@ def named_in(names: list[Name], paragraph: str) -> list[Name]:
         if name.kind == "figure":
             if name.forms[0] in figures:
                 hits.append(name)
-        elif any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", folded) for f in name.forms):
+        elif _pattern(name).search(folded):
             hits.append(name)
     return hits
+
+
+@lru_cache(maxsize=1024)
+def _pattern(name: Name) -> re.Pattern[str]:
+    # One pattern per name, compiled once however many items it is looked for in.
+    forms = sorted(name.forms, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")

@@ -13,6 +13,7 @@ does not count.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .folding import paragraphs, words
 
@@ -46,11 +47,17 @@ def shingles(text: str) -> set[tuple[str, ...]]:
     return {tuple(w[i:i + SHINGLE]) for i in range(len(w) - SHINGLE + 1)}
 
 
+@lru_cache(maxsize=4096)
+def _own(sentence: str) -> frozenset[tuple[str, ...]]:
+    # A seed's sentences are compared with every item: shingled once.
+    return frozenset(shingles(sentence))
+
+
 def quoted(sentences_: list[str], text: str) -> str | None:
     """The first of ``sentences_`` that ``text`` quotes, or None."""
     have = shingles(text)
     for sentence in sentences_:
-        own = shingles(sentence)
+        own = _own(sentence)
         shared = len(own & have)
         if own and (shared >= MIN_SHARED or shared >= MIN_SHARE * len(own) >= 3):
             return sentence
