@@ -201,7 +201,20 @@ def discover(url: str, user_agent: str, timeout: float = 15.0, transport=None,
     return _within(client, url, max_time, lambda: _discover(client, url))
 
 
-def _within(client: _Client, url: str, max_time: float | None, work) -> Discovery:
+def fetch_page(url: str, user_agent: str, timeout: float = 15.0, transport=None,
+               max_time: float | None = MAX_TIME) -> _Page:
+    """One page as ``newswatch follow`` reads it: robots.txt obeyed, within ``max_time``.
+
+    Returns the page (``url`` after redirects, ``status_code``,
+    ``content_type``, ``content``); raises :class:`DiscoveryError` when it
+    cannot be fetched or answers with an HTTP error.
+    """
+    deadline = time.monotonic() + max_time if max_time else None
+    client = _Client(user_agent, timeout, transport, deadline)
+    return _within(client, url, max_time, lambda: _first(client, url))
+
+
+def _within(client: _Client, url: str, max_time: float | None, work):
     deadline = client.deadline
     if deadline is None:
         return work()
@@ -227,7 +240,7 @@ def _within(client: _Client, url: str, max_time: float | None, work) -> Discover
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     if "found" in outcome:
-        return outcome["found"]  # type: ignore[return-value]
+        return outcome["found"]
     raise DiscoveryTimeout(_timeout_message(url, max_time, client.current))
 
 

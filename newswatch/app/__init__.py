@@ -24,6 +24,8 @@ makes one of these calls and renders the result. docs/api.md has a tour.
 ``sources_add``     plan a source for a site; ``sources_import`` for an OPML file;
                     ``write_sources`` appends a plan to the config file;
                     ``sources_export`` writes feeds as OPML
+``follow``          plan a [[follows]] table for an article (what it will look for);
+                    ``write_follow`` appends it to the config file
 ``export``          stored items as CSV, JSON lines or Atom
 ``coverage``        stories and items per day and topic (or rule) -> :class:`Coverage`;
                     ``coverage_lines``: the table ``newswatch trends`` prints
@@ -32,7 +34,8 @@ makes one of these calls and renders the result. docs/api.md has a tour.
 
 Errors: :class:`~newswatch.config.ConfigError` (every located problem of a
 configuration), :class:`~newswatch.errors.NewswatchError` and its kinds
-(:class:`NotFoundError`, :class:`InvalidInput`, :class:`SourcesError`,
+(:class:`NotFoundError`, :class:`InvalidInput` and its :class:`FollowError`,
+:class:`SourcesError`,
 :class:`UnsafeTable`), :class:`RunLockedError`,
 :class:`~newswatch.storage.StorageError` (a database that cannot be
 written) and :class:`~newswatch.rules.RuleSyntaxError` (with ``caret()``).
@@ -67,6 +70,8 @@ _WHERE = {
     "rules_match": ".rules",
     "RunLockedError": ".cycle", "RunReport": ".cycle", "run": ".cycle",
     "init": ".starter",
+    "FollowError": ".follows", "FollowPlan": ".follows", "follow": ".follows",
+    "write_follow": ".follows",
     "Coverage": ".trends", "coverage": ".trends", "coverage_lines": ".trends",
     "Muted": ".muting", "dismiss": ".muting", "mute": ".muting", "mutes": ".muting",
     "noise_report": ".muting", "undismiss": ".muting", "unmute": ".muting",

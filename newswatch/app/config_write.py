@@ -88,11 +88,12 @@ class NewSource:
 
     fields: dict[str, Any]
     comment: str = ""
+    table: str = "sources"  # or "follows" (`newswatch follow`)
 
     @property
     def text(self) -> str:
         lines = [f"# {self.comment}"] if self.comment else []
-        lines.append("[[sources]]")
+        lines.append(f"[[{self.table}]]")
         for key, value in self.fields.items():
             if isinstance(value, bool):
                 text = "true" if value else "false"
@@ -107,7 +108,7 @@ class NewSource:
         return self.text
 
 
-def new_source(fields: dict[str, Any], comment: str | None = None) -> NewSource:
+def new_source(fields: dict[str, Any], comment: str | None = None, table: str = "sources") -> NewSource:
     """A table for ``fields`` (None values left out), its ``url`` made inert, its comment one line."""
     clean: dict[str, Any] = {}
     for key, value in fields.items():
@@ -119,7 +120,7 @@ def new_source(fields: dict[str, Any], comment: str | None = None) -> NewSource:
             clean[key] = value
         else:
             clean[key] = inert_url(value) if key in ("url", "endpoint") else str(value)
-    return NewSource(clean, one_line(comment))
+    return NewSource(clean, one_line(comment), table)
 
 
 def toml_table(fields: dict[str, Any], comment: str | None = None) -> str:
@@ -129,7 +130,8 @@ def toml_table(fields: dict[str, Any], comment: str | None = None) -> str:
 
 def _expected(original: dict, added: list[NewSource]) -> dict:
     want = dict(original)
-    want["sources"] = list(original.get("sources") or []) + [dict(s.fields) for s in added]
+    for s in added:
+        want[s.table] = list(want.get(s.table) or []) + [dict(s.fields)]
     return want
 
 

@@ -75,7 +75,7 @@ def load_follow(raw: Any, i: int, fname: str, loc: Locator,
     if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
         bad("url", f"invalid URL {url!r}: write the seed article's absolute "
                    "http:// or https:// URL")
-    elif ENV_RE.search(url):
+    elif ENV_RE.search(str(url)):
         bad("url", "${...}: URLs are not read from the environment; write the URL itself")
     notify = raw.get("notify", [])
     if isinstance(notify, str):
@@ -95,5 +95,5 @@ def load_follow(raw: Any, i: int, fname: str, loc: Locator,
             bad(key, f"unknown setting; valid: {', '.join(_KNOWN)}")
     if not ok:
         return None
-    return FollowConfig(name=name, url=url, notify=list(notify), mode=mode or FOLLOW_REASONS,
+    return FollowConfig(name=str(name), url=str(url), notify=list(notify), mode=mode or FOLLOW_REASONS,
                         since=since, file=fname, line=loc.line_of("follows", i, None))
