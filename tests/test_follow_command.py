@@ -139,3 +139,37 @@ def test_a_name_or_url_already_followed_exits_2(site, config):
         config, other, "--name", "miami-2017")
     assert "is followed already, as 'miami-2017'" in _refused(config, url + "#top")
     assert "use lower-case letters" in _refused(config, other, "--name", "Miami 2017")
+
+
+def test_check_locates_each_problem_of_a_follows_table(tmp_path):
+    cfg = tmp_path / "newswatch.toml"
+    cfg.write_text('[notify.urls]\nteam = ["json://127.0.0.1:9/"]\n\n'
+                   '[[follows]]\nname = "Miami 2017"\nurl = "ftp://example.org/a"\n'
+                   'mode = ["links", "tweets"]\nsince = "June"\nnotify = ["desk"]\n\n'
+                   '[[follows]]\nname = "miami"\nurl = "https://example.org/a"\nnotify = ["desk"]\n\n'
+                   '[[follows]]\nname = "miami"\nurl = "https://example.org/b"\n', encoding="utf-8")
+    checked = run_cli("check", "-c", str(cfg))
+    assert checked.returncode == 2
+    f = str(cfg)
+    for located in (f"{f}:5: follows.name: invalid name 'Miami 2017'",
+                    f"{f}:6: follows.url: invalid URL 'ftp://example.org/a'",
+                    f"{f}:7: follows.mode: must be a list of one or more of links, quotes, names",
+                    f"{f}:8: follows.since: must be a date, like 2017-06-01, not 'June'",
+                    f"{f}:16: follows.name: duplicate follow name 'miami'"):
+        assert located in checked.stderr, checked.stderr
+    cfg.write_text(cfg.read_text(encoding="utf-8").split("[[follows]]", 1)[0]
+                   + '[[follows]]\nname = "miami"\nurl = "https://example.org/a"\nnotify = ["desk"]\n',
+                   encoding="utf-8")
+    checked = run_cli("check", "-c", str(cfg))
+    assert checked.returncode == 2
+    assert f"{f}:4: follows.miami.notify: no Apprise URL carries the tag 'desk'" in checked.stderr
+
+
+def test_init_ships_the_seed_story_and_check_accepts_it(tmp_path):
+    assert run_cli("init", str(tmp_path)).returncode == 0
+    checked = run_cli("check", "-c", str(tmp_path / "newswatch.toml"))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    follows = load(tmp_path / "newswatch.toml").follows
+    assert [(f.name, f.url, str(f.since)) for f in follows] == [
+        ("miami-2017", "https://insightcrime.org/news/analysis/"
+         "us-reverses-course-central-america-heavy-handed-drug-war/", "2017-06-01")]
