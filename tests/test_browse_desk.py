@@ -87,6 +87,20 @@ def test_the_desk_lists_the_latest_stories_with_their_evidence_and_outlets(ds):
     assert "No matched stories yet." in _sections(get(ds, "/").text)["Aid"]
 
 
+def test_the_desk_names_outlets_as_alerts_do(tmp_path):
+    """A configured title first, then the feed's own title, then the slug."""
+    config = make_newsroom(tmp_path)
+    with config.path.open("a", encoding="utf-8") as f:
+        f.write('\n[[sources]]\nname = "prensalibre"\nkind = "feed"\n'
+                'url = "http://127.0.0.1:9/pl.xml"\ntitle = "Prensa Libre (Guatemala)"\n')
+    with open_db(config.database) as db:
+        db.execute("UPDATE sources SET feed_title = 'El Faro - Noticias' WHERE name = 'elfaro'")
+    officials = _sections(get(make_datasette(load(config.path, check_env=False)), "/").text)["Officials"]
+    assert "covered by 2 outlets, first by Prensa Libre (Guatemala)" in officials
+    assert "covered by 1 outlet, first by El Faro - Noticias" in officials
+    assert "first by prensalibre" not in officials
+
+
 def test_the_desk_escapes_feed_text(ds):
     tps = _sections(get(ds, "/").text)["TPS"]
     assert str(escape(HOSTILE_TITLE)) in tps

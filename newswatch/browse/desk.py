@@ -107,6 +107,13 @@ def desk_topics(db: Database, rules: dict[str, str | None], tz: ZoneInfo, days: 
     return sorted(topics.values(), key=lambda t: (-t.stories, t.key.lower()))
 
 
+def outlet_names(db: Database, titles: dict[str, str]) -> dict[str, str]:
+    """Each source's name as alerts show it: its configured title, else its feed's own, else the slug."""
+    names = {name: title for name, title in db.execute(
+        "SELECT name, feed_title FROM sources WHERE coalesce(feed_title, '') != ''").fetchall()}
+    return names | titles
+
+
 def rule_chart(db: Database, rule: str, tz: ZoneInfo, days: int = WINDOWS[0]) -> Markup:
     """The chart of one rule: stories it matched per day, ``days`` days to the newest item's."""
     counts = [row for row in daily_counts(db, days=days, by="rule", tz=tz, until=_last_day(db, tz),
@@ -124,8 +131,11 @@ async def desk(request, datasette) -> Response:
     days = int(asked) if asked.isdigit() and int(asked) in WINDOWS else WINDOWS[0]
     db = datasette.get_database(name)
     topics = await db.execute_fn(lambda conn: desk_topics(Database(conn), rules, tz, days))
+    outlets = await db.execute_fn(lambda conn: outlet_names(Database(conn), config.get("outlets") or {}))
     for topic in topics:
         for story in topic.latest:
+            story["source"] = outlets.get(story["source"], story["source"])
+            story["first_source"] = outlets.get(story["first_source"], story["first_source"])
             story["link"] = safe_link(story["url"])
             story["evidence"] = highlight(story["snippet"])
             story["when"] = local_time(story["at"], tz)

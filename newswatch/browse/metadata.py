@@ -359,10 +359,11 @@ def datasette_metadata(config, name: str | None = None) -> dict[str, Any]:
         },
         # Lets newswatch's Datasette plugin know which database it serves
         # (and stay inert in any other Datasette in the same process).
-        # The desk reads the time zone and the rules' topics from here.
+        # The desk reads the time zone, the rules' topics and outlets' names from here.
         "plugins": {PLUGIN_NAME: {
             "database": name,
             "timezone": config.notify.timezone,
             "rules": {rule.name: rule.topic or None for rule in config.rules},
+            "outlets": {source.name: source.title for source in config.sources if source.title},
         }},
     }
