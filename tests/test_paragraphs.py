@@ -125,6 +125,14 @@ def test_an_article_page_keeps_paragraphs_headings_list_items_and_line_breaks():
     ]
 
 
+def test_a_control_character_in_a_page_loses_only_itself():
+    # One terminal escape or NUL used to make the extractor give up on the whole page.
+    page = _article_page([f"Alpha {_WORDS}.", f"Bravo \x1b[31m{_WORDS}\x00.", f"Charlie {_WORDS}."])
+    body = extract_article(page.encode(), "https://x.example/a")["body"]
+    assert f"Bravo [31m{_WORDS}." in body.split("\n\n")
+    assert "\x1b" not in body and "\x00" not in body
+
+
 def _feed(base: str) -> bytes:
     full = "".join(f"<p>{name} {_WORDS} {_WORDS} {_WORDS}.</p>\n" for name in ("Alpha", "Bravo", "Charlie"))
     return f"""<?xml version="1.0" encoding="utf-8"?>

@@ -153,10 +153,18 @@ def repair_text(text: str) -> str:
 _UTF8_PARSER = lxml_html.HTMLParser(encoding="utf-8")
 
 
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
 def parse_html(page: str | bytes, content_type: str | None = None):
     """An lxml tree of an HTML page, decoded as :func:`decode_page` does.
+
+    C0 control characters other than tab and line breaks are dropped: XML may
+    not hold them, so trafilatura gave up on a whole page for one terminal
+    escape, and they are never text anyone reads.
 
     Raises ValueError or lxml's ParserError when there is no document.
     """
     text = decode_page(page, content_type) if isinstance(page, bytes) else page
+    text = text.translate(_CONTROL)
     return lxml_html.fromstring(text.encode("utf-8"), parser=_UTF8_PARSER)
