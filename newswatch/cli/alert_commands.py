@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -13,6 +15,18 @@ from .. import app
 from .base import cli, config_option, console, escape, load_config
 from .mute_text import mute_json, print_mutes
 from .status_text import alert_json, local, out, print_alerts, shorten, source_titles, zone
+
+
+@contextmanager
+def _asked(see: str = "") -> Iterator[None]:
+    """A bad argument is a usage error; a thing it names that is not there, an error that
+    says where to look (``see``: a command)."""
+    try:
+        yield
+    except app.InvalidInput as exc:
+        raise click.UsageError(str(exc)) from None
+    except app.NotFoundError as exc:
+        raise click.ClickException(f"{exc}; see `{see}`" if see else str(exc)) from None
 
 #: A rule with at least this share of its alerted items dismissed is shown as noisy.
 NOISY_SHARE = 0.25
@@ -101,13 +115,9 @@ def alerts_mute(item: str | None, story: str | None, source: str | None, duratio
     already muted, for every rule, until the mute expires (--for).
     """
     config = load_config(config_path, check_env=False)
-    try:
+    with _asked():
         done = app.mute(config, item=item, story=story, source=source, duration=duration, why=reason,
                         by=by, now=now)
-    except app.InvalidInput as exc:
-        raise click.UsageError(str(exc)) from None
-    except app.NotFoundError as exc:
-        raise click.ClickException(str(exc)) from None
     tz = zone(config.notify.timezone)
     what = {"item": "item", "story": "story", "source": "source"}[done.scope]
     until = f"until {local(done.expires_at, tz)}" if done.expires_at else "until further notice"
@@ -124,12 +134,8 @@ def alerts_mute(item: str | None, story: str | None, source: str | None, duratio
 def alerts_unmute(mute_id: int, by: str | None, now: str | None, config_path: Path | None) -> None:
     """End mute MUTE_ID now: later alerts go out again (its number: `alerts mutes`)."""
     config = load_config(config_path, check_env=False)
-    try:
+    with _asked("newswatch alerts mutes"):
         row = app.unmute(config, mute_id, by=by, now=now)
-    except app.InvalidInput as exc:
-        raise click.UsageError(str(exc)) from None
-    except app.NotFoundError as exc:
-        raise click.ClickException(f"{exc}; see `newswatch alerts mutes`") from None
     out(f"Mute {mute_id} ({row['scope']} {row['target']}) ended by {row['withdrawn_by']}; "
         "alerts it held back stay held back.")
 
@@ -144,12 +150,8 @@ def alerts_dismiss(alert_id: int, reason: str | None, by: str | None, now: str |
                    config_path: Path | None) -> None:
     """Mark alert ALERT_ID not relevant for its rule: no more alerts of that rule for its story."""
     config = load_config(config_path, check_env=False)
-    try:
+    with _asked("newswatch alerts list"):
         done = app.dismiss(config, alert_id, why=reason, by=by, now=now)
-    except app.InvalidInput as exc:
-        raise click.UsageError(str(exc)) from None
-    except app.NotFoundError as exc:
-        raise click.ClickException(f"{exc}; see `newswatch alerts list`") from None
     others = f"; {done.held_back} more of its alerts held back" if done.held_back else ""
     out(f"Alert {alert_id} marked not relevant for rule {done.rule} by {done.who}"
         f" (story {done.target}){others}.")
@@ -167,12 +169,8 @@ def alerts_undismiss(alert_id: int, by: str | None, now: str | None, config_path
     """Take back the not-relevant mark on alert ALERT_ID: the rule's later alerts for its story
     go out again, and the noise report stops counting it (the mark is kept, as withdrawn)."""
     config = load_config(config_path, check_env=False)
-    try:
+    with _asked("newswatch alerts mutes"):
         rows = app.undismiss(config, alert_id, by=by, now=now)
-    except app.InvalidInput as exc:
-        raise click.UsageError(str(exc)) from None
-    except app.NotFoundError as exc:
-        raise click.ClickException(f"{exc}; see `newswatch alerts mutes`") from None
     for row in rows:
         out(f"Alert {row['alert_id']}: not-relevant mark for rule {row['rule']} withdrawn by "
             f"{row['withdrawn_by']} (story {row['target']}); alerts it held back stay held back.")
