@@ -17,8 +17,14 @@ from rich.markup import escape
 from rich.table import Table
 
 SITE_DIR = Path(__file__).parent / "site"
+#: The demo's followed story: the fictional Isthmus Review's analysis of the
+#: June 2017 Miami conference, and the day it appeared (earlier items are not
+#: follow-ups, however many of its names they share).
+FOLLOW_NAME = "miami-2017"
+SEED_PATH = "/isthmus-review/2017/06/miami-heavy-handed-turn.html"
+SEED_DATE = "2017-06-22"
 
-__all__ = ["run_demo", "write_demo_config", "SITE_DIR"]
+__all__ = ["run_demo", "write_demo_config", "SITE_DIR", "FOLLOW_NAME", "SEED_PATH"]
 
 
 def demo_sources(base_url: str) -> list[dict]:
@@ -29,10 +35,10 @@ def demo_sources(base_url: str) -> list[dict]:
 
 
 def topic_rules_text() -> str:
-    """The shipped topic pack without its [[sources]] (the demo is offline)."""
+    """The shipped topic pack without its [[sources]] and [[follows]] (the demo is offline)."""
     text = (resources.files("newswatch.topics") / "central-america.toml").read_text(encoding="utf-8")
-    # Drop each [[sources]] table up to the next table header.
-    return re.sub(r"(?ms)^\[\[sources\]\].*?(?=^\[|\Z)", "", text)
+    # Drop each such table up to the next table header; the demo follows its own seed.
+    return re.sub(r"(?ms)^\[\[(?:sources|follows)\]\].*?(?=^\[|\Z)", "", text)
 
 
 def write_demo_config(out_dir: Path, base_url: str, notify_urls: dict[str, list[str]]) -> Path:
@@ -58,6 +64,10 @@ def write_demo_config(out_dir: Path, base_url: str, notify_urls: dict[str, list[
         'timezone = "America/Guatemala"   # times in alerts and digests, and digest schedules',
         "",
     ]
+    lines += ["# The fictional site's analysis of the Miami conference: `newswatch run` stores",
+              "# the articles that link to it, quote it or name its people together.",
+              "[[follows]]", f'name = "{FOLLOW_NAME}"', f'url = "{base_url}{SEED_PATH}"',
+              f"notify = {json.dumps(sorted(notify_urls))}", f"since = {SEED_DATE}", ""]
     for s in demo_sources(base_url):
         lines += ["[[sources]]", f'name = "{s["name"]}"', f'kind = "{s["kind"]}"', f'url = "{s["url"]}"']
         if s.get("lang"):
@@ -117,9 +127,10 @@ def _show_results(console: Console, config, report, smtp, chat) -> None:
     table.add_column("items", justify="right")
     table.add_column("example")
     for row in db.query("select rule, count(*) n, max(i.title) t from matches m join items i on i.id = m.item_id "
-                        "group by rule order by rule"):
+                        "where rule not like 'follow:%' group by rule order by rule"):
         table.add_row(row["rule"], str(row["n"]), escape((row["t"] or "")[:70]))
     console.print(table)
+    _show_follow_ups(console, config, db)
     _show_trends(console, config, db)
     console.print(f"[bold]Delivered[/bold] {report.alerts_sent} alerts "
                   f"({report.alerts_failed} failed): {len(smtp.messages)} emails, {len(chat.posts)} chat posts.")
@@ -133,6 +144,21 @@ def _show_results(console: Console, config, report, smtp, chat) -> None:
         if post:
             console.print("\n[bold]The same alert in chat[/bold] (Mattermost Markdown)")
             console.print(post.strip()[:1200], markup=False)
+
+
+def _show_follow_ups(console: Console, config, db) -> None:
+    """Each followed story and the articles found continuing it, with the reason."""
+    for follow in config.follows:
+        rows = list(db.query(
+            "select m.snippet, i.source, i.title from matches m join items i on i.id = m.item_id "
+            "where m.rule = ? order by i.published, i.url", [f"follow:{follow.name}"]))
+        console.print(f"\n[bold]Following[/bold] {follow.name}: {escape(follow.url)}")
+        if not rows:
+            console.print("  none stored: no article links to it, quotes it or names its people together",
+                          markup=False, highlight=False)
+        for row in rows:
+            console.print(f"  {row['snippet'] or ''}\n      {row['source']}: {row['title'] or ''}",
+                          markup=False, highlight=False)
 
 
 def _show_trends(console: Console, config, db) -> None:

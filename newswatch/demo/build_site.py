@@ -38,7 +38,7 @@ if __package__ in (None, ""):  # run as a script: python newswatch/demo/build_si
 from ..schedule import iso
 from .render import CSS, PRIVATE_PAGE, ROBOTS, pick, render_article, render_outlet_index, render_root_index
 from .render_feeds import RENDERERS, feed_entries, render_sitemap, sources
-from .storydata import EVAL_EXTRA, OUTLETS, STORIES, check_stories, rel_path, url_of, when
+from .storydata import EVAL_EXTRA, OUTLETS, STORIES, check_stories, linked, rel_path, url_of, when
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 
@@ -50,6 +50,7 @@ def build(out: Path = SITE_DIR) -> dict[str, int]:
         shutil.rmtree(out)
     out.mkdir(parents=True)
     by_path = {f"{s['outlet']}/{s['path']}": s for s in STORIES}
+    cited = linked(STORIES)
     by_outlet = {slug: sorted((s for s in STORIES if s["outlet"] == slug), key=when, reverse=True)
                  for slug in OUTLETS}
 
@@ -63,8 +64,11 @@ def build(out: Path = SITE_DIR) -> dict[str, int]:
             # Related links and the trending bar stay within the same group
             # (relevant / not), so boilerplate leaking into extracted text
             # never changes which thread a page belongs to.
-            group = [t for t in stories if t is not s and (t["kind"] == "relevant") == (s["kind"] == "relevant")]
-            group = group or [t for t in stories if t is not s]
+            # A story another one links to (the followed seed) is left out of
+            # these bars: only the articles that cite it link to it.
+            others = [t for t in stories if t is not s and f"{slug}/{t['path']}" not in cited]
+            group = [t for t in others if (t["kind"] == "relevant") == (s["kind"] == "relevant")]
+            group = group or others
             related = pick(group, rel_path(s) + "related", min(4, len(group)))
             trending = pick(group, rel_path(s) + "trending", min(3, len(group)))
             write(rel_path(s).lstrip("/"), render_article(s, related, trending),

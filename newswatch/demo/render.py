@@ -123,6 +123,15 @@ def page_head(title: str, lang: str, extra: str = "", meta_charset: bool = True)
 </head>"""
 
 
+def with_links(text: str, links: dict[str, str]) -> str:
+    """Escaped paragraph ``text`` with the first occurrence of each phrase of
+    ``links`` made a link to the story it names (``<outlet>/<path>``)."""
+    for phrase, target in links.items():
+        anchor = f'<a href="{BASE}/{target}.html">{esc(phrase)}</a>'
+        text = text.replace(esc(phrase), anchor, 1)
+    return text
+
+
 def render_article(s: dict, related: list[dict], trending: list[dict]) -> str:
     """The article page of story ``s`` with its related links and trending bar."""
     o = OUTLETS[s["outlet"]]
@@ -156,7 +165,7 @@ def render_article(s: dict, related: list[dict], trending: list[dict]) -> str:
     ])
     paras = []
     for i, p in enumerate(s["body"]):
-        paras.append(f"<p>{esc(p)}</p>")
+        paras.append(f"<p>{with_links(esc(p), s.get('links', {}))}</p>")
         if i == 2:
             paras.append(f'<aside class="ad ad-inline"><span class="ad-label">{esc(ui["ad"])} · '
                          f'{esc(ui["ad_more"])}</span></aside>')

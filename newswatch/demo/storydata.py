@@ -26,7 +26,7 @@ BASE = "{{BASE}}"
 TOPICS = {"tps", "aid", "corruption"}
 KINDS = {"relevant", "unrelated", "negative"}
 REQUIRED = ("title", "summary", "date", "author", "section", "kind")
-OPTIONAL = ("topics", "syndication", "byline_note", "tracking_link", "body_from")
+OPTIONAL = ("topics", "syndication", "byline_note", "tracking_link", "body_from", "links")
 
 
 class StoryDataError(ValueError):
@@ -125,6 +125,11 @@ def load_stories(outlets: dict[str, dict], data_dir: Path = DATA_DIR) -> list[di
     return stories
 
 
+def linked(stories: list[dict]) -> set[str]:
+    """The ``<outlet>/<path>`` of every story another story's ``links`` points to."""
+    return {target for s in stories for target in s.get("links", {}).values()}
+
+
 def lang_key(outlet: dict) -> str:
     """The UI and comment language of an outlet's pages: "en" or "es"."""
     return "es" if outlet["lang"].startswith("es") else "en"
@@ -157,6 +162,10 @@ def check_stories(stories: list[dict], outlets: dict[str, dict]) -> None:
         assert 4 <= len(s["body"]) <= 8, f"{key}: {len(s['body'])} paragraphs"
         assert set(s["topics"]) <= TOPICS, key
     keys = {f"{s['outlet']}/{s['path']}" for s in stories}
+    for s in stories:
+        for phrase, target in s.get("links", {}).items():
+            assert target in keys, f"{rel_path(s)}: links to {target}, which is not a story"
+            assert any(phrase in p for p in s["body"]), f"{rel_path(s)}: no {phrase!r} in its body"
     for slug, o in outlets.items():
         for other in o.get("cross_listed", []):
             assert other in keys, f"{slug}: cross_listed {other} is not a story"
