@@ -13,6 +13,7 @@ measures the dates against htmldate alone on real pages.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urljoin
 
 import trafilatura
@@ -23,6 +24,7 @@ from trafilatura.xml import xmltotxt
 from .decoding import parse_html
 from .feeds import plausible_date
 from .htmltext import text_paragraphs
+from .links import page_links
 
 # Stands for a <br> (trafilatura's <lb/>) while the text is made: trafilatura ends each
 # paragraph, heading, list item and <br> alike with one "\n". Printable (trafilatura
@@ -30,8 +32,9 @@ from .htmltext import text_paragraphs
 _LINE_BREAK = "\u241f"
 
 
-def extract_article(page: str | bytes, url: str, content_type: str | None = None) -> dict[str, str | None]:
-    """Main text, title, author, date and canonical URL of an article page.
+def extract_article(page: str | bytes, url: str, content_type: str | None = None) -> dict[str, Any]:
+    """Main text, title, author, date and canonical URL of an article page, and the
+    links inside its text (``links``: a list, see :mod:`newswatch.formats.links`).
 
     ``content_type`` is the response's Content-Type header, whose charset
     comes before the page's own declaration (as in a browser).
@@ -39,8 +42,8 @@ def extract_article(page: str | bytes, url: str, content_type: str | None = None
     Returns empty values rather than raising: a page we cannot read still
     leaves the feed's title and summary in place.
     """
-    out: dict[str, str | None] = {"body": None, "title": None, "author": None,
-                                  "published": None, "canonical_url": None}
+    out: dict[str, Any] = {"body": None, "title": None, "author": None,
+                           "published": None, "canonical_url": None, "links": []}
     if not page:
         return out
     try:
@@ -50,6 +53,7 @@ def extract_article(page: str | bytes, url: str, content_type: str | None = None
     canon = tree.xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href')
     if canon and canon[0].strip():
         out["canonical_url"] = urljoin(url, canon[0].strip())
+    out["links"] = page_links(tree, url)
     doc = trafilatura.bare_extraction(
         tree, url=url, include_comments=False, include_tables=False,
         favor_precision=True, with_metadata=True,

@@ -22,6 +22,7 @@ from .. import schedule
 from .decoding import choose_encoding
 from .htmltext import html_to_paragraphs, html_to_text, text_paragraphs
 from .items import NewsItem
+from .links import html_links
 from .urls import canonical_url, shown_url, unwrap_redirect, url_problem
 
 _WS_RE = re.compile(r"\s+")
@@ -210,6 +211,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
                 guid=guid,
                 lang=_lang(e.get("language")) if e.get("language") else None,
                 enclosures=_enclosures(_entry_enclosure_urls(e), url),
+                links=html_links((e.get("summary") or "") + body_html, resolved),
             )
         )
     return _note_skipped(out)
@@ -408,6 +410,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
                 guid=str(it["id"]) if it.get("id") is not None else None,
                 lang=_lang(it.get("language")),
                 enclosures=_enclosures([a.get("url") for a in attachments if isinstance(a, dict)], url),
+                links=html_links(str(it.get("content_html") or ""), resolved),
             )
         )
     return _note_skipped(out)

@@ -38,6 +38,7 @@ class NewsItem:
     lang_region: str | None = None  # "419" of es-419: lang keeps the primary subtag only
     lastmod: str | None = None  # a sitemap's <lastmod> (UTC ISO 8601): no publication date
     published_from: str | None = None  # where ``published`` came from: "feed", "sitemap" or "page"
+    links: list[str] = field(default_factory=list)  # outgoing links of its entry and page (formats.links)
     # Set by the crawl: the configured source that found it, when, and what its page named.
     source: str = ""
     fetched_at: str = ""
@@ -75,6 +76,7 @@ class NewsItem:
             "enclosures": json.dumps(self.enclosures) if self.enclosures else None,
             "lang_region": self.lang_region, "lastmod": self.lastmod,
             "published_from": self.published_from if self.published else None,
+            "links": json.dumps(self.links, ensure_ascii=False) if self.links else None,
         }
 
     def text_fields(self) -> dict[str, Any]:

@@ -19,12 +19,12 @@ from .stories import save_signatures
 # stored it; the body is only replaced by a non-empty one so that a feed
 # re-read never erases full text.
 _REFRESHABLE = ("title", "summary", "author", "published", "lang", "guid", "declared_canonical_url",
-                "raw_url", "enclosures", "lang_region", "lastmod", "published_from")
+                "raw_url", "enclosures", "lang_region", "lastmod", "published_from", "links")
 # What a takeover replaces: everything the former owner said about the item
 # (the body too, even by nothing); the id and when it was first seen stay.
 _TAKEN_OVER = ("url", "guid", "title", "summary", "body", "author", "published", "lang", "source",
                "cluster_id", "title_key", "native", "declared_canonical_url", "updated_at",
-               "raw_url", "enclosures", "lang_region", "lastmod", "published_from")
+               "raw_url", "enclosures", "lang_region", "lastmod", "published_from", "links")
 # Alerts not delivered (or not yet tried): a takeover drops those the former owner's text raised.
 _UNSENT = "('pending', 'failed', 'deferred')"
 

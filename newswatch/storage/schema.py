@@ -488,3 +488,24 @@ def m013_stories_newest_and_rules(db: Database) -> None:
               FROM items WHERE cluster_id IS NOT NULL GROUP BY cluster_id) c
         """,
     )
+
+
+@migrations()
+def m014_item_links(db: Database) -> None:
+    # An item's outgoing links (issue 20): the <a href>s of its feed entry and
+    # those inside its article page's text, a JSON list of absolute URLs
+    # (at most 200; formats/links.py). NULL: none known, as for every item
+    # stored before. A followed story's follow-ups are found by them.
+    db["items"].add_column("links", str)
+
+
+@migrations()
+def m015_follow_seeds(db: Database) -> None:
+    # The seed article of each [[follows]] table, fetched once (issue 20):
+    # its page is kept so that later runs profile it again without asking
+    # the site; a failed fetch keeps its error (shown by `newswatch status`)
+    # and is tried again on the next run.
+    db["follow_seeds"].create({
+        "name": str, "url": str, "final_url": str, "content_type": str, "page": bytes,
+        "fetched_at": str, "error": str, "error_at": str, "attempts": int,
+    }, pk="name")

@@ -25,6 +25,7 @@ from ...config import Source
 from ...formats.articles import extract_article
 from ...formats.feeds import size_text
 from ...formats.items import NewsItem
+from ...formats.links import MAX_LINKS
 from ...formats.owners import same_site
 from ...formats.teasers import page_is_fuller
 from ...formats.urls import canonical_url, url_problem
@@ -180,11 +181,13 @@ class NewswatchSpider(scrapy.Spider):
             page = extract_article(response.body, response.url, response_header(response, "Content-Type"))
         except ValueError as exc:  # a rel=canonical urljoin cannot split ("http://[x/")
             self.logger.info("article page %s not read (%s); keeping the feed's summary", response.url, exc)
-            page = dict.fromkeys(("body", "title", "author", "published", "canonical_url"))
+            page = dict.fromkeys(("body", "title", "author", "published", "canonical_url", "links"))
         if page_is_fuller(item.body, page["body"] or ""):
             # A teaser the feed gave as content is not kept beside the page's text;
             # the summary stays as the feed gave it. A page with less keeps the feed's.
             item.body = page["body"]
+        if page["links"]:  # the entry's links first; the page adds those it alone has
+            item.links = list(dict.fromkeys([*item.links, *page["links"]]))[:MAX_LINKS]
         if page["canonical_url"] and not url_problem(page["canonical_url"]):
             item.declared_canonical_url = canonical_url(page["canonical_url"])
         # A page speaks for its own site only: a rel=canonical on another site is kept as
