@@ -18,6 +18,7 @@ from .. import storage
 from ..crawlers import FetchResult, crawl, prepare_context
 from ..locks import RunLock, RunLockedError
 from .delivery import deliver_due, notify_ops
+from .following import FollowReport, find_follow_ups
 from .loading import ConfigLike, as_config
 from .spikes import queue_spike_alerts
 
@@ -36,6 +37,7 @@ class RunReport:
     alerts_deferred: int = 0  # over a tag's max_per_hour: they go into the next digest
     delivery_errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    follows: FollowReport = field(default_factory=FollowReport)
 
     @property
     def sources_failed(self) -> int:
@@ -80,6 +82,11 @@ def run(config: ConfigLike = None, sources: Iterable[str] | None = None, *, aler
         if finished and not stop.requested and not ctx.storage_error and config.spikes:
             # After matching, before delivery: a spike found now goes out in this run.
             report.counts["spike_alerts"] = queue_spike_alerts(config, ctx.db, storage.now_iso())
+        if finished and not stop.requested and not ctx.storage_error and config.follows:
+            # After matching, before delivery: a follow-up found now alerts in this run.
+            report.follows = find_follow_ups(config, ctx.db, changed_since=ctx.now, now=storage.now_iso())
+            report.counts["follow_ups"] = report.follows.follow_ups
+            report.counts["alerts_new"] = report.counts.get("alerts_new", 0) + report.follows.alerts
         if ctx.storage_error:
             # Apprise would send, then marking the alert sent would fail: it would go out twice.
             report.skipped.append("alert delivery (the database cannot be written; alerts stay pending)")
@@ -90,6 +97,8 @@ def run(config: ConfigLike = None, sources: Iterable[str] | None = None, *, aler
                         on_notice=on_notice)
             notify_ops(config, before, report, throttle=throttle)
         errors = {f.source: f.error for f in report.fetches if not f.ok}
+        for name, error in report.follows.seeds_failed.items():
+            errors[f"follow:{name}"] = f"seed article not fetched: {error}"
         if report.delivery_errors:
             errors["alerts"] = "; ".join(report.delivery_errors[:5])
         try:
@@ -98,7 +107,7 @@ def run(config: ConfigLike = None, sources: Iterable[str] | None = None, *, aler
                 "sources_failed": report.sources_failed,
                 "items_new": ctx.counts.get("items_new", 0),
                 "items_updated": ctx.counts.get("items_updated", 0),
-                "matches_new": ctx.counts.get("matches_new", 0),
+                "matches_new": ctx.counts.get("matches_new", 0) + report.follows.follow_ups,
                 "alerts_sent": report.alerts_sent,
                 "alerts_failed": report.alerts_failed,
             }, errors)

@@ -37,6 +37,7 @@ class Status:
     dead: list[dict[str, Any]] = field(default_factory=list)  # the latest dead alerts
     digests: list[dict[str, Any]] = field(default_factory=list)  # per rule and tag
     stories: list[dict[str, Any]] = field(default_factory=list)  # on several outlets lately
+    follows: list[dict[str, Any]] = field(default_factory=list)  # per [[follows]]: seed, follow-ups
 
 
 def status(config: ConfigLike = None, *, runs: int = 5, dead: int = 5) -> Status:
@@ -62,7 +63,20 @@ def status(config: ConfigLike = None, *, runs: int = 5, dead: int = 5) -> Status
     result.alerts = dict(storage.alert_counts(db))
     result.dead = list(storage.list_alerts(db, status="dead", limit=dead))
     result.digests, result.stories = _digests_and_stories(db, config)
+    result.follows = _follows(db, config)
     return result
+
+
+def _follows(db, config) -> list[dict[str, Any]]:
+    """Each followed story: its seed's fetch (or error) and its follow-ups so far."""
+    from ..storage.follows import follow_up_counts, seed_states
+
+    seeds = {row["name"]: row for row in seed_states(db)}
+    counts = follow_up_counts(db)
+    return [{"name": f.name, "url": f.url,
+             **{k: (seeds.get(f.name) or {}).get(k) for k in ("fetched_at", "error", "error_at", "attempts")},
+             **counts.get(f"follow:{f.name}", {"follow_ups": 0, "newest": None})}
+            for f in config.follows]
 
 
 def _digests_and_stories(db, config) -> tuple[list[dict], list[dict]]:

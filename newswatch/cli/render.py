@@ -64,11 +64,16 @@ def print_run_summary(report) -> None:
         f"{c.get('matches_new', 0)} matches, {c.get('alerts_new', 0)} alerts queued"
         + (f" ({c['alerts_muted']} held back by mutes)" if c.get("alerts_muted") else "")
         + (f", {c['spike_alerts']} coverage spike{'s' if c['spike_alerts'] != 1 else ''} queued"
-           if c.get("spike_alerts") else "") + ", "
+           if c.get("spike_alerts") else "")
+        + (f", {c['follow_ups']} follow-up{'s' if c['follow_ups'] != 1 else ''} of followed stories"
+           if c.get("follow_ups") else "") + ", "
         f"{report.alerts_sent} sent, {report.alerts_failed} failed"
         + (f", {report.alerts_deferred} deferred to the next digest (over max_per_hour)"
            if report.alerts_deferred else "")
     )
+    for name, error in report.follows.seeds_failed.items():
+        console.print(f"  [red]follow {escape(name)}:[/red] seed article not read "
+                      f"(tried again next run): {escape(error)}")
     for e in report.delivery_errors[:5]:
         console.print(f"  [red]delivery:[/red] {escape(e)}")
 

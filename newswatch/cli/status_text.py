@@ -210,6 +210,23 @@ def print_status(st, timezone: str | None, titles: Mapping[str, str] | None = No
         console.out("\n".join(shorten(s["title"] or "(no title)", 2, lines=1)), highlight=False)
         outlets = ", ".join(shown.get(o, o) for o in (s["outlets"] or "").split(", ") if o)
         out(f"{s['articles']} articles: {outlets}", indent=4)
+    if st.follows:
+        console.out("")
+        out("Followed stories")
+    for f in st.follows:
+        _print_follow(f, tz)
+
+
+def _print_follow(f: dict[str, Any], tz: ZoneInfo) -> None:
+    found = f"{plural(f['follow_ups'], 'follow-up')}, newest {local(f['newest'], tz, 'none')}"
+    if f["fetched_at"]:
+        out(f"{f['name']}: seed article read {local(f['fetched_at'], tz)}; {found}", indent=2)
+    elif f["error"]:
+        out(f"{f['name']}: seed article not read ({plural(f['attempts'] or 0, 'attempt')}, "
+            f"last {local(f['error_at'], tz)}); tried again next run", indent=2, style="red")
+        out(f"error: {f['error']}", indent=4, style="red", max_lines=ERROR_LINES)
+    else:
+        out(f"{f['name']}: seed article not read yet (the next run reads it)", indent=2)
 
 
 def _print_source(s: dict[str, Any], tz: ZoneInfo, shown: str) -> None:
@@ -265,6 +282,7 @@ def status_json(st, timezone: str | None, titles: Mapping[str, str] | None = Non
         "dead": [alert_json(a, tz) for a in st.dead],
         "digests": [_times(dict(d), tz) for d in st.digests],
         "stories": [_times(dict(s), tz) for s in st.stories],
+        "follows": [_times(dict(f), tz) for f in getattr(st, "follows", [])],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
 

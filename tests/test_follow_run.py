@@ -1,0 +1,190 @@
+"""`newswatch run` follows the stories of [[follows]] tables, through the real
+command on a local site: a seed page, and a feed whose articles link to it,
+quote it, name its people and programme, or do none of these; the follow-ups
+stored as matches of rule follow:<name>, alerted to a real chat receiver,
+counted by `trends`; the next run stores nothing twice and never asks for the
+seed again. Also: an item's outgoing links as stored (feed entry and page)."""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from conftest import run_cli, write_config
+
+from newswatch.demo.server import SiteServer
+from newswatch.demo.sinks import ChatSink
+from newswatch.formats import parse_feed
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "article.txt"
+TITLE = "US Reverses Course in CentAm With Heavy-Handed 'Drug War' Approach"
+QUOTED = ("Washington has done nothing more than return to its outdated foreign policy "
+          "doctrines, first used in Central America following the Cold War")
+FILLER = ("<p>The report was published on Tuesday and drew comments from analysts "
+          "across the region, who said more information was needed before drawing "
+          "conclusions about what it means for the coming year.</p>")
+
+
+def seed_page() -> str:
+    """The InSight Crime seed article as an HTML page (its text from the shared seed)."""
+    paragraphs = [p.strip() for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    body = "".join(f"<p>{html.escape(p)}</p>\n" for p in paragraphs[2:])
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(TITLE)}'
+            f"</title></head><body><article><h1>{html.escape(TITLE)}</h1>{body}</article></body></html>")
+
+
+def article_page(title: str, paragraphs: list[str], nav: str = "") -> str:
+    """A news page: the site's menu (``nav``), then the article's paragraphs (HTML)."""
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+            f"</head><body><nav><ul>{nav}</ul></nav><article><h1>{title}</h1>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + FILLER * 3 + "</article></body></html>")
+
+
+ARTICLES = {
+    # slug: (title, paragraphs, menu)
+    "linking": ("Analysts revisit the Miami conference", [
+        'As <a href="/articles/seed.html?utm_source=newsletter">InSight Crime reported</a>, the '
+        "meeting set the tone for the region's relations with Washington for years to come."], ""),
+    "quoting": ("A step back for the region", [
+        f"One analysis put it bluntly: “{QUOTED}.” Few in the capital disagreed with that reading."],
+        ""),
+    "naming": ("Officials under scrutiny", [
+        "Roxana Baldetti, Óscar Ortiz, Jimmy Morales and Juan Orlando Hernández were all present "
+        "when the Alliance for Prosperity was discussed again this week in the capital."], ""),
+    "one-person": ("Court hears former vice president", [
+        "Roxana Baldetti appeared before a court in Guatemala City on Monday on fraud charges "
+        "unrelated to drug trafficking, her lawyers said."],
+        # The menu links to the seed ("most read"): the article itself does not cite it.
+        '<li><a href="/articles/seed.html">Most read: US reverses course</a></li>'),
+    "unrelated": ("Coffee harvest falls short", [
+        "Farmers in the western highlands said the coffee harvest fell short of expectations "
+        "after an unusually dry season and a late onset of the rains."], ""),
+}
+
+
+def feed(base: str) -> str:
+    """An RSS feed of the five articles, each a one-line teaser (so their pages are read)."""
+    entries = "".join(
+        f"<item><title>{html.escape(title)}</title><link>{base}/articles/{slug}.html</link>"
+        f"<guid>{base}/articles/{slug}.html</guid><pubDate>Tue, 20 Jun 2017 10:00:00 GMT</pubDate>"
+        f"<description>{html.escape(title)}.</description></item>"
+        for slug, (title, _, _) in ARTICLES.items())
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Regional news'
+            f"</title><link>{base}/</link><description>news</description>{entries}</channel></rss>")
+
+
+@pytest.fixture
+def news_site(tmp_path):
+    root = tmp_path / "site"
+    (root / "articles").mkdir(parents=True)
+    (root / "feeds").mkdir()
+    (root / "articles" / "seed.html").write_text(seed_page(), encoding="utf-8")
+    for slug, (title, paragraphs, nav) in ARTICLES.items():
+        (root / "articles" / f"{slug}.html").write_text(article_page(title, paragraphs, nav),
+                                                        encoding="utf-8")
+    with SiteServer(root) as server:
+        (root / "feeds" / "news.xml").write_text(feed(server.url), encoding="utf-8")
+        yield server
+
+
+@pytest.fixture
+def chat():
+    with ChatSink() as sink:
+        yield sink
+
+
+def follows_config(tmp_path: Path, site: SiteServer, chat: ChatSink, seed_url: str) -> Path:
+    return write_config(
+        tmp_path, site.url, None, [("regional", "/feeds/news.xml", "en")],
+        rules=f'[[follows]]\nname = "miami-2017"\nurl = "{seed_url}"\nnotify = ["chat"]\n'
+              "since = 2017-06-01\n",
+        extra=f'[notify]\nurls = {{ chat = ["{chat.json_url()}"] }}\n')
+
+
+def follow_ups(db: sqlite_utils.Database) -> dict[str, tuple[str, str]]:
+    """Article slug -> (rule, snippet) of every stored follow-up."""
+    rows = db.query("select i.url, m.rule, m.snippet from matches m join items i on i.id = m.item_id"
+                    " where m.rule like 'follow:%'")
+    return {r["url"].rsplit("/", 1)[1].removesuffix(".html"): (r["rule"], r["snippet"]) for r in rows}
+
+
+def test_a_run_stores_alerts_and_counts_the_follow_ups_and_the_next_adds_nothing(
+        tmp_path, news_site, chat):
+    cfg = follows_config(tmp_path, news_site, chat, f"{news_site.url}/articles/seed.html")
+
+    first = run_cli("run", "-c", str(cfg))
+
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "3 follow-ups of followed stories" in first.stdout
+    db = sqlite_utils.Database(tmp_path / "nw.db")
+    found = follow_ups(db)
+    assert sorted(found) == ["linking", "naming", "quoting"], found
+    assert {rule for rule, _ in found.values()} == {"follow:miami-2017"}
+    assert found["linking"][1] == "links"
+    assert found["quoting"][1].startswith('quotes "Washington has done nothing more than')
+    assert found["naming"][1].startswith("names ")
+    assert all(n in found["naming"][1] for n in ("Baldetti", "Ortiz", "Alliance for Prosperity"))
+    # The link as stored: absolute, without its tracking parameter; the menu's link is not kept.
+    links = {r["url"].rsplit("/", 1)[1]: json.loads(r["links"] or "[]") for r in db["items"].rows}
+    assert links["linking.html"] == [f"{news_site.url}/articles/seed.html"]
+    assert links["one-person.html"] == []
+    # One alert per follow-up, delivered to the chat receiver, naming the reason.
+    assert chat.wait_for(3)
+    posts = [p.body for p in chat.posts]
+    assert len(posts) == 3
+    assert sum("Officials under scrutiny" in p["title"] + p["message"] for p in posts) == 1
+    assert any('quotes "Washington has done nothing more than' in p["message"] for p in posts)
+    sent = list(db.query("select rule, status from alerts"))
+    assert sent == [{"rule": "follow:miami-2017", "status": "sent"}] * 3
+    trends = run_cli("trends", "-c", str(cfg), "--by", "rule", "--json", "--days", "100000")
+    assert trends.returncode == 0, trends.stdout + trends.stderr
+    assert "follow:miami-2017" in trends.stdout
+
+    again = run_cli("run", "-c", str(cfg), "--source", "regional")
+
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert follow_ups(db) == found
+    assert db["alerts"].count == 3 and len(chat.posts) == 3
+    assert news_site.requests.count("GET /articles/seed.html") == 1
+    status = run_cli("status", "-c", str(cfg))
+    assert "miami-2017: seed article read" in status.stdout, status.stdout
+    assert "3 follow-ups" in status.stdout
+
+
+def test_a_seed_that_cannot_be_fetched_is_recorded_and_the_run_goes_on(tmp_path, news_site, chat):
+    cfg = follows_config(tmp_path, news_site, chat, f"{news_site.url}/articles/gone.html")
+
+    run = run_cli("run", "-c", str(cfg))
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "follow miami-2017: seed article not read" in " ".join(run.stdout.split())
+    db = sqlite_utils.Database(tmp_path / "nw.db")
+    assert db["items"].count == 5 and follow_ups(db) == {}
+    status = run_cli("status", "-c", str(cfg))
+    assert "miami-2017: seed article not read" in status.stdout, status.stdout
+    assert "404" in status.stdout
+    # Fixed (the page is back), the next run reads it and tests the items already stored
+    # (the feed is unchanged: nothing new arrives); none links to this address.
+    shutil.copy(news_site.root / "articles" / "seed.html", news_site.root / "articles" / "gone.html")
+    fixed = run_cli("run", "-c", str(cfg), "--source", "regional")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert news_site.requests.count("GET /articles/gone.html") == 2
+    assert sorted(follow_ups(db)) == ["naming", "quoting"]
+    assert "miami-2017: seed article read" in run_cli("status", "-c", str(cfg)).stdout
+
+
+def test_a_feed_entry_keeps_the_links_of_its_html_absolute_and_clean():
+    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+            b"<title>A</title><link>https://news.example/a/1</link><description>"
+            b"&lt;p&gt;See &lt;a href=&quot;/b/2?utm_source=rss&amp;amp;id=7&quot;&gt;this&lt;/a&gt;"
+            b" and &lt;a href='mailto:x@y.org'&gt;mail&lt;/a&gt; and "
+            b"&lt;a href=&quot;https://other.example/c#top&quot;&gt;that&lt;/a&gt;&lt;/p&gt;"
+            b"</description></item></channel></rss>")
+
+    [item] = parse_feed(body, "https://news.example/feed").entries
+
+    assert item.links == ["https://news.example/b/2?id=7", "https://other.example/c"]
