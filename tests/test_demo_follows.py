@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sqlite3
 import urllib.request
 from html.parser import HTMLParser
 
@@ -107,3 +108,21 @@ def test_only_the_articles_that_cite_the_seed_link_to_it():
                      if SEED_PATH in p.read_text(encoding="utf-8", errors="replace")
                      and p.as_posix() != (SITE_DIR / SEED_PATH.lstrip("/")).as_posix())
     assert linking == ["capitol-ledger/2017/06/appropriators-miami-aid-fight.html", "isthmus-review/index.html"]
+
+
+@pytest.mark.timeout(300)
+def test_the_demo_stores_and_shows_the_follow_ups_and_alerts_them(tmp_path, cli):
+    result = cli("demo", "--dir", str(tmp_path / "out"), env={"COLUMNS": "80"}, timeout=280)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    out = result.stdout
+    block = out[out.index("Following miami-2017"):out.index("Coverage over time")]
+    assert "Following miami-2017 (3 follow-ups), its seed:" in block and SEED_PATH in block
+    assert "\n  capitol-ledger: After Miami, appropriators brace" in block and "\n    links\n" in block
+    assert '\n    quotes "Washington now measures Guatemala, Honduras and El Salvador…"' in block
+    assert "\n    names Ortiz, Morales, Hernández, Alliance for Prosperity" in block
+    assert "elfaro-demo" not in block
+    assert re.search(r"Stored 69 new items \(0 seen again\), \d+ matches, 3 follow-ups", out)
+    db = sqlite3.connect(tmp_path / "out" / "demo.db")
+    alerted = db.execute("select i.url from alerts a join items i on i.id = a.item_id "
+                         "where a.rule = 'follow:miami-2017' and a.status = 'sent'").fetchall()
+    assert sorted(url.split("/", 3)[3] for (url,) in alerted) == sorted(p.lstrip("/") for p in FOLLOW_UPS)

@@ -114,9 +114,10 @@ def _show_results(console: Console, config, report, smtp, chat) -> None:
 
     db = storage.open_db(config.database)
     c = report.counts
+    follow_ups = f"{c.get('follow_ups', 0)} follow-ups, " if config.follows else ""
     console.print(f"\n[bold]Stored[/bold] {c.get('items_new', 0)} new items "
                   f"({c.get('items_updated', 0)} seen again), {c.get('matches_new', 0)} matches, "
-                  f"{c.get('alerts_new', 0)} alerts queued.")
+                  f"{follow_ups}{c.get('alerts_new', 0)} alerts queued.")
     # ntm-wire's feed gives teasers: each story's page was read for the rest.
     total, full = db.execute("select count(*), sum(length(body) >= 600) from items "
                              "where source = 'ntm-wire'").fetchone()
@@ -152,13 +153,18 @@ def _show_follow_ups(console: Console, config, db) -> None:
         rows = list(db.query(
             "select m.snippet, i.source, i.title from matches m join items i on i.id = m.item_id "
             "where m.rule = ? order by i.published, i.url", [f"follow:{follow.name}"]))
-        console.print(f"\n[bold]Following[/bold] {follow.name}: {escape(follow.url)}")
+        console.print(f"\n[bold]Following[/bold] {follow.name} ({len(rows)} follow-ups), "
+                      f"its seed:\n  {escape(follow.url)}", highlight=False)
         if not rows:
             console.print("  none stored: no article links to it, quotes it or names its people together",
                           markup=False, highlight=False)
         for row in rows:
-            console.print(f"  {row['snippet'] or ''}\n      {row['source']}: {row['title'] or ''}",
+            console.print(_cut(f"  {row['source']}: {row['title'] or ''}") + f"\n    {row['snippet'] or ''}",
                           markup=False, highlight=False)
+
+
+def _cut(line: str, width: int = 78) -> str:
+    return line if len(line) <= width else line[:width - 1].rstrip() + "…"
 
 
 def _show_trends(console: Console, config, db) -> None:
