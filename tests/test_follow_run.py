@@ -2,8 +2,9 @@
 command on a local site: a seed page, and a feed whose articles link to it,
 quote it, name its people and programme, or do none of these; the follow-ups
 stored as matches of rule follow:<name>, alerted to a real chat receiver,
-counted by `trends`; the next run stores nothing twice and never asks for the
-seed again. Also: an item's outgoing links as stored (feed entry and page)."""
+counted by `trends`, a page one hop beyond the sources that quotes the seed
+kept under discovered:<host>; the next run stores nothing twice and fetches
+no page again. Also: an item's outgoing links as stored (feed entry and page)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,10 @@ ARTICLES = {
     # slug: (title, paragraphs, menu)
     "linking": ("Analysts revisit the Miami conference", [
         'As <a href="/articles/seed.html?utm_source=newsletter">InSight Crime reported</a>, the '
-        "meeting set the tone for the region's relations with Washington for years to come."], ""),
+        "meeting set the tone for the region's relations with Washington for years to come.",
+        # Two pages on a host that is no source ("localhost", the same server): one hop out.
+        'An <a href="{other}/outlet/echo.html">outlet abroad</a> saw it the same way, and the '
+        '<a href="{other}/outlet/weather.html">weather</a> was fine.'], ""),
     "quoting": ("A step back for the region", [
         f"One analysis put it bluntly: “{QUOTED}.” Few in the capital disagreed with that reading."],
         ""),
@@ -60,6 +64,15 @@ ARTICLES = {
         "unrelated to drug trafficking, her lawyers said."],
         # The menu links to the seed ("most read"): the article itself does not cite it.
         '<li><a href="/articles/seed.html">Most read: US reverses course</a></li>'),
+    "outlet/echo": ("Seen from abroad", [
+        f"An analysis of the Miami meeting concluded that “{QUOTED}”, and we agree.",
+        # Its own text: a copy of the quoting article would be the same story (one alert).
+        "Our correspondent in the region spoke with farmers, teachers and shopkeepers in three "
+        "towns near the border, and most of them had not heard of the meeting at all.",
+        "Local radio stations carried a short report on the evening news, between the football "
+        "results and an advertisement for a new bank branch opening downtown."], ""),
+    "outlet/weather": ("Sunny week ahead", [
+        "Forecasters expect a dry and sunny week across the isthmus, with light winds."], ""),
     "unrelated": ("Coffee harvest falls short", [
         "Farmers in the western highlands said the coffee harvest fell short of expectations "
         "after an unusually dry season and a late onset of the rains."], ""),
@@ -72,7 +85,7 @@ def feed(base: str) -> str:
         f"<item><title>{html.escape(title)}</title><link>{base}/articles/{slug}.html</link>"
         f"<guid>{base}/articles/{slug}.html</guid><pubDate>Tue, 20 Jun 2017 10:00:00 GMT</pubDate>"
         f"<description>{html.escape(title)}.</description></item>"
-        for slug, (title, _, _) in ARTICLES.items())
+        for slug, (title, _, _) in ARTICLES.items() if not slug.startswith("outlet/"))
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Regional news'
             f"</title><link>{base}/</link><description>news</description>{entries}</channel></rss>")
 
@@ -80,13 +93,14 @@ def feed(base: str) -> str:
 @pytest.fixture
 def news_site(tmp_path):
     root = tmp_path / "site"
-    (root / "articles").mkdir(parents=True)
+    (root / "articles" / "outlet").mkdir(parents=True)
     (root / "feeds").mkdir()
     (root / "articles" / "seed.html").write_text(seed_page(), encoding="utf-8")
-    for slug, (title, paragraphs, nav) in ARTICLES.items():
-        (root / "articles" / f"{slug}.html").write_text(article_page(title, paragraphs, nav),
-                                                        encoding="utf-8")
     with SiteServer(root) as server:
+        other = server.url.replace("127.0.0.1", "localhost")
+        for slug, (title, paragraphs, nav) in ARTICLES.items():
+            page = article_page(title, [p.replace("{other}", other + "/articles") for p in paragraphs], nav)
+            (root / "articles" / f"{slug}.html").write_text(page, encoding="utf-8")
         (root / "feeds" / "news.xml").write_text(feed(server.url), encoding="utf-8")
         yield server
 
@@ -119,27 +133,35 @@ def test_a_run_stores_alerts_and_counts_the_follow_ups_and_the_next_adds_nothing
     first = run_cli("run", "-c", str(cfg))
 
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "3 follow-ups of followed stories" in first.stdout
+    assert "4 follow-ups of followed stories (1 of 2 pages one hop out kept)" in first.stdout
     db = sqlite_utils.Database(tmp_path / "nw.db")
     found = follow_ups(db)
-    assert sorted(found) == ["linking", "naming", "quoting"], found
+    assert sorted(found) == ["echo", "linking", "naming", "quoting"], found
     assert {rule for rule, _ in found.values()} == {"follow:miami-2017"}
     assert found["linking"][1] == "links"
     assert found["quoting"][1].startswith('quotes "Washington has done nothing more than')
+    assert found["echo"][1] == found["quoting"][1]
     assert found["naming"][1].startswith("names ")
     assert all(n in found["naming"][1] for n in ("Baldetti", "Ortiz", "Alliance for Prosperity"))
     # The link as stored: absolute, without its tracking parameter; the menu's link is not kept.
     links = {r["url"].rsplit("/", 1)[1]: json.loads(r["links"] or "[]") for r in db["items"].rows}
-    assert links["linking.html"] == [f"{news_site.url}/articles/seed.html"]
+    other = news_site.url.replace("127.0.0.1", "localhost") + "/articles/outlet"
+    assert links["linking.html"] == [f"{news_site.url}/articles/seed.html", f"{other}/echo.html",
+                                     f"{other}/weather.html"]
     assert links["one-person.html"] == []
+    # One hop out: the page that quotes the seed is kept under its host; the other is not.
+    sources = {r["url"].rsplit("/", 1)[1]: r["source"] for r in db["items"].rows}
+    assert sources["echo.html"] == "discovered:localhost" and "weather.html" not in sources
+    assert {r["url"].rsplit("/", 1)[1]: r["status"] for r in db["discovered_pages"].rows} == {
+        "echo.html": "kept", "weather.html": "dropped"}
     # One alert per follow-up, delivered to the chat receiver, naming the reason.
-    assert chat.wait_for(3)
+    assert chat.wait_for(4)
     posts = [p.body for p in chat.posts]
-    assert len(posts) == 3
+    assert len(posts) == 4
     assert sum("Officials under scrutiny" in p["title"] + p["message"] for p in posts) == 1
     assert any('quotes "Washington has done nothing more than' in p["message"] for p in posts)
     sent = list(db.query("select rule, status from alerts"))
-    assert sent == [{"rule": "follow:miami-2017", "status": "sent"}] * 3
+    assert sent == [{"rule": "follow:miami-2017", "status": "sent"}] * 4
     trends = run_cli("trends", "-c", str(cfg), "--by", "rule", "--json", "--days", "100000")
     assert trends.returncode == 0, trends.stdout + trends.stderr
     assert "follow:miami-2017" in trends.stdout
@@ -148,11 +170,13 @@ def test_a_run_stores_alerts_and_counts_the_follow_ups_and_the_next_adds_nothing
 
     assert again.returncode == 0, again.stdout + again.stderr
     assert follow_ups(db) == found
-    assert db["alerts"].count == 3 and len(chat.posts) == 3
-    assert news_site.requests.count("GET /articles/seed.html") == 1
+    assert db["alerts"].count == 4 and len(chat.posts) == 4
+    for page in ("seed.html", "outlet/echo.html", "outlet/weather.html"):
+        assert news_site.requests.count(f"GET /articles/{page}") == 1, page
     status = run_cli("status", "-c", str(cfg))
     assert "miami-2017: seed article read" in status.stdout, status.stdout
-    assert "3 follow-ups" in status.stdout
+    assert "4 follow-ups" in status.stdout
+    assert "one hop beyond the sources: 2 pages fetched, 1 kept" in status.stdout
 
 
 def test_a_seed_that_cannot_be_fetched_is_recorded_and_the_run_goes_on(tmp_path, news_site, chat):

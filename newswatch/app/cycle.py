@@ -18,6 +18,7 @@ from .. import storage
 from ..crawlers import FetchResult, crawl, prepare_context
 from ..locks import RunLock, RunLockedError
 from .delivery import deliver_due, notify_ops
+from .discovering import discover
 from .following import FollowReport, find_follow_ups
 from .loading import ConfigLike, as_config
 from .spikes import queue_spike_alerts
@@ -86,6 +87,11 @@ def run(config: ConfigLike = None, sources: Iterable[str] | None = None, *, aler
             # After matching, before delivery: a follow-up found now alerts in this run.
             report.follows = find_follow_ups(config, ctx.db, changed_since=ctx.now, now=storage.now_iso())
             report.counts["follow_ups"] = report.follows.follow_ups
+            if report.follows.links:  # one hop beyond the sources, from the new follow-ups
+                found = discover(config, ctx, report.follows, storage.now_iso(),
+                                 should_stop=lambda: stop.requested)
+                report.counts["discovered_fetched"], report.counts["discovered_kept"] = found.fetched, found.kept
+                report.counts["follow_ups"] = report.follows.follow_ups
             report.counts["alerts_new"] = report.counts.get("alerts_new", 0) + report.follows.alerts
         if ctx.storage_error:
             # Apprise would send, then marking the alert sent would fail: it would go out twice.

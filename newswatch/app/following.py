@@ -21,7 +21,7 @@ from typing import Any
 from ..config import Config, FollowConfig
 from ..storage import follows as store
 
-__all__ = ["PREFIX", "FollowReport", "find_follow_ups", "seed_profile"]
+__all__ = ["PREFIX", "FollowReport", "find_follow_ups", "follow_reason", "seed_profile", "store_follow_ups"]
 
 #: A follow-up's rule is this prefix and the story's name.
 PREFIX = "follow:"
@@ -37,6 +37,9 @@ class FollowReport:
     alerts: int = 0
     seeds_fetched: list[str] = field(default_factory=list)
     seeds_failed: dict[str, str] = field(default_factory=dict)
+    # The stories whose seed was read: (table, profile, profile as tested).
+    followed: list[tuple[FollowConfig, Any, Any]] = field(default_factory=list)
+    links: dict[str, list[str]] = field(default_factory=dict)  # new follow-up id -> its links
 
 
 def _fetch_seed(config: Config, db: Any, follow: FollowConfig, now: str) -> dict[str, Any] | None:
@@ -85,8 +88,6 @@ def find_follow_ups(config: Config, db: Any, *, changed_since: str, now: str) ->
     other stories are followed. Raises :class:`newswatch.storage.StorageError`
     when follow-ups cannot be written.
     """
-    from ..follows import follows
-
     report = FollowReport()
     for follow in config.follows:
         fetched_before = (store.seed_row(db, follow.name) or {}).get("fetched_at")
@@ -103,27 +104,50 @@ def find_follow_ups(config: Config, db: Any, *, changed_since: str, now: str) ->
         seed = seed_profile(row, follow.mode)
         # Without the links reason, no link counts; the seed's own addresses still do.
         test_seed = seed if "links" in follow.mode else dataclasses.replace(seed, keys=frozenset())
-        rule = f"{PREFIX}{follow.name}"
-        matches, alerts, sources = [], [], {}
+        one = (follow, seed, test_seed)
+        report.followed.append(one)
         since = follow.since.isoformat() if follow.since else None
-        for item in store.items_to_test(db, since_changed, since):
-            if _is_seed(seed, item):
-                continue  # the seed article, under any of its addresses, follows nothing
-            reason = follows(test_seed, item, item["links"])
-            if reason is None or reason.kind not in follow.mode:
-                continue
-            matches.append({"item_id": item["id"], "rule": rule, "topic": None,
-                            "terms": _json(list(reason.evidence) or [reason.kind]),
-                            "fields": _json([reason.kind]), "snippet": reason.text,
-                            "matched_at": now})
-            sources[item["id"]] = item["source"]
-            alerts.extend({"rule": rule, "cluster_id": item["cluster_id"], "item_id": item["id"],
-                           "tag": tag, "mode": "immediate", "status": "pending", "attempts": 0,
-                           "next_attempt_at": now, "created_at": now} for tag in follow.notify)
-        added, queued = store.store_follow_ups(db, matches, alerts, sources)
-        report.follow_ups += added
-        report.alerts += queued
+        items = store.items_to_test(db, since_changed, since)
+        store_follow_ups(db, report, [(item, reason) for item in items
+                                      if (reason := follow_reason(one, item)) is not None], follow, now)
     return report
+
+
+def follow_reason(followed: tuple[FollowConfig, Any, Any], item: dict[str, Any]) -> Any:
+    """The :class:`~newswatch.follows.Reason` ``item`` (a stored row, ``links`` a list)
+    follows one story for, among the reasons of its ``mode``; None when it does not."""
+    from ..follows import follows
+
+    follow, seed, test_seed = followed
+    if _is_seed(seed, item):
+        return None  # the seed article, under any of its addresses, follows nothing
+    if follow.since and item.get("published") and item["published"] < follow.since.isoformat():
+        return None
+    reason = follows(test_seed, item, item.get("links") or ())
+    return reason if reason is not None and reason.kind in follow.mode else None
+
+
+def store_follow_ups(db: Any, report: FollowReport, found: list[tuple[dict[str, Any], Any]],
+                     follow: FollowConfig, now: str) -> None:
+    """Store ``found`` (item, reason) as matches of ``follow``'s rule, with their alerts."""
+    rule = f"{PREFIX}{follow.name}"
+    matches, alerts, sources = [], [], {}
+    for item, reason in found:
+        matches.append({"item_id": item["id"], "rule": rule, "topic": None,
+                        "terms": _json(list(reason.evidence) or [reason.kind]),
+                        "fields": _json([reason.kind]), "snippet": reason.text,
+                        "matched_at": now})
+        sources[item["id"]] = item["source"]
+        alerts.extend({"rule": rule, "cluster_id": item["cluster_id"], "item_id": item["id"],
+                       "tag": tag, "mode": "immediate", "status": "pending", "attempts": 0,
+                       "next_attempt_at": now, "created_at": now} for tag in follow.notify)
+    added, queued = store.store_follow_ups(db, matches, alerts, sources)
+    report.follow_ups += len(added)
+    report.alerts += queued
+    new = {m["item_id"] for m in added}
+    for item, _ in found:
+        if item["id"] in new:
+            report.links[item["id"]] = list(item.get("links") or [])
 
 
 def _json(values: list[str]) -> str:

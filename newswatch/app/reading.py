@@ -38,6 +38,7 @@ class Status:
     digests: list[dict[str, Any]] = field(default_factory=list)  # per rule and tag
     stories: list[dict[str, Any]] = field(default_factory=list)  # on several outlets lately
     follows: list[dict[str, Any]] = field(default_factory=list)  # per [[follows]]: seed, follow-ups
+    discovery: dict[str, int] = field(default_factory=dict)  # pages fetched one hop out, kept
 
 
 def status(config: ConfigLike = None, *, runs: int = 5, dead: int = 5) -> Status:
@@ -64,6 +65,8 @@ def status(config: ConfigLike = None, *, runs: int = 5, dead: int = 5) -> Status
     result.dead = list(storage.list_alerts(db, status="dead", limit=dead))
     result.digests, result.stories = _digests_and_stories(db, config)
     result.follows = _follows(db, config)
+    from ..storage.follows import discovery_counts
+    result.discovery = discovery_counts(db)
     return result
 
 

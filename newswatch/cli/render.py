@@ -66,7 +66,9 @@ def print_run_summary(report) -> None:
         + (f", {c['spike_alerts']} coverage spike{'s' if c['spike_alerts'] != 1 else ''} queued"
            if c.get("spike_alerts") else "")
         + (f", {c['follow_ups']} follow-up{'s' if c['follow_ups'] != 1 else ''} of followed stories"
-           if c.get("follow_ups") else "") + ", "
+           if c.get("follow_ups") else "")
+        + (f" ({c['discovered_kept']} of {c['discovered_fetched']} pages one hop out kept)"
+           if c.get("discovered_fetched") else "") + ", "
         f"{report.alerts_sent} sent, {report.alerts_failed} failed"
         + (f", {report.alerts_deferred} deferred to the next digest (over max_per_hour)"
            if report.alerts_deferred else "")

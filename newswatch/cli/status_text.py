@@ -215,6 +215,10 @@ def print_status(st, timezone: str | None, titles: Mapping[str, str] | None = No
         out("Followed stories")
     for f in st.follows:
         _print_follow(f, tz)
+    found = getattr(st, "discovery", None) or {}
+    if found.get("fetched"):
+        out(f"one hop beyond the sources: {plural(found['fetched'], 'page')} fetched, "
+            f"{found['kept']} kept", indent=2)
 
 
 def _print_follow(f: dict[str, Any], tz: ZoneInfo) -> None:
@@ -283,6 +287,7 @@ def status_json(st, timezone: str | None, titles: Mapping[str, str] | None = Non
         "digests": [_times(dict(d), tz) for d in st.digests],
         "stories": [_times(dict(s), tz) for s in st.stories],
         "follows": [_times(dict(f), tz) for f in getattr(st, "follows", [])],
+        "discovery": dict(getattr(st, "discovery", None) or {}),
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
 

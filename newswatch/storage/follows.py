@@ -85,8 +85,8 @@ def items_to_test(db: Database, changed_since: str, published_since: str | None 
 
 
 def store_follow_ups(db: Database, matches: Iterable[dict[str, Any]],
-                     alerts: Iterable[dict[str, Any]], sources: dict[str, str]) -> tuple[int, int]:
-    """Insert follow-up matches and their alerts in one transaction; (matches, alerts) added.
+                     alerts: Iterable[dict[str, Any]], sources: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
+    """Insert follow-up matches and their alerts in one transaction; (the matches added, alerts queued).
 
     A match already stored for (item, rule) is kept as it was, and its
     alerts are not queued again; alerts a live mute covers go in muted.
@@ -105,4 +105,41 @@ def store_follow_ups(db: Database, matches: Iterable[dict[str, Any]],
             queued = _insert_or_ignore(db, "alerts", alerts)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot store follow-ups in {_db_file(db)}: {exc}") from exc
-    return len(added), queued
+    return added, queued
+
+
+def visited(db: Database, urls: Iterable[str]) -> set[str]:
+    """Those of ``urls`` discovery fetched before, or stored as an item's canonical URL."""
+    urls = list(dict.fromkeys(urls))
+    found: set[str] = set()
+    for start in range(0, len(urls), 400):
+        chunk = urls[start:start + 400]
+        marks = ", ".join("?" for _ in chunk)
+        for (url,) in db.execute(f"select url from discovered_pages where url in ({marks})"
+                                 f" union select canonical_url from items where canonical_url in ({marks})",
+                                 chunk + chunk).fetchall():
+            found.add(url)
+    return found
+
+
+def record_visit(db: Database, url: str, host: str, now: str, status: str, why: str = "",
+                 item_id: str | None = None) -> None:
+    """Remember a page discovery fetched: ``kept``, ``dropped`` or ``failed``."""
+    with db.conn:
+        db["discovered_pages"].upsert({"url": url, "host": host, "fetched_at": now, "status": status,
+                                       "why": why or None, "item_id": item_id}, pk="url")
+
+
+def add_discovered_source(db: Database, name: str, url: str) -> None:
+    """The sources row an item of a discovered host belongs to (items name their source)."""
+    with db.conn:
+        db.execute("insert or ignore into sources (name, kind, url) values (?, 'discovered', ?)",
+                   [name, url])
+
+
+def discovery_counts(db: Database) -> dict[str, int]:
+    """Pages discovery fetched so far and how many it kept."""
+    if "discovered_pages" not in db.table_names():
+        return {"fetched": 0, "kept": 0}
+    row = db.execute("select count(*), coalesce(sum(status = 'kept'), 0) from discovered_pages").fetchone()
+    return {"fetched": row[0], "kept": row[1]}

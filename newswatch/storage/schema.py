@@ -509,3 +509,15 @@ def m015_follow_seeds(db: Database) -> None:
         "name": str, "url": str, "final_url": str, "content_type": str, "page": bytes,
         "fetched_at": str, "error": str, "error_at": str, "attempts": int,
     }, pk="name")
+
+
+@migrations()
+def m016_discovered_pages(db: Database) -> None:
+    # Pages one hop beyond the sources (issue 20): every page discovery asked
+    # for, kept or not, so that none is fetched twice. status: kept (stored as
+    # an item of source discovered:<host>), dropped (neither follows a story
+    # nor matches a rule) or failed (why: the error).
+    db["discovered_pages"].create({
+        "url": str, "host": str, "fetched_at": str, "status": str, "why": str, "item_id": str,
+    }, pk="url")
+    db["discovered_pages"].create_index(["status"])
