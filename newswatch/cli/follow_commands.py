@@ -77,5 +77,5 @@ def follow(url: str, config_path: Path | None, name: str | None, yes: bool,
     except app.UnsafeTable as exc:
         raise FollowExit(f"{exc}\n{plan.config_path} was left as it was.") from None
     console.print(f"Following {plan.name!r}.", soft_wrap=True)
-    console.print("`newswatch run` does not look for follow-ups yet: see README,\n"
-                  "\"Following a story\".", soft_wrap=True)
+    console.print("`newswatch run` reads the article once and stores its follow-ups\n"
+                  f"as matches of rule follow:{plan.name}.", soft_wrap=True)

@@ -12,7 +12,7 @@
 ``mode`` picks the reasons an item follows the story: ``links`` (it links to
 the seed), ``quotes`` (it quotes one of its sentences), ``names`` (it names
 enough of the seed's people and figures together). ``newswatch follow URL``
-writes such a table; ``newswatch run`` does not act on it yet.
+writes such a table; ``newswatch run`` follows it (:mod:`newswatch.app.following`).
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 An item follows the story when (a) it ``links`` to the seed under any of
 its addresses, (b) it ``quotes`` one of the seed's sentences, or (c) one of
 its paragraphs ``names`` at least :data:`MIN_NAMES` of the seed's
-distinctive names and figures, at least one a person. Stored items keep no
-outgoing links, so a caller that has the page's links passes them as
-``links``; addresses written in the item's text (with or without
+distinctive names and figures, at least one a person. A caller passes the
+item's outgoing links (a run: the stored ``items.links``) as ``links``;
+addresses written in the item's text (with or without
 ``https://``) are read from it too.
 """
 
