@@ -144,13 +144,17 @@ def test_the_demo_prints_the_trends_table_over_its_whole_span(tmp_path, cli):
     shown = demo.stdout.split("Coverage over time", 1)[1]
     command = shown.split("`", 2)[1]  # newswatch trends --days N --until DATE
     assert command.startswith("newswatch trends --days ")
-    table = shown.splitlines()[2:6]
-    assert [line.split()[0] for line in table] == ["topic", "aid", "corruption", "tps"]
+    table = shown.splitlines()[2:7]
+    # The followed story's follow-ups are matches of a rule with no topic: a line of their own.
+    assert [line.split()[0] for line in table] == ["topic", "aid", "corruption", "follow:miami-20…", "tps"]
     # The same figures as the command prints, and every matched item of the demo inside the window.
     rows = json.loads(cli("trends", "-c", str(tmp_path / "out" / "newswatch.toml"), "--json",
                           *command.split()[2:]).stdout)
     db = open_db(tmp_path / "out" / "demo.db")
-    for line in table[1:]:
+    follow_items = int(table[3].split()[2])
+    assert follow_items == sum(r["items"] for r in rows if r["key"] == "follow:miami-2017") == db.execute(
+        "select count(*) from matches where rule = 'follow:miami-2017'").fetchone()[0] > 0
+    for line in table[1:3] + table[4:]:
         key, stories, items = line.split()[:3]
         assert int(items) == sum(r["items"] for r in rows if r["key"] == key)
         assert int(stories) == sum(r["stories"] for r in rows if r["key"] == key)
