@@ -19,6 +19,8 @@ from .urls import clean_url, unwrap_redirect
 #: Links kept per item: a link farm or a long list of related stories costs no more.
 MAX_LINKS = 200
 
+_ABSOLUTE_RE = re.compile(r"https?://", re.I)
+_WEB_URL_RE = re.compile(r"https?://[^/?#\s]\S*\Z", re.I)  # a host, and no whitespace
 _HREF_RE = re.compile(r"""<a\b[^<>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""", re.I)
 # On a page, a link inside the text (a paragraph, list item, quote, table cell) and
 # not in the page's furniture: menus, headers, footers and sidebars link to the
@@ -32,15 +34,23 @@ def clean_links(hrefs: Iterable[str], base: str, limit: int = MAX_LINKS) -> list
     """``hrefs`` made absolute against ``base``: http(s) only, without tracking
     parameters or redirect wrappers, each once, at most ``limit``."""
     out: dict[str, None] = {}
-    for href in hrefs:
-        href = (href or "").strip()
+    scheme, _, rest = base.partition("://")
+    origin = f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0].split('#', 1)[0]}"
+    for href in dict.fromkeys((h or "").strip() for h in hrefs):
         if not href or href.startswith("#"):
             continue
         try:
-            url = clean_url(unwrap_redirect(urljoin(base, href)))
+            # urljoin costs more than the rest together: the common forms are joined by hand.
+            if _ABSOLUTE_RE.match(href):
+                url = href
+            elif href.startswith("/") and not href.startswith("//") and "\\" not in href:
+                url = origin + href
+            else:
+                url = urljoin(base, href)
+            url = clean_url(unwrap_redirect(url))
         except ValueError:  # an unsplittable address ("http://[x/")
             continue
-        if not re.match(r"https?://[^/?#\s]", url, re.I) or any(c.isspace() for c in url):
+        if not _WEB_URL_RE.match(url):
             continue
         out.setdefault(url.split("#", 1)[0], None)
         if len(out) >= limit:
