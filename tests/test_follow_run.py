@@ -70,12 +70,21 @@ ARTICLES = {
         "Our correspondent in the region spoke with farmers, teachers and shopkeepers in three "
         "towns near the border, and most of them had not heard of the meeting at all.",
         "Local radio stations carried a short report on the evening news, between the football "
-        "results and an advertisement for a new bank branch opening downtown."], ""),
+        'results and an advertisement for a new bank branch opening downtown, and <a '
+        'href="{other}/outlet/far.html">a longer read</a> went further.'], ""),
+    # Two hops out: linked only from the page one hop out.
+    "outlet/far": ("The long read", [
+        f"Looking back, one analyst wrote that “{QUOTED}”; the years since have not changed that.",
+        "The essay then turns to the harvests of the highlands, the price of fertiliser and the "
+        "roads that the rains wash away every autumn, which no conference has ever fixed."], ""),
+    "outlet/coffee-prices": ("Coffee prices climb", [
+        "Coffee prices climbed on the exchange after the short harvest, traders said."], ""),
     "outlet/weather": ("Sunny week ahead", [
         "Forecasters expect a dry and sunny week across the isthmus, with light winds."], ""),
     "unrelated": ("Coffee harvest falls short", [
         "Farmers in the western highlands said the coffee harvest fell short of expectations "
-        "after an unusually dry season and a late onset of the rains."], ""),
+        'after an unusually dry season and a late onset of the rains; <a '
+        'href="{other}/outlet/coffee-prices.html">prices</a> followed.'], ""),
 }
 
 
@@ -111,12 +120,18 @@ def chat():
         yield sink
 
 
-def follows_config(tmp_path: Path, site: SiteServer, chat: ChatSink, seed_url: str) -> Path:
+def follows_config(tmp_path: Path, site: SiteServer, chat: ChatSink, seed_url: str, extra: str = "") -> Path:
+    tmp_path.mkdir(exist_ok=True)
     return write_config(
         tmp_path, site.url, None, [("regional", "/feeds/news.xml", "en")],
         rules=f'[[follows]]\nname = "miami-2017"\nurl = "{seed_url}"\nnotify = ["chat"]\n'
               "since = 2017-06-01\n",
-        extra=f'[notify]\nurls = {{ chat = ["{chat.json_url()}"] }}\n')
+        extra=f'[notify]\nurls = {{ chat = ["{chat.json_url()}"] }}\n' + extra)
+
+
+def visited(db: sqlite_utils.Database) -> dict[str, str]:
+    """Page name -> what discovery did with it (kept, dropped, failed)."""
+    return {r["url"].rsplit("/", 1)[1]: r["status"] for r in db["discovered_pages"].rows}
 
 
 def follow_ups(db: sqlite_utils.Database) -> dict[str, tuple[str, str]]:
@@ -152,8 +167,7 @@ def test_a_run_stores_alerts_and_counts_the_follow_ups_and_the_next_adds_nothing
     # One hop out: the page that quotes the seed is kept under its host; the other is not.
     sources = {r["url"].rsplit("/", 1)[1]: r["source"] for r in db["items"].rows}
     assert sources["echo.html"] == "discovered:localhost" and "weather.html" not in sources
-    assert {r["url"].rsplit("/", 1)[1]: r["status"] for r in db["discovered_pages"].rows} == {
-        "echo.html": "kept", "weather.html": "dropped"}
+    assert visited(db) == {"echo.html": "kept", "weather.html": "dropped"}  # one hop: not far.html
     # One alert per follow-up, delivered to the chat receiver, naming the reason.
     assert chat.wait_for(4)
     posts = [p.body for p in chat.posts]
@@ -177,6 +191,61 @@ def test_a_run_stores_alerts_and_counts_the_follow_ups_and_the_next_adds_nothing
     assert "miami-2017: seed article read" in status.stdout, status.stdout
     assert "4 follow-ups" in status.stdout
     assert "one hop beyond the sources: 2 pages fetched, 1 kept" in status.stdout
+
+
+def test_hops_2_keeps_what_a_page_one_hop_out_links_to_and_max_pages_caps_a_run(tmp_path, news_site, chat):
+    seed = f"{news_site.url}/articles/seed.html"
+    deep = follows_config(tmp_path / "deep", news_site, chat, seed, "[discovery]\nhops = 2\n")
+
+    assert run_cli("run", "-c", str(deep)).returncode == 0
+    db = sqlite_utils.Database(tmp_path / "deep" / "nw.db")
+    assert visited(db) == {"echo.html": "kept", "weather.html": "dropped", "far.html": "kept"}
+    assert follow_ups(db)["far"][1].startswith('quotes "Washington has done nothing more than')
+
+    capped = follows_config(tmp_path / "capped", news_site, chat, seed, "[discovery]\nmax_pages = 1\nhops = 2\n")
+    assert run_cli("run", "-c", str(capped)).returncode == 0
+    assert len(visited(sqlite_utils.Database(tmp_path / "capped" / "nw.db"))) == 1
+
+    off = follows_config(tmp_path / "off", news_site, chat, seed, "[discovery]\nmax_pages = 0\n")
+    assert run_cli("run", "-c", str(off)).returncode == 0
+    off_db = sqlite_utils.Database(tmp_path / "off" / "nw.db")
+    assert sorted(follow_ups(off_db)) == ["linking", "naming", "quoting"]  # no page beyond the sources
+    assert not off_db["discovered_pages"].exists() or visited(off_db) == {}
+
+
+def test_discovery_rules_follow_the_links_of_items_a_chosen_rule_matched(tmp_path, news_site):
+    cfg = write_config(
+        tmp_path, news_site.url, None, [("regional", "/feeds/news.xml", "en")],
+        rules='[[rules]]\nname = "coffee"\nquery = "coffee"\nnotify = []\n',
+        extra='[discovery]\nrules = ["coffee"]\n')
+
+    result = run_cli("run", "-c", str(cfg))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    db = sqlite_utils.Database(tmp_path / "nw.db")
+    assert visited(db) == {"coffee-prices.html": "kept"}
+    kept = {r["url"].rsplit("/", 1)[1]: r["source"] for r in db["items"].rows}
+    assert kept["coffee-prices.html"] == "discovered:localhost"
+    rules = {r["rule"] for r in db.query(
+        "select m.rule from matches m join items i on i.id = m.item_id where i.url like '%coffee-prices%'")}
+    assert rules == {"coffee"}
+
+
+@pytest.mark.parametrize("table, message", [
+    ("hops = 0", "discovery.hops: must be 1 to 3, not 0"),
+    ("max_pages = -1", "discovery.max_pages: must be a whole number >= 0"),
+    ('rules = ["nope"]', "discovery.rules: no rule named 'nope'"),
+    ("depth = 2", "discovery.depth: unknown setting; valid: max_pages, hops, rules"),
+])
+def test_a_bad_discovery_table_is_named_with_its_line(tmp_path, table, message):
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", None, [("regional", "/feeds/news.xml", "en")],
+                       extra=f"[discovery]\n{table}\n")
+
+    result = run_cli("check", "-c", str(cfg))
+
+    assert result.returncode == 2
+    line = next(n for n, text in enumerate(cfg.read_text().splitlines(), 1) if text == table)
+    assert f"{cfg}:{line}: {message}" in result.stdout + result.stderr
 
 
 def test_a_seed_that_cannot_be_fetched_is_recorded_and_the_run_goes_on(tmp_path, news_site, chat):

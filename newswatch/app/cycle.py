@@ -18,7 +18,7 @@ from .. import storage
 from ..crawlers import FetchResult, crawl, prepare_context
 from ..locks import RunLock, RunLockedError
 from .delivery import deliver_due, notify_ops
-from .discovering import discover
+from .discovering import discover, rule_links
 from .following import FollowReport, find_follow_ups
 from .loading import ConfigLike, as_config
 from .spikes import queue_spike_alerts
@@ -83,13 +83,15 @@ def run(config: ConfigLike = None, sources: Iterable[str] | None = None, *, aler
         if finished and not stop.requested and not ctx.storage_error and config.spikes:
             # After matching, before delivery: a spike found now goes out in this run.
             report.counts["spike_alerts"] = queue_spike_alerts(config, ctx.db, storage.now_iso())
-        if finished and not stop.requested and not ctx.storage_error and config.follows:
+        if finished and not stop.requested and not ctx.storage_error and (config.follows or config.discovery.rules):
             # After matching, before delivery: a follow-up found now alerts in this run.
-            report.follows = find_follow_ups(config, ctx.db, changed_since=ctx.now, now=storage.now_iso())
-            report.counts["follow_ups"] = report.follows.follow_ups
-            if report.follows.links:  # one hop beyond the sources, from the new follow-ups
+            if config.follows:
+                report.follows = find_follow_ups(config, ctx.db, changed_since=ctx.now, now=storage.now_iso())
+                report.counts["follow_ups"] = report.follows.follow_ups
+            chosen = rule_links(config, ctx.db, ctx.now)
+            if report.follows.links or chosen:  # beyond the sources, from the new follow-ups
                 found = discover(config, ctx, report.follows, storage.now_iso(),
-                                 should_stop=lambda: stop.requested)
+                                 should_stop=lambda: stop.requested, links_of=chosen)
                 report.counts["discovered_fetched"], report.counts["discovered_kept"] = found.fetched, found.kept
                 report.counts["follow_ups"] = report.follows.follow_ups
             report.counts["alerts_new"] = report.counts.get("alerts_new", 0) + report.follows.alerts

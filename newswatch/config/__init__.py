@@ -34,6 +34,7 @@ from .model import (
     Config,
     ConfigError,
     CrawlConfig,
+    DiscoveryConfig,
     FollowConfig,
     NotifyConfig,
     Problem,
@@ -47,6 +48,7 @@ from .rule_tables import query_problem, rule_key_line
 from .source_tables import selector_error
 
 __all__ = [
+    "DiscoveryConfig",
     "SpikesConfig",
     "SpikeSettings",
     "DEFAULT_USER_AGENT",

@@ -6,6 +6,7 @@ import glob
 import os
 from pathlib import Path
 
+from .discovery_table import load_discovery
 from .files import Locator, expand_env, first_use, read_toml
 from .follow_table import load_follow
 from .model import Config, ConfigError, FollowConfig, Problem, RuleConfig, Source
@@ -37,7 +38,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
     fname = str(path)
 
     known_top = {"database", "include", "crawl", "notify", "sources", "rules", "aliases", "spikes",
-                 "follows"}
+                 "follows", "discovery"}
     for key in data:
         if key not in known_top:
             problems.append(Problem(fname, loc.line_of(None, None, key), key,
@@ -49,6 +50,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
     crawl = load_crawl(crawl_raw, fname, loc, problems)
     notify = load_notify(expand_env(data.get("notify", {}), missing_env), base, fname, loc, problems)
     spikes = load_spikes(data.get("spikes"), fname, loc, problems)
+    discovery = load_discovery(data.get("discovery"), fname, loc, problems)
     database = Path(os.environ.get("NEWSWATCH_DATABASE") or data.get("database", "newswatch.db"))
     if not database.is_absolute():
         database = base / database
@@ -123,6 +125,11 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
 
     problems += (_duplicate_names(sources, "source") + _duplicate_names(rules, "rule")
                  + _duplicate_names(follows, "follow"))
+    names = {r.name for r in rules}
+    for name in discovery.rules:
+        if name not in names:
+            problems.append(Problem(fname, discovery.rules_line, "discovery.rules",
+                                    f"no rule named {name!r}; rules: {', '.join(sorted(names)) or 'none'}"))
     if check_env and missing_env:
         where = first_use(sorted(missing_env), [(str(f), lc) for f, lc in [(path, loc)] + included])
         problems.append(Problem(*where, "environment",
@@ -132,7 +139,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
         raise ConfigError(problems)
     return Config(path=path, database=database, crawl=crawl, notify=notify, sources=sources,
                   rules=rules, aliases=aliases, files=files, spikes=spikes,
-                  follows=follows)
+                  follows=follows, discovery=discovery)
 
 
 def _duplicate_names(tables: list[Source] | list[RuleConfig] | list[FollowConfig],

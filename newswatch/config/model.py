@@ -155,6 +155,16 @@ class SpikesConfig:
 
 
 @dataclass
+class DiscoveryConfig:
+    """The [discovery] table: pages a run fetches beyond its sources (see docs/follows.md)."""
+
+    max_pages: int = 100  # a run's pages at most; 0: none
+    hops: int = 1  # links followed from follow-ups (1), and from pages found that way (2, 3)
+    rules: list[str] = field(default_factory=list)  # items these rules match seed discovery too
+    rules_line: int | None = None
+
+
+@dataclass
 class Config:
     path: Path
     database: Path
@@ -165,7 +175,8 @@ class Config:
     aliases: dict[str, list[str]]
     files: list[Path]
     spikes: SpikesConfig | None = None  # None: no [spikes] table, no spike alerts
-    follows: list[FollowConfig] = field(default_factory=list)  # not used by `run` yet
+    follows: list[FollowConfig] = field(default_factory=list)
+    discovery: DiscoveryConfig = field(default_factory=DiscoveryConfig)
 
     def source(self, name: str) -> Source:
         for s in self.sources:
