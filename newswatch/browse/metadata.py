@@ -29,6 +29,8 @@ RULE_QUERY_LIMIT = 100
 # Only the columns whose meaning is not obvious from the name.
 _ITEM_COLUMNS = {
     "id": "Primary key: a hash of the canonical URL",
+    "links": "JSON array of the links in the article's own text (not its menus), at most 200: "
+             "how a follow-up that cites a followed story is found",
     "url": "The article's link, redirect wrappers undone and tracking parameters stripped",
     "raw_url": "The link as the source gave it (a FeedBurner or Google Alerts link), when url differs",
     "canonical_url": "The URL with tracking parameters stripped (rel=canonical when the page was fetched)",
@@ -120,6 +122,35 @@ _TABLES: dict[str, dict[str, Any]] = {
             "sent_at": "When Apprise reported success, UTC",
             "claimed_by": "The run delivering it right now",
             "claimed_at": "When that run claimed it, UTC",
+        },
+    },
+    "follow_seeds": {
+        "title": "Followed stories' seeds",
+        "description": "The seed article of each [[follows]] table, read once and kept; "
+        "its follow-ups are the matches of rule follow:<name>.",
+        "columns": {
+            "name": "The [[follows]] table's name",
+            "url": "The seed article's address as configured",
+            "final_url": "Where it was read, after redirects",
+            "page": "The page as read (bytes), so later runs need not fetch it again",
+            "fetched_at": "When it was read, UTC",
+            "error": "Why it could not be read, if so (retried next run)",
+            "attempts": "Reads tried so far",
+        },
+    },
+    "discovered_pages": {
+        "title": "Pages beyond the sources",
+        "description": "Every page discovery fetched from follow-ups' links ([discovery]), "
+        "kept as an item of discovered:<host> or dropped; none is fetched twice.",
+        "sort_desc": "fetched_at",
+        "facets": ["status", "host"],
+        "columns": {
+            "url": "The page",
+            "host": "Its host",
+            "fetched_at": "When it was fetched, UTC",
+            "status": "kept (it follows a story or matches a rule), dropped or failed",
+            "why": "What it followed or matched, or why it was dropped",
+            "item_id": "The item it was kept as",
         },
     },
     "runs": {
