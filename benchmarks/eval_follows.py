@@ -1,6 +1,6 @@
 """Precision and recall of ``newswatch.follows`` on a labelled set.
 
-The seed is the real InSight Crime article (/work/shared/seed/article.txt,
+The seed is the real InSight Crime article (tests/data/seed_article.txt, a copy of ../shared/seed/article.txt,
 its first paragraph, a provenance note, set aside); the items are
 tests/data/follow_eval.jsonl, split into ``tuning`` (what the thresholds
 were set on) and ``heldout`` (never tuned on). Prints P/R per split, the
@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from newswatch.follows import follows, profile  # noqa: E402
 
 SEED_URL = "https://insightcrime.org/news/analysis/us-reverses-course-centam-heavy-handed-drug-war-approach/"
-SEED_TEXT = ROOT.parent / "shared" / "seed" / "article.txt"
+SEED_TEXT = ROOT / "tests" / "data" / "seed_article.txt"
 ITEMS = ROOT / "tests" / "data" / "follow_eval.jsonl"
 
 

@@ -15,12 +15,12 @@ from conftest import run_cli
 
 from newswatch.config import load
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "article.txt"
+SEED = Path(__file__).resolve().parent / "data" / "seed_article.txt"
 TITLE = "US Reverses Course in CentAm With Heavy-Handed 'Drug War' Approach"
 
 
 def seed_page(title: str = TITLE, extra_head: str = "", heading: str | None = None) -> str:
-    """The InSight Crime seed article as an HTML page (its text from the shared seed)."""
+    """The InSight Crime seed article as an HTML page (its text from tests/data/seed_article.txt)."""
     paragraphs = [p.strip() for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()]
     body = "".join(f"<p>{html.escape(p)}</p>\n" for p in paragraphs[2:])  # after the note and title
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'

@@ -21,7 +21,7 @@ from newswatch.demo.server import SiteServer
 from newswatch.demo.sinks import ChatSink
 from newswatch.formats import parse_feed
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "article.txt"
+SEED = Path(__file__).resolve().parent / "data" / "seed_article.txt"
 TITLE = "US Reverses Course in CentAm With Heavy-Handed 'Drug War' Approach"
 QUOTED = ("Washington has done nothing more than return to its outdated foreign policy "
           "doctrines, first used in Central America following the Cold War")
@@ -31,7 +31,7 @@ FILLER = ("<p>The report was published on Tuesday and drew comments from analyst
 
 
 def seed_page() -> str:
-    """The InSight Crime seed article as an HTML page (its text from the shared seed)."""
+    """The InSight Crime seed article as an HTML page (its text from tests/data/seed_article.txt)."""
     paragraphs = [p.strip() for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()]
     body = "".join(f"<p>{html.escape(p)}</p>\n" for p in paragraphs[2:])
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(TITLE)}'
