@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from .. import storage
-from ..config import parse_interval
+from ..config import outlet_name, outlet_titles, parse_interval
 from ..errors import InvalidInput, NotFoundError
 from ..schedule import iso, parse_time
 from .loading import ConfigLike, as_config, existing_database
@@ -82,11 +82,10 @@ def mute(config: ConfigLike = None, *, item: str | None = None, story: str | Non
         if target is None:
             raise NotFoundError(f"no story {ref!r}: give a cluster id, or an item id or link")
     else:
-        known = {s.name: s.title for s in config.sources}
         stored = db.execute("SELECT feed_title FROM sources WHERE name = ?", [ref]).fetchone()
-        if ref not in known and not stored:
+        if ref not in {s.name for s in config.sources} and not stored:
             raise NotFoundError(f"no source {ref!r} in {config.path}")
-        shown = known.get(ref) or (stored[0] if stored else None)
+        shown = outlet_name(ref, stored[0] if stored else None, outlet_titles(config.sources))
         target, title = ref, shown if shown != ref else None
     start = _now(now)
     expires = iso(parse_time(start) + timedelta(seconds=seconds)) if seconds else None
@@ -162,11 +161,11 @@ def mutes(config: ConfigLike = None, *, live: bool = False, now: str | None = No
         return []
     at = _now(now)
     rows = storage.list_mutes(db, live_at=at if live else None)
-    titles = {s.name: s.title for s in config.sources if s.title}
+    titles = outlet_titles(config.sources)
     for row in rows:
         feed_title = row.pop("feed_title", None)
         if row["scope"] == "source":
-            row["title"] = titles.get(row["target"]) or feed_title or row["target"]
+            row["title"] = outlet_name(row["target"], feed_title, titles)
         row["live"] = all(end is None or end > at for end in (row["expires_at"], row["withdrawn_at"]))
     return rows
 

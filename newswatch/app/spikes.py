@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .. import storage
-from ..config import Config, SpikeSettings
+from ..config import Config, SpikeSettings, outlet_titles
 from ..schedule import get_timezone, parse_time
 from ..storage.mutes import hold_back_new_alerts
 
@@ -139,7 +139,7 @@ def queue_spike_alerts(config: Config, db: Any, now: str) -> int:
     assert moment is not None
     today = moment.astimezone(tz).date()
     topics = {r.name: r.topic for r in config.rules}
-    outlets = {s.name: s.title for s in config.sources if s.title}
+    outlets = outlet_titles(config.sources)
     queued = 0
     for spike in find_spikes(config, db, today=today):
         seen = db.execute("SELECT 1 FROM alerts WHERE rule = ? AND cluster_id = ? LIMIT 1",

@@ -25,6 +25,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 from sqlite_utils import Database
 
+from ..config import outlet_name
 from ..storage import daily_counts
 from .cells import highlight, local_time, safe_link
 from .charts import coverage_svg
@@ -109,8 +110,8 @@ def desk_topics(db: Database, rules: dict[str, str | None], tz: ZoneInfo, days: 
 
 def outlet_names(db: Database, titles: dict[str, str]) -> dict[str, str]:
     """Each source's name as alerts show it: its configured title, else its feed's own, else the slug."""
-    names = {name: title for name, title in db.execute(
-        "SELECT name, feed_title FROM sources WHERE coalesce(feed_title, '') != ''").fetchall()}
+    names = {name: outlet_name(name, feed_title, titles)
+             for name, feed_title in db.execute("SELECT name, feed_title FROM sources").fetchall()}
     return names | titles
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..config import outlet_titles
+
 #: URL prefix of the per-rule canned queries: ``/<db>/rule-<name>`` (and
 #: ``.atom``). The prefix keeps a rule called "items" from hiding the table.
 RULE_QUERY_PREFIX = "rule-"
@@ -395,6 +397,6 @@ def datasette_metadata(config, name: str | None = None) -> dict[str, Any]:
             "database": name,
             "timezone": config.notify.timezone,
             "rules": {rule.name: rule.topic or None for rule in config.rules},
-            "outlets": {source.name: source.title for source in config.sources if source.title},
+            "outlets": outlet_titles(config.sources),
         }},
     }

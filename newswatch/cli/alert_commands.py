@@ -12,9 +12,10 @@ from pathlib import Path
 import click
 
 from .. import app
+from ..config import outlet_titles
 from .base import cli, config_option, console, escape, load_config
 from .mute_text import mute_json, print_mutes
-from .status_text import alert_json, local, out, print_alerts, shorten, source_titles, zone
+from .status_text import alert_json, local, out, print_alerts, shorten, zone
 
 
 @contextmanager
@@ -77,11 +78,11 @@ def alerts_list(config_path: Path | None, status: str | None, limit: int, as_jso
     muted = {m["id"]: m for m in app.mutes(config)} if any(a.get("mute_id") for a in rows) else {}
     if as_json:
         tz = zone(config.notify.timezone)
-        titles = source_titles(config)
+        titles = outlet_titles(config.sources)
         click.echo(json.dumps([alert_json(a, tz, muted.get(a.get("mute_id") or -1), titles) for a in rows],
                               ensure_ascii=False, indent=2, default=str))
         return
-    print_alerts(rows, muted, config.notify.timezone, status, source_titles(config))
+    print_alerts(rows, muted, config.notify.timezone, status, outlet_titles(config.sources))
 
 
 @alerts.command("retry")

@@ -11,10 +11,10 @@ from pathlib import Path
 import click
 
 from .. import app
-from ..config import ConfigError
+from ..config import ConfigError, outlet_titles
 from .base import ConfigExit, cli, config_option, console, err_console, escape, load_config, problems_text
 from .render import print_run_summary
-from .status_text import print_status, source_titles, status_exit_code, status_json
+from .status_text import print_status, status_exit_code, status_json
 
 #: `newswatch run` prints this many successful sources one by one, then counts.
 PROGRESS_LINES = 30
@@ -148,9 +148,9 @@ def status(config_path: Path | None, n_runs: int, as_json: bool) -> None:
             console.print(f"No database yet at {config.database}: run `newswatch run` first.")
         return
     if as_json:
-        click.echo(status_json(st, config.notify.timezone, source_titles(config)))
+        click.echo(status_json(st, config.notify.timezone, outlet_titles(config.sources)))
     else:
-        print_status(st, config.notify.timezone, source_titles(config))
+        print_status(st, config.notify.timezone, outlet_titles(config.sources))
     sys.exit(status_exit_code(st))
 
 

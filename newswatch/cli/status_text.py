@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .. import app
+from ..config import outlet_name
 from .base import CONTROLS, console
 
 #: Keys whose values are stored UTC timestamps, shown in the configured zone.
@@ -134,21 +135,10 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 ERROR_LINES = 3
 
 
-def source_titles(config: Any) -> dict[str, str]:
-    """Source name -> the ``title`` the config gives it (sources without one are left out)."""
-    return {s.name: s.title for s in config.sources if getattr(s, "title", None)}
-
-
-def outlet(name: str | None, feed_title: str | None, titles: Mapping[str, str] | None) -> str:
-    """A source's display name: its ``title`` in the config, else the feed's own title, else its name."""
-    name = name or ""
-    return (titles or {}).get(name) or (feed_title or "").strip() or name or "?"
-
-
 def named(name: str | None, feed_title: str | None, titles: Mapping[str, str] | None) -> str:
     """'Noticias Locales (noticias-locales)': the display name, and the name commands take
     when it differs."""
-    shown = outlet(name, feed_title, titles)
+    shown = outlet_name(name, feed_title, titles)
     return f"{shown} ({name})" if name and shown != name else shown
 
 
@@ -168,7 +158,7 @@ def print_status(st, timezone: str | None, titles: Mapping[str, str] | None = No
     """``newswatch status`` as text: sources, runs, alerts, digests, stories; ``titles`` maps
     source names to their configured ``title``, for outlets' display names."""
     tz = zone(timezone)
-    shown = {s["name"]: outlet(s["name"], s.get("feed_title"), titles) for s in st.sources}
+    shown = {s["name"]: outlet_name(s["name"], s.get("feed_title"), titles) for s in st.sources}
     failing = sum(1 for s in st.sources if s["failing"])
     out(f"newswatch status: {len(st.sources)} sources ({failing} failing, {len(st.silent)} silent); "
         f"alerts: {_counts(st.alerts)}")
@@ -267,7 +257,7 @@ def status_json(st, timezone: str | None, titles: Mapping[str, str] | None = Non
     tz = zone(timezone)
     sources = []
     for s in st.sources:
-        row = {"name": s["name"], "title": outlet(s["name"], s.get("feed_title"), titles)}
+        row = {"name": s["name"], "title": outlet_name(s["name"], s.get("feed_title"), titles)}
         row |= {k: s.get(k) for k in ("kind", "url", "failing", "error_streak", "last_error",
                                      "items", "newest", "last_ok_at", "last_fetch_at", "next_due_at",
                                      "mojibake_items", "skipped", "skipped_why")}
@@ -311,7 +301,7 @@ def alert_json(a: dict[str, Any], tz: ZoneInfo, mute: dict[str, Any] | None = No
     """One alert as ``alerts list --json`` gives it (a sent alert has no retry time or error);
     ``source_title`` is the source's display name."""
     row = {k: a.get(k) for k in _ALERT_KEYS}
-    row["source_title"] = outlet(a.get("source"), a.get("feed_title"), titles) if a.get("source") else None
+    row["source_title"] = outlet_name(a.get("source"), a.get("feed_title"), titles) if a.get("source") else None
     if row["status"] not in UNDELIVERED:
         row["next_attempt_at"] = row["last_error"] = None
     row["muted"] = None

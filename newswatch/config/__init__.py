@@ -42,12 +42,16 @@ from .model import (
     Source,
     SpikesConfig,
     SpikeSettings,
+    outlet_name,
+    outlet_titles,
     parse_interval,
 )
 from .rule_tables import query_problem, rule_key_line
 from .source_tables import selector_error
 
 __all__ = [
+    "outlet_name",
+    "outlet_titles",
     "DiscoveryConfig",
     "SpikesConfig",
     "SpikeSettings",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,19 @@ class Source:
     max_pages: int = 3  # site: listing pages followed per run
     max_articles: int = 50  # feed, search, sitemap, site: article pages fetched per run, newest first
     title: str | None = None  # the outlet's name in alerts; None: the feed's own title, then the name
+
+
+def outlet_titles(sources: Iterable[Any]) -> dict[str, str]:
+    """Source name -> the ``title`` the config gives it (sources without one are left out)."""
+    return {s.name: s.title for s in sources if getattr(s, "title", None)}
+
+
+def outlet_name(name: str | None, feed_title: str | None, titles: Mapping[str, str] | None,
+                unknown: str = "?") -> str:
+    """A source's display name: its ``title`` in the config, else the feed's own title, else its
+    name (``unknown`` when it has none)."""
+    name = name or ""
+    return (titles or {}).get(name) or (feed_title or "").strip() or name or unknown
 
 
 @dataclass

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..config import outlet_name, outlet_titles
 from ..rules import mark_hits
 from ..schedule import get_timezone, parse_time
 
@@ -44,7 +45,7 @@ class Labels:
         """From a loaded :class:`newswatch.config.Config`."""
         return cls(
             timezone=config.notify.timezone,
-            outlets={s.name: s.title for s in config.sources if getattr(s, "title", None)},
+            outlets=outlet_titles(config.sources),
             descriptions={r.name: r.description for r in config.rules
                           if getattr(r, "description", None)},
         )
@@ -55,8 +56,7 @@ class Labels:
 
     def outlet(self, source: str | None, feed_title: str | None = None) -> str:
         """The source's ``title`` from the config, else the feed's own title, else its name."""
-        source = source or ""
-        return self.outlets.get(source) or (feed_title or "").strip() or source or "unknown source"
+        return outlet_name(source, feed_title, self.outlets, unknown="unknown source")
 
 
 def format_when(value: Any, zone: ZoneInfo) -> str:
