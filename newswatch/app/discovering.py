@@ -122,6 +122,7 @@ def _hop(config: Config, ctx: Any, follows: FollowReport, now: str, urls: list[s
          report: DiscoveryReport, should_stop: Callable[[], bool]) -> dict[str, list[str]]:
     """Fetch ``urls``, keeping the pages that follow a story or match a rule; their links."""
     from ..crawlers.derive import derive
+    from ..crawlers.pipelines import item_record
     from ..discovery import DiscoveryError, fetch_page
     from ..formats.urls import host_of
     from ..stories import clustering
@@ -162,7 +163,7 @@ def _hop(config: Config, ctx: Any, follows: FollowReport, now: str, urls: list[s
         item.cluster_id = clusters.assign(item.id, item.title_key, item.title, item.body,
                                           fingerprint=item.fingerprint).cluster_id
         store.add_discovered_source(db, item.source, f"{url.split('://', 1)[0]}://{host}/")
-        storage.store_batch(db, [_record(item, ctx, now)])
+        storage.store_batch(db, [item_record(item, ctx.rules, now)])
         row["cluster_id"] = item.cluster_id
         for follow, reason in reasons:
             store_follow_ups(db, follows, [(row, reason)], follow, now)
@@ -172,23 +173,3 @@ def _hop(config: Config, ctx: Any, follows: FollowReport, now: str, urls: list[s
         kept[item.id] = list(item.links)
     return kept
 
-
-def _record(item: Any, ctx: Any, now: str) -> Any:
-    """The item's ItemRecord with its rule matches and their alerts, as the crawl stores them."""
-    from ..stories import clustering
-
-    rec = storage.ItemRecord(item=item.row())
-    modes = {"immediate": ["immediate"], "digest": ["digest"], "both": ["immediate", "digest"]}
-    for m in item.matches:
-        rule = ctx.rules.get(m.rule)
-        rec.matches.append({"item_id": item.id, "rule": m.rule, "topic": rule.topic if rule else None,
-                            "terms": list(m.terms), "fields": list(m.fields), "snippet": m.snippet,
-                            "matched_at": now})
-        if rule:
-            rec.alerts.extend({"rule": rule.name, "cluster_id": item.cluster_id, "item_id": item.id,
-                               "tag": tag, "mode": mode, "status": "pending", "attempts": 0,
-                               "next_attempt_at": now, "created_at": now}
-                              for tag in rule.notify for mode in modes[rule.mode])
-    if item.fingerprint is not None:
-        rec.signature = (clustering.SIGNATURE_KIND, item.fingerprint.values)
-    return rec

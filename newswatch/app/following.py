@@ -18,6 +18,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import storage
 from ..config import Config, FollowConfig
 from ..storage import follows as store
 
@@ -138,9 +139,7 @@ def store_follow_ups(db: Any, report: FollowReport, found: list[tuple[dict[str, 
                         "fields": _json([reason.kind]), "snippet": reason.text,
                         "matched_at": now})
         sources[item["id"]] = item["source"]
-        alerts.extend({"rule": rule, "cluster_id": item["cluster_id"], "item_id": item["id"],
-                       "tag": tag, "mode": "immediate", "status": "pending", "attempts": 0,
-                       "next_attempt_at": now, "created_at": now} for tag in follow.notify)
+        alerts.extend(storage.new_alerts(rule, item["cluster_id"], item["id"], follow.notify, now))
     added, queued = store.store_follow_ups(db, matches, alerts, sources)
     report.follow_ups += len(added)
     report.alerts += queued

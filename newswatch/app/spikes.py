@@ -153,10 +153,7 @@ def queue_spike_alerts(config: Config, db: Any, now: str) -> int:
         lead = db.execute("SELECT id, source FROM items WHERE cluster_id = ? OR id = ?"
                           " ORDER BY fetched_at, rowid LIMIT 1",
                           [top[0].cluster_id, top[0].cluster_id]).fetchone()
-        alerts = [{"rule": spike.rule, "cluster_id": spike.cluster_id, "item_id": lead[0],
-                   "tag": tag, "mode": "immediate", "status": "pending", "attempts": 0,
-                   "next_attempt_at": now, "created_at": now}
-                  for tag in spike.settings.notify]
+        alerts = storage.new_alerts(spike.rule, spike.cluster_id, lead[0], spike.settings.notify, now)
         with db.conn:
             db.execute(
                 "INSERT OR REPLACE INTO matches (item_id, rule, topic, terms, fields, snippet, matched_at)"

@@ -123,19 +123,7 @@ class StorePipeline:
         return batch
 
     def _add(self, item: NewsItem, ctx) -> None:
-        rec = storage.ItemRecord(item=item.row(), existing_id=item.existing_id)
-        if not item.existing_id:
-            for m in item.matches:
-                rule = ctx.rules.get(m.rule)
-                rec.matches.append({
-                    "item_id": item.id, "rule": m.rule, "topic": rule.topic if rule else None,
-                    "terms": list(m.terms), "fields": list(m.fields), "snippet": m.snippet,
-                    "matched_at": ctx.now,
-                })
-                rec.alerts.extend(_alerts_for(item, rule, ctx.now) if rule else [])
-            if item.fingerprint is not None:
-                rec.signature = (clustering.SIGNATURE_KIND, item.fingerprint.values)
-        self.batch.append((item, rec))
+        self.batch.append((item, item_record(item, ctx.rules, ctx.now)))
 
     async def close_spider(self, spider) -> None:
         ctx = spider.context
@@ -175,10 +163,21 @@ class StorePipeline:
                 ctx.on_item(item)
 
 
-def _alerts_for(item: NewsItem, rule, now: str) -> list[dict[str, Any]]:
-    modes = {"immediate": ["immediate"], "digest": ["digest"], "both": ["immediate", "digest"]}[rule.mode]
-    return [
-        {"rule": rule.name, "cluster_id": item.cluster_id, "item_id": item.id, "tag": tag,
-         "mode": mode, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
-        for tag in rule.notify for mode in modes
-    ]
+def item_record(item: NewsItem, rules: dict[str, Any], now: str) -> storage.ItemRecord:
+    """What storing ``item`` writes: its row and, when it is new, its matches (of ``rules``, by
+    name), their pending alerts and its MinHash signature."""
+    rec = storage.ItemRecord(item=item.row(), existing_id=item.existing_id)
+    if not item.existing_id:
+        for m in item.matches:
+            rule = rules.get(m.rule)
+            rec.matches.append({
+                "item_id": item.id, "rule": m.rule, "topic": rule.topic if rule else None,
+                "terms": list(m.terms), "fields": list(m.fields), "snippet": m.snippet,
+                "matched_at": now,
+            })
+            if rule:
+                rec.alerts.extend(storage.new_alerts(rule.name, item.cluster_id, item.id, rule.notify, now,
+                                                     rule.mode))
+        if item.fingerprint is not None:
+            rec.signature = (clustering.SIGNATURE_KIND, item.fingerprint.values)
+    return rec

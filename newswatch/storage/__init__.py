@@ -52,6 +52,7 @@ try:  # the outbox is written beside the notifier; absent until it lands
         list_alerts,
         mark_failed,
         mark_sent,
+        new_alerts,
         retry_alert,
     )
 except ImportError:  # pragma: no cover

@@ -30,7 +30,7 @@ All timestamps are UTC ISO 8601 text with seconds precision and a ``Z``
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -48,6 +48,7 @@ __all__ = [
     "list_alerts",
     "mark_failed",
     "mark_sent",
+    "new_alerts",
     "next_attempt_at",
     "record_delivery",
     "release_claims",
@@ -74,6 +75,18 @@ BACKOFF = (
 STALE_CLAIM_AFTER = timedelta(minutes=10)
 
 T = TypeVar("T")
+
+#: The outbox modes each rule ``mode`` queues an alert in.
+RULE_MODES = {"immediate": ("immediate",), "digest": ("digest",), "both": ("immediate", "digest")}
+
+
+def new_alerts(rule: str, cluster_id: str | None, item_id: str, tags: Iterable[str], now: str,
+               mode: str = "immediate") -> list[dict[str, Any]]:
+    """The pending outbox rows of one match: one per tag and per outbox mode of the rule's
+    ``mode`` (immediate, digest or both), due at once."""
+    return [{"rule": rule, "cluster_id": cluster_id, "item_id": item_id, "tag": tag, "mode": each,
+             "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+            for tag in tags for each in RULE_MODES[mode]]
 
 
 def next_attempt_at(attempts: int, now: str) -> str:
