@@ -6,13 +6,13 @@ Feed text is untrusted: every value is escaped first, and only the matcher's
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
 from ..rules import mark_hits
+from ..schedule import parse_time
 from .export import terms_list
 
 
@@ -34,11 +34,10 @@ def local_time(value: Any, tz: ZoneInfo) -> str:
     if not isinstance(value, str) or len(value) < 16 or value[4:5] != "-":
         return "" if value is None else str(value)
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = parse_time(value)
     except ValueError:
         return value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    assert moment is not None
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
