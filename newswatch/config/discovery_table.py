@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .files import Locator
-from .model import DiscoveryConfig, Problem
+from .model import DiscoveryConfig, Problem, name_list
 
 _KEYS = "max_pages, hops, rules"
 MAX_HOPS = 3  # each hop multiplies what one follow-up can make a run fetch
@@ -44,12 +44,11 @@ def load_discovery(raw: Any, fname: str, loc: Locator, problems: list[Problem]) 
             else:
                 cfg.hops = value
         elif key == "rules":
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, list) or not all(isinstance(r, str) and r for r in value):
+            rules = name_list(value)
+            if rules is None:
                 problems.append(Problem(fname, line, where, 'must be a list of rule names, like ["officials"]'))
             else:
-                cfg.rules, cfg.rules_line = list(value), line
+                cfg.rules, cfg.rules_line = rules, line
         else:
             problems.append(Problem(fname, line, where, f"unknown setting; valid: {_KEYS}"))
     return cfg

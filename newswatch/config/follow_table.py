@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .files import ENV_RE, Locator
-from .model import FOLLOW_REASONS, NAME_RE, FollowConfig, Problem
+from .model import FOLLOW_REASONS, NAME_RE, FollowConfig, Problem, name_list
 
 _KNOWN = ("name", "url", "notify", "mode", "since")
 
@@ -77,10 +77,8 @@ def load_follow(raw: Any, i: int, fname: str, loc: Locator,
                    "http:// or https:// URL")
     elif ENV_RE.search(str(url)):
         bad("url", "${...}: URLs are not read from the environment; write the URL itself")
-    notify = raw.get("notify", [])
-    if isinstance(notify, str):
-        notify = [notify]
-    if not isinstance(notify, list) or not all(isinstance(t, str) and t for t in notify):
+    notify = name_list(raw.get("notify", []))
+    if notify is None:
         bad("notify", 'must be a list of [notify] tags, like ["team"]')
         notify = []
     mode = _mode(raw.get("mode", list(FOLLOW_REASONS)))

@@ -199,6 +199,16 @@ class Config:
         raise KeyError(name)
 
 
+def name_list(value: Any) -> list[str] | None:
+    """A list of names (tags, rules) as written: one name alone stands for a list of one; None
+    when it is not a list of non-empty strings."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        return None
+    return list(value)
+
+
 def parse_interval(value: Any) -> int:
     """'15m' -> 900. Accepts s, m, h, d suffixes or a number of seconds."""
     if isinstance(value, int) and value > 0:

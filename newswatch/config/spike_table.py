@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from .files import Locator
-from .model import Problem, SpikesConfig, SpikeSettings, parse_interval
+from .model import Problem, SpikesConfig, SpikeSettings, name_list, parse_interval
 
 _KEYS = "window, factor, min_items, notify"
 _DAY = 86400
@@ -52,13 +52,12 @@ def _setting(key: str, value: Any, where: str, line: int | None, fname: str,
             return
         into["min_items"] = value
     elif key == "notify":
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not value or not all(isinstance(t, str) and t for t in value):
+        tags = name_list(value)
+        if not tags:
             problems.append(Problem(fname, line, f"{where}.notify",
                                     'must be a list of [notify] tags, like ["team"]'))
             return
-        into["notify"] = list(value)
+        into["notify"] = tags
     else:
         problems.append(Problem(fname, line, f"{where}.{key}", f"unknown setting; valid: {_KEYS}"
                                 + (", topics" if where == "spikes" else "")))
