@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
 
 from .document import FieldText
 from .folding import WORD
 
-__all__ = ["snippet", "evidence", "mark_hits", "SNIPPET_WORDS", "OPEN", "CLOSE", "ELLIPSIS"]
+__all__ = ["evidence", "mark_hits", "SNIPPET_WORDS", "OPEN", "CLOSE", "ELLIPSIS"]
 
 SNIPPET_WORDS = 30
 _BEFORE = 10  # words shown before the first hit; the rest of the window follows it
@@ -65,22 +65,14 @@ def _back(words: str, offset: int, count: int) -> int:
         reach *= 4
 
 
-def snippet(field: FieldText, hits: Iterable[tuple[int, int]], focus: tuple[int, int] | None = None) -> str:
-    """The text of ``field`` around ``focus`` (its first hit by default), each hit in the window marked «…».
-
-    ``hits`` are (start, end) spans in ``field.words``, as is ``focus``. The
-    window starts up to ten words before the focus and holds about thirty
-    words (more if the focus is longer); ``...`` shows where the text was cut.
-    Whitespace runs, newlines included, become single spaces.
-    """
-    ranges = sorted(set(hits))
-    if not ranges:
-        return " ".join(field.text.split())[:300]
-    return _window(field, ranges, *(focus or ranges[0]))
-
-
 def _window(field: FieldText, ranges: Sequence[tuple[int, ...]], first_start: int, first_end: int) -> str:
-    """:func:`snippet` with ``ranges`` sorted by start ((start, end, ...) tuples)."""
+    """The text of ``field`` around the focus (``first_start``-``first_end``), each of ``ranges``
+    (sorted by start: (start, end, ...) tuples in ``field.words``) in the window marked «…».
+
+    The window starts up to ten words before the focus and holds about thirty words (more if
+    the focus is longer); ``...`` shows where the text was cut. Whitespace runs, newlines
+    included, become single spaces.
+    """
     words = field.words
     room = max(6, SNIPPET_WORDS - words.count(" ", first_start, first_end) - 1)  # some context, always
     before = min(_BEFORE, room // 2)
