@@ -29,7 +29,7 @@ from ..config import outlet_name
 from ..storage import daily_counts
 from .cells import highlight, local_time, safe_link
 from .charts import coverage_svg
-from .metadata import PLUGIN_NAME, RULE_QUERY_PREFIX
+from .metadata import RULE_QUERY_PREFIX, plugin_settings, plugin_zone
 
 #: The chart windows a reader may pick (``/?days=90``); the first is the default.
 WINDOWS = (30, 90)
@@ -124,9 +124,9 @@ def rule_chart(db: Database, rule: str, tz: ZoneInfo, days: int = WINDOWS[0]) ->
 
 async def desk(request, datasette) -> Response:
     """``GET /``: the desk page, rendered with Datasette's templates."""
-    config = datasette.plugin_config(PLUGIN_NAME) or {}
+    config = plugin_settings(datasette)
     name = config.get("database")
-    tz = ZoneInfo(config.get("timezone") or "UTC")
+    tz = plugin_zone(datasette)
     rules: dict[str, str | None] = config.get("rules") or {}
     asked = request.args.get("days", "")
     days = int(asked) if asked.isdigit() and int(asked) in WINDOWS else WINDOWS[0]

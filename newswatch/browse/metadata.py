@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..config import outlet_titles
 
@@ -23,6 +24,17 @@ RULE_QUERY_PREFIX = "rule-"
 
 #: The name newswatch's Datasette plugin registers and reads its settings under.
 PLUGIN_NAME = "newswatch"
+
+
+def plugin_settings(datasette: Any) -> dict[str, Any]:
+    """What :func:`datasette_metadata` gave newswatch's plugin (database, time zone, rules, outlets)."""
+    return datasette.plugin_config(PLUGIN_NAME) or {}
+
+
+def plugin_zone(datasette: Any) -> ZoneInfo:
+    """The configured time zone pages show times in (UTC when none)."""
+    return ZoneInfo(plugin_settings(datasette).get("timezone") or "UTC")
+
 
 #: Rows in a rule's "latest matches" query and Atom feed; the matches table
 #: (faceted by rule) and ``newswatch export`` have the full history.

@@ -30,7 +30,7 @@ from sqlite_utils import Database
 from .cells import highlight, local_time, safe_link, terms_text, time_cell
 from .desk import WINDOWS, datasette_index, desk, rule_chart
 from .export import terms_list
-from .metadata import PLUGIN_NAME
+from .metadata import PLUGIN_NAME, plugin_settings, plugin_zone
 
 __all__ = ["PLUGIN_NAME", "highlight", "safe_link"]
 
@@ -41,16 +41,8 @@ STORIES_DEFAULT = "rules__notblank=1&_sort_desc=newest"
 _TIME_COLUMNS = {"published", "lastmod", "newest", "first_published", "atom_updated"}
 
 
-def _config(datasette) -> dict[str, Any]:
-    return datasette.plugin_config(PLUGIN_NAME) or {}
-
-
 def _ours(datasette, database: str | None) -> bool:
-    return database is not None and _config(datasette).get("database") == database
-
-
-def _tz(datasette) -> ZoneInfo:
-    return ZoneInfo(_config(datasette).get("timezone") or "UTC")
+    return database is not None and plugin_settings(datasette).get("database") == database
 
 
 def _keys(row) -> list[str]:
@@ -62,7 +54,7 @@ def _keys(row) -> list[str]:
 
 @hookimpl
 def register_routes(datasette):
-    if not _config(datasette).get("database"):
+    if not plugin_settings(datasette).get("database"):
         return []
     return [(r"^/$", desk), (r"^/-/datasette$", datasette_index)]
 
@@ -71,7 +63,7 @@ def register_routes(datasette):
 def asgi_wrapper(datasette):
     def wrap(app):
         async def stories_default(scope, receive, send):
-            name = _config(datasette).get("database")
+            name = plugin_settings(datasette).get("database")
             if (scope["type"] == "http" and name and not scope.get("query_string")
                     and scope.get("path") == datasette.urls.table(name, "stories")):
                 await asgi_send_redirect(send, f"{scope['path']}?{STORIES_DEFAULT}")
@@ -109,7 +101,7 @@ def render_cell(row, value, column, table, database, datasette):
     if column in ("terms", "fields"):
         return terms_text(value)
     if column in _TIME_COLUMNS or column.endswith("_at"):
-        return time_cell(value, _tz(datasette))
+        return time_cell(value, plugin_zone(datasette))
     return None
 
 
@@ -117,7 +109,7 @@ def render_cell(row, value, column, table, database, datasette):
 def extra_template_vars(view_name, table, database, datasette, request):
     if not _ours(datasette, database):
         return {}
-    tz = _tz(datasette)
+    tz = plugin_zone(datasette)
     if view_name == "table" and table == "items":
         return {"newswatch_lead": _lead(datasette, database, request, tz), "newswatch_tz": tz.key}
     if table is None:
