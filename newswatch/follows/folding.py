@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..rules.folding import fold
+
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 
 
@@ -16,8 +18,9 @@ def strip_accents(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The lower-cased, accent-free words of ``text``, punctuation dropped."""
-    return [w.replace("’", "'") for w in _WORD.findall(strip_accents(text).lower())]
+    """The folded words of ``text`` (the rule matcher's folding: accents dropped, case
+    folded), punctuation dropped."""
+    return [w.replace("’", "'") for w in _WORD.findall(fold(text or ""))]
 
 
 def paragraphs(text: str) -> list[str]:
