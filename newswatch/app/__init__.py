@@ -8,6 +8,7 @@ makes one of these calls and renders the result. docs/api.md has a tour.
 
 ==================  ======================================================
 ``run``             one crawl-match-store-alert cycle -> :class:`RunReport`
+``work``            a crawl worker of a [cluster] (``newswatch worker``), until stopped
 ``deliver``         send due alerts (and digests) -> ``DeliveryReport``
 ``status``          sources' health, runs, alerts, digests, stories -> :class:`Status`
 ``alerts``          the alerts list; ``retry_alert`` puts one back in the queue
@@ -70,6 +71,7 @@ _WHERE = {
     "rules_match": ".rules",
     "RunLockedError": ".cycle", "RunReport": ".cycle", "run": ".cycle",
     "init": ".starter",
+    "describe_redis": ".working", "work": ".working",
     "FollowError": ".follows", "FollowPlan": ".follows", "follow": ".follows",
     "write_follow": ".follows",
     "Coverage": ".trends", "coverage": ".trends", "coverage_lines": ".trends",

@@ -6,7 +6,7 @@ sources or deliveries failed, 2 a configuration or rule error.
 
 ``base`` holds the group, the ``-c`` option and the error exits; ``render``
 the tables; the commands are in ``main_commands``, ``rule_commands``,
-``alert_commands``, ``source_commands``, ``follow_commands`` and
+``alert_commands``, ``cluster_commands``, ``source_commands``, ``follow_commands`` and
 ``trends_commands``.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 # Importing the command modules registers their commands on the group.
 from . import (  # noqa: F401 - importing registers the commands
     alert_commands,
+    cluster_commands,
     follow_commands,
     main_commands,
     rule_commands,

@@ -31,6 +31,7 @@ from .model import (
     SEARCH_PROVIDERS,
     SELECTOR_KEYS,
     SOURCE_KINDS,
+    ClusterConfig,
     Config,
     ConfigError,
     CrawlConfig,
@@ -52,6 +53,7 @@ from .source_tables import selector_error
 __all__ = [
     "outlet_name",
     "outlet_titles",
+    "ClusterConfig",
     "DiscoveryConfig",
     "SpikesConfig",
     "SpikeSettings",

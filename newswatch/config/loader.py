@@ -6,6 +6,7 @@ import glob
 import os
 from pathlib import Path
 
+from .cluster_table import load_cluster
 from .discovery_table import load_discovery
 from .files import Locator, expand_env, first_use, read_toml
 from .follow_table import load_follow
@@ -38,7 +39,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
     fname = str(path)
 
     known_top = {"database", "include", "crawl", "notify", "sources", "rules", "aliases", "spikes",
-                 "follows", "discovery"}
+                 "follows", "discovery", "cluster"}
     for key in data:
         if key not in known_top:
             problems.append(Problem(fname, loc.line_of(None, None, key), key,
@@ -51,6 +52,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
     notify = load_notify(expand_env(data.get("notify", {}), missing_env), base, fname, loc, problems)
     spikes = load_spikes(data.get("spikes"), fname, loc, problems)
     discovery = load_discovery(data.get("discovery"), fname, loc, problems)
+    cluster = load_cluster(expand_env(data.get("cluster"), missing_env), fname, loc, problems)
     database = Path(os.environ.get("NEWSWATCH_DATABASE") or data.get("database", "newswatch.db"))
     if not database.is_absolute():
         database = base / database
@@ -139,7 +141,7 @@ def load(path: str | Path | None = None, *, check_env: bool = True) -> Config:
         raise ConfigError(problems)
     return Config(path=path, database=database, crawl=crawl, notify=notify, sources=sources,
                   rules=rules, aliases=aliases, files=files, spikes=spikes,
-                  follows=follows, discovery=discovery)
+                  follows=follows, discovery=discovery, cluster=cluster)
 
 
 def _duplicate_names(tables: list[Source] | list[RuleConfig] | list[FollowConfig],

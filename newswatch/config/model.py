@@ -179,6 +179,16 @@ class DiscoveryConfig:
 
 
 @dataclass
+class ClusterConfig:
+    """The [cluster] table: crawl workers sharing a Redis queue (see docs/scale.md)."""
+
+    redis: str  # redis://[:password@]host:6379/0, ${VAR} read from the environment
+    lease_s: int = 60  # a claimed job returns to the queue when its worker is silent this long
+    result_timeout_s: int = 300  # a run gives up on sources after this long without any result
+    queue: str = "newswatch"  # key prefix: desks sharing one Redis keep apart by this
+
+
+@dataclass
 class Config:
     path: Path
     database: Path
@@ -191,6 +201,7 @@ class Config:
     spikes: SpikesConfig | None = None  # None: no [spikes] table, no spike alerts
     follows: list[FollowConfig] = field(default_factory=list)
     discovery: DiscoveryConfig = field(default_factory=DiscoveryConfig)
+    cluster: ClusterConfig | None = None  # None: no [cluster] table, one process crawls
 
     def source(self, name: str) -> Source:
         for s in self.sources:

@@ -57,14 +57,19 @@ def shows_scrapy_log(log_level: str | None) -> bool:
     return isinstance(level, int) and level < logging.ERROR
 
 
-def spiders_for(kinds) -> list[type]:
-    """The spider class of each kind of source in ``kinds``, once each, in a stable order."""
+def spiders_for(kinds, cluster: bool = False) -> list[type]:
+    """The spider class of each kind of source in ``kinds``, once each, in a stable order.
+
+    With ``cluster``, feeds are read by ``newswatch worker``s (newswatch.cluster).
+    """
     from .spiders.feeds import FeedsSpider
     from .spiders.pages import PagesSpider
     from .spiders.search import SearchSpider
     from .spiders.sitemaps import SitemapsSpider
     from .spiders.sites import SitesSpider
 
+    if cluster:
+        from ..cluster.collect import ClusterFeedsSpider as FeedsSpider  # noqa: N814
     by_kind = {"feed": FeedsSpider, "search": SearchSpider, "sitemap": SitemapsSpider,
                "site": SitesSpider, "page": PagesSpider}
     wanted = set(kinds)
@@ -136,7 +141,8 @@ def crawl(context: RunContext, log_level: str | None = None,
 
 def _crawl(context: RunContext, log_level: str | None,
            stop_requested: Callable[[], bool] | None) -> bool:
-    if any(s.kind == "feed" for s in context.sources):
+    cluster = context.config.cluster is not None
+    if not cluster and any(s.kind == "feed" for s in context.sources):
         context.feed_parser  # noqa: B018 - its workers start now, before the crawl has threads
     process = CrawlerProcess(crawl_settings(context.config, log_level))
     reasons: list[str] = []
@@ -161,7 +167,7 @@ def _crawl(context: RunContext, log_level: str | None,
         record_spider_error(context, getattr(source, "name", None), getattr(request, "url", ""),
                             failure.value)
 
-    spiders = spiders_for(s.kind for s in context.sources)
+    spiders = spiders_for((s.kind for s in context.sources), cluster)
     for spider_cls in spiders:
         crawler = process.create_crawler(spider_cls)
         # weak=False: the receiver is a local function that would be collected otherwise.

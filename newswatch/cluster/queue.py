@@ -1,0 +1,158 @@
+"""A reliable job queue on Redis: a job claimed by a worker that dies goes back to the queue.
+
+Keys, under the ``[cluster] queue`` prefix ``p``:
+
+* ``p:jobs``: a list of waiting jobs; a run pushes on the left, workers take
+  from the right (first in, first out; a job put back goes first).
+* ``p:claimed``: a sorted set of the jobs workers hold, scored by the end of
+  their lease in milliseconds of Redis's own clock (machines' clocks may
+  differ). A worker renews the leases of the jobs it holds; a run puts a job
+  whose lease ended back on ``p:jobs`` (its worker was killed, or lost).
+* ``p:results:<run>``: the results workers send one run, one message per job.
+* ``p:run:<run>``: set while the run waits. Gone means Redis lost its data
+  (restarted without persistence): the run queues its jobs again.
+* ``p:rules:<digest>``: the run's rules, for the workers to match with.
+
+Claiming is one Lua script (pop and lease at once), and a worker hands in a
+result and drops its claim in one transaction, so no step leaves a job both
+unclaimed and not waiting. A job can be done twice (its lease ended while its
+worker was still at it): the run keeps the first result of each job.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import redis
+
+#: What Redis raises when it cannot be reached or is still loading its data.
+UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
+               redis.exceptions.BusyLoadingError)
+
+#: How long a run's keys outlive it at most, when it could not delete them (seconds).
+KEEP_S = 24 * 3600
+
+_NOW_MS = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) "
+
+_CLAIM = _NOW_MS + """
+local out = {}
+for i = 1, tonumber(ARGV[2]) do
+  local job = redis.call('RPOP', KEYS[1])
+  if not job then break end
+  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), job)
+  out[#out + 1] = job
+end
+return out
+"""
+
+_RENEW = _NOW_MS + """
+local held = 0
+for i = 2, #ARGV do
+  held = held + redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[1]), ARGV[i])
+end
+return held
+"""
+
+_REQUEUE = _NOW_MS + """
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1000)
+for _, job in ipairs(expired) do
+  redis.call('ZREM', KEYS[1], job)
+  redis.call('RPUSH', KEYS[2], job)
+end
+return #expired
+"""
+
+
+def describe_url(url: str) -> str:
+    """A Redis URL for messages: host, port and database, never the password."""
+    kwargs = redis.connection.parse_url(url)
+    if "path" in kwargs:
+        return f"unix://{kwargs['path']}"
+    return f"{kwargs.get('host', 'localhost')}:{kwargs.get('port', 6379)}/{kwargs.get('db', 0)}"
+
+
+class JobQueue:
+    """The queue of one ``[cluster]`` (see the module docstring)."""
+
+    def __init__(self, url: str, prefix: str = "newswatch", lease_s: int = 60):
+        self.where = describe_url(url)
+        self.prefix = prefix
+        self.lease_ms = lease_s * 1000
+        self.redis = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5,
+                                          health_check_interval=30)
+        self._claim = self.redis.register_script(_CLAIM)
+        self._renew = self.redis.register_script(_RENEW)
+        self._requeue = self.redis.register_script(_REQUEUE)
+
+    def key(self, *parts: str) -> str:
+        return ":".join((self.prefix, *parts))
+
+    # -- the run's side ---------------------------------------------------------
+
+    def open_run(self, run: str, jobs: list[bytes], rules: dict[str, Any], digest: str) -> None:
+        """Queue ``jobs`` for ``run`` and publish its rules under ``digest``."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(self.key("rules", digest), json.dumps(rules), ex=KEEP_S)
+        pipe.set(self.key("run", run), 1, ex=KEEP_S)
+        for start in range(0, len(jobs), 1000):
+            pipe.lpush(self.key("jobs"), *jobs[start:start + 1000])
+        pipe.execute()
+
+    def run_alive(self, run: str) -> bool:
+        """False when Redis no longer knows ``run`` (it lost its data)."""
+        return bool(self.redis.exists(self.key("run", run)))
+
+    def requeue(self, jobs: Iterable[bytes], run: str) -> None:
+        """Queue ``jobs`` again (after Redis lost them) and mark ``run`` known again."""
+        jobs = list(jobs)
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(self.key("run", run), 1, ex=KEEP_S)
+        for start in range(0, len(jobs), 1000):
+            pipe.rpush(self.key("jobs"), *jobs[start:start + 1000])
+        pipe.execute()
+
+    def requeue_expired(self) -> int:
+        """Put the jobs whose lease ended back in the queue; how many there were."""
+        return int(self._requeue(keys=[self.key("claimed"), self.key("jobs")]))
+
+    def results(self, run: str, count: int = 100) -> list[bytes]:
+        """Up to ``count`` results sent to ``run``, oldest first."""
+        return self.redis.lpop(self.key("results", run), count) or []
+
+    def close_run(self, run: str, unfinished: Iterable[bytes]) -> None:
+        """Forget ``run``: its unfinished jobs leave the queue, its results and marker go."""
+        pipe = self.redis.pipeline(transaction=False)
+        for job in unfinished:
+            pipe.lrem(self.key("jobs"), 0, job)
+            pipe.zrem(self.key("claimed"), job)
+        pipe.delete(self.key("results", run), self.key("run", run))
+        pipe.execute()
+
+    # -- the worker's side ------------------------------------------------------
+
+    def claim(self, count: int) -> list[bytes]:
+        """Take up to ``count`` jobs, each leased to this worker for the lease time."""
+        if count <= 0:
+            return []
+        return list(self._claim(keys=[self.key("jobs"), self.key("claimed")], args=[self.lease_ms, count]))
+
+    def renew(self, jobs: Iterable[bytes]) -> None:
+        """Extend the lease of ``jobs`` still held (a job already put back stays put back)."""
+        jobs = list(jobs)
+        if jobs:
+            self._renew(keys=[self.key("claimed")], args=[self.lease_ms, *jobs])
+
+    def finish(self, job: bytes, reply_to: str, message: bytes) -> None:
+        """Hand in ``job``'s result and drop its claim, in one transaction."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.rpush(reply_to, message)
+        pipe.expire(reply_to, KEEP_S)
+        pipe.zrem(self.key("claimed"), job)
+        pipe.execute()
+
+    def rules(self, digest: str) -> dict[str, Any] | None:
+        """The rules a run published under ``digest``, or None when they are gone."""
+        raw = self.redis.get(self.key("rules", digest))
+        return json.loads(raw) if raw else None
