@@ -80,6 +80,7 @@ class RedisServer:
 class _SlowHandler(_Handler):
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
         path = unquote(urlsplit(self.path).path)
+        self.site.started.append(path)
         delay = self.site.delays.get(path, self.site.latency)
         if delay:
             time.sleep(delay)
@@ -93,8 +94,11 @@ class LatentSite(SiteServer):
         super().__init__(root)
         self.latency = latency
         self.delays: dict[str, float] = {}
+        self.started: list[str] = []  # paths asked for, as requests arrive (before any delay)
         self.httpd.RequestHandlerClass = partial(_SlowHandler, site=self)
         self.httpd.request_queue_size = 256
+        # A killed worker leaves its requests half-read: no traceback on stderr for each.
+        self.httpd.handle_error = lambda request, client_address: None
 
 
 def make_feeds(root: Path, n_feeds: int, n_items: int, seed: int = 7, every: int = 10) -> set[str]:

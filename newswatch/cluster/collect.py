@@ -139,6 +139,8 @@ class ClusterFeedsSpider(FeedsSpider):
                 queue.close_run(run, [raw for raw, _ in pending.values()])
             except UNREACHABLE:
                 pass  # its keys expire on their own (queue.KEEP_S)
+            if self.duplicates:
+                self.say(f"{self.duplicates} second result(s) of a job put back dropped")
 
     def _housekeeping(self, queue: JobQueue, run: str, pending: dict[str, tuple[bytes, Any]]) -> None:
         n = queue.requeue_expired()

@@ -14,9 +14,10 @@ Keys, under the ``[cluster] queue`` prefix ``p``:
 * ``p:rules:<digest>``: the run's rules, for the workers to match with.
 
 Claiming is one Lua script (pop and lease at once), and a worker hands in a
-result and drops its claim in one transaction, so no step leaves a job both
-unclaimed and not waiting. A job can be done twice (its lease ended while its
-worker was still at it): the run keeps the first result of each job.
+result and drops its claim in another; a script runs whole or not at all, so
+no step leaves a job both unclaimed and not waiting. A job can be done twice
+(its lease ended while its worker was still at it): the run keeps the first
+result of each job.
 """
 
 from __future__ import annotations
@@ -55,6 +56,15 @@ end
 return held
 """
 
+# A result for a run that is gone (it finished, or gave up) is not kept: nobody would read it.
+_FINISH = """
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  redis.call('RPUSH', KEYS[2], ARGV[2])
+  redis.call('EXPIRE', KEYS[2], tonumber(ARGV[3]))
+end
+return redis.call('ZREM', KEYS[1], ARGV[1])
+"""
+
 _REQUEUE = _NOW_MS + """
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1000)
 for _, job in ipairs(expired) do
@@ -85,6 +95,7 @@ class JobQueue:
         self._claim = self.redis.register_script(_CLAIM)
         self._renew = self.redis.register_script(_RENEW)
         self._requeue = self.redis.register_script(_REQUEUE)
+        self._finish = self.redis.register_script(_FINISH)
 
     def key(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
@@ -144,13 +155,9 @@ class JobQueue:
         if jobs:
             self._renew(keys=[self.key("claimed")], args=[self.lease_ms, *jobs])
 
-    def finish(self, job: bytes, reply_to: str, message: bytes) -> None:
-        """Hand in ``job``'s result and drop its claim, in one transaction."""
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.rpush(reply_to, message)
-        pipe.expire(reply_to, KEEP_S)
-        pipe.zrem(self.key("claimed"), job)
-        pipe.execute()
+    def finish(self, job: bytes, run: str, reply_to: str, message: bytes) -> None:
+        """Hand in ``job``'s result to ``run`` (if it still waits) and drop its claim, at once."""
+        self._finish(keys=[self.key("claimed"), reply_to, self.key("run", run)], args=[job, message, KEEP_S])
 
     def rules(self, digest: str) -> dict[str, Any] | None:
         """The rules a run published under ``digest``, or None when they are gone."""

@@ -58,7 +58,7 @@ class QueueSpider(scrapy.Spider):
         self.concurrency = concurrency
         self.say = say or (lambda text: None)
         self.in_hand: dict[bytes, dict[str, Any]] = {}
-        self.outbox: list[tuple[bytes, str, bytes]] = []  # results waiting for Redis to come back
+        self.outbox: list[tuple[bytes, dict[str, Any], bytes]] = []  # results waiting for Redis to come back
         self.done = 0
         self._matchers: dict[str, Any] = {}
         self._redis_down = False
@@ -175,14 +175,14 @@ class QueueSpider(scrapy.Spider):
         return matcher
 
     def _finish(self, raw: bytes, job: dict[str, Any], res: Result) -> None:
-        self.outbox.append((raw, job["reply"], res.dump()))
+        self.outbox.append((raw, job, res.dump()))
         self._hand_in()
 
     def _hand_in(self) -> None:
         while self.outbox:
-            raw, reply_to, message = self.outbox[0]
+            raw, job, message = self.outbox[0]
             try:
-                self.queue.finish(raw, reply_to, message)
+                self.queue.finish(raw, job["run"], job["reply"], message)
             except UNREACHABLE as exc:
                 self._unreachable(exc)
                 return

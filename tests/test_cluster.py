@@ -1,0 +1,116 @@
+"""[cluster]: newswatch worker subprocesses on a real redis-server, feeds on a local site.
+
+Workers are killed (SIGKILL) or frozen (SIGSTOP) in the middle of fetches; the
+run must store every entry once, record every source's fetch and queue each
+alert once. Skipped, with the reason, where redis-server is not installed.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import sqlite_utils
+
+from cluster_helpers import REDIS, LatentSite, RedisServer, cluster_config, make_feeds, start_worker, stop_workers
+
+pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed "
+                                                      "(Debian: apt-get install redis-server; .ci/run does)")
+
+N_FEEDS, N_ITEMS = 300, 5
+SLOW, SLOW_S = 24, 6.0  # the first feeds answer late: every worker is mid-fetch when one dies
+
+
+def _run(cfg, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "newswatch.cli", "run", "-c", str(cfg), "--no-alerts", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cfg.parent,
+                            env={"NO_COLOR": "1", "COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+
+
+def _wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def desk(tmp_path):
+    """300 feeds on a local site, a redis-server and a config whose [cluster] uses it."""
+    marked = make_feeds(tmp_path / "site", N_FEEDS, N_ITEMS)
+    with RedisServer(tmp_path / "redis") as redis, LatentSite(tmp_path / "site") as site:
+        for f in range(SLOW):
+            site.delays[f"/feeds/f{f}.xml"] = SLOW_S
+        cfg = cluster_config(tmp_path, site.url, redis.url, N_FEEDS)
+        yield cfg, site, redis, marked
+
+
+def _stored(cfg):
+    return sqlite_utils.Database(cfg.parent / "nw.db")
+
+
+def test_a_worker_killed_and_one_frozen_mid_fetch_lose_nothing_and_store_nothing_twice(desk, tmp_path):
+    cfg, site, _redis, marked = desk
+    workers = [start_worker(cfg, 8, tmp_path / f"worker{i}.log") for i in range(3)]
+    try:
+        run = _run(cfg)
+        # The three workers claim the 24 slow feeds first (8 each) and are all waiting on them.
+        _wait_for(lambda: len({p for p in site.started if p.startswith("/feeds/")}) >= SLOW, 60,
+                  "the workers to ask for the slow feeds")
+        workers[0].send_signal(signal.SIGKILL)
+        workers[1].send_signal(signal.SIGSTOP)  # silent past its lease: its jobs go to the others
+        time.sleep(8)
+        workers[1].send_signal(signal.SIGCONT)  # ... and then it hands in results of jobs done again
+        out, err = run.communicate(timeout=180)
+    finally:
+        workers[1].send_signal(signal.SIGCONT)
+        stop_workers(workers)
+    assert run.returncode == 0, out + err
+    assert "job(s) back in the queue: their worker went silent" in err
+
+    db = _stored(cfg)
+    run_id = db.execute("select max(id) from runs").fetchone()[0]
+    assert db["items"].count == N_FEEDS * N_ITEMS
+    assert db.execute("select guid from items group by guid having count(*) > 1").fetchall() == []
+    fetches = db.execute("select source, status, error, items, items_new from fetches where run_id = ?",
+                         [run_id]).fetchall()
+    assert len(fetches) == N_FEEDS and {s for s, *_ in fetches} == {f"feed-{f}" for f in range(N_FEEDS)}
+    assert {(status, error, items, new) for _, status, error, items, new in fetches} == {
+        ("200", None, N_ITEMS, N_ITEMS)}
+    row = db.execute("select items_new, items_updated, matches_new, sources_ok from runs where id = ?",
+                     [run_id]).fetchone()
+    assert row == (N_FEEDS * N_ITEMS, 0, len(marked), N_FEEDS)
+    matched = {guid for (guid,) in db.execute(
+        "select i.guid from matches m join items i on i.id = m.item_id where m.rule = 'marked'")}
+    assert matched == marked
+    assert db.execute("select count(*), count(distinct item_id) from alerts").fetchone() == (len(marked), len(marked))
+
+
+def test_a_second_run_of_unchanged_feeds_costs_a_304_each(desk, tmp_path):
+    cfg, site, _redis, marked = desk
+    site.delays.clear()
+    workers = [start_worker(cfg, 16, tmp_path / f"worker{i}.log") for i in range(2)]
+    try:
+        first = _run(cfg)
+        out, err = first.communicate(timeout=180)
+        assert first.returncode == 0, out + err
+        served = len(site.log)
+        second = _run(cfg, "--all")
+        out, err = second.communicate(timeout=180)
+    finally:
+        stop_workers(workers)
+    assert second.returncode == 0, out + err
+    db = _stored(cfg)
+    run_id = db.execute("select max(id) from runs").fetchone()[0]
+    statuses = [s for (s,) in db.execute("select status from fetches where run_id = ?", [run_id])]
+    assert statuses == ["not-modified"] * N_FEEDS
+    # Each feed asked once more, with its ETag, and answered without a body.
+    again = site.log[served:]
+    assert len(again) == N_FEEDS and all(h.get("If-None-Match") for _, h in again)
+    assert db.execute("select items_new, matches_new from runs where id = ?", [run_id]).fetchone() == (0, 0)
+    assert db["items"].count == N_FEEDS * N_ITEMS
+    assert db["alerts"].count == len(marked)
