@@ -14,7 +14,6 @@ import time
 
 import pytest
 import sqlite_utils
-
 from cluster_helpers import REDIS, LatentSite, RedisServer, cluster_config, make_feeds, start_worker, stop_workers
 
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed "
@@ -71,6 +70,8 @@ def test_a_worker_killed_and_one_frozen_mid_fetch_lose_nothing_and_store_nothing
         stop_workers(workers)
     assert run.returncode == 0, out + err
     assert "job(s) back in the queue: their worker went silent" in err
+    # The frozen worker's 8 results came first; the copies done again were dropped.
+    assert "8 second result(s) of a job put back dropped" in err
 
     db = _stored(cfg)
     run_id = db.execute("select max(id) from runs").fetchone()[0]
@@ -114,3 +115,46 @@ def test_a_second_run_of_unchanged_feeds_costs_a_304_each(desk, tmp_path):
     assert db.execute("select items_new, matches_new from runs where id = ?", [run_id]).fetchone() == (0, 0)
     assert db["items"].count == N_FEEDS * N_ITEMS
     assert db["alerts"].count == len(marked)
+
+
+def test_redis_restarted_empty_mid_run_the_run_waits_queues_again_and_loses_nothing(tmp_path):
+    marked = make_feeds(tmp_path / "site", 60, N_ITEMS)
+    with RedisServer(tmp_path / "redis") as redis, LatentSite(tmp_path / "site") as site:
+        for f in range(8):
+            site.delays[f"/feeds/f{f}.xml"] = 3.0
+        cfg = cluster_config(tmp_path, site.url, redis.url, 60)
+        workers = [start_worker(cfg, 4, tmp_path / f"worker{i}.log") for i in range(2)]
+        try:
+            run = _run(cfg)
+            _wait_for(lambda: len(site.started) >= 8, 60, "the workers to ask for the slow feeds")
+            redis.stop()  # without persistence: the queue, the leases and the results are gone
+            time.sleep(2)
+            redis.start()
+            out, err = run.communicate(timeout=120)
+        finally:
+            stop_workers(workers)
+    assert run.returncode == 0, out + err
+    assert f"Redis at 127.0.0.1:{redis.port}/0 not reachable" in err
+    assert "Redis lost the queue (restarted without its data?)" in err
+    db = _stored(cfg)
+    assert db["items"].count == 60 * N_ITEMS
+    assert db.execute("select count(*), count(distinct source) from fetches where error is null").fetchone() == (60, 60)
+    assert db["alerts"].count == len(marked)
+
+
+def test_without_a_worker_the_run_gives_up_after_result_timeout_and_says_why(tmp_path):
+    make_feeds(tmp_path / "site", 3, 2)
+    with RedisServer(tmp_path / "redis") as redis, LatentSite(tmp_path / "site") as site:
+        cfg = cluster_config(tmp_path, site.url, redis.url, 3, result_timeout="5s")
+        run = _run(cfg)
+        out, err = run.communicate(timeout=60)
+    assert run.returncode == 1
+    assert "no worker's result within 5 s ([cluster] result_timeout); is `newswatch worker` running?" in out
+    db = _stored(cfg)
+    rows = db.execute("select source, status from fetches").fetchall()
+    assert sorted(rows) == [(f"feed-{f}", "error") for f in range(3)]
+    assert db["items"].count == 0
+    # They count as failed, not as fetched, and keep no validators: the next run reads them whole.
+    state = db.execute("select name, error_streak, etag, body_hash, last_error from sources order by name").fetchall()
+    assert [row[:4] for row in state] == [(f"feed-{f}", 1, None, None) for f in range(3)]
+    assert all("[cluster] result_timeout" in row[4] for row in state)

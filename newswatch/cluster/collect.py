@@ -94,6 +94,7 @@ class ClusterFeedsSpider(FeedsSpider):
         opened = False
         down_since: float | None = None
         last_look = 0.0
+        unfinished: list[bytes] = []  # jobs given up on: they leave the queue with the run
         try:
             while pending:
                 try:
@@ -102,7 +103,7 @@ class ClusterFeedsSpider(FeedsSpider):
                         opened = True
                     if time.monotonic() - last_look >= HOUSEKEEPING_S:
                         last_look = time.monotonic()
-                        self._housekeeping(queue, run, pending)
+                        self._housekeeping(queue, run, pending, payload, digest)
                     raws = queue.results(run)
                 except UNREACHABLE as exc:
                     if down_since is None:
@@ -118,6 +119,8 @@ class ClusterFeedsSpider(FeedsSpider):
                     waited_since = time.monotonic()
                 elif time.monotonic() - waited_since > cluster.result_timeout_s:
                     self._give_up(pending, queue, down_since is not None)
+                    unfinished.extend(raw for raw, _ in pending.values())
+                    pending.clear()
                     return
                 else:
                     await asyncio.sleep(POLL_S)
@@ -136,19 +139,20 @@ class ClusterFeedsSpider(FeedsSpider):
                     self._failed(src, "interrupted", "the run stopped before a worker's result arrived; "
                                                      "read again next run")
             try:
-                queue.close_run(run, [raw for raw, _ in pending.values()])
+                queue.close_run(run, unfinished + [raw for raw, _ in pending.values()])
             except UNREACHABLE:
                 pass  # its keys expire on their own (queue.KEEP_S)
             if self.duplicates:
                 self.say(f"{self.duplicates} second result(s) of a job put back dropped")
 
-    def _housekeeping(self, queue: JobQueue, run: str, pending: dict[str, tuple[bytes, Any]]) -> None:
+    def _housekeeping(self, queue: JobQueue, run: str, pending: dict[str, tuple[bytes, Any]],
+                      rules: dict[str, Any], digest: str) -> None:
         n = queue.requeue_expired()
         if n:
             self.requeued += n
             self.say(f"{n} job(s) back in the queue: their worker went silent")
         if not queue.run_alive(run):
-            queue.requeue([raw for raw, _ in pending.values()], run)
+            queue.open_run(run, [raw for raw, _ in pending.values()], rules, digest)
             self.say(f"Redis lost the queue (restarted without its data?); "
                      f"{len(pending)} job(s) queued again")
 

@@ -103,8 +103,13 @@ class JobQueue:
     # -- the run's side ---------------------------------------------------------
 
     def open_run(self, run: str, jobs: list[bytes], rules: dict[str, Any], digest: str) -> None:
-        """Queue ``jobs`` for ``run`` and publish its rules under ``digest``."""
-        pipe = self.redis.pipeline(transaction=False)
+        """Publish ``run``'s rules under ``digest``, mark it waiting and queue ``jobs``.
+
+        Called again with the unfinished jobs when Redis lost its data: in one
+        transaction, rules and marker first, so a worker that can hand in a
+        result to the run can also read its rules.
+        """
+        pipe = self.redis.pipeline(transaction=True)
         pipe.set(self.key("rules", digest), json.dumps(rules), ex=KEEP_S)
         pipe.set(self.key("run", run), 1, ex=KEEP_S)
         for start in range(0, len(jobs), 1000):
@@ -114,15 +119,6 @@ class JobQueue:
     def run_alive(self, run: str) -> bool:
         """False when Redis no longer knows ``run`` (it lost its data)."""
         return bool(self.redis.exists(self.key("run", run)))
-
-    def requeue(self, jobs: Iterable[bytes], run: str) -> None:
-        """Queue ``jobs`` again (after Redis lost them) and mark ``run`` known again."""
-        jobs = list(jobs)
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.set(self.key("run", run), 1, ex=KEEP_S)
-        for start in range(0, len(jobs), 1000):
-            pipe.rpush(self.key("jobs"), *jobs[start:start + 1000])
-        pipe.execute()
 
     def requeue_expired(self) -> int:
         """Put the jobs whose lease ended back in the queue; how many there were."""
