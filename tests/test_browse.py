@@ -375,6 +375,7 @@ def test_reading_while_a_crawl_writes(ds, newsroom):
 def test_story_view_is_browsable_and_the_signature_cache_hidden(ds):
     tables = {t["name"]: t for t in get_json(ds, "/nw.json")["tables"]}
     assert tables["item_signatures"]["hidden"] is True
+    assert tables["story_keys"]["hidden"] is True and tables["story_pending"]["hidden"] is True
     views = {v["name"] for v in get_json(ds, "/nw.json")["views"]}
     assert "stories" in views
     # The view, not the "most covered" canned query, answers at /stories.

@@ -311,6 +311,48 @@ def test_stories_view_lists_outlets_and_counts(tmp_path):
     assert [s["cluster_id"] for s in multi_outlet_stories(db)] == ["a"]
 
 
+def test_stories_found_across_runs_are_those_found_in_one_index(tmp_path):
+    """The demo stories and their copies, clustered over three runs (earlier runs' items found
+    through the database), get the very clusters one in-memory index gives them."""
+    positives, negatives = demo_pairs()
+    docs = list(dict.fromkeys([a for _, a, _ in positives] + [b for _, _, b in positives]
+                              + [b for kind, _, b in negatives if kind != "different story"]))
+    keys = {doc: " ".join(re.findall(r"\w+", doc[0].lower())) for doc in docs}
+    one = StoryClusterer()
+    expected = [one.assign(str(i), keys[doc], *doc).cluster_id for i, doc in enumerate(docs)]
+
+    db = open_db(tmp_path / "nw.db")
+    got = []
+    for day, part in enumerate((docs[:150], docs[150:400], docs[400:]), start=1):
+        now = f"2026-11-{day:02d}T07:00:00Z"
+        run = StoryClusters(db, now)
+        for doc in part:
+            item_id = str(len(got))
+            got.append(run.assign(item_id, keys[doc], *doc).cluster_id)
+            _store(db, item_id, "wire", doc[0], doc[1], now, got[-1], keys[doc])
+        run.flush()
+    assert len(set(expected)) < len(docs) - 300  # copies did join their stories
+    assert got == expected
+    assert db["story_keys"].count > 32 * 150 and db["story_pending"].count == len(docs) - 400
+
+
+def test_items_leaving_the_window_leave_the_index(tmp_path):
+    db = open_db(tmp_path / "nw.db")
+    _store(db, "a", "ntm-wire", "US ends temporary protection", WIRE, "2026-10-20T07:00:00Z", "a",
+           "us ends temporary protection")
+    StoryClusters(db, "2026-10-21T07:00:00Z").prepare()  # a run files it
+    assert db["story_keys"].count == 33 and db["story_pending"].count == 0
+    # Within 30 days a copy joins by text, a retitled bare headline by title ...
+    within = StoryClusters(db, "2026-11-18T07:00:00Z")
+    assert within.assign("b", None, "Copy", "Copy\n" + WIRE).cluster_id == "a"
+    assert within.assign("c", "us ends temporary protection", "US ends temporary protection", "").how == "title"
+    # ... after them, neither, and the old item's keys and signature are gone.
+    after = StoryClusters(db, "2026-11-20T07:00:00Z")
+    assert after.assign("d", None, "Copy", "Copy\n" + WIRE).how == "new"
+    assert after.assign("e", "us ends temporary protection", "US ends temporary protection", "").how == "new"
+    assert db["story_keys"].count == 0 and db["item_signatures"].count == 0
+
+
 # -- printing the table in docs/alerts.md ---------------------------------------------
 
 

@@ -264,6 +264,9 @@ _TABLES: dict[str, dict[str, Any]] = {
     },
     # A cache of MinHash signatures (binary), rebuilt from items when missing.
     "item_signatures": {"hidden": True},
+    # The story index: items filed under their LSH band and title keys (integers).
+    "story_keys": {"hidden": True},
+    "story_pending": {"hidden": True},
 }
 
 

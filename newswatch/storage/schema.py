@@ -521,3 +521,21 @@ def m016_discovered_pages(db: Database) -> None:
         "url": str, "host": str, "fetched_at": str, "status": str, "why": str, "item_id": str,
     }, pk="url")
     db["discovered_pages"].create_index(["status"])
+
+
+@migrations()
+def m017_story_keys(db: Database) -> None:
+    # The story index in the database (issue 21): each item filed under its
+    # LSH band keys and its title key's (48-bit integers made by
+    # stories/clustering.py), so that a run looks up the candidates of a new
+    # item instead of loading 30 days of signatures into memory (5 KB an
+    # item). Without rowid: the (key, item) pairs are the index itself.
+    db.execute("CREATE TABLE story_keys (key INTEGER NOT NULL, item_id TEXT NOT NULL,"
+               " PRIMARY KEY (key, item_id)) WITHOUT ROWID")
+    # Items not filed yet: every item stored before, and each item inserted
+    # since (the trigger) until the next run that clusters files it: one
+    # run's keys at once, in key order, cost far fewer page writes.
+    db.execute("CREATE TABLE story_pending (item_id TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.execute("INSERT INTO story_pending (item_id) SELECT id FROM items")
+    db.execute("CREATE TRIGGER items_story_pending AFTER INSERT ON items BEGIN"
+               " INSERT OR IGNORE INTO story_pending (item_id) VALUES (new.id); END")

@@ -1,17 +1,24 @@
-"""Stories: items grouped by cluster, and the stored MinHash signatures behind them.
+"""Stories: items grouped by cluster, and the story index behind them.
 
 ``item_signatures`` keeps one MinHash signature per item (an opaque BLOB
 made by :mod:`newswatch.stories.clustering`, tagged with the ``kind`` of
-signature) so the near-duplicate index can be rebuilt at the start of each
-run. The ``stories`` view (migrations m003, m007) shows one row per cluster:
-its first title and link, the outlets that carried it, how many articles,
-and how often other sources carried the same URLs (``sightings``,
+signature; empty for a text too short to compare) and ``story_keys`` files
+each item under its keys (LSH band keys and its title key's, integers made
+by clustering too), so that a new item finds the earlier items that may be
+copies with a few index look-ups, without loading the window (migration
+m017). Every item inserted is queued in ``story_pending`` by a trigger until
+clustering files it, at the start of the next run that clusters: one run's
+keys written at once, in key order, cost far fewer page writes than each
+batch's with its items.
+The ``stories`` view (migrations m003, m007) shows one row per cluster: its
+first title and link, the outlets that carried it, how many articles, and
+how often other sources carried the same URLs (``sightings``,
 ``sighted_by``: see newswatch.storage.items.store_batch).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -20,11 +27,15 @@ from sqlite_utils import Database
 from ..schedule import iso, parse_time
 
 __all__ = [
+    "expired",
+    "file_items",
+    "filed_under",
+    "forget",
     "multi_outlet_stories",
-    "prune_signatures",
-    "recent_signatures",
     "save_signatures",
     "shift_ts",
+    "unindexed",
+    "unqueue",
 ]
 
 
@@ -33,38 +44,12 @@ def shift_ts(ts: str, delta: timedelta) -> str:
     return iso(parse_time(ts) + delta)
 
 
-def recent_signatures(db: Database, since: str, kind: str, size: int) -> Iterator[dict[str, Any]]:
-    """Items first fetched at or after ``since``, oldest first, with their signature.
-
-    Each row has id, cluster_id, title_key and ``minhash`` (bytes, or None
-    when the item has no signature of ``kind`` and ``size`` bytes); only
-    those without one also carry title, summary and body, to compute it from.
-    """
-    cursor = db.execute(
-        """
-        SELECT i.id, i.cluster_id, i.title_key, s.minhash,
-               CASE WHEN s.minhash IS NULL THEN i.title END AS title,
-               CASE WHEN s.minhash IS NULL THEN i.summary END AS summary,
-               CASE WHEN s.minhash IS NULL THEN i.body END AS body
-        FROM items i
-        LEFT JOIN item_signatures s
-               ON s.item_id = i.id AND s.kind = ? AND length(s.minhash) = ?
-        WHERE i.fetched_at >= ?
-        ORDER BY i.fetched_at, i.rowid
-        """,
-        [kind, size, since],
-    )
-    columns = [c[0] for c in cursor.description]
-    while True:
-        rows = cursor.fetchmany(500)
-        if not rows:
-            return
-        for row in rows:
-            yield dict(zip(columns, row))
-
-
 def save_signatures(db: Database, rows: Iterable[tuple[str, str, bytes, str]]) -> int:
-    """Store (item_id, kind, minhash, created_at) rows, replacing older ones."""
+    """Store (item_id, kind, minhash, created_at) rows, replacing older ones.
+
+    The items are filed under their keys later (:func:`file_items`), by the
+    next run that clusters: it writes a whole run's keys at once, in order.
+    """
     rows = list(rows)
     if rows:
         with db.atomic():
@@ -76,12 +61,92 @@ def save_signatures(db: Database, rows: Iterable[tuple[str, str, bytes, str]]) -
     return len(rows)
 
 
-def prune_signatures(db: Database, before: str) -> int:
-    """Forget signatures made before ``before``: the index never reads them again."""
+def file_items(db: Database, rows: Iterable[tuple[str, str, bytes, Iterable[int], str]]) -> int:
+    """File (item_id, kind, minhash, keys, created_at) rows: each item's signature, replacing
+    an older one, and its keys in ``story_keys``; the items leave ``story_pending``."""
+    rows = list(rows)
+    if rows:
+        # In key order: many items' keys at once cost far fewer page writes than one batch each.
+        keys = sorted((key, row[0]) for row in rows for key in row[3])
+        with db.atomic():
+            db.conn.executemany(
+                "INSERT OR REPLACE INTO item_signatures (item_id, kind, minhash, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                [(item_id, kind, minhash, created_at) for item_id, kind, minhash, _, created_at in rows],
+            )
+            db.conn.executemany("INSERT OR IGNORE INTO story_keys (key, item_id) VALUES (?, ?)", keys)
+            db.conn.executemany("DELETE FROM story_pending WHERE item_id = ?", [(row[0],) for row in rows])
+    return len(rows)
+
+
+def filed_under(db: Database, keys: Iterable[int], since: str) -> list[tuple[Any, ...]]:
+    """Items first fetched at or after ``since`` filed under any of ``keys``.
+
+    One row per (key, item): key, item id, cluster id (the item's own id
+    when it has none), title key, signature (or None), when it was first
+    fetched and its rowid (which was stored first).
+    """
+    keys = list(keys)
+    return db.execute(
+        f"""
+        SELECT k.key, k.item_id, coalesce(i.cluster_id, i.id), i.title_key, s.minhash, i.fetched_at, i.rowid
+        FROM story_keys k
+        JOIN items i ON i.id = k.item_id
+        LEFT JOIN item_signatures s ON s.item_id = k.item_id
+        WHERE k.key IN ({", ".join("?" for _ in keys)}) AND i.fetched_at >= ?
+        """,
+        [*keys, since],
+    ).fetchall()
+
+
+def unindexed(db: Database, kind: str, size: int, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` items of ``story_pending``, to file.
+
+    Each has id, fetched_at (None: the item is gone), title_key and
+    ``minhash`` (None when the item has no signature of ``kind`` and
+    ``size`` bytes, or an empty one: too short to compare); only those
+    without one also carry title, summary and body, to compute it from.
+    """
+    cursor = db.execute(
+        """
+        SELECT p.item_id AS id, i.fetched_at, i.title_key, s.minhash,
+               CASE WHEN s.minhash IS NULL THEN i.title END AS title,
+               CASE WHEN s.minhash IS NULL THEN i.summary END AS summary,
+               CASE WHEN s.minhash IS NULL THEN i.body END AS body
+        FROM story_pending p
+        LEFT JOIN items i ON i.id = p.item_id
+        LEFT JOIN item_signatures s
+               ON s.item_id = p.item_id AND s.kind = ? AND length(s.minhash) IN (?, 0)
+        LIMIT ?
+        """,
+        [kind, size, limit],
+    )
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def unqueue(db: Database, item_ids: Iterable[str]) -> None:
+    """Take items out of ``story_pending`` without filing them (gone, or out of the window)."""
     with db.atomic():
-        return db.execute(
-            "DELETE FROM item_signatures WHERE created_at < ?", [before]
-        ).rowcount
+        db.conn.executemany("DELETE FROM story_pending WHERE item_id = ?", [(i,) for i in item_ids])
+
+
+def expired(db: Database, before: str, limit: int) -> list[tuple[str, bytes, str | None]]:
+    """Up to ``limit`` (item id, signature, title key) of signatures made before ``before``."""
+    return db.execute(
+        "SELECT s.item_id, s.minhash, i.title_key FROM item_signatures s"
+        " LEFT JOIN items i ON i.id = s.item_id WHERE s.created_at < ? LIMIT ?",
+        [before, limit],
+    ).fetchall()
+
+
+def forget(db: Database, filed: Iterable[tuple[str, Iterable[int]]]) -> None:
+    """Take (item id, keys) out of the index: its keys and its signature."""
+    filed = list(filed)
+    with db.atomic():
+        db.conn.executemany("DELETE FROM story_keys WHERE key = ? AND item_id = ?",
+                            sorted((key, item_id) for item_id, keys in filed for key in keys))
+        db.conn.executemany("DELETE FROM item_signatures WHERE item_id = ?", [(i,) for i, _ in filed])
 
 
 def multi_outlet_stories(db: Database, since: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
