@@ -96,7 +96,7 @@ class LatentSite(SiteServer):
         self.delays: dict[str, float] = {}
         self.started: list[str] = []  # paths asked for, as requests arrive (before any delay)
         self.httpd.RequestHandlerClass = partial(_SlowHandler, site=self)
-        self.httpd.request_queue_size = 256
+        self.httpd.socket.listen(256)  # workers connect many at once; the default backlog is 5
         # A killed worker leaves its requests half-read: no traceback on stderr for each.
         self.httpd.handle_error = lambda request, client_address: None
 

@@ -62,6 +62,7 @@ class QueueSpider(scrapy.Spider):
         self.done = 0
         self._matchers: dict[str, Any] = {}
         self._redis_down = False
+        self._freed = asyncio.Event()  # set when a job is handed in: there is room for another
         self._me = f"{socket.gethostname()}:{os.getpid()}"
 
     @classmethod
@@ -79,11 +80,17 @@ class QueueSpider(scrapy.Spider):
         try:
             while True:
                 self._hand_in()
-                jobs = self._claim(self.concurrency - len(self.in_hand)) if not self.outbox else []
+                room = self.concurrency - len(self.in_hand)
+                jobs = self._claim(room) if room > 0 and not self.outbox else []
                 for raw in jobs:
                     yield self._request(raw)
                 if not jobs:
-                    await asyncio.sleep(IDLE_POLL_S)
+                    # Hands full: ask again as soon as a job is done. Queue empty: in a moment.
+                    self._freed.clear()
+                    try:
+                        await asyncio.wait_for(self._freed.wait(), IDLE_POLL_S)
+                    except TimeoutError:
+                        pass
         finally:
             if renew.running:
                 renew.stop()
@@ -190,6 +197,7 @@ class QueueSpider(scrapy.Spider):
             self.outbox.pop(0)
             self.in_hand.pop(raw, None)
             self.done += 1
+            self._freed.set()
 
     def _renew(self) -> None:
         held = [raw for raw in self.in_hand if raw not in {o[0] for o in self.outbox}]
@@ -220,6 +228,9 @@ def serve(config: Config, concurrency: int = 16, log_level: str | None = None, s
     if cluster is None:
         raise ValueError("no [cluster] table")
     queue = JobQueue(cluster.redis, cluster.queue, cluster.lease_s)
+    from ..formats.langs import load_model
+
+    load_model()  # now, not during the first job: that job's lease would run meanwhile
     settings = crawl_settings(config, log_level)
     settings.setdict({"CONCURRENT_REQUESTS": concurrency, "ITEM_PIPELINES": {}}, priority="cmdline")
     process = CrawlerProcess(settings)
