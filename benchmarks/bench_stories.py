@@ -295,7 +295,7 @@ def main() -> None:
         results = {design: measure(design, base, work, items_file) for design in ("old", "new")}
     print(f"Story index of a run: {args.items:,} items of history, {args.new:,} new items"
           f" (a process with no index: {bare:,.0f} MB)\n")
-    print("| design | peak RSS | start-up | find a story | store keys | in memory |")
+    print("| design | peak RSS | start-up | find a story | store signature | in memory |")
     print("|---|---:|---:|---:|---:|---:|")
     for design, r in results.items():
         print(f"| {design} | {r['rss_mb']:,.0f} MB | {r['startup']:.2f} s | {r['find'] * 1000:.3f} ms/item"

@@ -18,6 +18,7 @@ how often other sources carried the same URLs (``sightings``,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -27,13 +28,15 @@ from sqlite_utils import Database
 from ..schedule import iso, parse_time
 
 __all__ = [
+    "any_filed",
     "expired",
-    "file_items",
     "filed_under",
+    "finish_filing",
     "forget",
     "multi_outlet_stories",
     "save_signatures",
     "shift_ts",
+    "stage_filing",
     "unindexed",
     "unqueue",
 ]
@@ -47,8 +50,8 @@ def shift_ts(ts: str, delta: timedelta) -> str:
 def save_signatures(db: Database, rows: Iterable[tuple[str, str, bytes, str]]) -> int:
     """Store (item_id, kind, minhash, created_at) rows, replacing older ones.
 
-    The items are filed under their keys later (:func:`file_items`), by the
-    next run that clusters: it writes a whole run's keys at once, in order.
+    The items are filed under their keys later (:func:`stage_filing`), by
+    the next run that clusters: it writes a whole run's keys at once, in order.
     """
     rows = list(rows)
     if rows:
@@ -61,22 +64,38 @@ def save_signatures(db: Database, rows: Iterable[tuple[str, str, bytes, str]]) -
     return len(rows)
 
 
-def file_items(db: Database, rows: Iterable[tuple[str, str, bytes, Iterable[int], str]]) -> int:
-    """File (item_id, kind, minhash, keys, created_at) rows: each item's signature, replacing
-    an older one, and its keys in ``story_keys``; the items leave ``story_pending``."""
+def stage_filing(db: Database, rows: Iterable[tuple[str, str, bytes, Iterable[int], str]]) -> int:
+    """Stage (item_id, kind, minhash, keys, created_at) rows for :func:`finish_filing`.
+
+    Each item's signature is stored at once (replacing an older one); its
+    keys wait in a temporary table of this connection.
+    """
     rows = list(rows)
-    if rows:
-        # In key order: many items' keys at once cost far fewer page writes than one batch each.
-        keys = sorted((key, row[0]) for row in rows for key in row[3])
-        with db.atomic():
-            db.conn.executemany(
-                "INSERT OR REPLACE INTO item_signatures (item_id, kind, minhash, created_at)"
-                " VALUES (?, ?, ?, ?)",
-                [(item_id, kind, minhash, created_at) for item_id, kind, minhash, _, created_at in rows],
-            )
-            db.conn.executemany("INSERT OR IGNORE INTO story_keys (key, item_id) VALUES (?, ?)", keys)
-            db.conn.executemany("DELETE FROM story_pending WHERE item_id = ?", [(row[0],) for row in rows])
+    with db.atomic():
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS story_staged (key INTEGER, item_id TEXT NOT NULL)")
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO item_signatures (item_id, kind, minhash, created_at) VALUES (?, ?, ?, ?)",
+            [(item_id, kind, minhash, created_at) for item_id, kind, minhash, _, created_at in rows],
+        )
+        # An item with no key at all is staged with a NULL key, to leave story_pending too.
+        db.conn.executemany("INSERT INTO temp.story_staged (key, item_id) VALUES (?, ?)",
+                            [(key, row[0]) for row in rows for key in (list(row[3]) or [None])])
     return len(rows)
+
+
+def finish_filing(db: Database) -> None:
+    """File the staged items under their keys in ``story_keys``; they leave ``story_pending``.
+
+    One insertion in key order (SQLite sorts on disk): written item by
+    item, the keys would cost a page write each.
+    """
+    if not db.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'story_staged'").fetchone():
+        return
+    with db.atomic():
+        db.execute("INSERT OR IGNORE INTO story_keys (key, item_id) SELECT key, item_id"
+                   " FROM temp.story_staged WHERE key IS NOT NULL ORDER BY key, item_id")
+        db.execute("DELETE FROM story_pending WHERE item_id IN (SELECT item_id FROM temp.story_staged)")
+    db.execute("DROP TABLE temp.story_staged")
 
 
 def filed_under(db: Database, keys: Iterable[int], since: str) -> list[tuple[Any, ...]]:
@@ -87,20 +106,27 @@ def filed_under(db: Database, keys: Iterable[int], since: str) -> list[tuple[Any
     fetched and its rowid (which was stored first).
     """
     keys = list(keys)
-    return db.execute(
-        f"""
+    return db.conn.execute(_filed_under_sql(len(keys)), [*keys, since]).fetchall()
+
+
+@functools.lru_cache(maxsize=64)
+def _filed_under_sql(count: int) -> str:
+    return f"""
         SELECT k.key, k.item_id, coalesce(i.cluster_id, i.id), i.title_key, s.minhash, i.fetched_at, i.rowid
         FROM story_keys k
         JOIN items i ON i.id = k.item_id
         LEFT JOIN item_signatures s ON s.item_id = k.item_id
-        WHERE k.key IN ({", ".join("?" for _ in keys)}) AND i.fetched_at >= ?
-        """,
-        [*keys, since],
-    ).fetchall()
+        WHERE k.key IN ({", ".join("?" * count)}) AND i.fetched_at >= ?
+        """
 
 
-def unindexed(db: Database, kind: str, size: int, limit: int) -> list[dict[str, Any]]:
-    """Up to ``limit`` items of ``story_pending``, to file.
+def any_filed(db: Database) -> bool:
+    """Whether any item is filed in ``story_keys`` (not in a new database)."""
+    return db.execute("SELECT 1 FROM story_keys LIMIT 1").fetchone() is not None
+
+
+def unindexed(db: Database, kind: str, size: int, limit: int, after: str = "") -> list[dict[str, Any]]:
+    """Up to ``limit`` items of ``story_pending`` (by id, after ``after``), to file.
 
     Each has id, fetched_at (None: the item is gone), title_key and
     ``minhash`` (None when the item has no signature of ``kind`` and
@@ -117,9 +143,11 @@ def unindexed(db: Database, kind: str, size: int, limit: int) -> list[dict[str, 
         LEFT JOIN items i ON i.id = p.item_id
         LEFT JOIN item_signatures s
                ON s.item_id = p.item_id AND s.kind = ? AND length(s.minhash) IN (?, 0)
+        WHERE p.item_id > ?
+        ORDER BY p.item_id
         LIMIT ?
         """,
-        [kind, size, limit],
+        [kind, size, after, limit],
     )
     columns = [c[0] for c in cursor.description]
     return [dict(zip(columns, row)) for row in cursor.fetchall()]

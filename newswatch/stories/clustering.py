@@ -340,20 +340,24 @@ class StoryClusters:
         self.clusterer = StoryClusterer(threshold)
         self._pending: list[tuple[str, str, bytes, str]] = []
         self._ready = False
+        self._any_filed = False
 
     def prepare(self) -> StoryClusterer:
         """File the items stored without their keys; forget items out of the window."""
         if not self._ready:
             self._ready = True
             filed, forgotten = self._file_unindexed(), self._forget_expired()
+            # A new database's first run has nothing to look up: it skips the look-ups.
+            self._any_filed = story_store.any_filed(self.db)
             log.debug("story index: %d items filed, %d out of the window since %s", filed, forgotten, self.since)
         return self.clusterer
 
     def _file_unindexed(self) -> int:
         threshold = self.clusterer.threshold
         banding, size = self.clusterer.lsh._banding, NUM_PERM * np.dtype(_DTYPE).itemsize
-        filed = 0
-        while rows := story_store.unindexed(self.db, SIGNATURE_KIND, size, self._BATCH):
+        filed, last = 0, ""
+        while rows := story_store.unindexed(self.db, SIGNATURE_KIND, size, self._BATCH, last):
+            last = rows[-1]["id"]
             gone = [r["id"] for r in rows if r["fetched_at"] is None or r["fetched_at"] < self.since]
             rows = [r for r in rows if r["fetched_at"] is not None and r["fetched_at"] >= self.since]
             signed = [r for r in rows if r["minhash"]]
@@ -368,9 +372,10 @@ class StoryClusters:
                     title = [_title_key(r["title_key"])] if r["title_key"] else []
                     records.append((r["id"], SIGNATURE_KIND, r["minhash"],
                                     (*_stored_keys(keys.get(r["id"], ())), *title), r["fetched_at"]))
-            story_store.file_items(self.db, records)
+            story_store.stage_filing(self.db, records)
             story_store.unqueue(self.db, gone)
             filed += len(records)
+        story_store.finish_filing(self.db)
         return filed
 
     def _forget_expired(self) -> int:
@@ -386,7 +391,7 @@ class StoryClusters:
         return forgotten
 
     def _earlier(self, title_key: str | None, fp: Fingerprint | None) -> Earlier | None:
-        keys = filing(fp, title_key, self.clusterer.threshold)[2]
+        keys = filing(fp, title_key, self.clusterer.threshold)[2] if self._any_filed else ()
         if not keys:
             return None
         title = keys[-1] if title_key else None
