@@ -64,23 +64,20 @@ def save_signatures(db: Database, rows: Iterable[tuple[str, str, bytes, str]]) -
     return len(rows)
 
 
-def stage_filing(db: Database, rows: Iterable[tuple[str, str, bytes, Iterable[int], str]]) -> int:
-    """Stage (item_id, kind, minhash, keys, created_at) rows for :func:`finish_filing`.
+def stage_filing(db: Database, filed: Iterable[tuple[str, Iterable[int]]],
+                 signatures: Iterable[tuple[str, str, bytes, str]] = ()) -> None:
+    """Stage (item_id, keys) pairs for :func:`finish_filing`, storing new signatures at once.
 
-    Each item's signature is stored at once (replacing an older one); its
-    keys wait in a temporary table of this connection.
+    ``signatures``: (item_id, kind, minhash, created_at) of the items whose
+    signature was made or remade for filing; the keys wait in a temporary
+    table of this connection.
     """
-    rows = list(rows)
+    save_signatures(db, signatures)
     with db.atomic():
         db.execute("CREATE TEMP TABLE IF NOT EXISTS story_staged (key INTEGER, item_id TEXT NOT NULL)")
-        db.conn.executemany(
-            "INSERT OR REPLACE INTO item_signatures (item_id, kind, minhash, created_at) VALUES (?, ?, ?, ?)",
-            [(item_id, kind, minhash, created_at) for item_id, kind, minhash, _, created_at in rows],
-        )
         # An item with no key at all is staged with a NULL key, to leave story_pending too.
         db.conn.executemany("INSERT INTO temp.story_staged (key, item_id) VALUES (?, ?)",
-                            [(key, row[0]) for row in rows for key in (list(row[3]) or [None])])
-    return len(rows)
+                            [(key, item_id) for item_id, keys in filed for key in (list(keys) or [None])])
 
 
 def finish_filing(db: Database) -> None:

@@ -355,7 +355,7 @@ class StoryClusters:
     def _file_unindexed(self) -> int:
         threshold = self.clusterer.threshold
         banding, size = self.clusterer.lsh._banding, NUM_PERM * np.dtype(_DTYPE).itemsize
-        filed, last = 0, ""
+        count, last = 0, ""
         while rows := story_store.unindexed(self.db, SIGNATURE_KIND, size, self._BATCH, last):
             last = rows[-1]["id"]
             gone = [r["id"] for r in rows if r["fetched_at"] is None or r["fetched_at"] < self.since]
@@ -365,18 +365,19 @@ class StoryClusters:
             keys = dict(zip((r["id"] for r in signed), banding.keys_of_rows(np.frombuffer(
                 b"".join(r["minhash"] for r in signed), dtype=_DTYPE).reshape(len(signed), NUM_PERM))))
             made = fingerprints_of([(r["title"], r["body"] or r["summary"]) for r in unsigned], threshold)
-            records = [(r["id"], *filing(fp, r["title_key"], threshold), r["fetched_at"])
-                       for r, fp in zip(unsigned, made)]
+            filed = [(r["id"], filing(fp, r["title_key"], threshold)) for r, fp in zip(unsigned, made)]
+            signatures = [(item_id, kind, values, r["fetched_at"])
+                          for (item_id, (kind, values, _)), r in zip(filed, unsigned)]
+            records = [(item_id, made_keys) for item_id, (_, _, made_keys) in filed]
             for r in rows:
                 if r["minhash"] is not None:  # empty: too short to compare, filed by title only
                     title = [_title_key(r["title_key"])] if r["title_key"] else []
-                    records.append((r["id"], SIGNATURE_KIND, r["minhash"],
-                                    (*_stored_keys(keys.get(r["id"], ())), *title), r["fetched_at"]))
-            story_store.stage_filing(self.db, records)
+                    records.append((r["id"], (*_stored_keys(keys.get(r["id"], ())), *title)))
+            story_store.stage_filing(self.db, records, signatures)
             story_store.unqueue(self.db, gone)
-            filed += len(records)
+            count += len(records)
         story_store.finish_filing(self.db)
-        return filed
+        return count
 
     def _forget_expired(self) -> int:
         banding, size = self.clusterer.lsh._banding, NUM_PERM * np.dtype(_DTYPE).itemsize
