@@ -13,6 +13,7 @@ import sys
 import time
 
 import pytest
+import redis as redis_py
 import sqlite_utils
 from cluster_helpers import REDIS, LatentSite, RedisServer, cluster_config, make_feeds, start_worker, stop_workers
 
@@ -158,3 +159,21 @@ def test_without_a_worker_the_run_gives_up_after_result_timeout_and_says_why(tmp
     state = db.execute("select name, error_streak, etag, body_hash, last_error from sources order by name").fetchall()
     assert [row[:4] for row in state] == [(f"feed-{f}", 1, None, None) for f in range(3)]
     assert all("[cluster] result_timeout" in row[4] for row in state)
+
+
+def test_a_run_stopped_while_it_waits_records_its_feeds_interrupted_and_takes_its_jobs_back(tmp_path):
+    make_feeds(tmp_path / "site", 3, 2)
+    with RedisServer(tmp_path / "redis") as redis, LatentSite(tmp_path / "site") as site:
+        cfg = cluster_config(tmp_path, site.url, redis.url, 3)
+        run = _run(cfg)  # no worker: it waits for results
+        client = redis_py.Redis.from_url(redis.url)
+        _wait_for(lambda: client.llen("newswatch:jobs") == 3, 60, "the run to queue its jobs")
+        run.send_signal(signal.SIGTERM)
+        out, err = run.communicate(timeout=60)
+        assert client.llen("newswatch:jobs") == 0  # no worker will fetch for a run that is gone
+        assert list(client.scan_iter("newswatch:run:*")) == []
+    db = _stored(cfg)
+    rows = db.execute("select source, status, error from fetches").fetchall()
+    assert sorted(r[:2] for r in rows) == [(f"feed-{f}", "interrupted") for f in range(3)], out + err
+    assert all("read again next run" in r[2] for r in rows)
+    assert db.execute("select count(*) from sources where etag is not null or body_hash is not null").fetchone() == (0,)
