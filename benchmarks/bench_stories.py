@@ -137,9 +137,14 @@ def new_items(path: Path, m: int, seed: int) -> list[dict]:
     rng = np.random.default_rng(seed + 1)
     db = open_db(path, migrate=False)
     since = story_store.shift_ts(NOW, -clustering.WINDOW)
-    stored = db.execute("SELECT s.item_id, s.minhash, i.title_key FROM item_signatures s"
-                        " JOIN items i ON i.id = s.item_id WHERE s.created_at >= ?"
-                        " ORDER BY random() LIMIT ?", [since, m]).fetchall()
+    # Stored items picked by the seed (the built signatures' rowids follow the items' order).
+    first, last = db.execute("SELECT min(rowid), max(rowid) FROM item_signatures WHERE created_at >= ?",
+                             [since]).fetchone()
+    rowids = rng.choice(np.arange(first, last + 1), size=m, replace=False).tolist()
+    by_rowid = {row[0]: row[1:] for row in db.execute(
+        "SELECT s.rowid, s.item_id, s.minhash, i.title_key FROM item_signatures s"
+        f" JOIN items i ON i.id = s.item_id WHERE s.rowid IN ({', '.join('?' * len(rowids))})", rowids)}
+    stored = [by_rowid[r] for r in rowids]
     db.conn.close()
     out: list[dict] = []
     for k in range(m):
