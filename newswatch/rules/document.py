@@ -90,6 +90,14 @@ def _phrase(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
     return re.compile(" (" + " +".join(words) + ")(?= )")
 
 
+@lru_cache(maxsize=4096)
+def _needles(tokens: tuple[str, ...], prefix: bool) -> tuple[str, ...]:
+    """What a word text holds wherever the phrase occurs: each word framed by spaces, the last
+    one's end left open for a prefix."""
+    last = len(tokens) - 1
+    return tuple(" " + t + ("" if prefix and i == last else " ") for i, t in enumerate(tokens))
+
+
 _CHUNK = 128
 
 
@@ -113,7 +121,7 @@ def skip_words(text: str, count: int, start: int = 0, end: int | None = None) ->
 class FieldText:
     """One text field of an item: the original text and its word text."""
 
-    __slots__ = ("text", "words", "keys", "_chars", "_ends", "_ids", "_starts", "_found", "_folded")
+    __slots__ = ("text", "words", "keys", "_chars", "_ends", "_ids", "_starts", "_found", "_folded", "_layout")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -124,6 +132,7 @@ class FieldText:
         self._ids: list[int] = []
         self._starts: Sequence[int] | None = None
         self._folded: str | None = None
+        self._layout: tuple[str, int, int, bool] | None = None
         # occurrences by term: a word's by its key id, others by (tokens, prefix, exact)
         self._found: dict[int | tuple[tuple[str, ...], bool, tuple[str, ...]], list[tuple[int, int]]] = {}
 
@@ -168,11 +177,15 @@ class FieldText:
         if len(term.tokens) == 1 and atom is not None and self.keys is not None:  # an exact-case word
             found = self._word(atom, len(term.tokens[0]), term.prefix)
         elif len(term.tokens) > 1:
-            pattern, found = _phrase(term.tokens, term.prefix), []
-            m = pattern.search(words)
-            while m:
-                found.append(m.span(1))
-                m = pattern.search(words, m.start() + 1)  # occurrences may overlap: "a a" in "a a a"
+            found = []
+            # each word of the phrase must be in the field: a test in C that settles most phrases
+            # (their rarest word is what signalled them) before any regular expression runs
+            if all(map(words.__contains__, _needles(term.tokens, term.prefix))):
+                pattern = _phrase(term.tokens, term.prefix)
+                m = pattern.search(words)
+                while m:
+                    found.append(m.span(1))
+                    m = pattern.search(words, m.start() + 1)  # occurrences may overlap: "a a" in "a a a"
             if found:  # a phrase never spans clause punctuation: "America, Central" is no "central america"
                 found = [(a, b) for a, b in found if not self._crosses_clause(a, b)]
         else:
@@ -238,6 +251,16 @@ class FieldText:
         if self._folded is None:
             self._folded = fold_known(self.text, self._chars)
         return self._folded
+
+    def layout(self) -> tuple[str, int, int, bool]:
+        """What every snippet window of this field reads: ``words`` reversed, the offsets of its
+        first word and just after its last (``len(words)`` and ``0`` when it has none), and
+        :meth:`one_to_one`. Built on first use and kept: one field gives many windows."""
+        if self._layout is None:
+            words = self.words
+            self._layout = (words[::-1], len(words) - len(words.lstrip(" ")), len(words.rstrip(" ")),
+                            self.one_to_one())
+        return self._layout
 
     def one_to_one(self) -> bool:
         """Whether each character of the text folds to exactly one (then ``original`` is a shift by one)."""

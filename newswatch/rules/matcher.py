@@ -181,7 +181,9 @@ class Matcher:
             return []
         doc = Document(item, fields, hits)
         predicates, build = self._predicates, self._predicate
-        return [self._explain(i, doc) for i in sorted(candidates) if (predicates[i] or build(i))(T, S, B, U, doc)]
+        matched = [i for i in candidates if (predicates[i] or build(i))(T, S, B, U, doc)]
+        matched.sort()  # rule order; only the few that matched are sorted
+        return [self._explain(i, doc) for i in matched]
 
     def match_many(self, items: Iterable[Mapping[str, Any]]) -> Iterator[list[Match]]:
         """``match`` for each of ``items``, lazily."""

@@ -15,7 +15,6 @@ from functools import lru_cache
 from itertools import chain
 
 from .document import FieldText
-from .folding import WORD
 
 __all__ = ["evidence", "mark_hits", "SNIPPET_WORDS", "OPEN", "CLOSE", "ELLIPSIS"]
 
@@ -45,23 +44,26 @@ MAX_BEFORE_CHARS, MAX_HIT_CHARS, MAX_AFTER_CHARS = 300, 300, 600
 _MARKED = re.compile(f"{OPEN}(.*?){CLOSE}", re.S)
 
 
+@lru_cache(maxsize=4096)
 def _glued(ch: str) -> bool:
     return not (ch.isspace() or ch.isalnum() or ch == "_")
 
 
-def _back(words: str, offset: int, count: int) -> int:
-    """The start of the word up to ``count`` words before ``offset`` (walking backwards over reversed text)."""
+def _back(reverse: str, offset: int, count: int) -> int:
+    """The start of the word up to ``count`` words before ``offset``, read from the reversed word
+    text ``reverse`` (the field's, built once): a match that reaches the stretch looked at may
+    have cut a word, so the stretch grows until it does not or holds the start of the text."""
     if count <= 0:
         return offset
-    reach, pattern = 12 * count, _words_back(count)
+    size, reach, pattern = len(reverse), 12 * count, _words_back(count)
+    at = size - offset  # where words[offset - 1] is in the reversed text
     while True:
-        begin = max(0, offset - reach)
-        reverse = words[offset - 1:begin - 1 if begin else None:-1]
-        m = pattern.match(reverse)
+        stop = size - max(0, offset - reach)
+        m = pattern.match(reverse, at, stop)
         if m is None:
             return offset
-        if m.end() < len(reverse) or begin == 0:  # else the last word may be cut: look further
-            return offset - m.end()
+        if m.end() < stop or stop == size:
+            return offset - (m.end() - at)
         reach *= 4
 
 
@@ -74,43 +76,51 @@ def _window(field: FieldText, ranges: Sequence[tuple[int, ...]], first_start: in
     included, become single spaces.
     """
     words = field.words
+    # where every character folds to one, a word-text span is the original one shifted by one
+    reverse, lead, trail, shift = field.layout()
     room = max(6, SNIPPET_WORDS - words.count(" ", first_start, first_end) - 1)  # some context, always
     before = min(_BEFORE, room // 2)
-    start = _back(words, first_start, before)
-    cut_before = WORD.search(words, 0, start) is not None
+    start = _back(reverse, first_start, before)
+    cut_before = lead < start  # a word before the window (a word text holds words and spaces only)
     ahead = _words_ahead(room - before).match(words, first_end)
-    end = ahead.end() if ahead else max(len(words.rstrip(" ")), first_end)
-    cut_after = WORD.search(words, end) is not None
+    end = ahead.end() if ahead else max(trail, first_end)
+    cut_after = trail > end
 
     text = field.text
-    # where every character folds to one, a word-text span is the original one shifted by one
-    shift = field.one_to_one()
-    original = field.original
     # the hits inside, in the original text, overlapping ones merged so markers never nest
     merged: list[tuple[int, int]] = []
     i = bisect_left(ranges, (start,))
     i, n, last = (i - 1 if i else 0), len(ranges), -1
     while i < n:
-        a, b = ranges[i][0], ranges[i][1]
+        a, b = ranges[i][:2]
         i += 1
         if a >= end:
             break
         if b <= start:
             continue
-        a, b = (a if a > start else start), (b if b < end else end)
+        if a < start:
+            a = start
+        if b > end:
+            b = end
         if a < last:
             merged[-1] = (merged[-1][0], max(last, b))
         else:
             merged.append((a, b))
         if b > last:
             last = b
-    spans = [(a - 1, b - 1) for a, b in merged] if shift else [original(a, b) for a, b in merged]
-    pos, stop = edges = (start - 1, (end - 1 if end > start else start - 1)) if shift else original(start, end)
+    if shift:
+        spans = [(a - 1, b - 1) for a, b in merged]
+        pos, stop = edges = (start - 1, (end - 1 if end > start else start - 1))
+    else:
+        original = field.original
+        spans = [original(a, b) for a, b in merged]
+        pos, stop = edges = original(start, end)
+    size = len(text)
     if pos > 0 and _glued(text[pos - 1]):
         while pos > 0 and _glued(text[pos - 1]) and edges[0] - pos < MAX_BEFORE_CHARS:
             pos -= 1  # keep punctuation glued to the edges: ¿Qué ... dijo.
-    if stop < len(text) and _glued(text[stop]):
-        while stop < len(text) and _glued(text[stop]) and stop - edges[1] < MAX_AFTER_CHARS:
+    if stop < size and _glued(text[stop]):
+        while stop < size and _glued(text[stop]) and stop - edges[1] < MAX_AFTER_CHARS:
             stop += 1
     if spans:  # bounded in characters, however long the words
         first_at, first_to = spans[0]
