@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
+from operator import itemgetter
 
 from .document import FieldText
 
@@ -25,6 +26,7 @@ _BEFORE = 10  # words shown before the first hit; the rest of the window follows
 SPAN_WORDS = SNIPPET_WORDS - 6
 OPEN, CLOSE, ELLIPSIS = "«", "»", "..."
 Hit = tuple[int, int, int, int]  # (start, end) in a field's word text, which term, which conjunct
+_END = itemgetter(1)
 
 
 # A word text holds only word characters and spaces: a word is a run of non-spaces, and the
@@ -254,7 +256,7 @@ def evidence(fields: Mapping[str, FieldText], hits_of: Callable[[str], list[Hit]
 def _focus(names: Sequence[str], name: str, hits: list[Hit], window: Window) -> tuple[int, int, int, str]:
     """A window of ``hits`` as (field's rank, start, end, field)."""
     inside = hits[window[2]:window[3]]
-    return names.index(name), inside[0][0], max(h[1] for h in inside), name
+    return names.index(name), inside[0][0], max(map(_END, inside)), name
 
 
 def mark_hits(snippet: object, hit: Callable[[str], str], text: Callable[[str], str] = str) -> str:
