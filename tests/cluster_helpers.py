@@ -129,7 +129,7 @@ def make_feeds(root: Path, n_feeds: int, n_items: int, seed: int = 7, every: int
 
 
 def cluster_config(directory: Path, site_url: str, redis_url: str, n_feeds: int, lease: str = "5s",
-                   result_timeout: str = "60s") -> Path:
+                   result_timeout: str = "60s", crawl: str = "") -> Path:
     """A newswatch.toml with ``n_feeds`` feed sources, politeness off (one local host), a rule
     on :data:`KEYWORD` notifying a tag, and a [cluster] table."""
     parts = [
@@ -137,7 +137,7 @@ def cluster_config(directory: Path, site_url: str, redis_url: str, n_feeds: int,
         "[crawl]",
         'user_agent = "newswatch-tests (+mailto:tests@example.org)"',
         "download_delay = 0", "autothrottle = false", "concurrency_per_domain = 64",
-        "timeout = 20", "retries = 0", "fetch_articles = false",
+        "timeout = 20", "retries = 0", "fetch_articles = false", crawl,
         "[notify]", 'urls = { desk = ["json://127.0.0.1:9/never"] }',
         "[cluster]", f'redis = "{redis_url}"', f'lease = "{lease}"', f'result_timeout = "{result_timeout}"',
         "[[rules]]", 'name = "marked"', f'query = "{KEYWORD}"', 'notify = ["desk"]',

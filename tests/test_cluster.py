@@ -177,3 +177,21 @@ def test_a_run_stopped_while_it_waits_records_its_feeds_interrupted_and_takes_it
     assert sorted(r[:2] for r in rows) == [(f"feed-{f}", "interrupted") for f in range(3)], out + err
     assert all("read again next run" in r[2] for r in rows)
     assert db.execute("select count(*) from sources where etag is not null or body_hash is not null").fetchone() == (0,)
+
+
+def test_watch_runs_its_cycles_through_the_workers(tmp_path, cli):
+    marked = make_feeds(tmp_path / "site", 20, N_ITEMS)
+    with RedisServer(tmp_path / "redis") as redis, LatentSite(tmp_path / "site") as site:
+        cfg = cluster_config(tmp_path, site.url, redis.url, 20, crawl="jitter = 0")  # all due at once
+        workers = [start_worker(cfg, 8, tmp_path / "worker.log")]
+        try:
+            result = cli("watch", "-c", str(cfg), "--max-cycles", "1", timeout=120)
+        finally:
+            stop_workers(workers)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "cycle 1: run feed-0, feed-1, feed-10" in result.stdout + result.stderr
+    db = _stored(cfg)
+    assert db["items"].count == 20 * N_ITEMS
+    assert db.execute("select count(distinct source) from fetches where status = '200'").fetchone() == (20,)
+    assert db["alerts"].count == len(marked)
+    assert "20 jobs" in (tmp_path / "worker.log").read_text()  # the worker fetched them, not the run

@@ -75,6 +75,19 @@ return #expired
 """
 
 
+# A worker stopping hands back what it holds: still claimed by it, the job waits again at once.
+_RELEASE = """
+local back = 0
+for _, job in ipairs(ARGV) do
+  if redis.call('ZREM', KEYS[1], job) == 1 then
+    redis.call('RPUSH', KEYS[2], job)
+    back = back + 1
+  end
+end
+return back
+"""
+
+
 def describe_url(url: str) -> str:
     """A Redis URL for messages: host, port and database, never the password."""
     kwargs = redis.connection.parse_url(url)
@@ -96,6 +109,7 @@ class JobQueue:
         self._renew = self.redis.register_script(_RENEW)
         self._requeue = self.redis.register_script(_REQUEUE)
         self._finish = self.redis.register_script(_FINISH)
+        self._release = self.redis.register_script(_RELEASE)
 
     def key(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
@@ -154,6 +168,11 @@ class JobQueue:
     def finish(self, job: bytes, run: str, reply_to: str, message: bytes) -> None:
         """Hand in ``job``'s result to ``run`` (if it still waits) and drop its claim, at once."""
         self._finish(keys=[self.key("claimed"), reply_to, self.key("run", run)], args=[job, message, KEEP_S])
+
+    def release(self, jobs: Iterable[bytes]) -> int:
+        """Put ``jobs`` this worker still holds back in the queue, first in line; how many."""
+        jobs = list(jobs)
+        return int(self._release(keys=[self.key("claimed"), self.key("jobs")], args=jobs)) if jobs else 0
 
     def rules(self, digest: str) -> dict[str, Any] | None:
         """The rules a run published under ``digest``, or None when they are gone."""

@@ -69,10 +69,23 @@ class QueueSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._keep_open, signal=signals.spider_idle)
+        crawler.signals.connect(spider._give_back, signal=signals.spider_closed)
         return spider
 
     def _keep_open(self, spider) -> None:
         raise DontCloseSpider
+
+    def _give_back(self, spider, reason: str) -> None:
+        """Stopping (SIGTERM, Ctrl-C): hand in what is done, put back what is not, so no
+        run waits for a lease to end."""
+        self._hand_in()
+        unfinished = [raw for raw in self.in_hand if raw not in {o[0] for o in self.outbox}]
+        try:
+            back = self.queue.release(unfinished)
+        except UNREACHABLE:
+            return  # their leases end and a run puts them back
+        if back:
+            self.say(f"{back} unfinished job(s) put back in the queue")
 
     async def start(self):
         renew = task.LoopingCall(self._renew)
@@ -116,7 +129,7 @@ class QueueSpider(scrapy.Spider):
         """One job's feed: unchanged, read (entries derived), or why it could not be read."""
         raw = response.meta["raw_job"]
         job = self.in_hand.get(raw) or read_job(raw)
-        res = self._result(job, response.meta)
+        res = self._result(job, {**response.meta, "final_url": response.url})
         res.status = str(response.status)
         if response.status == 304:
             res.status, res.unchanged = "not-modified", True
@@ -165,7 +178,7 @@ class QueueSpider(scrapy.Spider):
 
     def _result(self, job: dict[str, Any], meta: dict[str, Any]) -> Result:
         started = meta.get("started")
-        return Result(job=job["id"], url=job["source"]["url"], worker=self._me,
+        return Result(job=job["id"], url=meta.get("final_url") or job["source"]["url"], worker=self._me,
                       duration_ms=int((time.monotonic() - started) * 1000) if started else 0)
 
     def _matcher(self, digest: str):
