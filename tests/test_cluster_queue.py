@@ -6,6 +6,7 @@ each test has a queue name of its own.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
@@ -36,26 +37,34 @@ def queue(redis_url):
         q.redis.delete(*keys)
 
 
+def _job(run: str, name: str) -> bytes:
+    return json.dumps({"id": f"{run}:{name}", "run": run}).encode()
+
+
+A, B, C = (_job("r1", n) for n in "abc")
+
+
 def test_jobs_are_claimed_in_order_once_each(queue):
-    queue.open_run("r1", [b"a", b"b", b"c"], {"rules": []}, "d1")
-    assert queue.claim(2) == [b"a", b"b"]
-    assert queue.claim(5) == [b"c"]
+    queue.open_run("r1", [A, B, C], {"rules": []}, "d1")
+    assert queue.claim(2) == [A, B]
+    assert queue.claim(5) == [C]
     assert queue.claim(5) == []
 
 
 def test_a_silent_workers_job_goes_back_after_its_lease_and_a_renewed_one_does_not(queue):
-    queue.open_run("r1", [b"silent", b"alive"], {"rules": []}, "d1")
-    assert queue.claim(2) == [b"silent", b"alive"]
+    silent, alive = _job("r1", "silent"), _job("r1", "alive")
+    queue.open_run("r1", [silent, alive], {"rules": []}, "d1")
+    assert queue.claim(2) == [silent, alive]
     assert queue.requeue_expired() == 0  # leases still running
     for _ in range(4):
         time.sleep(0.4)
-        queue.renew([b"alive"])
+        queue.renew([alive])
     assert queue.requeue_expired() == 1
-    assert queue.claim(5) == [b"silent"]
+    assert queue.claim(5) == [silent]
 
 
 def test_a_result_reaches_its_run_once_and_a_finished_run_gets_none(queue):
-    queue.open_run("r1", [b"job"], {"rules": []}, "d1")
+    queue.open_run("r1", [A], {"rules": []}, "d1")
     (job,) = queue.claim(1)
     reply = queue.key("results", "r1")
     queue.finish(job, "r1", reply, b"result")
@@ -70,10 +79,20 @@ def test_a_result_reaches_its_run_once_and_a_finished_run_gets_none(queue):
 
 
 def test_closing_a_run_takes_its_waiting_and_claimed_jobs_out(queue):
-    queue.open_run("r1", [b"x", b"y", b"z"], {"rules": [["r", "a"]]}, "d1")
-    queue.open_run("r2", [b"other"], {"rules": []}, "d2")
-    assert queue.claim(1) == [b"x"]
-    queue.close_run("r1", [b"x", b"y", b"z"])
-    assert queue.claim(5) == [b"other"]
+    other = _job("r2", "other")
+    queue.open_run("r1", [A, B, C], {"rules": [["r", "a"]]}, "d1")
+    queue.open_run("r2", [other], {"rules": []}, "d2")
+    assert queue.claim(1) == [A]
+    queue.close_run("r1", [A, B, C])
+    assert queue.claim(5) == [other]
     assert queue.rules("d1") == {"rules": [["r", "a"]]}
     assert not queue.run_alive("r1") and queue.run_alive("r2")
+
+
+def test_jobs_of_a_run_that_is_gone_are_dropped_not_handed_out(queue):
+    queue.open_run("dead", [_job("dead", "0"), _job("dead", "1")], {"rules": []}, "d1")
+    queue.open_run("alive", [_job("alive", "0")], {"rules": []}, "d2")
+    queue.redis.delete(queue.key("run", "dead"))  # its marker expired: the run was killed
+    assert queue.claim(5) == [_job("alive", "0")]
+    assert queue.redis.llen(queue.key("jobs")) == 0
+    assert queue.run_alive("alive") and not queue.run_alive("dead")

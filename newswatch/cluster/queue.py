@@ -9,8 +9,10 @@ Keys, under the ``[cluster] queue`` prefix ``p``:
   differ). A worker renews the leases of the jobs it holds; a run puts a job
   whose lease ended back on ``p:jobs`` (its worker was killed, or lost).
 * ``p:results:<run>``: the results workers send one run, one message per job.
-* ``p:run:<run>``: set while the run waits. Gone means Redis lost its data
-  (restarted without persistence): the run queues its jobs again.
+* ``p:run:<run>``: set while the run waits, renewed every few seconds. Gone
+  while the run waits means Redis lost its data (restarted without
+  persistence): the run queues its jobs again. Gone because the run was
+  killed: workers drop its jobs and results.
 * ``p:rules:<digest>``: the run's rules, for the workers to match with.
 
 Claiming is one Lua script (pop and lease at once), and a worker hands in a
@@ -34,16 +36,27 @@ UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
 
 #: How long a run's keys outlive it at most, when it could not delete them (seconds).
 KEEP_S = 24 * 3600
+#: A run's marker lives this long unless the run renews it (each second while it waits): a run
+#: killed outright stops renewing, and workers then drop its jobs instead of doing them for nobody.
+MARKER_S = 120
 
 _NOW_MS = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) "
 
+# A job of a run that is gone (its marker expired: the run was killed) is dropped, not fetched:
+# nobody would store its result. (The marker's key is built here, so this needs a Redis that is
+# not a Redis Cluster, as newswatch's queue does throughout.)
 _CLAIM = _NOW_MS + """
 local out = {}
-for i = 1, tonumber(ARGV[2]) do
+local looked = 0
+while #out < tonumber(ARGV[2]) and looked < tonumber(ARGV[2]) + 1000 do
   local job = redis.call('RPOP', KEYS[1])
   if not job then break end
-  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), job)
-  out[#out + 1] = job
+  looked = looked + 1
+  local run = cjson.decode(job)['run']
+  if redis.call('EXISTS', ARGV[3] .. ':run:' .. run) == 1 then
+    redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), job)
+    out[#out + 1] = job
+  end
 end
 return out
 """
@@ -125,14 +138,14 @@ class JobQueue:
         """
         pipe = self.redis.pipeline(transaction=True)
         pipe.set(self.key("rules", digest), json.dumps(rules), ex=KEEP_S)
-        pipe.set(self.key("run", run), 1, ex=KEEP_S)
+        pipe.set(self.key("run", run), 1, ex=MARKER_S)
         for start in range(0, len(jobs), 1000):
             pipe.lpush(self.key("jobs"), *jobs[start:start + 1000])
         pipe.execute()
 
     def run_alive(self, run: str) -> bool:
-        """False when Redis no longer knows ``run`` (it lost its data)."""
-        return bool(self.redis.exists(self.key("run", run)))
+        """Renew ``run``'s marker; False when Redis no longer knows ``run`` (it lost its data)."""
+        return bool(self.redis.expire(self.key("run", run), MARKER_S))
 
     def requeue_expired(self) -> int:
         """Put the jobs whose lease ended back in the queue; how many there were."""
@@ -157,7 +170,8 @@ class JobQueue:
         """Take up to ``count`` jobs, each leased to this worker for the lease time."""
         if count <= 0:
             return []
-        return list(self._claim(keys=[self.key("jobs"), self.key("claimed")], args=[self.lease_ms, count]))
+        return list(self._claim(keys=[self.key("jobs"), self.key("claimed")],
+                                args=[self.lease_ms, count, self.prefix]))
 
     def renew(self, jobs: Iterable[bytes]) -> None:
         """Extend the lease of ``jobs`` still held (a job already put back stays put back)."""
