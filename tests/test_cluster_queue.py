@@ -96,3 +96,15 @@ def test_jobs_of_a_run_that_is_gone_are_dropped_not_handed_out(queue):
     assert queue.claim(5) == [_job("alive", "0")]
     assert queue.redis.llen(queue.key("jobs")) == 0
     assert queue.run_alive("alive") and not queue.run_alive("dead")
+
+
+def test_a_stopping_worker_puts_back_what_it_holds_and_only_that(queue):
+    queue.open_run("r1", [A, B, C], {"rules": []}, "d1")
+    assert queue.claim(2) == [A, B]
+    time.sleep(1.1)
+    assert queue.requeue_expired() == 2  # a run put both back, first in line, meanwhile ...
+    (taken,) = queue.claim(1)  # ... and another worker took one
+    assert taken in (A, B)
+    assert queue.release([A, B]) == 1  # the one held goes back; the other was not held: no copy
+    assert sorted(queue.claim(5)) == sorted([A, B, C])
+    assert queue.redis.zcard(queue.key("claimed")) == 3
