@@ -12,12 +12,19 @@ keeps about one request in flight per host, which on real feeds spread over
 many hosts costs nothing, but here would measure one host's latency instead
 of newswatch's processing.
 
-    python benchmarks/bench_ingest.py [--feeds 1000] [--items 50] [--rules 1000]
+Besides the R rules on names (which match about one item in fifty), --broad
+rules each watch one topic word ("deportation", "Honduras"): with the
+default 15, an item matches about one rule, so each run also pays for
+matches, their explanations and their rows. --broad 0 measures the names
+alone.
+
+    python benchmarks/bench_ingest.py [--feeds 1000] [--items 50] [--rules 1000] [--broad 15]
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import subprocess
 import sys
 import tempfile
@@ -59,10 +66,12 @@ def make_feeds(root: Path, n_feeds: int, n_items: int, corpus: Corpus) -> None:
             + "".join(items) + "</channel></rss>", encoding="utf-8")
 
 
-def make_rules(n: int, corpus: Corpus) -> str:
-    """bench_rules' monitoring-shaped rules, as [[rules]] tables."""
+def make_rules(n: int, corpus: Corpus, broad: int = 0) -> str:
+    """bench_rules' monitoring-shaped rules, and ``broad`` rules of one topic word, as [[rules]] tables."""
     tables = []
-    for name, query in corpus.rules(n):
+    words = random.Random(5).sample(corpus.topic, broad)
+    for name, query in corpus.rules(n) + [(f"topic{i}", f'"{w}"' if " " in w else w)
+                                                for i, w in enumerate(words)]:
         tables.append(f'[[rules]]\nname = "{name}"\nquery = """{query}"""\nnotify = []\n')
     return "\n".join(tables)
 
@@ -72,6 +81,8 @@ def main() -> None:
     ap.add_argument("--feeds", type=int, default=1000)
     ap.add_argument("--items", type=int, default=50)
     ap.add_argument("--rules", type=int, default=1000)
+    ap.add_argument("--broad", type=int, default=15, help="rules of one topic word (default 15: "
+                    "about one match per item)")
     ap.add_argument("--profile", help="write a cProfile of the newswatch run to this file")
     args = ap.parse_args()
     corpus = Corpus(seed=2017)
@@ -83,7 +94,7 @@ def main() -> None:
                      "concurrency_per_domain = 16", "obey_robots = false", "autothrottle = false", ""]
             for f in range(args.feeds):
                 lines.append(f'[[sources]]\nname = "f{f}"\nurl = "{site.url}/feeds/{f}.xml"\n')
-            lines.append(make_rules(args.rules, corpus))
+            lines.append(make_rules(args.rules, corpus, args.broad))
             cfg = tmp / "newswatch.toml"
             cfg.write_text("\n".join(lines), encoding="utf-8")
 
@@ -112,7 +123,7 @@ def main() -> None:
             n_matches = sqlite3.connect(tmp / "bench.db").execute("select count(*) from matches").fetchone()[0]
     floor_rate = n_floor / floor_s
     rate = n_items / run_s
-    print(f"ingest: {args.feeds} feeds x {args.items} items, {args.rules} rules")
+    print(f"ingest: {args.feeds} feeds x {args.items} items, {args.rules} rules + {args.broad} broad")
     print(f"  feedparser.parse alone (floor):   {floor_rate:9,.0f} items/s  ({n_floor} items in {floor_s:.1f} s)")
     print(f"  newswatch run (fetch..store):     {rate:9,.0f} items/s  ({n_items} items, {n_matches} matches "
           f"in {run_s:.1f} s, process start included)")
