@@ -17,14 +17,48 @@ retry: the same server would only send the same flood again.
 
 from __future__ import annotations
 
-from scrapy.core.downloader.handlers.http11 import (
-    HTTP11DownloadHandler,
-    _LenientHTTP11ClientFactory,
-    _LenientHTTP11ClientProtocol,
-    _LenientHTTPClientParser,
-)
-from scrapy.exceptions import DownloadFailedError
-from twisted.web._newclient import ResponseFailed
+import inspect
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+def _frames(context: int = 1) -> list[inspect.FrameInfo]:
+    """The caller's stack as :func:`inspect.stack` gives it, without source lines."""
+    frames = []
+    frame = sys._getframe(1)
+    while frame is not None:
+        frames.append(inspect.FrameInfo(frame, frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name,
+                                        None, None))
+        frame = frame.f_back
+    return frames
+
+
+@contextmanager
+def _cheap_stack() -> Iterator[None]:
+    """Let :func:`inspect.stack` skip reading every frame's source while Scrapy's TLS modules load.
+
+    They define deprecated aliases (``scrapy.utils.deprecate.create_deprecated_class``),
+    each calling ``inspect.stack()`` only to learn its module's name: reading
+    the source of every frame on a deep stack and scanning ``sys.modules``
+    cost 0.3-0.6 s of each run's start.
+    """
+    saved, inspect.stack = inspect.stack, _frames
+    try:
+        yield
+    finally:
+        inspect.stack = saved
+
+
+with _cheap_stack():
+    from scrapy.core.downloader.handlers.http11 import (
+        HTTP11DownloadHandler,
+        _LenientHTTP11ClientFactory,
+        _LenientHTTP11ClientProtocol,
+        _LenientHTTPClientParser,
+    )
+from scrapy.exceptions import DownloadFailedError  # noqa: E402 - after the import above
+from twisted.web._newclient import ResponseFailed  # noqa: E402
 
 #: Status line plus header lines of one response, in bytes.
 MAX_HEADER_BYTES = 64 * 1024
