@@ -7,15 +7,16 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
-from scrapy import signals
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from typing import TYPE_CHECKING
 
 from .. import storage
 from ..config import Config
 from . import settings as default_settings
 from .context import RunContext
+from .parsing import forks_workers, preload_language_model
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
 
 
 def crawl_settings(config: Config, log_level: str | None = None) -> Settings:
@@ -27,6 +28,8 @@ def crawl_settings(config: Config, log_level: str | None = None) -> Settings:
     ERROR is a download or a callback that failed, and that is already on
     its source's :class:`FetchResult` (the run's line for it, the database).
     """
+    from scrapy.settings import Settings
+
     s = Settings()
     s.setmodule(default_settings, priority="project")
     c = config.crawl
@@ -47,8 +50,20 @@ def crawl_settings(config: Config, log_level: str | None = None) -> Settings:
         # (1,283 lines for the starter config without a network).
         "LOG_ENABLED": shows_scrapy_log(log_level),
         "LOG_LEVEL": log_level or "ERROR",
+        # The spiders are handed to Scrapy as classes (see crawl()): it need not
+        # import every spider module (and what they import) to look them up by name.
+        "SPIDER_MODULES": [],
     }, priority="cmdline")
+    # Extensions newswatch turns off are not even imported: Scrapy imports each one
+    # named in EXTENSIONS, None or not, and the remote control's aiohttp server
+    # cost 0.1-0.3 s of every run's start.
+    s.set("EXTENSIONS_BASE", {name: order for name, order in s.getdict("EXTENSIONS_BASE").items()
+                              if name not in _UNUSED_EXTENSIONS}, priority="cmdline")
     return s
+
+
+#: Scrapy extensions newswatch's settings turn off (TELNETCONSOLE_ENABLED, REMOTE_CONTROL_ENABLED).
+_UNUSED_EXTENSIONS = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
 
 
 def shows_scrapy_log(log_level: str | None) -> bool:
@@ -62,18 +77,18 @@ def spiders_for(kinds, cluster: bool = False) -> list[type]:
 
     With ``cluster``, feeds are read by ``newswatch worker``s (newswatch.cluster).
     """
-    from .spiders.feeds import FeedsSpider
-    from .spiders.pages import PagesSpider
-    from .spiders.search import SearchSpider
-    from .spiders.sitemaps import SitemapsSpider
-    from .spiders.sites import SitesSpider
+    from scrapy.utils.misc import load_object
 
+    # Only the spiders wanted are imported: the page watches' loads trafilatura (0.2-0.4 s).
+    by_kind = {"feed": "newswatch.crawlers.spiders.feeds.FeedsSpider",
+               "search": "newswatch.crawlers.spiders.search.SearchSpider",
+               "sitemap": "newswatch.crawlers.spiders.sitemaps.SitemapsSpider",
+               "site": "newswatch.crawlers.spiders.sites.SitesSpider",
+               "page": "newswatch.crawlers.spiders.pages.PagesSpider"}
     if cluster:
-        from ..cluster.collect import ClusterFeedsSpider as FeedsSpider  # noqa: N814
-    by_kind = {"feed": FeedsSpider, "search": SearchSpider, "sitemap": SitemapsSpider,
-               "site": SitesSpider, "page": PagesSpider}
+        by_kind["feed"] = "newswatch.cluster.collect.ClusterFeedsSpider"
     wanted = set(kinds)
-    return [cls for kind, cls in by_kind.items() if kind in wanted]
+    return [load_object(path) for kind, path in by_kind.items() if kind in wanted]
 
 
 #: Second-generation collections between two full ones during a crawl
@@ -142,7 +157,16 @@ def crawl(context: RunContext, log_level: str | None = None,
 def _crawl(context: RunContext, log_level: str | None,
            stop_requested: Callable[[], bool] | None) -> bool:
     cluster = context.config.cluster is not None
-    if not cluster and any(s.kind == "feed" for s in context.sources):
+    feeds = not cluster and any(s.kind == "feed" for s in context.sources)
+    if feeds and forks_workers(sum(1 for s in context.sources if s.kind in ("feed", "search")),
+                               context.config.crawl.parse_workers):
+        preload_language_model()  # while Scrapy loads: the feed workers forked below inherit it
+    # Scrapy is imported here rather than with this module, so that it loads
+    # beside the language model (and commands that never crawl do without it).
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    if feeds:
         context.feed_parser  # noqa: B018 - its workers start now, before the crawl has threads
     process = CrawlerProcess(crawl_settings(context.config, log_level))
     reasons: list[str] = []

@@ -16,6 +16,7 @@ import asyncio
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -62,10 +63,41 @@ def _die_with_parent(parent: int) -> None:
 
 def _warm_up() -> None:
     # Load the language model now, while the crawl process starts its spiders,
-    # rather than on the first feed.
+    # rather than on the first feed (a forked worker has it already).
     from ..formats.langs import load_model
 
     load_model()
+
+
+def worker_count(n_feeds: int, workers: int | None = None) -> int:
+    """How many worker processes read ``n_feeds`` feeds: ``workers`` when set ([crawl]
+    parse_workers), else one per core on a machine of two or more for 20 feeds or more."""
+    if workers is not None:
+        return workers
+    cores = os.cpu_count() or 1
+    return cores if (cores >= 2 and n_feeds >= MIN_FEEDS_FOR_WORKER) else 0
+
+
+def forks_workers(n_feeds: int, workers: int | None = None) -> bool:
+    """Whether a :class:`FeedParser` for ``n_feeds`` feeds forks its workers (see
+    :func:`preload_language_model`)."""
+    return sys.platform == "linux" and worker_count(n_feeds, workers) > 0
+
+
+_model_thread: threading.Thread | None = None
+
+
+def preload_language_model() -> None:
+    """Start loading the language detector's model in a thread, for a :class:`FeedParser` to come.
+
+    Loading it is mostly decompression, outside Python's lock: started before
+    the crawl imports and sets up Scrapy, it is ready, or nearly, when the
+    feed workers are forked, and they inherit it.
+    """
+    global _model_thread
+    if _model_thread is None:
+        _model_thread = threading.Thread(target=_warm_up, name="newswatch-language-model", daemon=True)
+        _model_thread.start()
 
 
 class FeedParser:
@@ -77,14 +109,17 @@ class FeedParser:
 
     def __init__(self, n_feeds: int, matcher=None, rules: Sequence[tuple[str, str]] = (),
                  aliases: dict[str, list[str]] | None = None, workers: int | None = None):
-        cores = os.cpu_count() or 1
-        if workers is None:
-            workers = cores if (cores >= 2 and n_feeds >= MIN_FEEDS_FOR_WORKER) else 0
+        if _model_thread is not None:
+            _model_thread.join()  # so that nothing loads it a second time meanwhile
+        workers = worker_count(n_feeds, workers)
         self._pool: ProcessPoolExecutor | None = None
         if workers > 0:
             if sys.platform == "linux" and matcher is not None:
                 global _matcher
                 _matcher = matcher
+                # Loaded once here (if not preloaded), the model is inherited by
+                # every worker: loading it costs each process about 0.9 s.
+                _warm_up()
                 ctx, init, initargs = multiprocessing.get_context("fork"), _die_with_parent, (os.getpid(),)
             else:
                 # Elsewhere fork is unsafe or missing: workers start from scratch and compile the rules.
@@ -92,6 +127,7 @@ class FeedParser:
                 init, initargs = _start_worker, (list(rules), dict(aliases or {}))
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init,
                                              initargs=initargs)
+            # A pool starts its workers on its first task: now, before the crawl has threads.
             for _ in range(workers):
                 self._pool.submit(_warm_up)
 
