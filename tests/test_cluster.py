@@ -63,7 +63,7 @@ def test_a_worker_killed_and_one_frozen_mid_fetch_lose_nothing_and_store_nothing
                   "the workers to ask for the slow feeds")
         workers[0].send_signal(signal.SIGKILL)
         workers[1].send_signal(signal.SIGSTOP)  # silent past its lease: its jobs go to the others
-        time.sleep(8)
+        time.sleep(10)  # past its lease (5 s) and the run's next look (every second)
         workers[1].send_signal(signal.SIGCONT)  # ... and then it hands in results of jobs done again
         out, err = run.communicate(timeout=180)
     finally:
@@ -71,7 +71,7 @@ def test_a_worker_killed_and_one_frozen_mid_fetch_lose_nothing_and_store_nothing
         stop_workers(workers)
     assert run.returncode == 0, out + err
     assert "job(s) back in the queue: their worker went silent" in err
-    # The frozen worker's 8 results came first; the copies done again were dropped.
+    # Both copies of the frozen worker's 8 jobs came in before the run ended; the second of each was dropped.
     assert "8 second result(s) of a job put back dropped" in err
 
     db = _stored(cfg)
