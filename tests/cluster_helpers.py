@@ -80,20 +80,25 @@ class RedisServer:
 class _SlowHandler(_Handler):
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
         path = unquote(urlsplit(self.path).path)
+        first = path not in self.site.started
         self.site.started.append(path)
         delay = self.site.delays.get(path, self.site.latency)
+        if first and path in self.site.first_delays:
+            delay = self.site.first_delays[path]
         if delay:
             time.sleep(delay)
         super().do_GET()
 
 
 class LatentSite(SiteServer):
-    """A folder served locally, every response after ``latency`` seconds (``delays``: per path)."""
+    """A folder served locally, every response after ``latency`` seconds (``delays``: per path;
+    ``first_delays``: per path, the first request only)."""
 
     def __init__(self, root: Path, latency: float = 0.0):
         super().__init__(root)
         self.latency = latency
         self.delays: dict[str, float] = {}
+        self.first_delays: dict[str, float] = {}
         self.started: list[str] = []  # paths asked for, as requests arrive (before any delay)
         self.httpd.RequestHandlerClass = partial(_SlowHandler, site=self)
         self.httpd.socket.listen(256)  # workers connect many at once; the default backlog is 5
