@@ -199,3 +199,33 @@ def test_watch_runs_its_cycles_through_the_workers(tmp_path, cli):
     assert db.execute("select count(distinct source) from fetches where status = '200'").fetchone() == (20,)
     assert db["alerts"].count == len(marked)
     assert "20 jobs" in (tmp_path / "worker.log").read_text()  # the worker fetched them, not the run
+
+
+def test_failures_read_through_workers_are_recorded_as_one_process_records_them(tmp_path):
+    """A missing feed and a page that is no feed: the same status and error with workers as without."""
+    make_feeds(tmp_path / "site", 3, 2)
+    (tmp_path / "site" / "feeds" / "f1.xml").unlink()
+    (tmp_path / "site" / "feeds" / "f2.xml").write_text("<html><body><p>Not a feed</p></body></html>")
+    rows = {}
+    with RedisServer(tmp_path / "redis") as redis, LatentSite(tmp_path / "site") as site:
+        for mode in ("cluster", "one-process"):
+            desk = tmp_path / mode
+            desk.mkdir()
+            cfg = cluster_config(desk, site.url, redis.url, 3)
+            if mode == "one-process":
+                text = cfg.read_text()
+                cfg.write_text(text[:text.index("[cluster]")] + text[text.index("[[rules]]"):])
+                run = _run(cfg)
+                run.communicate(timeout=120)
+            else:
+                workers = [start_worker(cfg, 4, desk / "worker.log")]
+                try:
+                    run = _run(cfg)
+                    run.communicate(timeout=120)
+                finally:
+                    stop_workers(workers)
+            assert run.returncode == 1
+            rows[mode] = sorted(_stored(cfg).execute("select source, status, items, error from fetches"))
+    assert rows["cluster"] == rows["one-process"]
+    assert [r[:3] for r in rows["cluster"]] == [("feed-0", "200", 2), ("feed-1", "404", 0), ("feed-2", "200", 0)]
+    assert rows["cluster"][1][3].endswith("HTTP 404") and rows["cluster"][2][3]

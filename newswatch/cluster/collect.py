@@ -49,10 +49,10 @@ class _Delivered:
     async def read(self, body: bytes, url: str, content_type: str | None, source: str, lang: str | None,
                    fetched_at: str, max_bytes: int | None = None):
         res = self.current
-        if res is None or (res.parsed is None and res.feed_error is None):
-            raise FeedError("no feed in the worker's result")
-        if res.feed_error is not None:
+        if res is not None and res.feed_error is not None:
             raise FeedError(res.feed_error)
+        if res is None or res.parsed is None:
+            raise FeedError("no feed in the worker's result")
         return res.parsed, res.parsed.entries
 
     def close(self) -> None:
@@ -64,6 +64,9 @@ class ClusterFeedsSpider(FeedsSpider):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        if self.context.config.cluster is None:
+            raise ValueError("a cluster run needs a [cluster] table")
+        self.cluster = self.context.config.cluster
         self._delivered = _Delivered()
         self.context._feed_parser = self._delivered
         self.requeued = 0
@@ -74,8 +77,7 @@ class ClusterFeedsSpider(FeedsSpider):
         print(f"cluster: {text}", file=sys.stderr, flush=True)
 
     async def start(self) -> AsyncIterator[Any]:
-        ctx = self.context
-        cluster = ctx.config.cluster
+        ctx, cluster = self.context, self.cluster
         queue = JobQueue(cluster.redis, cluster.queue, cluster.lease_s)
         run = f"{ctx.run_id}-{uuid.uuid4().hex[:12]}"
         reply_to = queue.key("results", run)
@@ -170,7 +172,7 @@ class ClusterFeedsSpider(FeedsSpider):
                      f"{len(pending)} job(s) queued again")
 
     def _give_up(self, pending: dict[str, tuple[bytes, Any]], queue: JobQueue, redis_down: bool) -> None:
-        limit = self.context.config.cluster.result_timeout_s
+        limit = self.cluster.result_timeout_s
         why = (f"Redis at {queue.where} unreachable for {limit} s ([cluster] result_timeout)" if redis_down
                else f"no worker's result within {limit} s ([cluster] result_timeout); "
                     "is `newswatch worker` running?")
