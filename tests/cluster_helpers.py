@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape
 from newswatch.demo.server import SiteServer, _Handler
 
 REDIS = shutil.which("redis-server")
+SECRET = "test-cluster-secret-5f0c2a9e"  # [cluster] secret of the configs below
 KEYWORD = "zanzibarite"  # in the entries the test rule matches, and nowhere else
 _WORDS = ("harbour council budget river minister court election school clinic market bridge drought "
           "festival railway police union farmers museum hospital airport customs border senate mayor "
@@ -134,9 +135,9 @@ def make_feeds(root: Path, n_feeds: int, n_items: int, seed: int = 7, every: int
 
 
 def cluster_config(directory: Path, site_url: str, redis_url: str, n_feeds: int, lease: str = "5s",
-                   result_timeout: str = "60s", crawl: str = "") -> Path:
+                   result_timeout: str = "60s", crawl: str = "", secret: str = SECRET) -> Path:
     """A newswatch.toml with ``n_feeds`` feed sources, politeness off (one local host), a rule
-    on :data:`KEYWORD` notifying a tag, and a [cluster] table."""
+    on :data:`KEYWORD` notifying a tag, and a [cluster] table signing with ``secret``."""
     parts = [
         'database = "nw.db"',
         "[crawl]",
@@ -144,7 +145,7 @@ def cluster_config(directory: Path, site_url: str, redis_url: str, n_feeds: int,
         "download_delay = 0", "autothrottle = false", "concurrency_per_domain = 64",
         "timeout = 20", "retries = 0", "fetch_articles = false", crawl,
         "[notify]", 'urls = { desk = ["json://127.0.0.1:9/never"] }',
-        "[cluster]", f'redis = "{redis_url}"', f'lease = "{lease}"', f'result_timeout = "{result_timeout}"',
+        "[cluster]", f'redis = "{redis_url}"', f'secret = "{secret}"', f'lease = "{lease}"', f'result_timeout = "{result_timeout}"',
         "[[rules]]", 'name = "marked"', f'query = "{KEYWORD}"', 'notify = ["desk"]',
     ]
     for f in range(n_feeds):

@@ -21,7 +21,8 @@ def worker(ctx: click.Context, config_path: Path | None, concurrency: int) -> No
     config = load_config(config_path)
     if config.cluster is None:
         raise ConfigExit(f"{config.path}: no [cluster] table; add one, like\n\n"
-                         '[cluster]\nredis = "redis://localhost:6379/0"')
+                         '[cluster]\nredis = "redis://localhost:6379/0"\n'
+                         'secret = "${NEWSWATCH_CLUSTER_SECRET}"')
     where = app.describe_redis(config.cluster.redis)
     err_console.print(f"newswatch worker: {escape(where)}, {concurrency} requests at a time")
     try:

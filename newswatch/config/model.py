@@ -183,6 +183,7 @@ class ClusterConfig:
     """The [cluster] table: crawl workers sharing a Redis queue (see docs/scale.md)."""
 
     redis: str  # redis://[:password@]host:6379/0, ${VAR} read from the environment
+    secret: str = field(default="", repr=False)  # signs every job and result (messages.py)
     lease_s: int = 60  # a claimed job returns to the queue when its worker is silent this long
     result_timeout_s: int = 300  # a run gives up on sources after this long without any result
     queue: str = "newswatch"  # key prefix: desks sharing one Redis keep apart by this
