@@ -7,6 +7,7 @@ alert once. Skipped, with the reason, where redis-server is not installed.
 
 from __future__ import annotations
 
+import pickle
 import signal
 import subprocess
 import sys
@@ -229,3 +230,92 @@ def test_failures_read_through_workers_are_recorded_as_one_process_records_them(
     assert rows["cluster"] == rows["one-process"]
     assert [r[:3] for r in rows["cluster"]] == [("feed-0", "200", 2), ("feed-1", "404", 0), ("feed-2", "200", 0)]
     assert rows["cluster"][1][3].endswith("HTTP 404") and rows["cluster"][2][3]
+
+
+def _waiting_run(client, timeout: float = 60) -> str:
+    """The id of the run that waits on this Redis, once it has queued its jobs."""
+    _wait_for(lambda: list(client.scan_iter("newswatch:run:*")), timeout, "the run to queue its jobs")
+    (key,) = client.scan_iter("newswatch:run:*")
+    return key.decode().split(":", 2)[2]
+
+
+class _CreatesAFile:
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):  # what an attacker's pickle does on load: here, create a file
+        return (open, (self.path, "w"))
+
+
+def test_results_and_jobs_written_into_redis_without_the_secret_are_dropped_unread(tmp_path):
+    """Whoever can write to the Redis but lacks the secret: no code run in the run, no fetch."""
+    import zlib
+
+    from newswatch.cluster import messages
+
+    make_feeds(tmp_path / "site", 3, N_ITEMS)
+    (tmp_path / "site" / "feeds" / "forged.xml").write_text((tmp_path / "site" / "feeds" / "f0.xml").read_text())
+    pwned = tmp_path / "pwned"
+    with RedisServer(tmp_path / "redis") as redis, LatentSite(tmp_path / "site") as site:
+        cfg = cluster_config(tmp_path, site.url, redis.url, 3)
+        run = _run(cfg)  # no worker yet: the forged messages are there first
+        client = redis_py.Redis.from_url(redis.url)
+        run_id = _waiting_run(client)
+        wrong = b"not-the-cluster-secret-at-all"
+        evil = zlib.compress(pickle.dumps(_CreatesAFile(pwned)))
+        failed = messages.Result(job=f"{run_id}:0", url=f"{site.url}/feeds/f0.xml", ok=False, status="error",
+                                 error="forged")  # claims feed-0 failed
+        client.rpush(f"newswatch:results:{run_id}",
+                     evil,  # as results were before they were signed
+                     bytes(32) + evil, messages.Result.dump(failed, wrong))
+        client.rpush("newswatch:jobs", messages.job(
+            wrong, run_id, 99, f"newswatch:results:{run_id}",
+            {"name": "feed-0", "url": f"{site.url}/feeds/forged.xml", "lang": "en"}, {}, None, "d"))
+        _wait_for(lambda: client.llen(f"newswatch:results:{run_id}") == 0, 30, "the run to take the results")
+        workers = [start_worker(cfg, 4, tmp_path / "worker.log")]
+        try:
+            out, err = run.communicate(timeout=120)
+        finally:
+            stop_workers(workers)
+    assert run.returncode == 0, out + err
+    assert not pwned.exists()
+    assert "a result not signed with the [cluster] secret: dropped unread" in err
+    assert "3 result(s) refused: not signed with the [cluster] secret" in err
+    log = (tmp_path / "worker.log").read_text()
+    assert "a job not signed with this worker's [cluster] secret: dropped unread" in log
+    assert "1 job(s) refused" in log
+    assert "/feeds/forged.xml" not in site.started
+    # The genuine results came after the forged ones and were stored.
+    db = _stored(cfg)
+    assert sorted(db.execute("select source, status, error from fetches")) == [
+        (f"feed-{f}", "200", None) for f in range(3)]
+    assert db["items"].count == 3 * N_ITEMS
+
+
+def test_a_worker_with_another_secret_fetches_nothing_and_hands_in_nothing(tmp_path):
+    make_feeds(tmp_path / "site", 3, N_ITEMS)
+    with RedisServer(tmp_path / "redis") as redis, LatentSite(tmp_path / "site") as site:
+        cfg = cluster_config(tmp_path, site.url, redis.url, 3)
+        (tmp_path / "elsewhere").mkdir()
+        other = cluster_config(tmp_path / "elsewhere", site.url, redis.url, 3, secret="another-secret-0123456789")
+        run = _run(cfg)
+        client = redis_py.Redis.from_url(redis.url)
+        run_id = _waiting_run(client)
+        workers = [start_worker(other, 4, tmp_path / "worker.log")]
+        try:
+            # It claims the three jobs and drops them; none is left waiting or claimed.
+            _wait_for(lambda: "dropped unread" in (tmp_path / "worker.log").read_text()
+                      and client.llen("newswatch:jobs") == 0 and client.zcard("newswatch:claimed") == 0,
+                      60, "the worker to refuse the jobs")
+            time.sleep(1)  # what it would hand in, it would have by now
+            assert client.llen(f"newswatch:results:{run_id}") == 0
+            run.send_signal(signal.SIGTERM)
+            out, err = run.communicate(timeout=60)
+        finally:
+            stop_workers(workers)
+    assert "3 job(s) refused: not signed with this worker's [cluster] secret" in (tmp_path / "worker.log").read_text()
+    assert site.started == []
+    db = _stored(cfg)
+    assert sorted(r[:2] for r in db.execute("select source, status from fetches")) == [
+        (f"feed-{f}", "interrupted") for f in range(3)], out + err
+    assert db["items"].count == 0

@@ -14,7 +14,7 @@ import uuid
 import pytest
 from cluster_helpers import REDIS, RedisServer
 
-from newswatch.cluster import JobQueue
+from newswatch.cluster import JobQueue, messages
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +37,12 @@ def queue(redis_url):
         q.redis.delete(*keys)
 
 
+KEY = b"queue-test-secret-0123456789"
+
+
 def _job(run: str, name: str) -> bytes:
-    return json.dumps({"id": f"{run}:{name}", "run": run}).encode()
+    return messages.job(KEY, run, name, f"results:{run}", {"name": name, "url": "http://127.0.0.1:9/"},
+                        {}, None, "d1")
 
 
 A, B, C = (_job("r1", n) for n in "abc")
@@ -108,3 +112,18 @@ def test_a_stopping_worker_puts_back_what_it_holds_and_only_that(queue):
     assert queue.release([A, B]) == 1  # the one held goes back; the other was not held: no copy
     assert sorted(queue.claim(5)) == sorted([A, B, C])
     assert queue.redis.zcard(queue.key("claimed")) == 3
+
+
+def test_messages_that_are_no_job_are_handed_out_for_the_worker_to_refuse_and_then_gone(queue):
+    """Whatever is written into the queue, claiming keeps working; dropped, a claim ends for good."""
+    queue.open_run("r1", [A], {"rules": []}, "d1")
+    unsigned = json.dumps({"id": "r1:x", "run": "r1"}).encode()  # no signature before the JSON
+    junk = b"\x80\x04not a job at all"
+    queue.redis.lpush(queue.key("jobs"), unsigned, junk)
+    got = queue.claim(5)
+    assert got == [A, unsigned, junk]
+    assert [messages.read_job(KEY, raw) is None for raw in got] == [False, True, True]
+    queue.drop([unsigned, junk])
+    time.sleep(1.1)
+    assert queue.requeue_expired() == 1  # A, not renewed; the dropped ones are not put back
+    assert queue.claim(5) == [A]

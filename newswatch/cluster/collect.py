@@ -8,6 +8,10 @@ in a one-process run: which entries are new (this run and the database),
 article pages for teasers (fetched here), then the pipelines' dedupe,
 clustering, storage and alerts. SQLite is written by this process only.
 
+A result is read only when it is signed with the [cluster] secret (see
+:mod:`.messages`); one that is not is dropped unread, and its job, if it
+names one, waits on for a genuine result.
+
 The first result of a job counts; another copy (its lease ended while its
 worker was still at it, and a second worker did it too) is dropped. A
 source without a result when the run stops waiting is recorded as failed
@@ -67,10 +71,14 @@ class ClusterFeedsSpider(FeedsSpider):
         if self.context.config.cluster is None:
             raise ValueError("a cluster run needs a [cluster] table")
         self.cluster = self.context.config.cluster
+        if not self.cluster.secret:
+            raise ValueError("a cluster run needs the [cluster] secret")
         self._delivered = _Delivered()
         self.context._feed_parser = self._delivered
+        self.key = self.cluster.secret.encode()
         self.requeued = 0
         self.duplicates = 0
+        self.refused = 0
 
     def say(self, text: str) -> None:
         """A line for the operator (Redis gone and back, jobs put back)."""
@@ -87,7 +95,7 @@ class ClusterFeedsSpider(FeedsSpider):
         for n, src in enumerate(s for s in ctx.sources if s.kind in self.kinds):
             ctx.results[src.name] = FetchResult(source=src.name, url=src.url)
             state = ctx.state.get(src.name)
-            raw = messages.job(run, n, reply_to, {"name": src.name, "url": src.url, "lang": src.lang},
+            raw = messages.job(self.key, run, n, reply_to, {"name": src.name, "url": src.url, "lang": src.lang},
                                conditional_headers(state), (state or {}).get("body_hash"), digest)
             pending[f"{run}:{n}"] = (raw, src)
         if not pending:
@@ -117,17 +125,17 @@ class ClusterFeedsSpider(FeedsSpider):
                     if down_since is not None:
                         self.say(f"Redis at {queue.where} is back")
                         down_since = None
-                if raws:
+                results = self._verified(raws)
+                if results:  # refused ones do not count: they would keep a run waiting forever
                     waited_since = time.monotonic()
                 elif time.monotonic() - waited_since > cluster.result_timeout_s:
                     self._give_up(pending, queue, down_since is not None)
                     unfinished.extend(raw for raw, _ in pending.values())
                     pending.clear()
                     return
-                else:
+                elif not raws:
                     await asyncio.sleep(POLL_S)
-                for raw in raws:
-                    res = load_result(raw)
+                for res in results:
                     if res.job not in pending:
                         self.duplicates += 1
                         continue
@@ -146,7 +154,24 @@ class ClusterFeedsSpider(FeedsSpider):
                 pass  # its keys expire on their own (queue.KEEP_S)
             if self.duplicates:
                 self.say(f"{self.duplicates} second result(s) of a job put back dropped")
+            if self.refused:
+                self.say(f"{self.refused} result(s) refused: not signed with the [cluster] secret")
             self._close_soon()
+
+    def _verified(self, raws: list[bytes]) -> list[Result]:
+        """The results of ``raws`` signed with the secret; the others are dropped unread,
+        said the first time."""
+        out = []
+        for raw in raws:
+            res = load_result(self.key, raw)
+            if res is not None:
+                out.append(res)
+                continue
+            self.refused += 1
+            if self.refused == 1:
+                self.say("a result not signed with the [cluster] secret: dropped unread")
+                self.say("(written into Redis by someone else, or a worker has another secret)")
+        return out
 
     def _close_soon(self) -> None:
         """Have the engine look for idleness once start() has returned.

@@ -15,6 +15,10 @@ Keys, under the ``[cluster] queue`` prefix ``p``:
   killed: workers drop its jobs and results.
 * ``p:rules:<digest>``: the run's rules, for the workers to match with.
 
+A job is stored as its signed message (see :mod:`.messages`); the scripts
+read its run from the JSON after the signature and check nothing else: a
+worker checks the signature before it does anything with a job it claimed.
+
 Claiming is one Lua script (pop and lease at once), and a worker hands in a
 result and drops its claim in another; a script runs whole or not at all, so
 no step leaves a job both unclaimed and not waiting. A job can be done twice
@@ -30,6 +34,8 @@ from typing import Any
 
 import redis
 
+from .messages import TAG_BYTES
+
 #: What Redis raises when it cannot be reached or is still loading its data.
 UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
                redis.exceptions.BusyLoadingError)
@@ -44,7 +50,8 @@ _NOW_MS = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2
 
 # A job of a run that is gone (its marker expired: the run was killed) is dropped, not fetched:
 # nobody would store its result. (The marker's key is built here, so this needs a Redis that is
-# not a Redis Cluster, as newswatch's queue does throughout.)
+# not a Redis Cluster, as newswatch's queue does throughout.) A message that is no job at all
+# (written into Redis by someone else) is handed out too, for the worker to refuse and drop.
 _CLAIM = _NOW_MS + """
 local out = {}
 local looked = 0
@@ -52,8 +59,9 @@ while #out < tonumber(ARGV[2]) and looked < tonumber(ARGV[2]) + 1000 do
   local job = redis.call('RPOP', KEYS[1])
   if not job then break end
   looked = looked + 1
-  local run = cjson.decode(job)['run']
-  if redis.call('EXISTS', ARGV[3] .. ':run:' .. run) == 1 then
+  local ok, decoded = pcall(cjson.decode, string.sub(job, tonumber(ARGV[4]) + 1))
+  local run = ok and type(decoded) == 'table' and decoded['run']
+  if type(run) ~= 'string' or redis.call('EXISTS', ARGV[3] .. ':run:' .. run) == 1 then
     redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), job)
     out[#out + 1] = job
   end
@@ -171,7 +179,7 @@ class JobQueue:
         if count <= 0:
             return []
         return list(self._claim(keys=[self.key("jobs"), self.key("claimed")],
-                                args=[self.lease_ms, count, self.prefix]))
+                                args=[self.lease_ms, count, self.prefix, TAG_BYTES]))
 
     def renew(self, jobs: Iterable[bytes]) -> None:
         """Extend the lease of ``jobs`` still held (a job already put back stays put back)."""
@@ -182,6 +190,12 @@ class JobQueue:
     def finish(self, job: bytes, run: str, reply_to: str, message: bytes) -> None:
         """Hand in ``job``'s result to ``run`` (if it still waits) and drop its claim, at once."""
         self._finish(keys=[self.key("claimed"), reply_to, self.key("run", run)], args=[job, message, KEEP_S])
+
+    def drop(self, jobs: Iterable[bytes]) -> None:
+        """Forget ``jobs`` this worker refused: claimed no more, never put back."""
+        jobs = list(jobs)
+        if jobs:
+            self.redis.zrem(self.key("claimed"), *jobs)
 
     def release(self, jobs: Iterable[bytes]) -> int:
         """Put ``jobs`` this worker still holds back in the queue, first in line; how many."""

@@ -10,6 +10,11 @@ result. Leases are renewed every third of their length while a job is in
 hand; a worker killed outright stops renewing, and the run puts its jobs
 back in the queue when their leases end.
 
+A claimed job whose signature is not right for this worker's [cluster]
+secret is dropped unread (nothing fetched: whoever wrote it into Redis does
+not hold the secret, or this worker has another one than the run); the
+worker says so once and counts them.
+
 Redis out of reach: the worker says so once, keeps what it has finished and
 hands it in when Redis is back.
 """
@@ -38,7 +43,7 @@ from ..crawlers import crawl_settings
 from ..crawlers.derive import as_items, derive
 from ..crawlers.spiders.base import describe_failure, response_header
 from ..formats.feeds import FeedError, parse_feed
-from .messages import Result, read_job
+from .messages import Result, read_job, rules_digest
 from .queue import UNREACHABLE, JobQueue
 
 log = logging.getLogger(__name__)
@@ -52,9 +57,11 @@ class QueueSpider(scrapy.Spider):
 
     name = "newswatch-worker"
 
-    def __init__(self, queue: JobQueue, concurrency: int, say=None, **kwargs: Any):
+    def __init__(self, queue: JobQueue, concurrency: int, key: bytes, say=None, **kwargs: Any):
         super().__init__(**kwargs)
         self.queue = queue
+        self.key = key
+        self.refused = 0
         self.concurrency = concurrency
         self.say = say or (lambda text: None)
         self.in_hand: dict[bytes, dict[str, Any]] = {}
@@ -79,6 +86,8 @@ class QueueSpider(scrapy.Spider):
         """Stopping (SIGTERM, Ctrl-C): hand in what is done, put back what is not, so no
         run waits for a lease to end."""
         self._hand_in()
+        if self.refused:
+            self.say(f"{self.refused} job(s) refused: not signed with this worker's [cluster] secret")
         unfinished = [raw for raw in self.in_hand if raw not in {o[0] for o in self.outbox}]
         try:
             back = self.queue.release(unfinished)
@@ -96,7 +105,9 @@ class QueueSpider(scrapy.Spider):
                 room = self.concurrency - len(self.in_hand)
                 jobs = self._claim(room) if room > 0 and not self.outbox else []
                 for raw in jobs:
-                    yield self._request(raw)
+                    request = self._request(raw)
+                    if request is not None:
+                        yield request
                 if not jobs:
                     # Hands full: ask again as soon as a job is done. Queue empty: in a moment.
                     self._freed.clear()
@@ -117,18 +128,32 @@ class QueueSpider(scrapy.Spider):
         self._reachable()
         return jobs
 
-    def _request(self, raw: bytes) -> scrapy.Request:
-        job = read_job(raw)
+    def _request(self, raw: bytes) -> scrapy.Request | None:
+        job = read_job(self.key, raw)
+        if job is None:
+            self._refuse(raw)
+            return None
         self.in_hand[raw] = job
         return scrapy.Request(job["source"]["url"], headers=job["headers"], callback=self.read_feed,
                               errback=self.fetch_failed, dont_filter=True,
-                              meta={"raw_job": raw, "started": time.monotonic(),
+                              meta={"raw_job": raw, "job": job, "started": time.monotonic(),
                                     "handle_httpstatus_list": [304]})
+
+    def _refuse(self, raw: bytes) -> None:
+        """Drop a job that is not signed with this worker's secret, unread; say so the first time."""
+        self.refused += 1
+        if self.refused == 1:
+            self.say("a job not signed with this worker's [cluster] secret: dropped unread")
+            self.say("(written into Redis by someone else, or the run has another secret)")
+        try:
+            self.queue.drop([raw])
+        except UNREACHABLE:
+            pass  # its lease ends and a run puts it back; refused again then
 
     def read_feed(self, response: Response):
         """One job's feed: unchanged, read (entries derived), or why it could not be read."""
         raw = response.meta["raw_job"]
-        job = self.in_hand.get(raw) or read_job(raw)
+        job = response.meta["job"]
         res = self._result(job, {**response.meta, "final_url": response.url})
         res.status = str(response.status)
         if response.status == 304:
@@ -166,7 +191,7 @@ class QueueSpider(scrapy.Spider):
         """A job's request failed: the result says why, in the words of a one-process run."""
         request = failure.request
         raw = request.meta["raw_job"]
-        job = self.in_hand.get(raw) or read_job(raw)
+        job = request.meta["job"]
         res = self._result(job, request.meta)
         res.ok = False
         status = getattr(getattr(failure.value, "response", None), "status", None)
@@ -189,13 +214,15 @@ class QueueSpider(scrapy.Spider):
             published = self.queue.rules(digest)
             if published is None:
                 raise LookupError("the run's rules are no longer in Redis")
+            if rules_digest(published) != digest:  # the job is signed; the rules are not
+                raise LookupError("the rules in Redis are not the ones the run's job names")
             self._matchers = {digest: compile_rules([tuple(r) for r in published["rules"]],
                                                     aliases=published["aliases"])}
             matcher = self._matchers[digest]
         return matcher
 
     def _finish(self, raw: bytes, job: dict[str, Any], res: Result) -> None:
-        self.outbox.append((raw, job, res.dump()))
+        self.outbox.append((raw, job, res.dump(self.key)))
         self._hand_in()
 
     def _hand_in(self) -> None:
@@ -240,6 +267,8 @@ def serve(config: Config, concurrency: int = 16, log_level: str | None = None, s
     cluster = config.cluster
     if cluster is None:
         raise ValueError("no [cluster] table")
+    if not cluster.secret:
+        raise ValueError("no [cluster] secret")
     queue = JobQueue(cluster.redis, cluster.queue, cluster.lease_s)
     from ..formats.langs import load_model
 
@@ -248,7 +277,7 @@ def serve(config: Config, concurrency: int = 16, log_level: str | None = None, s
     settings.setdict({"CONCURRENT_REQUESTS": concurrency, "ITEM_PIPELINES": {}}, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(QueueSpider)
-    process.crawl(crawler, queue=queue, concurrency=concurrency, say=say)
+    process.crawl(crawler, queue=queue, concurrency=concurrency, key=cluster.secret.encode(), say=say)
     process.start()
     spider = crawler.spider
     return spider.done if spider is not None else 0
