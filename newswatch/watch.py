@@ -37,6 +37,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -48,6 +49,9 @@ from . import storage
 from .config import ConfigError, load
 from .locks import RunLockedError, WatchLock
 from .schedule import due_time, jitter_for
+
+#: Due sources passed as ``--source`` arguments; more go to ``run --sources-from``.
+MAX_NAMED_SOURCES = 20
 
 __all__ = ["RunLockedError", "Watch", "WatchOptions", "newswatch_command"]
 
@@ -165,8 +169,7 @@ class Watch:
                 due = sorted(n for n, p in self._plan.items() if p.at <= window)
                 if due:
                     before = storage.sources_state(db)
-                    self._cycle(["run", *(arg for name in due for arg in ("--source", name))],
-                                f"cycle {self.cycles + 1}: run {', '.join(due)}")
+                    self._run_cycle(due)
                     self.cycles += 1
                     self._hold_unfetched(due, before, storage.sources_state(db))
                     next_delivery = time.monotonic() + self.options.deliver_every_s
@@ -214,6 +217,25 @@ class Watch:
             self._wake.wait(timeout)
 
     # -- cycles -----------------------------------------------------------------
+
+    def _run_cycle(self, due: list[str]) -> None:
+        """``newswatch run`` for the ``due`` sources; many names go through a file.
+
+        Tens of thousands of ``--source`` arguments would outgrow the system's
+        limit on a command line (E2BIG), and a line naming them all would
+        flood the log.
+        """
+        what = f"cycle {self.cycles + 1}: run "
+        if len(due) <= MAX_NAMED_SOURCES:
+            self._cycle(["run", *(arg for name in due for arg in ("--source", name))],
+                        what + ", ".join(due))
+            return
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt",
+                                         prefix="newswatch-due-") as names:
+            names.write("\n".join(due) + "\n")
+            names.flush()
+            self._cycle(["run", "--sources-from", names.name],
+                        what + f"{len(due):,} sources ({', '.join(due[:3])}, ...)")
 
     def _cycle(self, args: list[str], what: str) -> int | None:
         """Run ``newswatch ARGS -c FILE`` as a child; stop it if the watch is stopped."""

@@ -190,3 +190,41 @@ def test_cycles_start_the_newswatch_command_installed_beside_this_python(tmp_pat
                            env={**os.environ, "NO_COLOR": "1"}, timeout=60)
     assert shown.returncode == 0, shown.stderr
     assert "watch" in shown.stdout and "run" in shown.stdout
+
+
+def test_a_cycle_of_many_due_sources_reads_them_all_through_a_file(tmp_path):
+    """Past a few dozen, due sources go to `run --sources-from` instead of one argument each
+    (tens of thousands of arguments outgrow the system's limit), and the line stays short."""
+    many = 25
+    with serve(tmp_path, "diario") as site:
+        cfg = config(tmp_path, "".join(f"""
+            [[sources]]
+            name = "diario-{n:02d}"
+            url = "{site.url}/feed.xml?copy={n}"
+            interval = "1h"
+            """ for n in range(many)))
+        watch = WatchProcess(cfg, "--deliver-every", "1h", "--max-cycles", "1")
+        try:
+            line = watch.wait_for("cycle 1: run")
+            watch.wait_for("done in")
+            assert watch.proc.wait(timeout=30) == 0, "\n".join(watch.seen)
+        finally:
+            watch.kill()
+    assert f"{many} sources (diario-00, diario-01, diario-02, ...)" in line
+    fetched = {r["name"] for r in db(tmp_path)["sources"].rows if r["last_fetch_at"]}
+    assert fetched == {f"diario-{n:02d}" for n in range(many)}
+
+
+def test_run_reads_the_sources_to_fetch_from_a_file(tmp_path, cli):
+    with serve(tmp_path, "diario") as site:
+        cfg = config(tmp_path, "".join(f"""
+            [[sources]]
+            name = "{name}"
+            url = "{site.url}/feed.xml?{name}"
+            """ for name in ("uno", "dos", "tres")))
+        names = tmp_path / "due.txt"
+        names.write_text("uno\n\ntres\n", encoding="utf-8")
+        result = cli("run", "--sources-from", str(names), "-c", str(cfg))
+    assert result.returncode == 0, result.stdout + result.stderr
+    fetched = {r["name"] for r in db(tmp_path)["sources"].rows if r["last_fetch_at"]}
+    assert fetched == {"uno", "tres"}

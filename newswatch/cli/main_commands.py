@@ -57,13 +57,17 @@ def check(config_path: Path | None) -> None:
 @cli.command()
 @config_option
 @click.option("--source", "sources", multiple=True, help="Fetch only this source (repeatable), due or not.")
+@click.option("--sources-from", "sources_from", type=click.File("r", encoding="utf-8"),
+              help="Fetch the sources named in this file, one per line ('-': stdin).")
 @click.option("--all", "all_sources", is_flag=True, help="Fetch every source, due or not.")
 @click.option("--no-alerts", is_flag=True, help="Store matches and pending alerts, but send nothing.")
 @click.pass_context
-def run(ctx: click.Context, config_path: Path | None, sources: tuple[str, ...], all_sources: bool,
-        no_alerts: bool) -> None:
+def run(ctx: click.Context, config_path: Path | None, sources: tuple[str, ...], sources_from,
+        all_sources: bool, no_alerts: bool) -> None:
     """One crawl-match-store-alert cycle (for cron or a systemd timer)."""
     config = load_config(config_path)
+    if sources_from is not None:  # a watch of thousands of sources outgrows a command line
+        sources = (*sources, *(line.strip() for line in sources_from if line.strip()))
     debug = ctx.obj.get("debug")
 
     shown = {"ok": 0, "at": time.monotonic()}
