@@ -200,6 +200,18 @@ def run_old(path: Path, items: list[dict]) -> dict:
     with db.conn:
         db.execute("DELETE FROM item_signatures WHERE created_at < ?", [since])
     startup = time.perf_counter() - t0
+
+    def save(batch: list) -> None:
+        with db.conn:
+            db.conn.executemany("INSERT OR REPLACE INTO item_signatures (item_id, kind, minhash, created_at)"
+                                " VALUES (?, ?, ?, ?)", batch)
+
+    return {"startup": startup, **_assign_all(clusterer.assign, save, items),
+            "indexed": len(clusterer)}
+
+
+def _assign_all(assign, save, items: list[dict]) -> dict:
+    """File ``items`` in batches as a run does; the time to find stories and to store signatures."""
     fps = _fingerprints(items)
     found = store = 0.0
     out = []
@@ -207,18 +219,15 @@ def run_old(path: Path, items: list[dict]) -> dict:
         t = time.perf_counter()
         batch = []
         for item, fp in zip(items[first:first + BATCH], fps[first:first + BATCH]):
-            a = clusterer.assign(item["id"], item["title_key"], None, None, fp)
+            a = assign(item["id"], item["title_key"], None, None, fp)
             out.append((a.cluster_id, a.how))
             if fp is not None:
                 batch.append((item["id"], clustering.SIGNATURE_KIND, fp.values, NOW))
         t2 = time.perf_counter()
-        with db.conn:
-            db.conn.executemany("INSERT OR REPLACE INTO item_signatures (item_id, kind, minhash, created_at)"
-                                " VALUES (?, ?, ?, ?)", batch)
+        save(batch)
         found += t2 - t
         store += time.perf_counter() - t2
-    return {"startup": startup, "find": found / len(items), "store": store / len(items),
-            "indexed": len(clusterer), "assignments": out}
+    return {"find": found / len(items), "store": store / len(items), "assignments": out}
 
 
 def run_new(path: Path, items: list[dict]) -> dict:
@@ -228,23 +237,9 @@ def run_new(path: Path, items: list[dict]) -> dict:
     clusters = clustering.StoryClusters(db, NOW, save_signatures=False)
     clusters.prepare()
     startup = time.perf_counter() - t0
-    fps = _fingerprints(items)
-    found = store = 0.0
-    out = []
-    for first in range(0, len(items), BATCH):
-        t = time.perf_counter()
-        batch = []
-        for item, fp in zip(items[first:first + BATCH], fps[first:first + BATCH]):
-            a = clusters.assign(item["id"], item["title_key"], None, None, fp)
-            out.append((a.cluster_id, a.how))
-            if fp is not None:
-                batch.append((item["id"], clustering.SIGNATURE_KIND, fp.values, NOW))
-        t2 = time.perf_counter()
-        story_store.save_signatures(db, batch)
-        found += t2 - t
-        store += time.perf_counter() - t2
-    return {"startup": startup, "find": found / len(items), "store": store / len(items),
-            "indexed": len(clusters.clusterer), "assignments": out}
+    return {"startup": startup,
+            **_assign_all(clusters.assign, lambda batch: story_store.save_signatures(db, batch), items),
+            "indexed": len(clusters.clusterer)}
 
 
 def child(design: str, path: Path, items_file: Path) -> None:
