@@ -83,12 +83,13 @@ def test_topic_precision_and_recall_on_every_tuning_slice(outcomes, topic):
         assert score.recall >= THRESHOLD, f"{t} {name}: recall {score.recall:.3f}:\n{misses}"
 
 
-# Issue 17's target is 0.9 on every held-out slice. Held-out v1 (now tuning items): six slices'
-# recall 0.80-0.889 at the first scoring, two (0.857, 0.867) at the second. Held-out v2, written
-# blind: scored after the third round and again after the fourth (4 December 2026), both times
-# precision 1.0 everywhere and recall below 0.9 in the same eight slices, lowest aid en 0.778
-# (see docs/topics.md). Strict: once the target is reached this xfail fails, and the mark goes.
-@pytest.mark.xfail(strict=True, reason="issue 17 open: held-out v2 recall below 0.9 in eight slices")
+# Issue 17's target is 0.9 on every held-out slice. Held-out v1, v3 and v4 were each scored once
+# and then became tuning items (rounds 2, 4 and 5). Held-out v2 and v5, written blind, are what
+# stays held out. v5 was scored once on the pack of 4 December 2026 (round 7): aid R 0.92,
+# corruption R 0.96 but P 0.875-0.93, tps P 1.0 but R 0.80-0.88; v2 + v5 together, lowest slice
+# tps es recall 0.844 (see docs/topics.md). Strict: once the target is reached this xfail fails.
+@pytest.mark.xfail(strict=True, reason="issue 17 open: held-out tps recall and corruption "
+                   "precision below 0.9 in some slices")
 def test_heldout_slices_meet_the_target(outcomes):
     # Only counts in the message: nobody tunes on held-out items.
     heldout = [o for o in outcomes if o.split == "heldout"]
@@ -97,10 +98,10 @@ def test_heldout_slices_meet_the_target(outcomes):
 
 
 def test_heldout_slices_hold_what_was_reached(outcomes):
-    # A floor, not the target: the pack must not fall below what held-out v2 scored (lowest
-    # slice aid en, recall 0.778, at both scorings). Never above what was reached.
+    # A floor, not the target: the pack must not fall below what held-out v2 + v5 scored (lowest
+    # slice tps es, recall 0.844). Never above what was reached.
     heldout = [o for o in outcomes if o.split == "heldout"]
-    assert eval_topics.below(heldout, list(TOPICS), 0.77) == []
+    assert eval_topics.below(heldout, list(TOPICS), 0.84) == []
 
 
 def _write(path: Path, rows: list[dict]) -> Path:
