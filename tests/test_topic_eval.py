@@ -83,12 +83,11 @@ def test_topic_precision_and_recall_on_every_tuning_slice(outcomes, topic):
         assert score.recall >= THRESHOLD, f"{t} {name}: recall {score.recall:.3f}:\n{misses}"
 
 
-# Issue 17's target is 0.9 on every held-out slice. Held-out v1, v3, v4 and v5 were each scored
-# once and then became tuning items (rounds 2, 4, 5 and 6). Held-out v2 and v6, written blind,
-# stay held out. v6 was scored once on the pack of 4 December 2026 (round 8): corruption P 1.0,
-# R 0.96-1.0; tps R 0.92 (short 0.875, en 0.846); aid P 1.0 but R 0.79-0.89. v2 + v6 together,
-# lowest slices aid short and en, recall 0.853 (see docs/topics.md). Strict: once the target is
-# reached this xfail fails.
+# Issue 17's target is 0.9 on every held-out slice. Held-out v1 and v3-v6 were each scored once
+# and then became tuning items (rounds 2 and 4-7). Held-out v2 and v7, written blind, stay held
+# out. v7 was scored once on the pack of 4 December 2026 (round 9): corruption P 1.0, R 0.92-0.96;
+# tps R 0.90 (en 0.80, long 0.857); aid P 1.0 but R 0.62-0.79. v2 + v7 together, lowest slice
+# aid short, recall 0.722 (see docs/topics.md). Strict: once the target is reached this xfail fails.
 @pytest.mark.xfail(strict=True, reason="issue 17 open: held-out aid and tps recall below "
                    "0.9 in some slices")
 def test_heldout_slices_meet_the_target(outcomes):
@@ -99,10 +98,10 @@ def test_heldout_slices_meet_the_target(outcomes):
 
 
 def test_heldout_slices_hold_what_was_reached(outcomes):
-    # A floor, not the target: the pack must not fall below what held-out v2 + v6 scored (lowest
-    # slices aid short and en, recall 0.853). Never above what was reached.
+    # A floor, not the target: the pack must not fall below what held-out v2 + v7 scored (lowest
+    # slice aid short, recall 0.722). Never above what was reached.
     heldout = [o for o in outcomes if o.split == "heldout"]
-    assert eval_topics.below(heldout, list(TOPICS), 0.85) == []
+    assert eval_topics.below(heldout, list(TOPICS), 0.72) == []
 
 
 def _write(path: Path, rows: list[dict]) -> Path:
