@@ -204,7 +204,7 @@ class ClusterFeedsSpider(FeedsSpider):
         for _, src in pending.values():
             self._failed(src, "error", why)
 
-    def _failed(self, src, status: str, why: str) -> None:
+    def _failed(self, src, status: str, why: str | None) -> None:
         res = self.context.results[src.name]
         res.ok, res.status, res.error = False, status, why
         res.etag = res.last_modified = res.body_hash = None
@@ -212,12 +212,9 @@ class ClusterFeedsSpider(FeedsSpider):
 
     async def _take(self, src, res: Result):
         """What the feeds spider makes of the feed the worker read (or the fetch that failed)."""
-        fetch = self.context.results[src.name]
-        fetch.duration_ms = res.duration_ms
+        self.context.results[src.name].duration_ms = res.duration_ms
         if not res.ok:
-            fetch.ok, fetch.status, fetch.error = False, res.status, res.error
-            fetch.etag = fetch.last_modified = fetch.body_hash = None
-            self._report(fetch)
+            self._failed(src, res.status, res.error)
             return
         self._delivered.current = res
         request = Request(res.url, meta={"source": src, "worker_result": res})

@@ -81,13 +81,17 @@ class RunContext:
     storage_error: str | None = None
 
     @property
+    def feed_documents(self) -> int:
+        """How many of the run's sources answer with a feed (feeds and news searches)."""
+        return sum(1 for s in self.sources if s.kind in ("feed", "search"))
+
+    @property
     def feed_parser(self):
         """The run's :class:`~newswatch.crawlers.parsing.FeedParser`, started on first use."""
         if self._feed_parser is None:
             from .parsing import FeedParser
 
-            n_feeds = sum(1 for s in self.sources if s.kind in ("feed", "search"))
-            self._feed_parser = FeedParser(n_feeds, matcher=self.matcher,
+            self._feed_parser = FeedParser(self.feed_documents, matcher=self.matcher,
                                            rules=[(r.name, r.query) for r in self.config.rules],
                                            aliases=self.config.aliases,
                                            workers=self.config.crawl.parse_workers)

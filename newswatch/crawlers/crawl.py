@@ -158,8 +158,7 @@ def _crawl(context: RunContext, log_level: str | None,
            stop_requested: Callable[[], bool] | None) -> bool:
     cluster = context.config.cluster is not None
     feeds = not cluster and any(s.kind == "feed" for s in context.sources)
-    if feeds and forks_workers(sum(1 for s in context.sources if s.kind in ("feed", "search")),
-                               context.config.crawl.parse_workers):
+    if feeds and forks_workers(context.feed_documents, context.config.crawl.parse_workers):
         preload_language_model()  # while Scrapy loads: the feed workers forked below inherit it
     # Scrapy is imported here rather than with this module, so that it loads
     # beside the language model (and commands that never crawl do without it).
