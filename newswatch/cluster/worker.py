@@ -41,7 +41,7 @@ from .. import storage
 from ..config import Config
 from ..crawlers import crawl_settings
 from ..crawlers.derive import as_items, derive
-from ..crawlers.spiders.base import describe_failure, response_header
+from ..crawlers.spiders.base import describe_failure, entries_not_read, response_header
 from ..formats.feeds import FeedError, parse_feed
 from .messages import Result, read_job, rules_digest
 from .queue import UNREACHABLE, JobQueue
@@ -88,7 +88,8 @@ class QueueSpider(scrapy.Spider):
         self._hand_in()
         if self.refused:
             self.say(f"{self.refused} job(s) refused: not signed with this worker's [cluster] secret")
-        unfinished = [raw for raw in self.in_hand if raw not in {o[0] for o in self.outbox}]
+        handed = {raw for raw, _, _ in self.outbox}
+        unfinished = [raw for raw in self.in_hand if raw not in handed]
         try:
             back = self.queue.release(unfinished)
         except UNREACHABLE:
@@ -182,7 +183,7 @@ class QueueSpider(scrapy.Spider):
         try:
             derive(as_items(parsed, src["name"], src.get("lang"), storage.now_iso()), self._matcher(job["rules"]))
         except Exception as exc:  # noqa: BLE001 - reported on the source, as a one-process run does
-            res.ok, res.error = False, f"{response.url}: entries not read ({type(exc).__name__}: {exc})"[:300]
+            res.ok, res.error = False, entries_not_read(response.url, exc)
             res.etag = res.last_modified = res.body_hash = None
             return
         res.parsed = parsed

@@ -85,7 +85,7 @@ class NewswatchSpider(scrapy.Spider):
         """
         self.logger.warning("source %s: reading %s failed", src.name, response.url, exc_info=True)
         res.ok = False
-        res.error = res.error or f"{response.url}: entries not read ({type(exc).__name__}: {exc})"[:300]
+        res.error = res.error or entries_not_read(response.url, exc)
         res.etag = res.last_modified = res.body_hash = None
 
     def _report(self, res: FetchResult) -> None:
@@ -239,6 +239,11 @@ def response_header(response, name: str) -> str | None:
     """A response header as text, or None."""
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
+
+
+def entries_not_read(url: str, exc: BaseException) -> str:
+    """The error of a fetch whose entries raised ``exc`` while being read."""
+    return f"{url}: entries not read ({type(exc).__name__}: {exc})"[:300]
 
 
 def describe_failure(failure: Failure, max_bytes: int | None = None) -> str:
