@@ -1,0 +1,65 @@
+"""The language detector's model is inflated once and read from the cache by later runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SAMPLES = ["El gobierno de Estados Unidos anunció hoy nuevos fondos para Honduras y El Salvador.",
+           "The State Department said the aid to Guatemala would resume next month."]
+
+# A fresh process each time: the detector is loaded once per process.
+_SCRIPT = """
+import json, sys, py3langid
+from py3langid import langid
+from newswatch.formats.langs import load_model
+load_model()
+print(json.dumps({"answers": [list(py3langid.classify(t)) for t in json.loads(sys.argv[1])],
+                  "size": len(langid.IDENTIFIER.tk_nextmove)}))
+"""
+
+
+def _load(cache: Path | str) -> dict:
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache))
+    out = subprocess.run([sys.executable, "-c", _SCRIPT, json.dumps(SAMPLES)], env=env,
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def _library_answers() -> list:
+    script = ("import json, sys, py3langid; print(json.dumps([list(py3langid.classify(t)) "
+              "for t in json.loads(sys.argv[1])]))")
+    out = subprocess.run([sys.executable, "-c", script, json.dumps(SAMPLES)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_the_cached_model_answers_as_the_shipped_one(tmp_path):
+    first = _load(tmp_path)
+    cached = list((tmp_path / "newswatch").glob("langid-*.npz"))
+    assert len(cached) == 1, "the first load keeps the inflated model"
+    stamp = cached[0].stat().st_mtime_ns
+    second = _load(tmp_path)
+    assert cached[0].stat().st_mtime_ns == stamp, "the second load reads the copy, not a new one"
+    assert first["answers"] == second["answers"] == _library_answers()
+    assert [a[0] for a in second["answers"]] == ["es", "en"]
+    assert not list((tmp_path / "newswatch").glob(".langid-*")), "no temporary file is left"
+
+
+def test_a_damaged_cache_is_passed_over_and_made_again(tmp_path):
+    _load(tmp_path)
+    cached = next((tmp_path / "newswatch").glob("langid-*.npz"))
+    cached.write_bytes(cached.read_bytes()[:1000])
+    assert [a[0] for a in _load(tmp_path)["answers"]] == ["es", "en"]
+    assert not cached.exists() or cached.stat().st_size > 1_000_000
+    assert [a[0] for a in _load(tmp_path)["answers"]] == ["es", "en"]
+    assert cached.stat().st_size > 1_000_000, "the damaged copy is replaced by a whole one"
+
+
+def test_a_cache_that_cannot_be_written_is_passed_over(tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory would go")
+    assert [a[0] for a in _load(blocker)["answers"]] == ["es", "en"]
