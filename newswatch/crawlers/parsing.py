@@ -45,6 +45,24 @@ def _read_in_worker(body: bytes, url: str, content_type: str | None, source: str
     return parsed  # its entries are the derived items
 
 
+# One entry of plain RSS: enough to take every first-use cost (lazily imported modules,
+# tables built on first call) before the first real feed arrives.
+_SAMPLE_FEED = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>warm-up</title>'
+                b"<link>http://127.0.0.1/</link><item><title>Warm-up entry</title>"
+                b"<link>http://127.0.0.1/a.html</link><pubDate>Fri, 04 Dec 2026 10:00:00 GMT</pubDate>"
+                b"<description>One two three four five six seven eight nine ten eleven twelve thirteen."
+                b"</description></item></channel></rss>")
+
+
+def _warm_up_worker() -> None:
+    """Make a new worker ready while the crawl process starts Scrapy: the language model, then
+    one sample feed read end to end, so that no first-use cost falls on the first real feed."""
+    _warm_up()
+    if _matcher is not None:
+        _read_in_worker(_SAMPLE_FEED, "http://127.0.0.1/feed.xml", "application/rss+xml", "warm-up",
+                        "en", "2026-01-01T00:00:00Z")
+
+
 def _die_with_parent(parent: int) -> None:
     """Initialise a forked worker: end it when the crawl process ends, even by SIGKILL."""
     import ctypes
@@ -118,7 +136,7 @@ class FeedParser:
                 global _matcher
                 _matcher = matcher
                 # Loaded once here (if not preloaded), the model is inherited by
-                # every worker: loading it costs each process about 0.9 s.
+                # every worker instead of loaded by each (0.2 s from the cache, 0.6 s without).
                 _warm_up()
                 ctx, init, initargs = multiprocessing.get_context("fork"), _die_with_parent, (os.getpid(),)
             else:
@@ -129,7 +147,7 @@ class FeedParser:
                                              initargs=initargs)
             # A pool starts its workers on its first task: now, before the crawl has threads.
             for _ in range(workers):
-                self._pool.submit(_warm_up)
+                self._pool.submit(_warm_up_worker)
 
     async def read(self, body: bytes, url: str, content_type: str | None, source: str, lang: str | None,
                    fetched_at: str, max_bytes: int | None = None) -> tuple[ParsedFeed, list[NewsItem]]:
