@@ -23,7 +23,7 @@ from .decoding import choose_encoding
 from .htmltext import html_to_paragraphs, html_to_text, text_paragraphs
 from .items import NewsItem
 from .links import html_links
-from .urls import canonical_url, shown_url, unwrap_redirect, url_problem
+from .urls import canonical_url, plain_http_url, shown_url, unwrap_redirect, url_problem
 
 _WS_RE = re.compile(r"\s+")
 # The guids a feed marks isPermaLink="false": feedparser does not say which guid was
@@ -181,7 +181,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
         link = get(e, "link") or ""
         if not link:
             for ln in get(e, "links", []) or []:
-                if ln.get("href"):
+                if get(ln, "href"):
                     link = ln["href"]
                     break
         guid = get(e, "id") or None
@@ -199,7 +199,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
         body_html = ""
         content = get(e, "content")
         if content:
-            body_html = max((c.get("value") or "" for c in content), key=len)
+            body_html = max((get(c, "value") or "" for c in content), key=len)
         summary_html = get(e, "summary")
         summary = html_to_text(summary_html)
         body_text = html_to_paragraphs(body_html)
@@ -262,7 +262,7 @@ def _entry_author(e: Any) -> str:
     names = []
     get = dict.get  # canonical keys: see parse_feed
     for detail in get(e, "authors") or [get(e, "author_detail") or {}]:
-        name = author_name(detail.get("name")) if isinstance(detail, dict) else ""
+        name = author_name(get(detail, "name")) if isinstance(detail, dict) else ""
         if name and name not in names:
             names.append(name)
     return ", ".join(names) if names else author_name(get(e, "author"))
@@ -277,7 +277,7 @@ def _entry_enclosure_urls(e: Any) -> list[str]:
     # 'enclosures' is made by FeedParserDict from the entry's links of rel="enclosure"
     # (none when one link has no rel): asked only when there may be one.
     links = get(e, "links")
-    if links and any(isinstance(ln, dict) and ln.get("rel") == "enclosure" for ln in links):
+    if links and any(isinstance(ln, dict) and get(ln, "rel") == "enclosure" for ln in links):
         for enc in e.get("enclosures") or []:
             href = enc.get("href") if isinstance(enc, dict) else None
             if href and not (orig and (_safe_host(href) in _PROXY_HOSTS)):
@@ -339,8 +339,15 @@ def _web_link(link: str, base: str) -> tuple[str | None, str | None]:
     data: ...), else None; and why an http(s) link cannot be used (see :func:`url_problem`)."""
     if not link:
         return None, None
+    link = link.strip()
+    if plain_http_url(link):  # what urljoin would give back, and url_problem accept
+        try:
+            urlsplit(base)  # urljoin reads the base first, and stops there when it cannot
+        except ValueError as exc:
+            return None, str(exc) or "unreadable URL"
+        return link, None
     try:
-        resolved = urljoin(base, link.strip())
+        resolved = urljoin(base, link)
     except ValueError as exc:  # "http://[x/": urljoin cannot even split it
         return None, str(exc) or "unreadable URL"
     if not resolved[:8].lower().startswith(("http://", "https://")):

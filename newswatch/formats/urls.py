@@ -122,6 +122,32 @@ def _without_tracking(query: str, sep: str) -> str:
     return sep.join(kept)
 
 
+# An absolute http(s) URL that urllib's urlsplit, urljoin and urlunsplit leave as it is
+# written: a lower-case scheme, a host of letters, digits, dots and hyphens (no user, no
+# IPv6 brackets), an optional port of digits, a path without parameters (";"), a
+# non-empty query, no fragment, no spaces or control characters. Most feed links are
+# such; :func:`plain_http_url` and :func:`canonical_url` read them without urllib.
+_PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?"
+                        r"(/[^\x00-\x20\x7f?#;\[\]]*)?(?:\?([^\x00-\x20\x7f#]+))?\Z")
+# A query that parse_qsl and urlencode give back as written: name=value pieces of
+# characters that neither unquote nor quote_plus changes.
+_PLAIN_QUERY = re.compile(r"[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*(?:&[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)*\Z")
+
+
+def _plain_match(url: str) -> re.Match | None:
+    m = _PLAIN_URL.match(url)
+    if m is not None and m.group(3) is not None and int(m.group(3)) > 65535:
+        return None  # urllib raises on it: the slow path says why
+    return m
+
+
+def plain_http_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) URL that :func:`url_problem` accepts and that
+    ``urljoin(base, url)`` gives back unchanged, whatever the (readable) base: no need to
+    parse it (see ``_PLAIN_URL``)."""
+    return _plain_match(url) is not None
+
+
 def canonical_url(url: str) -> str:
     """The article's identity: redirect wrappers undone (:func:`unwrap_redirect`), scheme and
     host lowercased, default port, fragment and tracking parameters dropped.
@@ -130,6 +156,20 @@ def canonical_url(url: str) -> str:
     sites route on parameter order, and rewriting paths would break links.
     """
     url = unwrap_redirect((url or "").strip())
+    m = _plain_match(url)
+    if m is not None:
+        # The same steps as below without urllib, for a URL it would read as written.
+        scheme, host, port_text, path, query = m.groups()
+        host = host.lower().rstrip(".")
+        if host:  # else urlunsplit's own rules for an empty host apply: the slow path
+            port = int(port_text) if port_text else None
+            netloc = host if not port or _DEFAULT_PORTS[scheme] == port else f"{host}:{port}"
+            if query and _PLAIN_QUERY.match(query):
+                query = "&".join(piece for piece in query.split("&") if not is_tracking(piece.split("=", 1)[0]))
+            elif query:
+                query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not is_tracking(k)],
+                                  doseq=True)
+            return f"{scheme}://{netloc}{path or '/'}" + (f"?{query}" if query else "")
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
