@@ -103,8 +103,12 @@ def plausible_date(iso: str | None, now: datetime | None = None) -> str | None:
     """``iso`` when it lies between 1990 and a day from now, else None."""
     if not iso:
         return None
-    latest = schedule.iso((now or datetime.now(UTC)) + FUTURE_SLACK)
-    return iso if EARLIEST_PLAUSIBLE <= iso <= latest else None
+    return iso if EARLIEST_PLAUSIBLE <= iso <= _latest_plausible(now) else None
+
+
+def _latest_plausible(now: datetime | None = None) -> str:
+    """The latest date :func:`plausible_date` keeps: a day from ``now``."""
+    return schedule.iso((now or datetime.now(UTC)) + FUTURE_SLACK)
 
 
 def size_text(n: int) -> str:
@@ -177,6 +181,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
     # 'enclosures' is read through it still; 'updated_parsed' falls back to
     # 'published_parsed', which is only read here when it is empty anyway.
     get = dict.get
+    latest = _latest_plausible()  # plausible_date's bound, once for the feed's entries
     for e in parsed.entries:
         link = get(e, "link") or ""
         if not link:
@@ -195,7 +200,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
         if resolved is None:
             continue
         raw, resolved = raw or resolved, unwrap_redirect(resolved)
-        published = plausible_date(iso_utc(get(e, "published_parsed") or get(e, "updated_parsed")))
+        published = iso_utc(get(e, "published_parsed") or get(e, "updated_parsed"))
+        published = published if published and EARLIEST_PLAUSIBLE <= published <= latest else None  # plausible_date
         body_html = ""
         content = get(e, "content")
         if content:

