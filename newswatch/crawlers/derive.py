@@ -44,13 +44,17 @@ MAX_LANG = 35
 
 def printable(text: str | None) -> str | None:
     """``text`` without control characters other than tab and newline (None stays None)."""
-    return _CONTROLS.sub("", text) if text else text
+    if not text or text.isprintable():  # control characters are never printable: nothing to drop
+        return text
+    return _CONTROLS.sub("", text)
 
 
 def _at_the_door(text: str | None, limit: int | None = None) -> str:
     """Text as it is matched and stored: trimmed, mojibake repaired, control characters
     dropped and, with ``limit``, cut to that many characters ending with "…"."""
     text = (text or "").strip()
+    if not text:
+        return ""
     over = limit is not None and len(text) > limit
     if over:
         text = text[:2 * limit]  # plenty to repair from; the repair need not see a 50 MB title
@@ -130,6 +134,7 @@ def normalize(items: list[NewsItem]) -> None:
     "419"); an item still without a title gets :func:`fallback_title`.
     """
     texts = []
+    langs: dict[str | None, tuple[str | None, str | None]] = {}  # split_lang of each tag: a feed has one or two
     for item in items:
         shown_link(item)
         item.title = _at_the_door(item.title, MAX_TITLE) or fallback_title(item.url)
@@ -138,7 +143,9 @@ def normalize(items: list[NewsItem]) -> None:
         item.author = _at_the_door(item.author, MAX_AUTHOR)
         if "@" in item.author:  # a byline with a mail address, from any source: the name only
             item.author = author_name(item.author)
-        lang, region = split_lang(printable(item.lang)[:MAX_LANG] if item.lang else None)
+        if item.lang not in langs:
+            langs[item.lang] = split_lang(printable(item.lang)[:MAX_LANG] if item.lang else None)
+        lang, region = langs[item.lang]
         item.lang, item.lang_region = lang, region or item.lang_region
         item.id = storage.item_id_for(item.canonical_url)
         item.title_key = title_key(item.title)
