@@ -24,6 +24,10 @@ from .. import storage
 #: database (40 MB; SQLite's default is 4 MB). A run writes a lot at once;
 #: copying back every few batches cost a tenth of the run's storage time.
 WAL_PAGES = 10_000
+#: The writer's page cache (64 MiB; SQLite's default is 2 MiB). New items land at random places
+#: in five indexes and the full-text index: with the default cache, storing a 50,000-item run
+#: re-read pages so often that it cost a fifth more CPU (3.7 s against 3.0 s in a measurement).
+CACHE_KIB = 65_536
 
 
 class BatchWriter:
@@ -38,6 +42,7 @@ class BatchWriter:
         if self._db is None:  # opened in the writer thread, used only there
             self._db = storage.open_db(self._path, migrate=False)
             self._db.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES}")
+            self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         return self._db
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
