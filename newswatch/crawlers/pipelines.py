@@ -19,7 +19,10 @@ from ..stories import clustering
 from .batches import NewsBatch
 from .derive import normalize, printable
 
-BATCH_SIZE = 200
+#: Items written per transaction. New items land at random places in the indexes, and each
+#: transaction rewrites every page it touched: storing 50,000 items in batches of 1,000 cost
+#: 2.75 s of CPU against 3.3 s in batches of 200. A failed batch is retried whole next run.
+BATCH_SIZE = 1000
 
 
 class BatchPipeline:
