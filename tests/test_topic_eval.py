@@ -83,26 +83,18 @@ def test_topic_precision_and_recall_on_every_tuning_slice(outcomes, topic):
         assert score.recall >= THRESHOLD, f"{t} {name}: recall {score.recall:.3f}:\n{misses}"
 
 
-# Issue 17's target is 0.9 on every held-out slice. Held-out v1 and v3-v7 were each scored once
-# and then became tuning items (rounds 2 and 4-9). Held-out v2, written blind, stays held out
-# (a set written blind after round 11 joins it). v8 was scored once on the pack of 4 December 2026 (round 10): tps 1.0 / 1.0 in every
-# slice, corruption P 1.0, R 0.92-0.96; aid P 0.75-0.96, R 0.79-0.95. v2 + v8 together: tps and
-# corruption at 0.9 in every slice, aid P 0.79-0.97, R 0.84-0.93 (see docs/topics.md). Strict:
-# once the target is reached this xfail fails.
-@pytest.mark.xfail(strict=True, reason="issue 17 open: held-out aid precision and recall "
-                   "below 0.9 in some slices")
+# Issue 17's target: 0.9 precision and recall on every held-out slice (short, long, en, es) of
+# every topic. Held-out v1 and v3-v8 were each scored once and then became tuning items (rounds
+# 2 and 4-9). Held-out v2 and v9, written blind by people who never saw the rules, stay held out.
+# v9 was scored once, on the round-11 pack of 4 December 2026; v2 + v9 together reached 0.9 in
+# every slice (lowest: tps long precision 0.903, corruption long precision 0.906, aid es recall
+# 0.909). v9 alone is below 0.9 in six slices (see docs/topics.md).
 def test_heldout_slices_meet_the_target(outcomes):
     # Only counts in the message: nobody tunes on held-out items.
     heldout = [o for o in outcomes if o.split == "heldout"]
-    assert heldout
+    files = {o.origin.split(":")[0].rsplit("/", 1)[-1] for o in heldout}
+    assert {"topic_eval_heldout2_en.jsonl", "topic_eval_heldout9_es.jsonl"} <= files, files
     assert eval_topics.below(heldout, list(TOPICS), THRESHOLD) == []
-
-
-def test_heldout_slices_hold_what_was_reached(outcomes):
-    # A floor, not the target: the pack must not fall below what held-out v2 + v8 scored (lowest
-    # slice aid long, precision 0.794) when v8 was still held out. Never above what was reached.
-    heldout = [o for o in outcomes if o.split == "heldout"]
-    assert eval_topics.below(heldout, list(TOPICS), 0.79) == []
 
 
 def _write(path: Path, rows: list[dict]) -> Path:
