@@ -108,11 +108,15 @@ FUTURE_SLACK = timedelta(days=1)
 MAX_INFLATED = 5 * 1024 * 1024
 
 
-def plausible_date(iso: str | None, now: datetime | None = None) -> str | None:
-    """``iso`` when it lies between 1990 and a day from now, else None."""
+def plausible_date(iso: str | None, now: datetime | None = None, latest: str | None = None) -> str | None:
+    """``iso`` when it lies between 1990 and a day from now, else None.
+
+    ``latest``: that bound already worked out (:func:`_latest_plausible`), for
+    many dates at once.
+    """
     if not iso:
         return None
-    return iso if EARLIEST_PLAUSIBLE <= iso <= _latest_plausible(now) else None
+    return iso if EARLIEST_PLAUSIBLE <= iso <= (latest or _latest_plausible(now)) else None
 
 
 def _latest_plausible(now: datetime | None = None) -> str:
@@ -209,8 +213,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
         if resolved is None:
             continue
         raw, resolved = raw or resolved, unwrap_redirect(resolved)
-        published = iso_utc(get(e, "published_parsed") or get(e, "updated_parsed"))
-        published = published if published and EARLIEST_PLAUSIBLE <= published <= latest else None  # plausible_date
+        published = plausible_date(iso_utc(get(e, "published_parsed") or get(e, "updated_parsed")), latest=latest)
         body_html = ""
         content = get(e, "content")
         if content:

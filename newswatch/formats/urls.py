@@ -164,11 +164,7 @@ def canonical_url(url: str) -> str:
         if host:  # else urlunsplit's own rules for an empty host apply: the slow path
             port = int(port_text) if port_text else None
             netloc = host if not port or _DEFAULT_PORTS[scheme] == port else f"{host}:{port}"
-            if query and _PLAIN_QUERY.match(query):
-                query = "&".join(piece for piece in query.split("&") if not is_tracking(piece.split("=", 1)[0]))
-            elif query:
-                query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not is_tracking(k)],
-                                  doseq=True)
+            query = _query_without_tracking(query or "")
             return f"{scheme}://{netloc}{path or '/'}" + (f"?{query}" if query else "")
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -177,9 +173,18 @@ def canonical_url(url: str) -> str:
     netloc = host if port is None else f"{host}:{port}"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
     path = parts.path or "/"
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    return urlunsplit((scheme, netloc, path, _query_without_tracking(parts.query), ""))
+
+
+def _query_without_tracking(query: str) -> str:
+    """``query`` without tracking parameters, re-encoded as :func:`canonical_url` keeps it."""
+    if not query:
+        return query
+    if _PLAIN_QUERY.match(query):  # parse_qsl and urlencode would give each piece back as written
+        return "&".join(piece for piece in query.split("&") if not is_tracking(piece.split("=", 1)[0]))
+    return urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not is_tracking(k)],
+                     doseq=True)
 
 
 def url_problem(url: str) -> str | None:
