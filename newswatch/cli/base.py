@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from pathlib import Path
@@ -92,3 +93,8 @@ def main() -> None:
         err_console.print(f"[red]Error:[/red] {type(exc).__name__}: {exc}")
         err_console.print("Run again with --debug for the traceback.")
         sys.exit(1)
+    finally:
+        # Python's last garbage collections at exit walk every object a run made (Scrapy,
+        # the rules, the story index): 0.3 s of each 200-feed run, for memory the
+        # process hands back anyway. Frozen objects are left out of them.
+        gc.freeze()
