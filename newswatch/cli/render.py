@@ -34,18 +34,22 @@ def print_table(title: str, columns: list[str], rows: list[tuple[list[str], str 
         return "  ".join(c.rjust(w) if col in right else c.ljust(w)
                          for c, w, col in zip(cells, widths, columns)).rstrip()
 
-    console.out(f"{title}\n{line(columns)}\n{line(['-' * w for w in widths])}", highlight=False)
-    plain: list[str] = []
+    # Unstyled lines are written as they are: rich would lay out each one again
+    # (0.1 s for 200 sources, at the end of every run).
+    plain = [title, line(columns), line(["-" * w for w in widths])]
     for cells, style in rows:  # consecutive unstyled rows go out in one write
         if style is None:
             plain.append(line(cells))
             continue
-        if plain:
-            console.out("\n".join(plain), highlight=False)
-            plain = []
+        _write_lines(plain)
+        plain = []
         console.out(line(cells), style=style, highlight=False)
-    if plain:
-        console.out("\n".join(plain), highlight=False)
+    _write_lines(plain)
+
+
+def _write_lines(lines: list[str]) -> None:
+    if lines:
+        console.file.write("\n".join(lines) + "\n")
 
 
 def print_run_summary(report) -> None:
