@@ -71,3 +71,26 @@ def test_what_is_not_a_known_wrapper_is_left_alone(url):
 ])
 def test_clean_url_drops_tracking_and_keeps_the_rest(raw, clean):
     assert clean_url(raw) == clean
+
+
+@pytest.mark.parametrize("url, host", [
+    ("https://www.InsightCrime.org./news/tps-honduras/", "www.insightcrime.org"),
+    ("http://127.0.0.1:8097/feeds/1.xml?utm_source=rss", "127.0.0.1"),
+    ("http://elfaro.net", "elfaro.net"),
+    ("http://elfaro.net#top", "elfaro.net"),
+    # user info, IPv6 literals, odd ports and schemes go through urllib, which reads them
+    ("http://127.0.0.1:@8097/relative/link", "8097"),
+    ("http://reader:secret@feeds.example.org/rss", "feeds.example.org"),
+    ("http://[2001:db8::1]:8080/rss", "2001:db8::1"),
+    ("HTTP://LaPrensa.hn/", "laprensa.hn"),
+    ("ftp://files.example.org/a", "files.example.org"),
+    ("not a url", ""),
+    ("", ""),
+])
+def test_host_of_reads_the_host_as_urllib_does(url, host):
+    """The source-owns-its-items check reads every item's host; the quick reading agrees with urllib's."""
+    from urllib.parse import urlsplit
+
+    from newswatch.formats.owners import host_of
+
+    assert host_of(url) == host == (urlsplit(url).hostname or "").rstrip(".")
