@@ -106,6 +106,30 @@ def test_full_text_search_ignores_accents(db):
     assert [h["title"] for h in hits] == ["Juan Orlando Hernández habla"]
 
 
+def _search(db, words: str) -> list[str]:
+    return [r[0] for r in db.execute("select i.title from items_fts f join items i on i.rowid = f.rowid"
+                                     " where items_fts match ? order by i.title", [words])]
+
+
+def test_batches_are_indexed_once_for_search_and_stories_and_other_writers_still_are(db):
+    """A batch is indexed in one statement (m018); each item once, whoever wrote it."""
+    store_batch(db, [record(1, title="Salvadoran TPS extended"), record(2, title="Honduran TPS ends")])
+    # the same URLs again (skipped, not indexed twice) beside a new one
+    store_batch(db, [record(1, title="Salvadoran TPS extended"), record(3, title="TPS for Haiti")])
+    assert _search(db, "tps") == ["Honduran TPS ends", "Salvadoran TPS extended", "TPS for Haiti"]
+    db.execute("insert into items_fts(items_fts) values('integrity-check')")  # index == rows
+    assert db["story_pending"].count == 3 and db["items_bulk"].count == 0
+    # A row written by another program (a script, the sqlite3 shell) is indexed by the triggers.
+    db["items"].insert(item(4, title="TPS lawsuit filed"))
+    assert _search(db, "lawsuit") == ["TPS lawsuit filed"] and db["story_pending"].count == 4
+    # A failed batch leaves nothing behind, the bulk marker included.
+    with pytest.raises(StorageError):
+        store_batch(db, [record(5, title="TPS news"), record(6, source="no-such-source")])
+    assert db["items_bulk"].count == 0 and _search(db, "news") == []
+    db["items"].insert(item(7, title="Later TPS news"))
+    assert _search(db, "news") == ["Later TPS news"]
+
+
 def test_fetch_records_update_source_health(db):
     run = storage.start_run(db)
     base = {"run_id": run, "source": "src", "url": "https://example.org/feed", "items": 0, "items_new": 0,

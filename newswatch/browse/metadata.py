@@ -267,6 +267,8 @@ _TABLES: dict[str, dict[str, Any]] = {
     # The story index: items filed under their LSH band and title keys (integers).
     "story_keys": {"hidden": True},
     "story_pending": {"hidden": True},
+    # Empty but while a batch of items is written (see storage.items._insert_items).
+    "items_bulk": {"hidden": True},
 }
 
 

@@ -155,7 +155,7 @@ def store_batch(db: Database, records: Iterable[ItemRecord],
                 owner = owners.get(item_id)
                 if owner is None or owner.source != source:
                     seen.append((item_id, source, url, seen_at, seen_at))
-            counts["items_new"] = _insert_or_ignore(db, "items", new_items)
+            counts["items_new"] = _insert_items(db, new_items)
             counts["matches_new"] = _insert_or_ignore(db, "matches", matches)
             # Alerts for a muted item, story or source go in already muted: nothing delivers them.
             held = hold_back_new_alerts(db, alerts, {i["id"]: i["source"] for i in new_items}) if alerts else 0
@@ -235,6 +235,32 @@ def _match_row(m: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(row.get(key), str):
             row[key] = json.dumps(list(row.get(key) or []), ensure_ascii=False)
     return row
+
+
+#: SQLite gives a new row the largest rowid plus one, unless that is already the largest
+#: there can be: then it picks one at random, and the rows of a batch are not all above it.
+_MAX_ROWID = 2**63 - 1
+
+
+def _insert_items(db: Database, rows: list[dict[str, Any]]) -> int:
+    """Insert item rows (skipping stored URLs), then index the new ones for full-text
+    search and queue them for the story index, each in one statement for the batch
+    (see schema.m018_bulk_indexing); return how many went in."""
+    if not rows:
+        return 0
+    since = db.execute("SELECT coalesce(max(rowid), 0) FROM items").fetchone()[0]
+    if since > _MAX_ROWID - len(rows):
+        return _insert_or_ignore(db, "items", rows)  # the per-row triggers index them
+    db.execute("INSERT INTO items_bulk (since) VALUES (?)", [since])
+    try:
+        added = _insert_or_ignore(db, "items", rows)
+    finally:
+        db.execute("DELETE FROM items_bulk")
+    if added:
+        db.execute('INSERT INTO items_fts (rowid, "title", "summary", "body")'
+                   ' SELECT rowid, "title", "summary", "body" FROM items WHERE rowid > ?', [since])
+        db.execute("INSERT OR IGNORE INTO story_pending (item_id) SELECT id FROM items WHERE rowid > ?", [since])
+    return added
 
 
 def _insert_or_ignore(db: Database, table: str, rows: list[dict[str, Any]]) -> int:

@@ -539,3 +539,23 @@ def m017_story_keys(db: Database) -> None:
     db.execute("INSERT INTO story_pending (item_id) SELECT id FROM items")
     db.execute("CREATE TRIGGER items_story_pending AFTER INSERT ON items BEGIN"
                " INSERT OR IGNORE INTO story_pending (item_id) VALUES (new.id); END")
+
+
+@migrations()
+def m018_bulk_indexing(db: Database) -> None:
+    # Items stored in batches are indexed in bulk (storage.items._insert_items):
+    # run once per row, the triggers below made FTS5 flush its pending terms at
+    # every row, 0.3 s of CPU per 10,000 items against 0.05 s for one
+    # INSERT ... SELECT. While the batch's transaction holds a row in
+    # items_bulk, they stand aside; every other insert (another program, the
+    # sqlite3 shell) is indexed by them as before.
+    db.execute("CREATE TABLE items_bulk (since INTEGER NOT NULL)")
+    db.execute("DROP TRIGGER IF EXISTS items_ai")
+    db.execute('CREATE TRIGGER "items_ai" AFTER INSERT ON "items"'
+               " WHEN NOT EXISTS (SELECT 1 FROM items_bulk) BEGIN"
+               ' INSERT INTO "items_fts" (rowid, "title", "summary", "body")'
+               ' VALUES (new.rowid, new."title", new."summary", new."body"); END')
+    db.execute("DROP TRIGGER IF EXISTS items_story_pending")
+    db.execute("CREATE TRIGGER items_story_pending AFTER INSERT ON items"
+               " WHEN NOT EXISTS (SELECT 1 FROM items_bulk) BEGIN"
+               " INSERT OR IGNORE INTO story_pending (item_id) VALUES (new.id); END")

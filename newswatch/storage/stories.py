@@ -6,7 +6,7 @@ signature; empty for a text too short to compare) and ``story_keys`` files
 each item under its keys (LSH band keys and its title key's, integers made
 by clustering too), so that a new item finds the earlier items that may be
 copies with a few index look-ups, without loading the window (migration
-m017). Every item inserted is queued in ``story_pending`` by a trigger until
+m017). Every item inserted is queued in ``story_pending`` (by its batch, or a trigger) until
 clustering files it, at the start of the next run that clusters: one run's
 keys written at once, in key order, cost far fewer page writes than each
 batch's with its items.
