@@ -178,7 +178,7 @@ def item_record(item: NewsItem, rules: dict[str, Any], now: str) -> storage.Item
                 "terms": list(m.terms), "fields": list(m.fields), "snippet": m.snippet,
                 "matched_at": now,
             })
-            if rule:
+            if rule and rule.notify:  # a rule that notifies no one queues nothing
                 rec.alerts.extend(storage.new_alerts(rule.name, item.cluster_id, item.id, rule.notify, now,
                                                      rule.mode))
         if item.fingerprint is not None:
