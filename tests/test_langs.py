@@ -49,6 +49,27 @@ def test_the_cached_model_answers_as_the_shipped_one(tmp_path):
     assert not list((tmp_path / "newswatch").glob(".langid-*")), "no temporary file is left"
 
 
+def test_one_copy_is_kept_whatever_installed_the_model(tmp_path):
+    """A new virtualenv installs the same model file anew: it finds the copy already made."""
+    _load(tmp_path)
+    made = list((tmp_path / "newswatch").glob("langid-*.npz"))
+    old = tmp_path / "newswatch" / "langid-4586720-1796407958.npz"  # as an older newswatch named it
+    old.write_bytes(b"an older copy")
+    from py3langid import langid
+
+    model = Path(langid.MODEL_DIR) / langid.MODEL_FILE
+    stamp = model.stat()
+    try:
+        os.utime(model, (stamp.st_atime, stamp.st_mtime + 3600))  # installed an hour later
+        _load(tmp_path)
+    finally:
+        os.utime(model, (stamp.st_atime, stamp.st_mtime))
+    assert set((tmp_path / "newswatch").glob("langid-*.npz")) == {made[0], old}
+    made[0].unlink()  # a copy to make again: the stale one goes with it
+    _load(tmp_path)
+    assert [p.name for p in (tmp_path / "newswatch").glob("langid-*.npz")] == [made[0].name]
+
+
 def test_a_damaged_cache_is_passed_over_and_made_again(tmp_path):
     _load(tmp_path)
     cached = next((tmp_path / "newswatch").glob("langid-*.npz"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import lzma
 import os
@@ -117,10 +118,14 @@ def _identifier_from_cache(model: Path):
     import numpy as np
     from py3langid import langid, modelio
 
-    stat = model.stat()
-    cached = model_cache_dir() / f"langid-{stat.st_size}-{int(stat.st_mtime)}.npz"
+    # Named by the model's content, not its file's date: every install of one
+    # py3langid release (a new virtualenv, a reinstall) shares one 68 MB copy.
+    digest = hashlib.blake2b(model.read_bytes(), digest_size=12).hexdigest()
+    cached = model_cache_dir() / f"langid-{digest}.npz"
     if not cached.exists():
         cached.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cached.parent.glob("langid-*.npz"):  # another release's model (or our older names)
+            stale.unlink(missing_ok=True)
         with tempfile.NamedTemporaryFile(dir=cached.parent, prefix=".langid-", delete=False) as tmp:
             try:
                 with lzma.open(model) as src:
