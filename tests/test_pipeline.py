@@ -32,6 +32,8 @@ def test_first_run_stores_extracts_matches_and_mails(tmp_path, site, smtp, cli):
     cfg = write_config(tmp_path, site.url, smtp.url(), SOURCES, RULES)
     result = cli("run", "-c", str(cfg))
     assert result.returncode == 0, result.stdout + result.stderr
+    # The run folded its write-ahead log into the database: the file alone holds everything.
+    assert not (tmp_path / "nw.db-wal").exists() and (tmp_path / "nw.db").exists()
     db = _db(tmp_path)
 
     items = {r["canonical_url"].removeprefix(site.url): r for r in db["items"].rows}

@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from .. import storage
@@ -68,8 +69,12 @@ def run(config: ConfigLike = None, sources: Iterable[str] | None = None, *, aler
     alerts stay pending for the next run), so the process ends promptly.
     """
     config = as_config(config)
-    with RunLock(config.database), _StopSignals() as stop:
+    with RunLock(config.database), _StopSignals() as stop, ExitStack() as finish:
         ctx = prepare_context(None, sources, config=config, all_sources=all_sources)
+        # Closed here, not left to the end of the process: the last connection to close
+        # copies the run's write-ahead log into the database file and deletes the log,
+        # so that the file alone holds everything and the next run need not recover it.
+        finish.callback(ctx.db.close)
         ctx.on_fetch = on_fetch
         report = RunReport(run_id=ctx.run_id)
         before = {name: dict(row) for name, row in ctx.state.items()}
