@@ -156,3 +156,6 @@ def test_crawl_table_reaches_scrapy(tmp_path, line, enabled):
     assert settings.getfloat("DOWNLOAD_DELAY") == 0
     # Scrapy 2.19's remote control would open a code-running HTTP port in every scheduled run.
     assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
+    # Cookies are off, and their middleware is not even loaded (it imports requests and urllib3).
+    assert settings.getbool("COOKIES_ENABLED") is False
+    assert not [name for name in settings.getwithbase("DOWNLOADER_MIDDLEWARES") if "cookies" in name]

@@ -57,13 +57,18 @@ def crawl_settings(config: Config, log_level: str | None = None) -> Settings:
     # Extensions newswatch turns off are not even imported: Scrapy imports each one
     # named in EXTENSIONS, None or not, and the remote control's aiohttp server
     # cost 0.1-0.3 s of every run's start.
-    s.set("EXTENSIONS_BASE", {name: order for name, order in s.getdict("EXTENSIONS_BASE").items()
-                              if name not in _UNUSED_EXTENSIONS}, priority="cmdline")
+    # Likewise the cookies middleware (COOKIES_ENABLED is off), which imports tldextract,
+    # requests and urllib3: 0.04 s before the first fetch.
+    for base, unused in (("EXTENSIONS_BASE", _UNUSED_EXTENSIONS), ("DOWNLOADER_MIDDLEWARES_BASE", _UNUSED_MIDDLEWARES)):
+        s.set(base, {name: order for name, order in s.getdict(base).items() if name not in unused},
+              priority="cmdline")
     return s
 
 
 #: Scrapy extensions newswatch's settings turn off (TELNETCONSOLE_ENABLED, REMOTE_CONTROL_ENABLED).
 _UNUSED_EXTENSIONS = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
+#: Scrapy downloader middlewares newswatch's settings turn off (COOKIES_ENABLED).
+_UNUSED_MIDDLEWARES = ("scrapy.downloadermiddlewares.cookies.CookiesMiddleware",)
 
 
 def shows_scrapy_log(log_level: str | None) -> bool:
