@@ -58,8 +58,6 @@ def _warm_up_worker() -> None:
     """Make a new worker ready while the crawl process starts Scrapy: the language model, then
     one sample feed read end to end, so that no first-use cost falls on the first real feed."""
     _warm_up()
-    import ftfy  # noqa: F401 - imported only when needed (formats.decoding): here, before any feed
-
     if _matcher is not None:
         _read_in_worker(_SAMPLE_FEED, "http://127.0.0.1/feed.xml", "application/rss+xml", "warm-up",
                         "en", "2026-01-01T00:00:00Z")
