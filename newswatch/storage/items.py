@@ -7,6 +7,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlite_utils import Database
@@ -233,8 +234,14 @@ def _match_row(m: dict[str, Any]) -> dict[str, Any]:
     row = dict(m)
     for key in ("terms", "fields"):
         if not isinstance(row.get(key), str):
-            row[key] = json.dumps(list(row.get(key) or []), ensure_ascii=False)
+            row[key] = _json_list(tuple(row.get(key) or ()))
     return row
+
+
+@lru_cache(maxsize=4096)
+def _json_list(values: tuple[str, ...]) -> str:
+    # A rule's matches name the same few terms and fields again and again.
+    return json.dumps(list(values), ensure_ascii=False)
 
 
 #: SQLite gives a new row the largest rowid plus one, unless that is already the largest
