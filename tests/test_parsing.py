@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 
 import numpy as np
 import pytest
@@ -52,6 +53,22 @@ def test_a_worker_derives_what_the_pipelines_would(site_feeds, start):
     finally:
         workers.close()
         inline.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pipe sizes are set on Linux only")
+def test_a_worker_hands_over_a_whole_feed_without_waiting(site_feeds):
+    """A feed's result (75 KB for 50 entries) fits in the results pipe, so a worker goes on to
+    the next feed instead of waiting for the crawl process to read it."""
+    import fcntl
+
+    workers = FeedParser(100, matcher=compile_rules(RULES), workers=1)
+    try:
+        room = fcntl.fcntl(workers._pool._result_queue._reader.fileno(), fcntl.F_GETPIPE_SZ)
+        assert room >= 256 * 1024
+        url, body = site_feeds[0]
+        assert _read(workers, body, url)[1], "and results still arrive whole"
+    finally:
+        workers.close()
 
 
 def test_signatures_equal_datasketch():

@@ -118,6 +118,32 @@ def preload_language_model() -> None:
         _model_thread.start()
 
 
+#: Room in the pipe that carries the workers' results back: a feed of 50 entries comes back as
+#: about 75 KB, more than a pipe's default 64 KB.
+RESULT_PIPE_BYTES = 1 << 20
+
+
+def _widen_result_pipe(pool: ProcessPoolExecutor) -> None:
+    """Let a worker hand over a whole feed's result and go on to the next feed.
+
+    Through a pipe of the default size a worker waited until the crawl process,
+    busy with the GIL elsewhere, had read most of its result: 0.25 s of each
+    worker's 1.4 s for 100 feeds. On Linux the pipe can hold more; elsewhere,
+    or if the system refuses, it stays as it is (only slower).
+    """
+    import fcntl
+
+    queue = getattr(pool, "_result_queue", None)  # the executor's own pipe (CPython 3.9+)
+    reader = getattr(queue, "_reader", None)
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if reader is None or setsize is None:
+        return
+    try:
+        fcntl.fcntl(reader.fileno(), setsize, RESULT_PIPE_BYTES)
+    except OSError:  # above /proc/sys/fs/pipe-max-size for this user, or no such pipe
+        pass
+
+
 class FeedParser:
     """Reads feed documents into items, in worker processes when that pays off.
 
@@ -145,6 +171,7 @@ class FeedParser:
                 init, initargs = _start_worker, (list(rules), dict(aliases or {}))
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init,
                                              initargs=initargs)
+            _widen_result_pipe(self._pool)
             # A pool starts its workers on its first task: now, before the crawl has threads.
             for _ in range(workers):
                 self._pool.submit(_warm_up_worker)
