@@ -138,10 +138,12 @@ def _widen_result_pipe(pool: ProcessPoolExecutor) -> None:
     setsize = getattr(fcntl, "F_SETPIPE_SZ", None)
     if reader is None or setsize is None:
         return
-    try:
-        fcntl.fcntl(reader.fileno(), setsize, RESULT_PIPE_BYTES)
-    except OSError:  # above /proc/sys/fs/pipe-max-size for this user, or no such pipe
-        pass
+    for size in (RESULT_PIPE_BYTES, RESULT_PIPE_BYTES // 4):
+        try:
+            fcntl.fcntl(reader.fileno(), setsize, size)
+            return
+        except OSError:  # above /proc/sys/fs/pipe-max-size for this user: try less
+            continue
 
 
 class FeedParser:
