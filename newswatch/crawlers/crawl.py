@@ -13,7 +13,6 @@ from .. import storage
 from ..config import Config
 from . import settings as default_settings
 from .context import RunContext
-from .parsing import forks_workers, preload_language_model
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -163,10 +162,8 @@ def _crawl(context: RunContext, log_level: str | None,
            stop_requested: Callable[[], bool] | None) -> bool:
     cluster = context.config.cluster is not None
     feeds = not cluster and any(s.kind == "feed" for s in context.sources)
-    if feeds and forks_workers(context.feed_documents, context.config.crawl.parse_workers):
-        preload_language_model()  # while Scrapy loads: the feed workers forked below inherit it
-    # Scrapy is imported here rather than with this module, so that it loads
-    # beside the language model (and commands that never crawl do without it).
+    # Scrapy is imported here rather than with this module, so that it loads beside the
+    # language model (started by prepare_context) and commands that never crawl do without it.
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 

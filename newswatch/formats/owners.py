@@ -23,9 +23,10 @@ nothing is downloaded.
 from __future__ import annotations
 
 import ipaddress
-import re
 from functools import lru_cache
 from urllib.parse import urlsplit
+
+from .urls import plain_http_host
 
 _extract = None
 
@@ -40,16 +41,13 @@ def _extractor():
     return _extract
 
 
-# The host of a plain http(s) URL (no user info, no IPv6 literal), read without urllib: every
-# item's URL is looked at once per run, and urlsplit costs several times more.
-_PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9.-]+)(?::[0-9]*)?(?=[/?#]|\Z)")
-
-
 def host_of(url: str) -> str:
     """The lower-cased host of ``url`` without a trailing dot, or '' (also for a malformed URL)."""
-    m = _PLAIN_HOST.match(url) if url else None
-    if m is not None:
-        return m.group(1).lower().rstrip(".")
+    # Every item's URL is looked at once per run: a plain one is read without urllib,
+    # whose urlsplit costs several times more.
+    host = plain_http_host(url) if url else None
+    if host is not None:
+        return host.lower().rstrip(".")
     try:
         return (urlsplit(url or "").hostname or "").lower().rstrip(".")
     except ValueError:

@@ -148,6 +148,13 @@ def plain_http_url(url: str) -> bool:
     return _plain_match(url) is not None
 
 
+def plain_http_host(url: str) -> str | None:
+    """The host of ``url`` as written when it is a plain http(s) URL (see :func:`plain_http_url`),
+    else None: such a URL needs no parsing to be read."""
+    m = _plain_match(url)
+    return m.group(2) if m is not None else None
+
+
 def canonical_url(url: str) -> str:
     """The article's identity: redirect wrappers undone (:func:`unwrap_redirect`), scheme and
     host lowercased, default port, fragment and tracking parameters dropped.
