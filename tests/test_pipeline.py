@@ -134,3 +134,21 @@ def test_no_alerts_flag_queues_but_sends_nothing(tmp_path, site, smtp, cli):
     assert sent.returncode == 0, sent.stdout + sent.stderr
     assert smtp.wait_for(3, timeout=10)
     assert {r["status"] for r in db["alerts"].rows} == {"sent"}
+
+
+def test_a_crawl_collects_young_objects_less_often_and_restores_the_collector():
+    """The crawl's collector settings hold during the crawl only: a program that calls
+    newswatch as a library gets its own settings back."""
+    import gc
+
+    from newswatch.crawlers.crawl import FULL_COLLECTION_EVERY, YOUNG_COLLECTION_EVERY, _calm_collector
+
+    before = gc.get_threshold()
+    with _calm_collector():
+        young, middle, full = gc.get_threshold()
+        assert young >= YOUNG_COLLECTION_EVERY
+        # a full collection still comes about every FULL_COLLECTION_EVERY new objects
+        assert FULL_COLLECTION_EVERY / 2 <= young * middle * full <= FULL_COLLECTION_EVERY * 2
+        assert gc.get_freeze_count() > 0  # what existed before the crawl is left alone
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
