@@ -154,3 +154,24 @@ def test_atom_authors_and_wrapped_links():
     assert e.url == "https://x.example/a" and e.raw_url.startswith("https://www.google.com/url?")
     assert e.author == "A One, B Two"
     assert e.enclosures == ["https://x.example/a.mp3"]
+
+
+def test_feeds_read_the_same_where_libxml2s_sax_driver_is_installed(monkeypatch):
+    """feedparser would prefer libxml2's driver where its bindings are installed; newswatch
+    reads every feed with Python's own expat parser, on every machine."""
+    import sys
+    import types
+    import xml.sax
+
+    used = []
+
+    def create_parser():
+        used.append("drv_libxml2")
+        raise xml.sax.SAXReaderNotAvailable("not a real driver", None)
+
+    driver = types.ModuleType("drv_libxml2")
+    driver.create_parser = create_parser
+    monkeypatch.setitem(sys.modules, "drv_libxml2", driver)
+    feed = parse_feed((FIX / "rss2.xml").read_bytes(), "https://wire.example.org/feed.xml")
+    assert feed.entries[0].title == "US extends TPS for Hondurans"
+    assert used == []
