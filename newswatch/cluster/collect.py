@@ -207,7 +207,7 @@ class ClusterFeedsSpider(FeedsSpider):
     def _failed(self, src, status: str, why: str | None) -> None:
         res = self.context.results[src.name]
         res.ok, res.status, res.error = False, status, why
-        res.etag = res.last_modified = res.body_hash = None
+        res.read_again()
         self._report(res)
 
     async def _take(self, src, res: Result):

@@ -184,7 +184,7 @@ class QueueSpider(scrapy.Spider):
             derive(as_items(parsed, src["name"], src.get("lang"), storage.now_iso()), self._matcher(job["rules"]))
         except Exception as exc:  # noqa: BLE001 - reported on the source, as a one-process run does
             res.ok, res.error = False, entries_not_read(response.url, exc)
-            res.etag = res.last_modified = res.body_hash = None
+            res.read_again()
             return
         res.parsed = parsed
 

@@ -48,6 +48,11 @@ class FetchResult:
         a long URL (a news search's) made one failing source three lines of a terminal."""
         return (self.error or "").removeprefix(f"{self.url}: ")
 
+    def read_again(self) -> None:
+        """Keep no validators: the next run reads the source in full instead of finding it
+        "not modified" or unchanged (after a failure, or when some of it was left for later)."""
+        self.etag = self.last_modified = self.body_hash = None
+
     def row(self, run_id: int, fetched_at: str, next_due_at: str | None) -> dict[str, Any]:
         return {
             "run_id": run_id, "source": self.source, "url": self.url, "status": self.status,
@@ -141,7 +146,7 @@ class RunContext:
                 res.ok = False
                 res.not_stored = True
                 res.error = f"items not stored: {error}"
-                res.etag = res.last_modified = res.body_hash = None
+                res.read_again()
 
     def claim_url(self, url: str, source: str = "", native: bool = False) -> bool:
         """True when ``source`` is to handle this article URL in this run: the first time the
@@ -221,7 +226,7 @@ class RunContext:
             if res.pending and res.ok:
                 res.status = "interrupted"
                 res.warning = f"stopped with {res.pending} article pages not fetched; read again next run"
-                res.etag = res.last_modified = res.body_hash = None
+                res.read_again()
             streak = 0 if res.ok else (self.state.get(res.source, {}).get("error_streak") or 0) + 1
             due = next_due_at(src.interval_s, self.now, streak) if src else None
             rows.append(res.row(self.run_id, self.now, due))

@@ -141,7 +141,7 @@ def record_spider_error(context: RunContext, source: str | None, url: str, error
     res.status = res.status or "error"
     res.error = (f"{url}: error in newswatch ({type(error).__name__}: {error}); "
                  "`newswatch --debug run` shows the traceback")[:300]
-    res.etag = res.last_modified = res.body_hash = None
+    res.read_again()
     if context.on_fetch:
         context.on_fetch(res)
 

@@ -86,7 +86,7 @@ class NewswatchSpider(scrapy.Spider):
         self.logger.warning("source %s: reading %s failed", src.name, response.url, exc_info=True)
         res.ok = False
         res.error = res.error or entries_not_read(response.url, exc)
-        res.etag = res.last_modified = res.body_hash = None
+        res.read_again()
 
     def _report(self, res: FetchResult) -> None:
         """``res``'s source is done: tell whoever watches the run."""

@@ -83,7 +83,7 @@ class FeedsSpider(NewswatchSpider):
             res.warning = "; ".join(notes)
             # No validators: the next run must read this feed again for what was left,
             # not find it "not-modified" or "unchanged".
-            res.etag = res.last_modified = res.body_hash = None
+            res.read_again()
         ready = []
         for item, known_id in found:
             item.known_id, item.looked_up = known_id, True

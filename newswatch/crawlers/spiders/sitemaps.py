@@ -107,7 +107,7 @@ class SitemapsSpider(NewswatchSpider):
                 if depth == 0:
                     # What changes is in the child sitemaps: an index or a robots.txt
                     # answering 304 would hide it. They are small; read them each time.
-                    res.etag = res.last_modified = res.body_hash = None
+                    res.read_again()
                 if depth == 0 and not parsed.sitemaps:
                     res.ok, res.body_hash = False, None
                     res.error = f"{response.url}: " + ("robots.txt names no Sitemap" if parsed.kind == "robots"
@@ -171,7 +171,7 @@ class SitemapsSpider(NewswatchSpider):
         if over:
             self._note(src, f"{over} new entries left for later runs (max_articles = {src.max_articles})")
             # Keep no validators: an unchanged sitemap must still be read for what was left.
-            res.etag = res.last_modified = res.body_hash = None
+            res.read_again()
         new = new[:self._budget[src.name]]
         self._budget[src.name] -= len(new)
         if not self.context.fetch_articles_for(src):

@@ -90,7 +90,7 @@ class SitesSpider(NewswatchSpider):
         allowed = new[:self._budget[src.name]]
         if len(new) > len(allowed):
             res.warning = f"{len(new) - len(allowed)} new links left for later runs (max_articles = {src.max_articles})"
-            res.etag = res.last_modified = res.body_hash = None  # read the listing again next run
+            res.read_again()  # read the listing again next run
         self._budget[src.name] -= len(allowed)
         if self.context.fetch_articles_for(src):
             for item in allowed:
