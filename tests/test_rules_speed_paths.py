@@ -76,7 +76,7 @@ def test_cheap_terms_are_tested_before_a_near():
 
 
 def _config(directory, url: str, watch_query: str):
-    import tests.hostile_server as hs
+    import hostile_server as hs
 
     cfg = hs.one_source_config(directory, "wire", url)
     rules = [f'[[rules]]\nname = "filler-{i}"\nquery = "zqx{i}word"' for i in range(CACHE_MIN_RULES)]
@@ -87,8 +87,7 @@ def _config(directory, url: str, watch_query: str):
 
 def _run_and_matches(directory, cfg) -> list[tuple[str, str]]:
     import sqlite_utils
-
-    from tests.conftest import run_cli
+    from conftest import run_cli
 
     (directory / "nw.db").unlink(missing_ok=True)  # a fresh database: the item is new and matched again
     result = run_cli("run", "-c", str(cfg), "--no-alerts")
@@ -98,8 +97,8 @@ def _run_and_matches(directory, cfg) -> list[tuple[str, str]]:
 
 
 def test_a_large_rule_set_is_cached_beside_the_database_and_recompiled_when_a_rule_changes(tmp_path):
-    import tests.hostile_server as hs
-    from tests.hostile_server import HostileServer
+    import hostile_server as hs
+    from hostile_server import HostileServer
 
     with HostileServer() as server:
         url = server.add("/wire.xml", hs.rss([hs.item(server.url, 1, title="TPS for Honduras extended",
