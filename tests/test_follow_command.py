@@ -62,6 +62,7 @@ def test_following_a_seed_page_appends_a_table_that_check_accepts(site, config):
         ("us-reverses-course-in-centam-with-heavy", url, ("links", "quotes", "names"))]
     checked = run_cli("check", "-c", str(config))
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "1 followed story," in checked.stdout  # what the check read, the new table included
 
 
 def test_answering_no_leaves_the_config_as_it_was(site, config):

@@ -48,9 +48,11 @@ def check(config_path: Path | None) -> None:
     problems = [p for p in found if not p.warning]
     if problems:
         raise ConfigExit(problems_text(problems))
+    n = len(config.follows)
+    follows = f"{n} followed {'story' if n == 1 else 'stories'}, " if n else ""
     console.print(
         f"[green]OK[/green] {config.path}: {len(config.sources)} sources, {len(config.rules)} rules, "
-        f"{len(config.aliases)} alias lists, database {config.database}"
+        f"{follows}{len(config.aliases)} alias lists, database {config.database}"
     )
 
 
