@@ -137,19 +137,3 @@ def test_export_without_a_database_says_to_run_first(newsroom):
     newsroom.database.unlink()
     with pytest.raises(ExportError, match="no database at .*newswatch run"):
         export(newsroom, "csv", out=io.StringIO())
-
-
-def test_export_keeps_the_link_the_source_gave_beside_the_cleaned_url(db):
-    """An item read through a redirect (Google Alerts, FeedBurner) keeps that link in raw_url:
-    the export shows both, so a reader can trace where newswatch found it."""
-    raw = "https://www.google.com/url?rct=j&url=https://prensalibre.example.org/bal-es"
-    db.execute("update items set raw_url = ? where id = 'bal-es'", [raw])
-    db.conn.commit()
-    _, text = run_export(db, "csv", rule="officials")
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text))}
-    assert rows["bal-es"]["url"] == "https://prensalibre.example.org/bal-es"
-    assert rows["bal-es"]["raw_url"] == raw
-    assert rows["joh"]["raw_url"] == ""  # read at its own address
-    _, text = run_export(db, "jsonl", rule="officials")
-    records = {r["id"]: r for r in map(json.loads, text.splitlines())}
-    assert records["bal-es"]["raw_url"] == raw and records["joh"]["raw_url"] is None

@@ -39,7 +39,7 @@ FORMATS = ("csv", "jsonl", "atom")
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
 CSV_COLUMNS = [
-    "id", "published", "fetched_at", "source", "lang", "title", "url", "raw_url", "author",
+    "id", "published", "fetched_at", "source", "lang", "title", "url", "author",
     "cluster_id", "rules", "terms", "snippet", "summary",
 ]
 
@@ -92,7 +92,7 @@ def iter_export_records(db: Database, rule: str | None = None, since: Any = None
         params.append(since)
     join = "join" if rule else "left join"
     sql = f"""select items.id, items.published, items.fetched_at, items.source, items.lang,
-  items.title, items.url, items.raw_url, items.author, items.summary, items.cluster_id,
+  items.title, items.url, items.author, items.summary, items.cluster_id,
   matches.rule, matches.topic, matches.terms, matches.snippet, matches.matched_at
 from items {join} matches on matches.item_id = items.id
 {"where " + " and ".join(where) if where else ""}
@@ -105,7 +105,7 @@ order by {when} desc, items.id, matches.rule"""
         group = list(group)
         first = group[0]
         record = {k: first[k] for k in (
-            "id", "published", "fetched_at", "source", "lang", "title", "url", "raw_url",
+            "id", "published", "fetched_at", "source", "lang", "title", "url",
             "author", "summary", "cluster_id")}
         record["matches"] = [
             {
