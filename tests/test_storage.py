@@ -142,3 +142,18 @@ def test_fetch_records_update_source_health(db):
     src = db["sources"].get("src")
     assert (src["error_streak"], src["last_error"], src["last_ok_at"], src["etag"]) == (0, None, NOW, '"abc"')
     assert db["fetches"].count == 3
+
+
+def test_a_batch_larger_than_one_insert_statement_is_stored_whole_and_counted_once(db):
+    """Rows go to SQLite many to a statement (items.py, _ROWS_PER_INSERT): a batch that spans
+    several statements, with repeats inside it and of earlier rows, stores each row once."""
+    from newswatch.storage.items import _ROWS_PER_INSERT
+
+    n = 2 * _ROWS_PER_INSERT + 7
+    counts = store_batch(db, [record(i, title=f"TPS story {i}") for i in range(n)])
+    assert counts["items_new"] == n == db["items"].count
+    assert len(_search(db, "tps")) == n  # every row of the large batch is searchable
+    again = store_batch(db, [record(i, title=f"TPS story {i}") for i in range(n - 3, n + 3)])  # 3 old, 3 new
+    assert again["items_new"] == 3 and db["items"].count == n + 3
+    assert len(_search(db, "tps")) == n + 3
+    db.execute("insert into items_fts(items_fts) values('integrity-check')")

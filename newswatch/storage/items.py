@@ -276,19 +276,28 @@ def _insert_or_ignore(db: Database, table: str, rows: list[dict[str, Any]]) -> i
     The cursor's rowcount, unlike total_changes, leaves out what triggers (the
     FTS index) wrote, so it counts exactly the rows of ``table``.
     """
-    groups: dict[tuple[str, ...], list[list[Any]]] = {}
+    groups: dict[tuple[str, ...], list[Any]] = {}
     for row in rows:
         cols = tuple(row)
-        groups.setdefault(cols, []).append([row[c] for c in cols])
+        groups.setdefault(cols, []).extend(row[c] for c in cols)
     added = 0
     for cols, values in groups.items():
-        cur = db.conn.executemany(
-            f"insert or ignore into [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
-            f"values ({', '.join('?' for _ in cols)})",
-            values,
-        )
-        added += cur.rowcount
+        # Many rows to a statement: a table with triggers gives each statement a journal of the
+        # pages it changes, and row by row that rewrote the batch's pages again for every row
+        # (150 MB of temporary files for 10,000 items; 0.085 s of CPU instead of 0.135).
+        per = max(1, min(_ROWS_PER_INSERT, db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(cols)))
+        head = f"insert or ignore into [{table}] ({', '.join(f'[{c}]' for c in cols)}) values "
+        one = f"({', '.join('?' for _ in cols)})"
+        step = per * len(cols)
+        for start in range(0, len(values), step):
+            chunk = values[start:start + step]
+            cur = db.conn.execute(head + ", ".join([one] * (len(chunk) // len(cols))), chunk)
+            added += cur.rowcount
     return added
+
+
+#: Rows in one insert statement at most (fewer where SQLite allows fewer variables).
+_ROWS_PER_INSERT = 500
 
 
 def _refresh(db: Database, item_id: str, item: dict[str, Any]) -> None:
