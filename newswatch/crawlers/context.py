@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +11,11 @@ from sqlite_utils import Database
 from .. import storage
 from ..config import Config, RuleConfig, Source
 from ..schedule import next_due_at
+
+
+def count_feed_documents(sources: Iterable[Source]) -> int:
+    """How many of ``sources`` answer with a feed document: feeds and news searches."""
+    return sum(1 for s in sources if s.kind in ("feed", "search"))
 
 
 @dataclass
@@ -87,8 +92,8 @@ class RunContext:
 
     @property
     def feed_documents(self) -> int:
-        """How many of the run's sources answer with a feed (feeds and news searches)."""
-        return sum(1 for s in self.sources if s.kind in ("feed", "search"))
+        """How many of the run's sources answer with a feed (see :func:`count_feed_documents`)."""
+        return count_feed_documents(self.sources)
 
     @property
     def feed_parser(self):

@@ -14,7 +14,7 @@ from .. import storage
 from ..config import Config, ConfigError, Problem, load, query_problem
 from ..rules import RuleSyntaxError, compile_rules
 from ..schedule import backoff_wait, due_time
-from .context import RunContext
+from .context import RunContext, count_feed_documents
 from .parsing import forks_workers, preload_language_model
 
 
@@ -64,8 +64,7 @@ def prepare_context(config_path: str | Path | None, source_names=None, *, config
                     all_sources: bool = False) -> RunContext:
     """Load config, open the database, compile rules and start a run row."""
     config = config or load(config_path)
-    if config.cluster is None and forks_workers(sum(1 for s in config.sources if s.kind in ("feed", "search")),
-                                                config.crawl.parse_workers):
+    if config.cluster is None and forks_workers(count_feed_documents(config.sources), config.crawl.parse_workers):
         # Feed workers will inherit the language model: it loads beside the rules'
         # compilation and Scrapy's import instead of after them (0.1 s of start-up).
         preload_language_model()
