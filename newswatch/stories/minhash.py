@@ -12,6 +12,7 @@ import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -104,13 +105,12 @@ def _word_hashes_of(words: list[str]) -> list[int]:
     cache = _word_hashes
     if len(cache) > 500_000:  # a long-running watch must not grow without bound
         cache.clear()
-    out = []
-    for w in words:
-        h = cache.get(w)
-        if h is None:
-            h = cache[w] = zlib.crc32(w.encode())
-        out.append(h)
-    return out
+    try:  # most words were seen before: the lookups run in C, not a Python loop per word
+        return list(map(cache.__getitem__, words))
+    except KeyError:
+        for w in set(words).difference(cache):
+            cache[w] = zlib.crc32(w.encode())
+        return list(map(cache.__getitem__, words))
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -255,8 +255,8 @@ def fingerprints_of(texts: list[tuple[str | None, str | None]],
             if len(h) >= SHINGLE_WORDS]
     if not seqs:
         return out
-    words = np.fromiter((h for _, seq in seqs for h in seq), dtype=np.uint64)
     lengths = np.array([len(seq) for _, seq in seqs])
+    words = np.fromiter(chain.from_iterable(seq for _, seq in seqs), dtype=np.uint64, count=int(lengths.sum()))
     ends = np.cumsum(lengths)
     keep = np.ones(len(words) - 2, dtype=bool)  # shingles that do not straddle two items
     for end in ends[:-1].tolist():
