@@ -7,6 +7,10 @@ from collections.abc import Callable
 from ..config import ConfigError, Problem
 from .loading import ConfigLike, as_config
 
+#: What a config without a [cluster] table is told to add, with the shape to copy.
+NO_CLUSTER = ('no [cluster] table; add one, like\n\n[cluster]\nredis = "redis://localhost:6379/0"\n'
+              'secret = "${NEWSWATCH_CLUSTER_SECRET}"')
+
 
 def work(config: ConfigLike = None, concurrency: int = 16, *, log_level: str = "ERROR",
          on_notice: Callable[[str], None] | None = None) -> int:
@@ -18,8 +22,7 @@ def work(config: ConfigLike = None, concurrency: int = 16, *, log_level: str = "
     """
     config = as_config(config)
     if config.cluster is None:
-        raise ConfigError([Problem(str(config.path), None, "cluster",
-                                   'no [cluster] table: add one with redis = "redis://host:6379/0"')])
+        raise ConfigError([Problem(str(config.path), None, "cluster", NO_CLUSTER)])
     from ..cluster import serve
 
     return serve(config, concurrency, log_level=log_level, say=on_notice)

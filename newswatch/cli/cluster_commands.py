@@ -19,12 +19,9 @@ from .base import ConfigExit, cli, config_option, err_console, escape, load_conf
 def worker(ctx: click.Context, config_path: Path | None, concurrency: int) -> None:
     """Work for the runs of the [cluster] table's Redis until Ctrl-C or SIGTERM."""
     config = load_config(config_path)
-    if config.cluster is None:
-        raise ConfigExit(f"{config.path}: no [cluster] table; add one, like\n\n"
-                         '[cluster]\nredis = "redis://localhost:6379/0"\n'
-                         'secret = "${NEWSWATCH_CLUSTER_SECRET}"')
-    where = app.describe_redis(config.cluster.redis)
-    err_console.print(f"newswatch worker: {escape(where)}, {concurrency} requests at a time")
+    if config.cluster is not None:  # without one, app.work says what to add
+        where = app.describe_redis(config.cluster.redis)
+        err_console.print(f"newswatch worker: {escape(where)}, {concurrency} requests at a time")
     try:
         done = app.work(config, concurrency, log_level="INFO" if ctx.obj.get("debug") else "ERROR",
                         on_notice=lambda line: err_console.print(f"  {escape(line)}"))
