@@ -157,3 +157,25 @@ def test_a_batch_larger_than_one_insert_statement_is_stored_whole_and_counted_on
     assert again["items_new"] == 3 and db["items"].count == n + 3
     assert len(_search(db, "tps")) == n + 3
     db.execute("insert into items_fts(items_fts) values('integrity-check')")
+
+
+def test_installed_sqlite_utils_plugins_do_not_touch_the_store(tmp_path):
+    # A sqlite-utils plugin in the same environment (another tool's) could redefine SQL functions
+    # on every connection sqlite-utils wraps; newswatch's store must not depend on what is installed.
+    from sqlite_utils import hookimpl
+    from sqlite_utils.plugins import pm
+
+    class Plugin:
+        @staticmethod
+        @hookimpl
+        def prepare_connection(conn):
+            conn.create_function("lower", 1, lambda value: "changed by a plugin")
+
+    plugin = Plugin()
+    pm.register(plugin, name="newswatch-test-plugin")
+    try:
+        db = open_db(tmp_path / "nw.db")
+        assert db.execute("select lower('ABC')").fetchone()[0] == "abc"
+        assert Database(memory=True).execute("select lower('ABC')").fetchone()[0] == "changed by a plugin"
+    finally:
+        pm.unregister(plugin)

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from sqlite_utils import Database
 
 from ..config import outlet_name
-from ..storage import daily_counts
+from ..storage import daily_counts, wrap_connection
 from .cells import highlight, local_time, safe_link
 from .charts import coverage_svg
 from .metadata import RULE_QUERY_PREFIX, plugin_settings, plugin_zone
@@ -131,8 +131,8 @@ async def desk(request, datasette) -> Response:
     asked = request.args.get("days", "")
     days = int(asked) if asked.isdigit() and int(asked) in WINDOWS else WINDOWS[0]
     db = datasette.get_database(name)
-    topics = await db.execute_fn(lambda conn: desk_topics(Database(conn), rules, tz, days))
-    outlets = await db.execute_fn(lambda conn: outlet_names(Database(conn), config.get("outlets") or {}))
+    topics = await db.execute_fn(lambda conn: desk_topics(wrap_connection(conn), rules, tz, days))
+    outlets = await db.execute_fn(lambda conn: outlet_names(wrap_connection(conn), config.get("outlets") or {}))
     for topic in topics:
         for story in topic.latest:
             story["source"] = outlets.get(story["source"], story["source"])

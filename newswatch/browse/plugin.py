@@ -25,8 +25,8 @@ from datasette import hookimpl
 from datasette.utils import escape_fts, tilde_encode
 from datasette.utils.asgi import asgi_send_redirect
 from markupsafe import Markup
-from sqlite_utils import Database
 
+from ..storage import wrap_connection
 from .cells import highlight, local_time, safe_link, terms_text, time_cell
 from .desk import WINDOWS, datasette_index, desk, rule_chart
 from .export import terms_list
@@ -116,7 +116,7 @@ def extra_template_vars(view_name, table, database, datasette, request):
         async def newswatch_rule_chart(rule: str) -> Markup:
             """A rule page's chart of the stories it matched per day."""
             db = datasette.get_database(database)
-            return await db.execute_fn(lambda conn: rule_chart(Database(conn), rule, tz))
+            return await db.execute_fn(lambda conn: rule_chart(wrap_connection(conn), rule, tz))
 
         return {"newswatch_rule_chart": newswatch_rule_chart, "newswatch_tz": tz.key,
                 "newswatch_days": WINDOWS[0]}

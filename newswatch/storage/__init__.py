@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from ..schedule import now_iso  # the timestamp format of every column, for callers
-from .database import StorageError, open_db
+from .database import StorageError, open_db, wrap_connection
 from .items import (
     ItemRecord,
     count_items,
@@ -62,6 +62,7 @@ __all__ = [
     "StorageError",
     "ItemRecord",
     "open_db",
+    "wrap_connection",
     "now_iso",
     "item_id_for",
     "find_existing",

@@ -14,6 +14,13 @@ class StorageError(Exception):
     """The database could not be opened or written; the message names the file."""
 
 
+def wrap_connection(conn: sqlite3.Connection) -> Database:
+    """A sqlite-utils :class:`Database` over an open connection (newswatch's own, or Datasette's)."""
+    # sqlite-utils plugins installed beside newswatch would change its connections (and their
+    # discovery scans every installed package at start-up): the store behaves the same everywhere.
+    return Database(conn, execute_plugins=False)
+
+
 def open_db(path: str | Path, *, migrate: bool = True, busy_timeout_s: float = 30.0) -> Database:
     """Open (creating if needed) the newswatch database at ``path``.
 
@@ -25,7 +32,7 @@ def open_db(path: str | Path, *, migrate: bool = True, busy_timeout_s: float = 3
         if path.parent and not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=busy_timeout_s, check_same_thread=False)
-        db = Database(conn)
+        db = wrap_connection(conn)
         db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
         db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
