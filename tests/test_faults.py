@@ -90,7 +90,7 @@ def check_database(db_path: Path, cfg: Path) -> dict[str, int]:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         conn.row_factory = sqlite3.Row
         items = conn.execute("select id, title, summary, body, url, canonical_url, source, lang, cluster_id,"
-                             " updated_at from items").fetchall()
+                             " fetched_at, updated_at from items").fetchall()
         matches = defaultdict(set)
         for row in conn.execute("select item_id, rule from matches"):
             matches[row["item_id"]].add(row["rule"])
@@ -105,7 +105,8 @@ def check_database(db_path: Path, cfg: Path) -> dict[str, int]:
         fields = {"title": it["title"], "summary": it["summary"], "body": it["body"],
                   "url": it["canonical_url"] or it["url"], "source": it["source"], "lang": it["lang"]}
         expected = {m.rule for m in matcher.match(fields)}
-        if it["updated_at"] is None and matches[it["id"]] != expected:
+        # stored rows start with updated_at = fetched_at; a later one means the text was rewritten
+        if it["updated_at"] in (None, it["fetched_at"]) and matches[it["id"]] != expected:
             problems.append(f"item {it['id']} {it['title']!r}: matches {sorted(matches[it['id']])}, "
                             f"rules say {sorted(expected)}")
         for rule in matches[it["id"]]:

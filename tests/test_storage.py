@@ -130,6 +130,31 @@ def test_batches_are_indexed_once_for_search_and_stories_and_other_writers_still
     assert _search(db, "news") == ["Later TPS news"]
 
 
+def test_an_item_seen_again_is_written_only_when_the_source_says_something_new(db):
+    """Every entry of a feed that gained one is seen again: unchanged ones cost no write."""
+    store_batch(db, [record(1, title="Salvadoran TPS extended"), record(2, title="Honduran TPS ends"),
+                     record(3, title="TPS for Haiti")])
+    later = "2026-11-29T07:00:00Z"
+
+    def again(n: int, **over) -> ItemRecord:
+        row = item(n, fetched_at=later, **over)
+        return ItemRecord(item=row, existing_id=row["id"])
+
+    counts = store_batch(db, [again(1, title="Salvadoran TPS extended"),
+                              again(2, title="Honduran TPS ends, court says"),
+                              again(3, title="TPS for Haiti", links='["https://example.org/ruling"]')])
+    assert counts["items_updated"] == 3  # all three seen again
+    rows = {r["title"]: r for r in db["items"].rows}
+    assert rows["Salvadoran TPS extended"]["updated_at"] != later  # unchanged: not rewritten
+    assert rows["Honduran TPS ends, court says"]["updated_at"] == later
+    assert rows["TPS for Haiti"]["updated_at"] == later
+    assert rows["TPS for Haiti"]["links"] == '["https://example.org/ruling"]'
+    # search follows the text that changed, and only it
+    assert _search(db, "court") == ["Honduran TPS ends, court says"]
+    assert _search(db, "tps") == ["Honduran TPS ends, court says", "Salvadoran TPS extended", "TPS for Haiti"]
+    db.execute("insert into items_fts(items_fts) values('integrity-check')")  # index == rows
+
+
 def test_fetch_records_update_source_health(db):
     run = storage.start_run(db)
     base = {"run_id": run, "source": "src", "url": "https://example.org/feed", "items": 0, "items_new": 0,

@@ -54,7 +54,7 @@ _ITEM_COLUMNS = {
     "published_from": "Where the publication time came from: feed, sitemap or page",
     "lastmod": "The sitemap's lastmod: when the page last changed, not when it was published",
     "fetched_at": "When newswatch first stored the item (first seen), UTC; not a publication time",
-    "updated_at": "When newswatch last updated the item, UTC",
+    "updated_at": "When newswatch last stored a change to the item (its text, date, links...), UTC",
     "lang": "Primary language subtag, like es or en (from the feed, the source or detected)",
     "lang_region": "The language tag's region, like 419, us or gt (es-419 is lang es, region 419)",
     "cluster_id": "Near-duplicate copies of one story share a cluster id",

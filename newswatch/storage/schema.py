@@ -559,3 +559,18 @@ def m018_bulk_indexing(db: Database) -> None:
     db.execute("CREATE TRIGGER items_story_pending AFTER INSERT ON items"
                " WHEN NOT EXISTS (SELECT 1 FROM items_bulk) BEGIN"
                " INSERT OR IGNORE INTO story_pending (item_id) VALUES (new.id); END")
+
+
+@migrations()
+def m019_reindex_changed_text_only(db: Database) -> None:
+    # An item seen again is written only when the source says something new of it
+    # (storage.items._refresh), and its text is indexed for search again only when the
+    # text changed: a new link list, date or updated_at leaves the index as it is.
+    db.execute("DROP TRIGGER IF EXISTS items_au")
+    db.execute('CREATE TRIGGER "items_au" AFTER UPDATE OF "title", "summary", "body" ON "items"'
+               ' WHEN old."title" IS NOT new."title" OR old."summary" IS NOT new."summary"'
+               ' OR old."body" IS NOT new."body" BEGIN'
+               ' INSERT INTO "items_fts" ("items_fts", rowid, "title", "summary", "body")'
+               " VALUES ('delete', old.rowid, old.\"title\", old.\"summary\", old.\"body\");"
+               ' INSERT INTO "items_fts" (rowid, "title", "summary", "body")'
+               ' VALUES (new.rowid, new."title", new."summary", new."body"); END')
