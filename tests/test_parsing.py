@@ -55,6 +55,39 @@ def test_a_worker_derives_what_the_pipelines_would(site_feeds, start):
         inline.close()
 
 
+def test_a_worker_leaves_the_entries_its_source_stored_to_the_database(site_feeds, tmp_path):
+    """A feed that gained an entry brings back every other one: the worker looks them up in the
+    run's database and works out the story and matches of the new ones only."""
+    from newswatch import storage
+
+    matcher = compile_rules(RULES)
+    db_path = tmp_path / "nw.db"
+    db = storage.open_db(db_path)
+    storage.sync_sources(db, [{"name": "s", "kind": "feed", "url": "https://example.org/feed", "lang": "en",
+                               "interval_s": 900}])
+    url, body = max(site_feeds, key=lambda feed: len(feed[1]))
+    inline = FeedParser(1, workers=0)
+    _, before = _read(inline, body, url)
+    normalize(before)
+    stored = before[::2]  # every other entry was stored by an earlier run
+    storage.store_batch(db, [storage.ItemRecord(item={**item.row(), "source": "s"}) for item in stored])
+    workers = FeedParser(100, matcher=matcher, workers=1, database=db_path)
+    try:
+        _, entries = _read(workers, body, url)
+    finally:
+        workers.close()
+        inline.close()
+    known = {item.id for item in stored}
+    assert len(entries) == len(before) >= 6 and 0 < len(known) < len(entries)
+    for item, plain in zip(entries, before, strict=True):
+        assert item.normalized and (item.id, item.title_key, item.lang) == (plain.id, plain.title_key, plain.lang)
+        if item.id in known:  # the pipelines refresh it; its story and matches are those stored
+            assert not item.derived and item.matches == [] and item.fingerprint is None
+        else:
+            assert item.derived and item.matches == matcher.match(plain.text_fields())
+            assert item.fingerprint == clustering.fingerprint_of(plain.title, plain.body or plain.summary)
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="pipe sizes are set on Linux only")
 def test_a_worker_hands_over_a_whole_feed_without_waiting(site_feeds):
     """A feed's result (75 KB for 50 entries) fits in the results pipe, so a worker goes on to

@@ -104,7 +104,8 @@ class RunContext:
             self._feed_parser = FeedParser(self.feed_documents, matcher=self.matcher,
                                            rules=[(r.name, r.query) for r in self.config.rules],
                                            aliases=self.config.aliases,
-                                           workers=self.config.crawl.parse_workers)
+                                           workers=self.config.crawl.parse_workers,
+                                           database=self.config.database)
         return self._feed_parser
 
     @property

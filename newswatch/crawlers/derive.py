@@ -14,6 +14,7 @@ pipelines then work everything out again.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 from .. import storage
@@ -149,6 +150,7 @@ def normalize(items: list[NewsItem]) -> None:
         item.lang, item.lang_region = lang, region or item.lang_region
         item.id = storage.item_id_for(item.canonical_url)
         item.title_key = title_key(item.title)
+        item.normalized = True
         texts.append(" ".join(filter(None, (item.title, item.summary, item.body[:500]))))
     claims = {item.lang for item in items}
     if len(claims) == 1 and feed_claim_holds(texts, claims.pop()):
@@ -160,12 +162,22 @@ def normalize(items: list[NewsItem]) -> None:
             item.lang_region = None  # the region was the claimed language's
 
 
-def derive(items: list[NewsItem], matcher) -> None:
+def derive(items: list[NewsItem], matcher, stored: Callable[[str, list[str]], set[str]] | None = None) -> None:
     """Everything of :mod:`this module <newswatch.crawlers.derive>` for ``items``, marking them ``derived``.
 
     ``matcher`` is the run's compiled rules (:func:`newswatch.rules.compile_rules`).
+    ``stored(source, ids)``, when given, names those of ``ids`` the database holds as
+    items of ``source``: those are only normalized (their story and matches are known;
+    a feed that gains an entry brings back every other one). Should one of them turn
+    out new after all, the pipelines derive it.
     """
     normalize(items)
+    if stored is not None:
+        ids: dict[str, list[str]] = {}
+        for item in items:
+            ids.setdefault(item.source, []).append(item.id)
+        known = {(source, i) for source, some in ids.items() for i in stored(source, some)}
+        items = [item for item in items if (item.source, item.id) not in known]
     fingerprints = clustering.fingerprints_of([(item.title, item.body or item.summary) for item in items])
     for item, fingerprint in zip(items, fingerprints):
         item.fingerprint = fingerprint

@@ -15,12 +15,14 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import sqlite3
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from .. import storage
 from ..formats.feeds import ParsedFeed, parse_feed
 from ..formats.items import NewsItem
 from .derive import as_items, derive
@@ -39,10 +41,35 @@ def _start_worker(rules: Sequence[tuple[str, str]], aliases: dict[str, list[str]
 
 
 def _read_in_worker(body: bytes, url: str, content_type: str | None, source: str, lang: str | None,
-                    fetched_at: str, max_bytes: int | None = None) -> ParsedFeed:
+                    fetched_at: str, max_bytes: int | None = None, database: str | None = None) -> ParsedFeed:
     parsed = parse_feed(body, url, content_type, max_bytes)
-    derive(as_items(parsed, source, lang, fetched_at), _matcher)
+    derive(as_items(parsed, source, lang, fetched_at), _matcher, _stored_in(database))
     return parsed  # its entries are the derived items
+
+
+_reader: tuple[int, str, sqlite3.Connection] | None = None  # this process's look at the run's database
+
+
+def _stored_in(database: str | None) -> Callable[[str, list[str]], set[str]] | None:
+    """:func:`derive`'s ``stored`` for a worker: which entries the run's database holds, read
+    through a read-only connection of this process (opened on first use, never inherited)."""
+    global _reader
+    if database is None:
+        return None
+    if _reader is None or _reader[:2] != (os.getpid(), database):
+        try:
+            _reader = (os.getpid(), database, storage.open_reader(database))
+        except storage.StorageError:
+            return None
+    conn = _reader[2]
+
+    def stored(source: str, ids: list[str]) -> set[str]:
+        try:
+            return storage.ids_stored_for(conn, source, ids)
+        except sqlite3.Error:  # then every entry is derived: it costs more, nothing is lost
+            return set()
+
+    return stored
 
 
 # One entry of plain RSS: enough to take every first-use cost (lazily imported modules,
@@ -154,10 +181,13 @@ class FeedParser:
     """
 
     def __init__(self, n_feeds: int, matcher=None, rules: Sequence[tuple[str, str]] = (),
-                 aliases: dict[str, list[str]] | None = None, workers: int | None = None):
+                 aliases: dict[str, list[str]] | None = None, workers: int | None = None,
+                 database: str | os.PathLike[str] | None = None):
         if _model_thread is not None:
             _model_thread.join()  # so that nothing loads it a second time meanwhile
         workers = worker_count(n_feeds, workers)
+        # Workers skip the fingerprints and matches of entries the database holds already.
+        self._database = os.fspath(database) if database is not None else None
         self._pool: ProcessPoolExecutor | None = None
         if workers > 0:
             if sys.platform == "linux" and matcher is not None:
@@ -191,7 +221,7 @@ class FeedParser:
             try:
                 parsed = await asyncio.wrap_future(
                     self._pool.submit(_read_in_worker, body, url, content_type, source, lang, fetched_at,
-                                      max_bytes))
+                                      max_bytes, self._database))
                 return parsed, parsed.entries
             except BrokenProcessPool:
                 # A worker that died (out of memory on a hostile feed) must not

@@ -41,7 +41,7 @@ class NormalizePipeline:
     """Fill the id, language and title key; trim text (see :func:`newswatch.crawlers.derive.normalize`)."""
 
     def process_item(self, batch: NewsBatch, spider) -> NewsBatch:
-        todo = [item for item in batch.items if not item.derived]
+        todo = [item for item in batch.items if not item.normalized]
         if todo:
             normalize(todo)
         return batch

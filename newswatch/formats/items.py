@@ -54,8 +54,10 @@ class NewsItem:
     # its copy is the one kept when another source carries the same URL.
     native: bool = False
     fingerprint: Any = None  # clustering.Fingerprint, or None for a text too short to compare
-    # True when id, title_key, lang, fingerprint and matches were all worked out
-    # from the current text (newswatch.crawlers.derive); whoever changes the text resets it.
+    # True when id, title_key and lang were worked out from the current text
+    # (newswatch.crawlers.derive.normalize), and ``derived`` when its fingerprint
+    # and matches were too; whoever changes the text resets both.
+    normalized: bool = False
     derived: bool = False
     # Set when the spider already looked the item up in the database (known_id:
     # the stored item it is, if any), so the dedupe stage need not ask again.

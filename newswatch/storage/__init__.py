@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 
 from ..schedule import now_iso  # the timestamp format of every column, for callers
-from .database import StorageError, open_db, wrap_connection
+from .database import StorageError, open_db, open_reader, wrap_connection
 from .items import (
     ItemRecord,
     count_items,
     find_existing,
     find_existing_many,
+    ids_stored_for,
     item_id_for,
     iter_items,
     store_batch,
@@ -62,6 +63,8 @@ __all__ = [
     "StorageError",
     "ItemRecord",
     "open_db",
+    "open_reader",
+    "ids_stored_for",
     "wrap_connection",
     "now_iso",
     "item_id_for",

@@ -21,6 +21,16 @@ def wrap_connection(conn: sqlite3.Connection) -> Database:
     return Database(conn, execute_plugins=False)
 
 
+def open_reader(path: str | Path, busy_timeout_s: float = 5.0) -> sqlite3.Connection:
+    """A read-only connection to the newswatch database at ``path``, for a process that only
+    looks things up while the run writes (WAL lets it read beside the writer)."""
+    try:
+        return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=busy_timeout_s,
+                               check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StorageError(f"cannot open database {path}: {exc}") from exc
+
+
 def open_db(path: str | Path, *, migrate: bool = True, busy_timeout_s: float = 30.0) -> Database:
     """Open (creating if needed) the newswatch database at ``path``.
 

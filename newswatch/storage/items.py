@@ -98,6 +98,18 @@ def find_existing_many(db: Database, ids: list[str], guids: list[str],
     return found
 
 
+def ids_stored_for(conn: sqlite3.Connection, source: str, ids: list[str]) -> set[str]:
+    """Those of ``ids`` stored as items of ``source`` (a plain connection will do: see
+    :func:`~newswatch.storage.database.open_reader`)."""
+    found: set[str] = set()
+    ids = list(dict.fromkeys(ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found.update(row[0] for row in conn.execute(
+            f"select id from items where source = ? and id in ({', '.join('?' for _ in chunk)})", [source, *chunk]))
+    return found
+
+
 def store_batch(db: Database, records: Iterable[ItemRecord],
                 sightings: Iterable[tuple[str, str, str, str]] = ()) -> dict[str, int]:
     """Write items, their matches and their pending alerts in ONE transaction.

@@ -140,7 +140,7 @@ class NewswatchSpider(scrapy.Spider):
                 claimed.append(item)
             elif ctx.claimed_by(item.canonical_url) != item.source:
                 ctx.sighted(storage.item_id_for(item.canonical_url), item.source, item.url, item.fetched_at)
-        ids = [item.id if item.derived else storage.item_id_for(item.canonical_url) for item in claimed]
+        ids = [item.id if item.normalized else storage.item_id_for(item.canonical_url) for item in claimed]
         known: dict[str, dict[str, str]] = {}
         for source in dict.fromkeys(item.source for item in claimed):
             mine = [(item, item_id) for item, item_id in zip(claimed, ids) if item.source == source]

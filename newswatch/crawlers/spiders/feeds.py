@@ -89,7 +89,7 @@ class FeedsSpider(NewswatchSpider):
             item.known_id, item.looked_up = known_id, True
             if needs_page(item, known_id):
                 # The page's text (and maybe its canonical URL) will replace the feed's.
-                item.derived = item.looked_up = False
+                item.normalized = item.derived = item.looked_up = False
                 yield self.article_request(item, src)
             else:
                 ready.append(item)
