@@ -43,16 +43,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_rules import Corpus
 
 
-def make_feeds(root: Path, n_feeds: int, n_items: int, corpus: Corpus) -> None:
-    """RSS feeds whose entries are bench_rules' news-like documents (title and summary)."""
+def make_feeds(root: Path, n_feeds: int, n_items: int, corpus: Corpus, newer: int = 0,
+               later: Corpus | None = None) -> None:
+    """RSS feeds whose entries are bench_rules' news-like documents (title and summary).
+
+    ``newer``: each feed as it is that many entries later, its oldest gone and as many new
+    ones in, drawn from ``later``; ``corpus`` must be a new one of the same seed (a corpus
+    draws its documents in turn, so the entries kept are those it drew the first time).
+    """
     feeds = root / "feeds"
-    feeds.mkdir(parents=True)
+    feeds.mkdir(parents=True, exist_ok=True)
     for f in range(n_feeds):
         items = []
         lang = None
-        for i in range(n_items):
-            doc = corpus.document(f * n_items + i)
-            lang = lang or doc["lang"]
+        for i in range(n_items + newer):
+            if i < n_items:
+                doc = corpus.document(f * n_items + i)
+            else:
+                assert later is not None, "newer entries need a corpus to draw them from"
+                doc = later.document(f * n_items + i)
+            lang = lang or doc["lang"]  # the feed's language, whichever entries it holds now
+            if i < newer:
+                continue
             date = formatdate(1_500_000_000 + f * 1000 + i * 10, usegmt=True)
             items.append(
                 f"<item><title>{escape(doc['title'])}</title>"
@@ -76,10 +88,13 @@ def make_rules(n: int, corpus: Corpus, broad: int = 0) -> str:
     return "\n".join(tables)
 
 
-def measure(tmp: Path, cfg: Path, bodies: list[bytes], profile: str | None = None) -> dict[str, float]:
-    """One floor measurement and one newswatch run right after it, on a fresh database."""
-    for old in tmp.glob("bench.db*"):
-        old.unlink()
+def measure(tmp: Path, cfg: Path, bodies: list[bytes], profile: str | None = None,
+            fresh: bool = True) -> dict[str, float]:
+    """One floor measurement and one newswatch run right after it, on a fresh database unless not
+    ``fresh`` (then every source is read, due or not, into the database as it is)."""
+    if fresh:
+        for old in tmp.glob("bench.db*"):
+            old.unlink()
     t0, c0 = time.perf_counter(), time.process_time()
     n_floor = sum(len(feedparser.parse(b).entries) for b in bodies)
     floor_s, floor_cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -87,7 +102,7 @@ def measure(tmp: Path, cfg: Path, bodies: list[bytes], profile: str | None = Non
     import resource
     cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    cmd = [sys.executable, "-m", "newswatch.cli", "run", "-c", str(cfg), "--no-alerts"]
+    cmd = [sys.executable, "-m", "newswatch.cli", "run", "-c", str(cfg), "--no-alerts"] + ([] if fresh else ["--all"])
     if profile:
         cmd[1:1] = ["-m", "cProfile", "-o", profile]
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -99,7 +114,7 @@ def measure(tmp: Path, cfg: Path, bodies: list[bytes], profile: str | None = Non
         raise SystemExit("the run failed")
     import sqlite3
     with sqlite3.connect(tmp / "bench.db") as db:
-        n_items = db.execute("select count(*) from items").fetchone()[0]
+        n_items = n_floor if not fresh else db.execute("select count(*) from items").fetchone()[0]
         n_matches = db.execute("select count(*) from matches").fetchone()[0]
     return {"floor_rate": n_floor / floor_s, "n_floor": n_floor, "floor_s": floor_s,
             "floor_cpu": floor_cpu / n_floor * 1e3, "rate": n_items / run_s, "n_items": n_items,
@@ -118,6 +133,8 @@ def main() -> None:
                     "in turn, and report the median ratio (a shared machine's speed drifts by a tenth "
                     "or more from one minute to the next)")
     ap.add_argument("--profile", help="write a cProfile of the newswatch run to this file")
+    ap.add_argument("--steady", action="store_true", help="after each run, measure a second one with "
+                    "every feed one entry newer (49 entries seen before, one new), as polling finds them")
     args = ap.parse_args()
     corpus = Corpus(seed=2017)
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,7 +155,16 @@ def main() -> None:
             # a checkout run with PYTHONDONTWRITEBYTECODE=1 would compile every module each run.
             subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parents[1]
                                                                           / "newswatch")], check=True)
-            runs = [measure(tmp, cfg, bodies, args.profile) for _ in range(max(1, args.repeat))]
+            runs, again = [], []
+            for _ in range(max(1, args.repeat)):
+                runs.append(measure(tmp, cfg, bodies, args.profile))
+                if args.steady:
+                    make_feeds(tmp / "site", args.feeds, args.items, Corpus(seed=2017), newer=1,
+                               later=Corpus(seed=2018))
+                    newer = [(tmp / "site" / "feeds" / f"{f}.xml").read_bytes().replace(b"{{BASE}}", site.url.encode())
+                             for f in range(args.feeds)]
+                    again.append(measure(tmp, cfg, newer, fresh=False))
+                    make_feeds(tmp / "site", args.feeds, args.items, Corpus(seed=2017))
     m = sorted(runs, key=lambda r: r["ratio"])[len(runs) // 2]  # the median run
     print(f"ingest: {args.feeds} feeds x {args.items} items, {args.rules} rules + {args.broad} broad")
     print(f"  feedparser.parse alone (floor):   {m['floor_rate']:9,.0f} items/s  ({m['n_floor']} items in "
@@ -151,6 +177,16 @@ def main() -> None:
           f"(ratio {m['floor_cpu'] / m['run_cpu']:.2f})")
     if len(runs) > 1:
         print(f"  {len(runs)} runs, the median shown; ratios " + " ".join(f"{r['ratio']:.2f}" for r in runs))
+    if again:
+        a = sorted(again, key=lambda r: r["ratio"])[len(again) // 2]
+        print(f"steady: each feed one entry newer, read again ({a['n_items']} entries, {args.feeds} new)")
+        print(f"  feedparser.parse alone (floor):   {a['floor_rate']:9,.0f} entries/s")
+        print(f"  newswatch run (fetch..store):     {a['rate']:9,.0f} entries/s  ({a['run_s']:.1f} s, process start "
+              f"included)")
+        print(f"  ratio newswatch / floor:          {a['ratio']:9.2f}")
+        print(f"  CPU per entry: floor {a['floor_cpu']:.3f} ms, newswatch {a['run_cpu']:.3f} ms")
+        if len(again) > 1:
+            print(f"  {len(again)} runs, the median shown; ratios " + " ".join(f"{r['ratio']:.2f}" for r in again))
 
 
 if __name__ == "__main__":
