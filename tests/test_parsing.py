@@ -197,3 +197,51 @@ def test_permutations_and_bands_are_datasketchs():
     for threshold in (0.1, 0.25, 0.4, 0.5, 0.7, 0.9):
         assert clustering._optimal_bands(threshold, clustering.NUM_PERM) == _optimal_param(
             threshold, clustering.NUM_PERM, 0.5, 0.5)
+
+
+def test_a_feed_that_gains_an_entry_stores_it_matched_and_leaves_the_others_as_they_were(tmp_path, cli):
+    """The poll after the first, read by workers: each feed brings back what it held and one entry
+    more. The new ones are matched and stored; of the others only one whose title was corrected
+    is written again (and found by search under its new title); nothing is matched twice."""
+    import re
+
+    from cluster_helpers import KEYWORD, make_feeds
+
+    n_feeds, n_items = 4, 10
+    marked = make_feeds(tmp_path / "site", n_feeds, n_items, every=3)
+    with SiteServer(tmp_path / "site") as site:
+        cfg = tmp_path / "newswatch.toml"
+        cfg.write_text("\n".join(
+            ['database = "nw.db"', "[crawl]", "parse_workers = 2", "download_delay = 0", "autothrottle = false",
+             "fetch_articles = false", "obey_robots = false", "retries = 0"]
+            + [f'[[sources]]\nname = "f{f}"\nurl = "{site.url}/feeds/f{f}.xml"' for f in range(n_feeds)]
+            + ["[[rules]]", 'name = "marked"', f'query = "{KEYWORD}"', "notify = []"]) + "\n", encoding="utf-8")
+        first = cli("run", "-c", str(cfg), "--no-alerts")
+        assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+        with sqlite_utils.Database(tmp_path / "nw.db") as db:  # marks what the second run writes again
+            db.execute("update items set updated_at = '2000-01-01T00:00:00Z'")
+            db.conn.commit()
+        for f in range(n_feeds):
+            path = tmp_path / "site" / "feeds" / f"f{f}.xml"
+            text = path.read_text(encoding="utf-8")
+            new = (f"<item><title>Item {f}-new: harbour council</title><link>{{{{BASE}}}}/a/{f}/new.html</link>"
+                   f'<guid isPermaLink="false">f{f}-new</guid><pubDate>Mon, 30 Nov 2026 10:00:00 GMT</pubDate>'
+                   f"<description>river minister {KEYWORD} budget</description></item>")
+            text = text.replace("<item>", new + "<item>", 1)
+            if f == 0:
+                text = re.sub(r"<title>Item 0-1: ", "<title>Item 0-1 (corrected): ", text)
+            path.write_text(text, encoding="utf-8")
+        second = cli("run", "-c", str(cfg), "--no-alerts", "--all")
+        assert second.returncode == 0, second.stdout[-2000:] + second.stderr[-2000:]
+    assert f"{n_feeds} new items, {n_feeds * n_items} seen again" in " ".join(second.stdout.split())
+    db = sqlite_utils.Database(tmp_path / "nw.db")
+    items = {row["guid"]: row for row in db["items"].rows}
+    assert len(items) == n_feeds * (n_items + 1)
+    matched = [row[0] for row in db.execute("select i.guid from matches m join items i on i.id = m.item_id")]
+    assert sorted(matched) == sorted(marked | {f"f{f}-new" for f in range(n_feeds)})
+    changed = {guid for guid, row in items.items() if row["updated_at"] != "2000-01-01T00:00:00Z"}
+    assert changed == {"f0-i1"} | {f"f{f}-new" for f in range(n_feeds)}
+    assert items["f0-i1"]["title"].startswith("Item 0-1 (corrected): ")
+    found = [row[0] for row in db.execute(
+        "select i.guid from items_fts f join items i on i.rowid = f.rowid where items_fts match 'corrected'")]
+    assert found == ["f0-i1"]
