@@ -55,7 +55,8 @@ def test_a_worker_derives_what_the_pipelines_would(site_feeds, start):
         inline.close()
 
 
-def test_a_worker_leaves_the_entries_its_source_stored_to_the_database(site_feeds, tmp_path):
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_a_worker_leaves_the_entries_its_source_stored_to_the_database(site_feeds, tmp_path, start):
     """A feed that gained an entry brings back every other one: the worker looks them up in the
     run's database and works out the story and matches of the new ones only."""
     from newswatch import storage
@@ -71,7 +72,9 @@ def test_a_worker_leaves_the_entries_its_source_stored_to_the_database(site_feed
     normalize(before)
     stored = before[::2]  # every other entry was stored by an earlier run
     storage.store_batch(db, [storage.ItemRecord(item={**item.row(), "source": "s"}) for item in stored])
-    workers = FeedParser(100, matcher=matcher, workers=1, database=db_path)
+    workers = (FeedParser(100, matcher=matcher, workers=1, database=db_path) if start == "fork"
+               else FeedParser(100, rules=RULES, workers=1, database=db_path))
+    assert workers._pool._mp_context.get_start_method() == start
     try:
         _, entries = _read(workers, body, url)
     finally:
