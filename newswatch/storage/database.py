@@ -25,8 +25,7 @@ def open_reader(path: str | Path, busy_timeout_s: float = 5.0) -> sqlite3.Connec
     """A read-only connection to the newswatch database at ``path``, for a process that only
     looks things up while the run writes (WAL lets it read beside the writer)."""
     try:
-        return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=busy_timeout_s,
-                               check_same_thread=False)
+        return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=busy_timeout_s)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot open database {path}: {exc}") from exc
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .database import StorageError
-from .items import _db_file, _insert_or_ignore
+from .items import _chunks, _db_file, _insert_or_ignore
 from .mutes import hold_back_new_alerts
 
 #: The columns an item is tested with (follows() reads url, title, summary, body).
@@ -112,9 +112,7 @@ def visited(db: Database, urls: Iterable[str]) -> set[str]:
     """Those of ``urls`` discovery fetched before, or stored as an item's canonical URL."""
     urls = list(dict.fromkeys(urls))
     found: set[str] = set()
-    for start in range(0, len(urls), 400):
-        chunk = urls[start:start + 400]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in _chunks(urls, 400):  # each chunk is bound twice
         for (url,) in db.execute(f"select url from discovered_pages where url in ({marks})"
                                  f" union select canonical_url from items where canonical_url in ({marks})",
                                  chunk + chunk).fetchall():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -60,6 +60,14 @@ class ItemRecord:
         return self.existing_id is None
 
 
+def _chunks(keys: list[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """``keys`` a few hundred at a time (SQLite caps a statement's variables), each chunk with
+    its ``?, ?, ...`` for an ``IN (...)``."""
+    for start in range(0, len(keys), size):
+        chunk = keys[start:start + size]
+        yield chunk, ", ".join("?" for _ in chunk)
+
+
 def find_existing(db: Database, item_id: str, guid: str | None, source: str | None = None) -> dict | None:
     """The stored item with this id, or with this GUID (among ``source``'s items when given), or None."""
     rows = list(db.query("select id, cluster_id, body from items where id = ?", [item_id]))
@@ -85,10 +93,8 @@ def find_existing_many(db: Database, ids: list[str], guids: list[str],
     for column, keys in (("id", ids), ("guid", guids)):
         keys = [k for k in dict.fromkeys(keys) if k]
         scoped = column == "guid" and source is not None
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            sql = (f"select id, {column} as k, source, native from items "
-                   f"where {column} in ({', '.join('?' for _ in chunk)})")
+        for chunk, marks in _chunks(keys):
+            sql = f"select id, {column} as k, source, native from items where {column} in ({marks})"
             if scoped:
                 sql += " and source = ?"
             for row in db.execute(sql, chunk + [source] if scoped else chunk).fetchall():
@@ -102,11 +108,9 @@ def ids_stored_for(conn: sqlite3.Connection, source: str, ids: list[str]) -> set
     """Those of ``ids`` stored as items of ``source`` (a plain connection will do: see
     :func:`~newswatch.storage.database.open_reader`)."""
     found: set[str] = set()
-    ids = list(dict.fromkeys(ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for chunk, marks in _chunks(list(dict.fromkeys(ids))):
         found.update(row[0] for row in conn.execute(
-            f"select id from items where source = ? and id in ({', '.join('?' for _ in chunk)})", [source, *chunk]))
+            f"select id from items where source = ? and id in ({marks})", [source, *chunk]))
     return found
 
 
@@ -203,11 +207,10 @@ class _Owner(NamedTuple):
 def _owners(db: Database, ids: list[str]) -> dict[str, _Owner]:
     found: dict[str, _Owner] = {}
     ids = [i for i in dict.fromkeys(ids) if i]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for chunk, marks in _chunks(ids):
         for row in db.execute(
                 "select id, source, native, url, fetched_at, coalesce(updated_at, fetched_at) from items"
-                f" where id in ({', '.join('?' for _ in chunk)})", chunk).fetchall():
+                f" where id in ({marks})", chunk).fetchall():
             found[row[0]] = _Owner(*row[1:])
     return found
 
