@@ -14,8 +14,15 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
+from types import ModuleType
 
 from .document import FieldText
+
+_native: ModuleType | None
+try:
+    from . import _windows as _native  # the two loops below, in C, where the install built them
+except ImportError:  # no C compiler where newswatch was installed: the same results, in Python
+    _native = None
 
 __all__ = ["evidence", "mark_hits", "SNIPPET_WORDS", "OPEN", "CLOSE", "ELLIPSIS"]
 
@@ -44,6 +51,9 @@ def _words_ahead(count: int) -> re.Pattern[str]:
 #: the punctuation glued to it). A snippet is at most about 1,200 characters.
 MAX_BEFORE_CHARS, MAX_HIT_CHARS, MAX_AFTER_CHARS = 300, 300, 600
 _MARKED = re.compile(f"{OPEN}(.*?){CLOSE}", re.S)
+if _native is not None:
+    _native.configure(SPAN_WORDS, SNIPPET_WORDS, _BEFORE, MAX_BEFORE_CHARS, MAX_HIT_CHARS, MAX_AFTER_CHARS,
+                      OPEN, CLOSE, ELLIPSIS)
 
 
 @lru_cache(maxsize=4096)
@@ -53,8 +63,9 @@ def _glued(ch: str) -> bool:
 
 def _back(reverse: str, offset: int, count: int) -> int:
     """The start of the word up to ``count`` words before ``offset``, read from the reversed word
-    text ``reverse`` (the field's, built once): a match that reaches the stretch looked at may
-    have cut a word, so the stretch grows until it does not or holds the start of the text."""
+    text ``reverse`` (the field's, built once). Only a stretch of it is read: until the match
+    ends on a word that lies wholly inside the stretch, the stretch grows (a match that reaches
+    its edge, or stops on the spaces just inside it, may have been cut short there)."""
     if count <= 0:
         return offset
     size, reach, pattern = len(reverse), 12 * count, _words_back(count)
@@ -62,14 +73,24 @@ def _back(reverse: str, offset: int, count: int) -> int:
     while True:
         stop = size - max(0, offset - reach)
         m = pattern.match(reverse, at, stop)
-        if m is None:
-            return offset
-        if m.end() < stop or stop == size:
+        if stop == size:
+            return offset if m is None else offset - (m.end() - at)
+        if m is not None and m.end() < stop and reverse[m.end():stop].strip(" "):
             return offset - (m.end() - at)
         reach *= 4
 
 
-def _window(field: FieldText, ranges: Sequence[tuple[int, ...]], first_start: int, first_end: int) -> str:
+def _window(field: FieldText, ranges: list[Hit], first_start: int, first_end: int) -> str:
+    """The text of ``field`` around the focus, hits marked: :func:`_python_window`, in C where
+    every character of the field folds to one (most text: the C side has no offset map)."""
+    if _native is not None:
+        _, lead, trail, shift = field.layout()
+        if shift:
+            return _native.window(field.text, field.words, lead, trail, ranges, first_start, first_end)
+    return _python_window(field, ranges, first_start, first_end)
+
+
+def _python_window(field: FieldText, ranges: Sequence[tuple[int, ...]], first_start: int, first_end: int) -> str:
     """The text of ``field`` around the focus (``first_start``-``first_end``), each of ``ranges``
     (sorted by start: (start, end, ...) tuples in ``field.words``) in the window marked «…».
 
@@ -148,7 +169,7 @@ def _window(field: FieldText, ranges: Sequence[tuple[int, ...]], first_start: in
 Window = tuple[int, int, int, int]  # conjuncts shown, hits, first index, index after the last
 
 
-def _densest(words: str, hits: Sequence[Hit], wanted: frozenset[int] | None = None) -> Window:
+def _python_densest(words: str, hits: Sequence[Hit], wanted: frozenset[int] | None = None) -> Window:
     """The window of ``hits`` (sorted) within SPAN_WORDS words that shows the most conjuncts of the
     rule, then the most hits, then comes first.
 
@@ -181,6 +202,9 @@ def _densest(words: str, hits: Sequence[Hit], wanted: frozenset[int] | None = No
             else:
                 groups[group] -= 1
     return best
+
+
+_densest: Callable[..., Window] = _native.densest if _native is not None else _python_densest
 
 
 def _outer(hits: list[Hit]) -> list[Hit]:

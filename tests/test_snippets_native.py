@@ -1,0 +1,88 @@
+"""The snippet windows built in C (newswatch/rules/_windows.c) are the Python ones, character for character.
+
+snippets.py keeps the pure-Python definition, which runs wherever the C part
+could not be built; each generated field here is cut into windows both ways.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sysconfig
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newswatch.rules import snippets
+from newswatch.rules.document import FieldText
+
+native = snippets._native
+
+WORDS = ["the", "aid", "Morales", "TPS", "EE.UU.", "él", "dijo", "¿Qué?", "—", "(JOH)", "$4.5", "\u00a0", "x" * 45,
+         "Extraordinariamente-larguísima", "\t", "\n\n", "«cita»", "año", "\x07", "", ",", "..."]
+
+
+def test_the_c_part_is_built_where_a_compiler_is():
+    # a failed build falls back to Python silently: that must not go unseen where it should work
+    if not (shutil.which(sysconfig.get_config_var("CC").split()[0] if sysconfig.get_config_var("CC") else "cc")):
+        pytest.skip("no C compiler here: newswatch runs on the Python windows")
+    assert native is not None, "newswatch/rules/_windows.c was not built: run `make test` again to see why"
+
+
+@st.composite
+def fields_with_hits(draw):
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=120))
+    joints = draw(st.lists(st.sampled_from([" ", " ", " ", "  ", ", ", ". ", "\n"]), min_size=len(words),
+                           max_size=len(words)))
+    field = FieldText("".join(w + j for w, j in zip(words, joints, strict=True)).strip(" "))
+    spans = [m.span() for m in re.finditer(r"[^ ]+", field.words)]
+    if not spans:
+        return field, []
+    picked = draw(st.lists(st.integers(0, len(spans) - 1), min_size=1, max_size=12))
+    hits = []
+    for i in picked:
+        length = draw(st.integers(0, 2))  # one word, or a phrase of up to three
+        start, end = spans[i][0], spans[min(i + length, len(spans) - 1)][1]
+        hits.append((start, end, draw(st.integers(0, 3)), draw(st.integers(0, 3))))
+    return field, snippets._outer(hits)
+
+
+needs_native = pytest.mark.skipif(native is None, reason="the C part is not built here")
+
+
+@needs_native
+@settings(max_examples=400, deadline=None)
+@given(fields_with_hits(), st.one_of(st.none(), st.frozensets(st.integers(0, 3), min_size=1)))
+def test_the_densest_window_is_the_same(case, wanted):
+    field, hits = case
+    if hits:
+        assert native.densest(field.words, hits, wanted) == snippets._python_densest(field.words, hits, wanted)
+
+
+@needs_native
+@settings(max_examples=400, deadline=None)
+@given(fields_with_hits(), st.data())
+def test_a_window_reads_the_same(case, data):
+    field, hits = case
+    if not hits or not field.one_to_one():
+        return
+    first = data.draw(st.integers(0, len(hits) - 1))
+    last = data.draw(st.integers(first, len(hits) - 1))
+    start, end = hits[first][0], max(h[1] for h in hits[first:last + 1])
+    _, lead, trail, _ = field.layout()
+    assert native.window(field.text, field.words, lead, trail, hits, start, end) == \
+        snippets._python_window(field, hits, start, end)
+
+
+def test_a_window_of_long_words_keeps_its_ten_words_before_the_hit():
+    # _back reads a stretch of 12 characters a word first; it used to stop when the stretch
+    # began on a space (here: 7 words instead of 10) instead of reading further
+    text = " ".join(f"{'w' * 14}{i:02d}" for i in range(40))
+    field = FieldText(text)
+    at = field.words.index("w" * 14 + "30")
+    hits = [(at, at + 16, 0, 0)]
+    window = snippets._python_window(field, hits, at, at + 16)
+    assert window.split()[:2] == ["...", "w" * 14 + "20"]
+    if native is not None:
+        assert native.window(field.text, field.words, *field.layout()[1:3], hits, at, at + 16) == window
