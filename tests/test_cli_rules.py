@@ -161,6 +161,64 @@ def test_match_reports_each_bad_line_and_matches_the_rest(tmp_path, cli):
     assert [m["rule"] for m in out[1]["matches"]] == ["tps"]
 
 
+def _long_input(lines: int) -> list[str]:
+    """Items of which every 7th matches, with a blank line, a broken line and an untitled one."""
+    out = []
+    for i in range(lines):
+        title = f"Item {i}: Honduras and temporary protected status" if i % 7 == 0 else f"Item {i} on the weather"
+        out.append(json.dumps({"title": title, "url": f"https://a.example/{i}"}))
+    out[10], out[500], out[900] = "", "not json", json.dumps({"summary": "no title"})
+    return out
+
+
+def test_a_long_input_is_matched_by_workers_in_input_order(tmp_path):
+    import multiprocessing
+
+    from newswatch import app
+    from newswatch.app.matching import MIN_LINES_FOR_WORKERS
+    from newswatch.config import load
+
+    lines = _long_input(MIN_LINES_FOR_WORKERS + 1500)
+    cfg = load(config(tmp_path))
+    alone = list(app.rules_match(lines, cfg, jobs=1))
+    results, workers = [], 0
+    for result in app.rules_match(lines, cfg, jobs=2):
+        workers = max(workers, len(multiprocessing.active_children()))
+        results.append(result)
+    assert workers == 2
+    assert results == alone
+    assert [r["index"] for r in results] == [i for i in range(len(lines)) if i != 10]
+    assert [r["index"] for r in results if "error" in r] == [500, 900]
+    assert sum(bool(r.get("matches")) for r in results) == sum(i % 7 == 0 for i in range(len(lines)))
+    assert not multiprocessing.active_children()
+
+
+def test_stopping_early_leaves_no_worker_behind(tmp_path):
+    import multiprocessing
+
+    from newswatch import app
+    from newswatch.config import load
+
+    results = app.rules_match(_long_input(5000), load(config(tmp_path)), jobs=2)
+    first = [next(results) for _ in range(3)]
+    assert [r["index"] for r in first] == [0, 1, 2]
+    results.close()
+    assert not multiprocessing.active_children()
+
+
+def test_match_jobs_on_the_command_line(tmp_path, cli):
+    cfg = config(tmp_path)
+    items = tmp_path / "items.jsonl"
+    items.write_text("\n".join(_long_input(1200)) + "\n", encoding="utf-8")
+    one = cli("rules", "match", "-c", str(cfg), "-j", "1", str(items))
+    two = cli("rules", "match", "-c", str(cfg), "--jobs", "2", str(items))
+    assert one.returncode == two.returncode == 1  # the two bad lines
+    assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 1197
+    assert "items.jsonl: line 501:" in two.stderr and "2 lines skipped" in two.stderr
+    zero = cli("rules", "match", "-c", str(cfg), "-j", "0", str(items))
+    assert zero.returncode == 2 and "--jobs" in zero.stderr
+
+
 def test_backtest_agrees_with_the_matcher(tmp_path, cli):
     cfg = config(tmp_path)
     db = storage.open_db(tmp_path / "nw.db")

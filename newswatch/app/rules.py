@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from ..errors import InvalidInput
 from ..rules import RuleSyntaxError, RuleWarning, check_rules, compile_rule, compile_rules
 from ..rules import query_warnings as _query_warnings
 from .loading import ConfigLike, as_config
+from .matching import match_lines
 
 
 @dataclass
@@ -87,7 +87,7 @@ def _rules_from(file: str | Path | None, config: ConfigLike) -> tuple[list[RuleC
 
 
 def rules_match(items: Iterable[str | dict], config: Config | None = None, *, rules: Iterable[str] = (),
-                query: str | None = None) -> Iterator[dict[str, Any]]:
+                query: str | None = None, jobs: int | None = None) -> Iterator[dict[str, Any]]:
     """Match items with the configured rules (only ``rules``, if named), or with one ``query``.
 
     ``items`` are JSON lines (or dicts) with at least ``title``, plus any of
@@ -95,7 +95,9 @@ def rules_match(items: Iterable[str | dict], config: Config | None = None, *, ru
     Yields one dict per non-blank line: ``{"index": N, "url": ..., "matches":
     [{"rule", "terms", "fields", "snippet"}]}``, or ``{"index": N, "error":
     "..."}`` for a line that is not such an object. Needs no database; a
-    ``query`` may use the ``@alias`` lists of ``config``.
+    ``query`` may use the ``@alias`` lists of ``config``. A long input is
+    matched by ``jobs`` worker processes (None: one per core; 1: none), the
+    results still in input order.
 
     Raises before the first item: :class:`~newswatch.errors.InvalidInput`
     for an unknown rule, :class:`~newswatch.rules.RuleSyntaxError` for a
@@ -114,22 +116,4 @@ def rules_match(items: Iterable[str | dict], config: Config | None = None, *, ru
                 raise InvalidInput(f"unknown rule(s): {', '.join(sorted(unknown))}; configured: "
                                    + ", ".join(n for n, _ in pairs))
             pairs = [(n, q) for n, q in pairs if n in wanted]
-    return _matches(compile_rules(pairs, aliases=aliases), items)
-
-
-def _matches(matcher, items: Iterable[str | dict]) -> Iterator[dict[str, Any]]:
-    for index, line in enumerate(items):
-        if isinstance(line, dict):
-            item = line
-        elif not line.strip():
-            continue
-        else:
-            try:
-                item = json.loads(line)
-            except ValueError as exc:
-                yield {"index": index, "error": str(exc)}
-                continue
-        if not isinstance(item, dict) or "title" not in item:
-            yield {"index": index, "error": 'each line must be a JSON object with at least "title"'}
-            continue
-        yield {"index": index, "url": item.get("url"), "matches": [m.to_dict() for m in matcher.match(item)]}
+    return match_lines(compile_rules(pairs, aliases=aliases), items, jobs)
