@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 
 from newswatch.rules import snippets
 from newswatch.rules.document import FieldText
+from newswatch.rules.snippets import ELLIPSIS
 
 native = snippets._native
+FILLER = " ".join(f"Filler{i} said little." for i in range(30))
 
 WORDS = ["the", "aid", "Morales", "TPS", "EE.UU.", "él", "dijo", "¿Qué?", "—", "(JOH)", "$4.5", "\u00a0", "x" * 45,
          "Extraordinariamente-larguísima", "\t", "\n\n", "«cita»", "año", "\x07", "", ",", "..."]
@@ -45,7 +47,7 @@ def fields_with_hits(draw):
         length = draw(st.integers(0, 2))  # one word, or a phrase of up to three
         start, end = spans[i][0], spans[min(i + length, len(spans) - 1)][1]
         hits.append((start, end, draw(st.integers(0, 3)), draw(st.integers(0, 3))))
-    return field, snippets._outer(hits)
+    return field, hits  # as a rule's terms give them: unsorted, some inside others
 
 
 needs_native = pytest.mark.skipif(native is None, reason="the C part is not built here")
@@ -57,6 +59,7 @@ needs_native = pytest.mark.skipif(native is None, reason="the C part is not buil
 def test_the_densest_window_is_the_same(case, wanted):
     field, hits = case
     if hits:
+        hits = snippets._outer(hits)
         assert native.densest(field.words, hits, wanted) == snippets._python_densest(field.words, hits, wanted)
 
 
@@ -67,12 +70,65 @@ def test_a_window_reads_the_same(case, data):
     field, hits = case
     if not hits or not field.one_to_one():
         return
+    hits = snippets._outer(hits)
     first = data.draw(st.integers(0, len(hits) - 1))
     last = data.draw(st.integers(first, len(hits) - 1))
     start, end = hits[first][0], max(h[1] for h in hits[first:last + 1])
     _, lead, trail, _ = field.layout()
     assert native.window(field.text, field.words, lead, trail, hits, start, end) == \
         snippets._python_window(field, hits, start, end)
+
+
+def _in_python(work):
+    """``work()`` with snippets.py's own functions only, as where the C part is not built."""
+    saved = snippets._native, snippets._densest
+    snippets._native, snippets._densest = None, snippets._python_densest
+    try:
+        return work()
+    finally:
+        snippets._native, snippets._densest = saved
+
+
+@needs_native
+@settings(max_examples=600, deadline=None)
+@given(st.lists(fields_with_hits(), min_size=3, max_size=3), st.permutations(["summary", "body", "title"]),
+       st.integers(0, 2), st.integers(1, 4))
+def test_the_evidence_of_a_match_is_the_same(cases, order, dropped, groups):
+    fields = {name: field for name, (field, _) in zip(("title", "summary", "body"), cases, strict=True)}
+    hits = {name: found for name, (_, found) in zip(("title", "summary", "body"), cases, strict=True)}
+    names = tuple(order[:3 - dropped])
+
+    def hits_of(name):
+        return list(hits[name])  # a new list each time: evidence sorts it
+
+    expected = _in_python(lambda: snippets.evidence(fields, hits_of, names, groups))
+    assert snippets.evidence(fields, hits_of, names, groups) == expected
+
+
+@needs_native
+@pytest.mark.parametrize("gap", [29, 30, 31])
+def test_two_windows_thirty_words_apart_or_less_read_as_one(gap):
+    words = ["alpha"] + [f"w{i}" for i in range(1, gap)] + ["omega"] + [f"v{i}" for i in range(40)]
+    field = FieldText(" ".join(words))
+    first, last = field.words.index(" alpha ") + 1, field.words.index(" omega ") + 1
+    hits = [(first, first + 5, 0, 0), (last, last + 5, 1, 1)]
+    snippet = snippets.evidence({"body": field}, lambda name: list(hits), ("body",), 2)
+    assert snippet == _in_python(lambda: snippets.evidence({"body": field}, lambda name: list(hits), ("body",), 2))
+    assert (f" {ELLIPSIS} " in snippet.removesuffix(f" {ELLIPSIS}")) == (gap > 30)
+
+
+@needs_native
+def test_a_part_only_the_title_shows_gets_no_second_window():
+    # the title is shown next to the snippet: a body window showing nothing missing would add noise
+    fields = {"title": FieldText("Baldetti extradited"), "body": FieldText(
+        "The court heard aid was cut. " + FILLER + " Later the aid was cut again, and cut once more.")}
+    body = fields["body"].words
+    hits = {"title": [(1, 9, 0, 1)], "body": [(m.start() + 1, m.end() - 1, 1, 0)
+                                             for m in re.finditer(" (?:aid|cut) ", body)]}
+    names = ("title", "summary", "body")
+    snippet = snippets.evidence(fields, lambda name: list(hits.get(name, ())), names, 2)
+    assert snippet == _in_python(lambda: snippets.evidence(fields, lambda name: list(hits.get(name, ())), names, 2))
+    assert "Baldetti" not in snippet and snippet.count("«") >= 2
 
 
 def test_a_window_of_long_words_keeps_its_ten_words_before_the_hit():

@@ -1,9 +1,10 @@
-/* The two loops of snippets.py that run for every match, in C: `densest`
- * (which hits one window of SPAN_WORDS words shows best) and `window` (the
- * marked text of one window, for a field whose characters each fold to one).
+/* snippets.py's evidence, which runs for every match, in C: `evidence` (the
+ * snippet of one match), `densest` (which hits one window of SPAN_WORDS words
+ * shows best) and `window` (the marked text of one window, for a field whose
+ * characters each fold to one; snippets._python_window cuts the others).
  *
- * snippets.py is the definition: its pure-Python _densest and _window give the
- * same results, are used where this module was not built, and
+ * snippets.py is the definition: its pure-Python functions give the same
+ * results, are used where this module was not built, and
  * tests/test_snippets_native.py holds the two to each other on generated text.
  * Nothing here is needed for correctness, only for speed (issue 16: ~10 matches
  * per document left ~25 us of Python per match for its snippet).
@@ -12,7 +13,7 @@
 #include <Python.h>
 
 static Py_ssize_t SPAN_WORDS, SNIPPET_WORDS, BEFORE, MAX_BEFORE, MAX_HIT, MAX_AFTER;
-static PyObject *OPEN, *CLOSE, *ELLIPSIS_BEFORE, *ELLIPSIS_AFTER, *SPACE, *EMPTY;
+static PyObject *OPEN, *CLOSE, *ELLIPSIS_BEFORE, *ELLIPSIS_AFTER, *ELLIPSIS_BETWEEN, *SPACE, *EMPTY;
 
 typedef struct {
     int kind;
@@ -80,25 +81,32 @@ static int read_hit(PyObject *hits, Py_ssize_t i, Py_ssize_t *start, Py_ssize_t 
     return 0;
 }
 
-/* densest(words, hits, wanted) -> (conjuncts, hits, first, after): see snippets._densest. */
-static PyObject *densest(PyObject *self, PyObject *args) {
-    PyObject *words, *hits, *wanted = Py_None;
-    if (!PyArg_ParseTuple(args, "UO!|O", &words, &PyList_Type, &hits, &wanted)) return NULL;
-    if (wanted == Py_None) wanted = NULL;
+typedef struct {
+    Py_ssize_t groups, total, first, after;  /* conjuncts shown, hits, first index, index after the last */
+} Win;
+
+/* Whether a[:2] > b[:2]: more conjuncts shown, then more hits. */
+static int better(const Win *a, const Win *b) {
+    return a->groups > b->groups || (a->groups == b->groups && a->total > b->total);
+}
+
+/* snippets._densest of the (start, end, term, conjunct) list `hits` (not empty) into `win`;
+ * only the conjuncts in the set `wanted` count, unless it is NULL. 0, or -1 with an exception. */
+static int densest_core(PyObject *words, PyObject *hits, PyObject *wanted, Win *win) {
     Py_ssize_t n = PyList_GET_SIZE(hits);
     if (n == 0) {
         PyErr_SetString(PyExc_IndexError, "no hits");
-        return NULL;
+        return -1;
     }
     Text w;
     text_of(words, &w);
     Py_ssize_t first_start, first_end, last_start, last_end;
     PyObject *group;
-    if (read_hit(hits, 0, &first_start, &first_end, &group) < 0) return NULL;
-    if (read_hit(hits, n - 1, &last_start, &last_end, &group) < 0) return NULL;
+    if (read_hit(hits, 0, &first_start, &first_end, &group) < 0) return -1;
+    if (read_hit(hits, n - 1, &last_start, &last_end, &group) < 0) return -1;
     PyObject *counts = PyDict_New();  /* conjunct -> hits of it in the window */
-    if (!counts) return NULL;
-    PyObject *result = NULL;
+    if (!counts) return -1;
+    int result = -1;
     Py_ssize_t total = 0;
     if (spaces(&w, first_start, last_end) <= SPAN_WORDS) {  /* usually: they all fit */
         for (Py_ssize_t i = 0; i < n; i++) {
@@ -112,7 +120,8 @@ static PyObject *densest(PyObject *self, PyObject *args) {
             if (PyDict_SetItem(counts, group, Py_None) < 0) goto done;
             total++;
         }
-        result = Py_BuildValue("nnnn", PyDict_GET_SIZE(counts), total, (Py_ssize_t)0, n);
+        win->groups = PyDict_GET_SIZE(counts), win->total = total, win->first = 0, win->after = n;
+        result = 0;
         goto done;
     }
     Py_ssize_t best_groups = -1, best_total = -1, best_i = 0, best_j = 1, j = 0;
@@ -166,10 +175,20 @@ static PyObject *densest(PyObject *self, PyObject *args) {
             }
         }
     }
-    result = Py_BuildValue("nnnn", best_groups, best_total, best_i, best_j);
+    win->groups = best_groups, win->total = best_total, win->first = best_i, win->after = best_j;
+    result = 0;
 done:
     Py_DECREF(counts);
     return result;
+}
+
+/* densest(words, hits, wanted=None) -> (conjuncts, hits, first, after): snippets._densest. */
+static PyObject *densest(PyObject *self, PyObject *args) {
+    PyObject *words, *hits, *wanted = Py_None;
+    if (!PyArg_ParseTuple(args, "UO!|O", &words, &PyList_Type, &hits, &wanted)) return NULL;
+    Win win;
+    if (densest_core(words, hits, wanted == Py_None ? NULL : wanted, &win) < 0) return NULL;
+    return Py_BuildValue("nnnn", win.groups, win.total, win.first, win.after);
 }
 
 /* The start of the word up to `count` words before `offset` in a word text (snippets._back). */
@@ -209,18 +228,10 @@ static int append(PyObject *parts, PyObject *part) {
     return r;
 }
 
-/* window(text, words, lead, trail, ranges, first_start, first_end) -> str: snippets._window for a
- * field whose characters each fold to one (a word-text offset is the text's plus one). */
-static PyObject *window(PyObject *self, PyObject *args) {
-    PyObject *text, *words, *ranges;
-    Py_ssize_t lead, trail, first_start, first_end;
-    if (!PyArg_ParseTuple(args, "UUnnO!nn", &text, &words, &lead, &trail, &PyList_Type, &ranges,
-                          &first_start, &first_end))
-        return NULL;
-    if (!OPEN) {
-        PyErr_SetString(PyExc_RuntimeError, "_windows.configure() was not called");
-        return NULL;
-    }
+/* snippets._window of a field whose characters each fold to one (a word-text offset is the text's
+ * plus one): `text`, its `words`, and layout()'s lead and trail. */
+static PyObject *window_core(PyObject *text, PyObject *words, Py_ssize_t lead, Py_ssize_t trail, PyObject *ranges,
+                             Py_ssize_t first_start, Py_ssize_t first_end) {
     Text w, t;
     text_of(words, &w);
     text_of(text, &t);
@@ -321,6 +332,264 @@ done:
     return result;
 }
 
+/* window(text, words, lead, trail, ranges, first_start, first_end) -> str: snippets._window of a
+ * field whose characters each fold to one. */
+static PyObject *window(PyObject *self, PyObject *args) {
+    PyObject *text, *words, *ranges;
+    Py_ssize_t lead, trail, first_start, first_end;
+    if (!PyArg_ParseTuple(args, "UUnnO!nn", &text, &words, &lead, &trail, &PyList_Type, &ranges,
+                          &first_start, &first_end))
+        return NULL;
+    if (!OPEN) {
+        PyErr_SetString(PyExc_RuntimeError, "_windows.configure() was not called");
+        return NULL;
+    }
+    return window_core(text, words, lead, trail, ranges, first_start, first_end);
+}
+
+/* snippets._outer: `hits` sorted in place, then those not inside another, as a new list. */
+static PyObject *outer(PyObject *hits) {
+    if (PyList_Sort(hits) < 0) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(hits), a, b, reach, last_start;
+    PyObject *out = PyList_New(0);
+    if (!out || PyList_Append(out, PyList_GET_ITEM(hits, 0)) < 0 || read_hit(hits, 0, &last_start, &reach, NULL) < 0) {
+        Py_XDECREF(out);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (read_hit(hits, i, &a, &b, NULL) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        if (b <= reach) continue;
+        PyObject *hit = PyList_GET_ITEM(hits, i);
+        if (a == last_start) {  /* the longer of two that start together */
+            Py_INCREF(hit);
+            if (PyList_SetItem(out, PyList_GET_SIZE(out) - 1, hit) < 0) {
+                Py_DECREF(out);
+                return NULL;
+            }
+        } else if (PyList_Append(out, hit) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        last_start = a, reach = b;
+    }
+    return out;
+}
+
+typedef struct {
+    Py_ssize_t rank, start, end;
+    PyObject *name;  /* borrowed from the names */
+} Focus;
+
+/* snippets._focus: a window of `hits` as (field's rank, start, end, field). */
+static int focus(PyObject *names, PyObject *name, PyObject *hits, const Win *win, Focus *out) {
+    Py_ssize_t a, b, end = -1;
+    out->rank = PySequence_Index(names, name);
+    if (out->rank < 0) return -1;
+    for (Py_ssize_t i = win->first; i < win->after; i++) {
+        if (read_hit(hits, i, &a, &b, NULL) < 0) return -1;
+        if (i == win->first) out->start = a;
+        if (b > end) end = b;
+    }
+    out->end = end, out->name = name;
+    return 0;
+}
+
+static PyObject *s_text, *s_words, *s_layout;
+
+/* snippets._window: in C where each character of the field folds to one, else `python_window`. */
+static PyObject *field_window(PyObject *fields, PyObject *name, PyObject *found, Py_ssize_t start, Py_ssize_t end,
+                              PyObject *python_window) {
+    PyObject *field = PyObject_GetItem(fields, name), *result = NULL, *text = NULL, *words = NULL;
+    if (!field) return NULL;
+    PyObject *ranges = PyDict_GetItemWithError(found, name);  /* borrowed */
+    PyObject *layout = ranges ? PyObject_CallMethodNoArgs(field, s_layout) : NULL;
+    if (!layout) goto done;
+    if (!PyTuple_Check(layout) || PyTuple_GET_SIZE(layout) != 4) {
+        PyErr_SetString(PyExc_TypeError, "layout() is (reverse, lead, trail, one_to_one)");
+        goto done;
+    }
+    int shift = PyObject_IsTrue(PyTuple_GET_ITEM(layout, 3));
+    if (shift < 0) goto done;
+    if (!shift) {
+        result = PyObject_CallFunction(python_window, "OOnn", field, ranges, start, end);
+        goto done;
+    }
+    Py_ssize_t lead = PyLong_AsSsize_t(PyTuple_GET_ITEM(layout, 1));
+    Py_ssize_t trail = PyLong_AsSsize_t(PyTuple_GET_ITEM(layout, 2));
+    if (PyErr_Occurred()) goto done;
+    text = PyObject_GetAttr(field, s_text);
+    words = text ? PyObject_GetAttr(field, s_words) : NULL;
+    if (!words) goto done;
+    if (!PyUnicode_Check(text) || !PyUnicode_Check(words) || !PyList_Check(ranges)) {
+        PyErr_SetString(PyExc_TypeError, "a field's text and words are str, its hits a list");
+        goto done;
+    }
+    result = window_core(text, words, lead, trail, ranges, start, end);
+done:
+    Py_XDECREF(layout);
+    Py_XDECREF(text);
+    Py_XDECREF(words);
+    Py_DECREF(field);
+    return result;
+}
+
+/* The word text of fields[name], a new reference (checked to be a str). */
+static PyObject *words_of(PyObject *fields, PyObject *name) {
+    PyObject *field = PyObject_GetItem(fields, name);
+    if (!field) return NULL;
+    PyObject *words = PyObject_GetAttr(field, s_words);
+    Py_DECREF(field);
+    if (words && !PyUnicode_Check(words)) {
+        PyErr_SetString(PyExc_TypeError, "a field's words are a str");
+        Py_CLEAR(words);
+    }
+    return words;
+}
+
+static int is_title(PyObject *name) {
+    return PyUnicode_Check(name) && PyUnicode_CompareWithASCIIString(name, "title") == 0;
+}
+
+/* evidence(fields, hits_of, names, groups, python_window) -> str: snippets.evidence. */
+static PyObject *evidence(PyObject *self, PyObject *args) {
+    PyObject *fields, *hits_of, *names, *python_window;
+    Py_ssize_t groups;
+    if (!PyArg_ParseTuple(args, "OOO!nO", &fields, &hits_of, &PyTuple_Type, &names, &groups, &python_window))
+        return NULL;
+    if (!OPEN) {
+        PyErr_SetString(PyExc_RuntimeError, "_windows.configure() was not called");
+        return NULL;
+    }
+    PyObject *found = PyDict_New(), *shown = NULL, *missing = NULL, *result = NULL, *head = NULL, *tail = NULL;
+    if (!found) return NULL;
+    Win best = {0, 0, 0, 0}, second = {0, 0, 0, 0}, win;
+    PyObject *where = NULL, *other = NULL;  /* borrowed from names */
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(names); k++) {
+        PyObject *name = PyTuple_GET_ITEM(names, k);
+        if (where && is_title(name)) break;  /* the title is shown next to the snippet anyway */
+        PyObject *hits = PyObject_CallOneArg(hits_of, name);
+        if (!hits) goto done;
+        if (!PyList_Check(hits)) {
+            Py_DECREF(hits);
+            PyErr_SetString(PyExc_TypeError, "hits_of() gives a list");
+            goto done;
+        }
+        if (PyList_GET_SIZE(hits) == 0) {
+            Py_DECREF(hits);
+            continue;
+        }
+        PyObject *kept = outer(hits);
+        Py_DECREF(hits);
+        if (!kept) goto done;
+        int stored = PyDict_SetItem(found, name, kept);
+        PyObject *words = stored < 0 ? NULL : words_of(fields, name);
+        int ok = words ? densest_core(words, kept, NULL, &win) : -1;
+        Py_DECREF(kept);
+        Py_XDECREF(words);
+        if (ok < 0) goto done;
+        if (!where || better(&win, &best)) {
+            best = win, where = name;
+            if (win.groups >= groups) break;
+        }
+    }
+    if (!where) {
+        result = PyUnicode_FromString("");
+        goto done;
+    }
+    PyObject *hits = PyDict_GetItemWithError(found, where);
+    if (!hits) goto done;
+    Focus windows[2];
+    int count = 1;
+    if (focus(names, where, hits, &best, &windows[0]) < 0) goto done;
+    if (best.groups < groups) {
+        Py_ssize_t a, b;
+        PyObject *group, *name, *value;
+        if (!(shown = PySet_New(NULL)) || !(missing = PySet_New(NULL))) goto done;
+        for (Py_ssize_t i = best.first; i < best.after; i++) {
+            if (read_hit(hits, i, &a, &b, &group) < 0 || PySet_Add(shown, group) < 0) goto done;
+        }
+        Py_ssize_t at = 0;
+        while (PyDict_Next(found, &at, &name, &value)) {
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(value); i++) {
+                if (read_hit(value, i, &a, &b, &group) < 0) goto done;
+                int in = PySet_Contains(shown, group);
+                if (in < 0 || (!in && PySet_Add(missing, group) < 0)) goto done;
+            }
+        }
+        at = 0;
+        while (PySet_GET_SIZE(missing) && PyDict_Next(found, &at, &name, &value)) {
+            if (is_title(name)) continue;
+            PyObject *words = words_of(fields, name);
+            if (!words) goto done;
+            int ok = densest_core(words, value, missing, &win);
+            Py_DECREF(words);
+            if (ok < 0) goto done;
+            if (win.groups > 0 && (!other || better(&win, &second))) {
+                second = win;
+                /* the borrowed key of `found` is the caller's name: point at the one in names */
+                Py_ssize_t rank = PySequence_Index(names, name);
+                if (rank < 0) goto done;
+                other = PyTuple_GET_ITEM(names, rank);
+            }
+        }
+        if (other) {
+            PyObject *theirs = PyDict_GetItemWithError(found, other);
+            if (!theirs || focus(names, other, theirs, &second, &windows[1]) < 0) goto done;
+            count = 2;
+            Focus *x = &windows[0], *y = &windows[1];
+            if (y->rank < x->rank || (y->rank == x->rank && (y->start < x->start
+                                                              || (y->start == x->start && y->end < x->end)))) {
+                Focus swap = *x;
+                *x = *y, *y = swap;
+            }
+        }
+    }
+    Focus *one = &windows[0], *two = &windows[1];
+    if (count == 1) {
+        result = field_window(fields, one->name, found, one->start, one->end, python_window);
+        goto done;
+    }
+    if (one->name == two->name) {
+        PyObject *words = words_of(fields, one->name);
+        if (!words) goto done;
+        Text w;
+        text_of(words, &w);
+        Py_ssize_t gap = spaces(&w, one->end, two->start);
+        Py_DECREF(words);
+        if (gap <= SNIPPET_WORDS) {  /* near enough to read as one */
+            result = field_window(fields, one->name, found, one->start, one->end > two->end ? one->end : two->end,
+                                  python_window);
+            goto done;
+        }
+    }
+    head = field_window(fields, one->name, found, one->start, one->end, python_window);
+    tail = head ? field_window(fields, two->name, found, two->start, two->end, python_window) : NULL;
+    if (!tail) goto done;
+    Py_ssize_t head_len = PyUnicode_GET_LENGTH(head), tail_len = PyUnicode_GET_LENGTH(tail);
+    int cut = PyUnicode_Tailmatch(head, ELLIPSIS_AFTER, 0, head_len, 1);
+    if (cut < 0) goto done;
+    if (cut) Py_SETREF(head, PyUnicode_Substring(head, 0, head_len - PyUnicode_GET_LENGTH(ELLIPSIS_AFTER)));
+    cut = head ? PyUnicode_Tailmatch(tail, ELLIPSIS_BEFORE, 0, tail_len, -1) : -1;
+    if (cut < 0) goto done;
+    if (cut) Py_SETREF(tail, PyUnicode_Substring(tail, PyUnicode_GET_LENGTH(ELLIPSIS_BEFORE), tail_len));
+    if (!tail) goto done;
+    PyObject *joined = PyUnicode_Concat(head, ELLIPSIS_BETWEEN);
+    if (joined) {
+        result = PyUnicode_Concat(joined, tail);
+        Py_DECREF(joined);
+    }
+done:
+    Py_DECREF(found);
+    Py_XDECREF(shown);
+    Py_XDECREF(missing);
+    Py_XDECREF(head);
+    Py_XDECREF(tail);
+    return result;
+}
+
 /* configure(span_words, snippet_words, before, max_before, max_hit, max_after, open, close, ellipsis):
  * the constants of snippets.py, given once at import so that the two never disagree. */
 static PyObject *configure(PyObject *self, PyObject *args) {
@@ -332,22 +601,27 @@ static PyObject *configure(PyObject *self, PyObject *args) {
     Py_XSETREF(CLOSE, Py_NewRef(close));
     Py_XSETREF(ELLIPSIS_BEFORE, PyUnicode_FromFormat("%U ", ellipsis));
     Py_XSETREF(ELLIPSIS_AFTER, PyUnicode_FromFormat(" %U", ellipsis));
-    if (!ELLIPSIS_BEFORE || !ELLIPSIS_AFTER) return NULL;
+    Py_XSETREF(ELLIPSIS_BETWEEN, PyUnicode_FromFormat(" %U ", ellipsis));
+    if (!ELLIPSIS_BEFORE || !ELLIPSIS_AFTER || !ELLIPSIS_BETWEEN) return NULL;
     Py_RETURN_NONE;
 }
 
 static PyMethodDef methods[] = {
     {"densest", densest, METH_VARARGS, "snippets._densest, in C."},
     {"window", window, METH_VARARGS, "snippets._window for a field whose characters each fold to one, in C."},
+    {"evidence", evidence, METH_VARARGS, "snippets.evidence, in C (python_window for fields it cannot cut)."},
     {"configure", configure, METH_VARARGS, "Set the constants of snippets.py."},
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_windows", NULL, -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_windows", NULL, -1, methods, NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__windows(void) {
     SPACE = PyUnicode_FromString(" ");
     EMPTY = PyUnicode_FromString("");
-    if (!SPACE || !EMPTY) return NULL;
+    s_text = PyUnicode_InternFromString("text");
+    s_words = PyUnicode_InternFromString("words");
+    s_layout = PyUnicode_InternFromString("layout");
+    if (!SPACE || !EMPTY || !s_text || !s_words || !s_layout) return NULL;
     return PyModule_Create(&module);
 }

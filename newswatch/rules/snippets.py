@@ -234,6 +234,13 @@ def evidence(fields: Mapping[str, FieldText], hits_of: Callable[[str], list[Hit]
     second window (not from the title, shown next to the snippet anyway)
     shows what it can of the rest; the two are joined with `` ... ``.
     """
+    if _native is not None:
+        return _native.evidence(fields, hits_of, tuple(names), groups, _python_window)
+    return _python_evidence(fields, hits_of, names, groups)
+
+
+def _python_evidence(fields: Mapping[str, FieldText], hits_of: Callable[[str], list[Hit]], names: Sequence[str],
+                     groups: int) -> str:
     found: dict[str, list[Hit]] = {}
     best: Window | None = None
     where = ""
