@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
 from typing import Any
@@ -24,20 +24,22 @@ MIN_LINES_FOR_WORKERS = 1000
 _CHUNK = 200  # lines per task: big enough that handing them over is cheap, small enough to spread
 _AHEAD = 3  # chunks waiting per worker: the input is read no further ahead than that
 
+Encode = Callable[[dict[str, Any]], Any]
 _matcher: Matcher | None = None  # in a worker: the rules, compiled by the parent
+_encode: Encode | None = None
 
 
-def _start_worker(matcher: Matcher) -> None:
-    global _matcher
-    _matcher = matcher
+def _start_worker(matcher: Matcher, encode: Encode | None) -> None:
+    global _matcher, _encode
+    _matcher, _encode = matcher, encode
 
 
-def _match_chunk(chunk: list[tuple[int, str | dict]]) -> list[dict[str, Any]]:
+def _match_chunk(chunk: list[tuple[int, str | dict]]) -> list[Any]:
     assert _matcher is not None
-    return [r for index, line in chunk if (r := match_line(_matcher, index, line)) is not None]
+    return [r for index, line in chunk if (r := match_line(_matcher, index, line, _encode)) is not None]
 
 
-def match_line(matcher: Matcher, index: int, line: str | dict) -> dict[str, Any] | None:
+def match_line(matcher: Matcher, index: int, line: str | dict, encode: Encode | None = None) -> Any:
     """The result for one input line (see :func:`match_lines`); None for a blank line."""
     if isinstance(line, dict):
         item = line
@@ -50,7 +52,8 @@ def match_line(matcher: Matcher, index: int, line: str | dict) -> dict[str, Any]
             return {"index": index, "error": str(exc)}
     if not isinstance(item, dict) or "title" not in item:
         return {"index": index, "error": 'each line must be a JSON object with at least "title"'}
-    return {"index": index, "url": item.get("url"), "matches": [m.to_dict() for m in matcher.match(item)]}
+    result = {"index": index, "url": item.get("url"), "matches": [m.to_dict() for m in matcher.match(item)]}
+    return result if encode is None else encode(result)
 
 
 def workers_for(jobs: int | None) -> int:
@@ -58,16 +61,18 @@ def workers_for(jobs: int | None) -> int:
     return (os.cpu_count() or 1) if jobs is None else jobs
 
 
-def match_lines(matcher: Matcher, items: Iterable[str | dict], jobs: int | None = None) -> Iterator[dict[str, Any]]:
-    """One result per non-blank line of ``items``, in order: ``{"index", "url", "matches"}`` or
-    ``{"index", "error"}``. With ``jobs`` (None: one per core) worker processes once the input
-    holds :data:`MIN_LINES_FOR_WORKERS` lines or more."""
+def match_lines(matcher: Matcher, items: Iterable[str | dict], jobs: int | None = None,
+                encode: Encode | None = None) -> Iterator[Any]:
+    """One result per non-blank line of ``items``, in order: ``{"index", "url", "matches"}`` (or
+    what ``encode`` makes of it, in the worker) or ``{"index", "error"}``. With ``jobs`` (None:
+    one per core) worker processes once the input holds :data:`MIN_LINES_FOR_WORKERS` lines or
+    more."""
     lines = enumerate(items)
     head = list(islice(lines, MIN_LINES_FOR_WORKERS))
     workers = workers_for(jobs)
     if workers <= 1 or len(head) < MIN_LINES_FOR_WORKERS:
         for index, line in chain(head, lines):
-            result = match_line(matcher, index, line)
+            result = match_line(matcher, index, line, encode)
             if result is not None:
                 yield result
         return
@@ -76,8 +81,8 @@ def match_lines(matcher: Matcher, items: Iterable[str | dict], jobs: int | None 
     else:  # elsewhere fork is unsafe or missing: each worker gets the rules pickled
         context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
-                               initargs=(matcher,))
-    pending: deque[Future[list[dict[str, Any]]]] = deque()
+                               initargs=(matcher, encode))
+    pending: deque[Future[list[Any]]] = deque()
     try:
         rest = chain(head, lines)
         while chunk := list(islice(rest, _CHUNK)):

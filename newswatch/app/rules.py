@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,8 @@ def _rules_from(file: str | Path | None, config: ConfigLike) -> tuple[list[RuleC
 
 
 def rules_match(items: Iterable[str | dict], config: Config | None = None, *, rules: Iterable[str] = (),
-                query: str | None = None, jobs: int | None = None) -> Iterator[dict[str, Any]]:
+                query: str | None = None, jobs: int | None = None,
+                encode: Callable[[dict[str, Any]], Any] | None = None) -> Iterator[Any]:
     """Match items with the configured rules (only ``rules``, if named), or with one ``query``.
 
     ``items`` are JSON lines (or dicts) with at least ``title``, plus any of
@@ -97,7 +98,9 @@ def rules_match(items: Iterable[str | dict], config: Config | None = None, *, ru
     "..."}`` for a line that is not such an object. Needs no database; a
     ``query`` may use the ``@alias`` lists of ``config``. A long input is
     matched by ``jobs`` worker processes (None: one per core; 1: none), the
-    results still in input order.
+    results still in input order. ``encode`` (a module-level function, such
+    as ``json.dumps``) turns each match result into what is yielded instead,
+    where it is made: in the workers, which then hand over less.
 
     Raises before the first item: :class:`~newswatch.errors.InvalidInput`
     for an unknown rule, :class:`~newswatch.rules.RuleSyntaxError` for a
@@ -116,4 +119,4 @@ def rules_match(items: Iterable[str | dict], config: Config | None = None, *, ru
                 raise InvalidInput(f"unknown rule(s): {', '.join(sorted(unknown))}; configured: "
                                    + ", ".join(n for n, _ in pairs))
             pairs = [(n, q) for n, q in pairs if n in wanted]
-    return match_lines(compile_rules(pairs, aliases=aliases), items, jobs)
+    return match_lines(compile_rules(pairs, aliases=aliases), items, jobs, encode)

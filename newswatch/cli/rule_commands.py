@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -83,19 +84,20 @@ def rules_match(items_file, config_path: Path | None, rule_names: tuple[str, ...
     if not query or config_path or Path("newswatch.toml").exists():
         config = load_config(config_path)
     try:
-        results = app.rules_match(items_file, config, rules=rule_names, query=query, jobs=jobs)
+        results = app.rules_match(items_file, config, rules=rule_names, query=query, jobs=jobs,
+                                  encode=partial(json.dumps, ensure_ascii=False))
     except app.InvalidInput as exc:
         raise ConfigExit(str(exc)) from None
     except app.RuleSyntaxError as exc:
         raise ConfigExit(f"{exc}\n{exc.caret()}") from None
     out, bad = sys.stdout, 0
     for result in results:
-        if "error" in result:
+        if isinstance(result, dict):  # a line that is not an item
             # One bad line must not cost the rest of the file: say which, go on, fail at the end.
             bad += 1
             click.echo(f"{items_file.name}: line {result['index'] + 1}: {result['error']}", err=True)
             continue
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.write(result + "\n")
     if bad:
         click.echo(f"{bad} line{'s' if bad != 1 else ''} skipped: each must be a JSON object with at least "
                    '"title"', err=True)

@@ -12,7 +12,7 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, combinations
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,9 @@ _SNIPPET_FIELDS = ("summary", "body", "title")
 _SAMPLE_EVERY = 8
 _second = itemgetter(1)  # of an (end, atom) pair the automaton yields
 _FIRST_PLAN = 50
+# For each set of fields terms fired in: those fields in TEXT_FIELDS order, and in snippet order.
+_FIELD_ORDERS = {frozenset(c): (tuple(f for f in TEXT_FIELDS if f in c), tuple(f for f in _SNIPPET_FIELDS if f in c))
+                 for n in range(len(TEXT_FIELDS) + 1) for c in combinations(TEXT_FIELDS, n)}
 
 
 @dataclass(frozen=True)
@@ -208,8 +211,8 @@ class Matcher:
             ok = self._fired(rule.node, doc, fired)
             assert ok, f"rule {rule.name!r}: predicate and explanation disagree"
             terms = sorted({t for t, _, _ in fired}, key=self._order.__getitem__)
-        seen = {f for _, f, _ in fired}
-        fields = tuple(f for f in TEXT_FIELDS if f in seen)
+        seen = frozenset([f for _, f, _ in fired])
+        fields, names = _FIELD_ORDERS[seen]
         conjuncts = self._conjuncts[index]
         if conjuncts is None:
             conjuncts = self._conjuncts[index] = _conjuncts(rule.node)
@@ -228,10 +231,9 @@ class Matcher:
                         out += [(a, b, term, part) for a, b in field.occurrences(t, atoms[t])]
             return out
 
-        names = tuple(name for name in _SNIPPET_FIELDS if name in seen)
         wanted = len({conjuncts.get(t, 0) for t, _, _ in fired})
         text = evidence(doc.fields, hits_of, names, wanted) if names else ""
-        return Match(rule.name, tuple(dict.fromkeys(t.text for t in terms)), fields, text)
+        return Match(rule.name, tuple(dict.fromkeys([t.text for t in terms])), fields, text)
 
     def _fired(self, node: Node, doc: Document, out: list[tuple[Term, str, tuple[int, int] | None]]) -> bool:
         """Whether ``node`` matches; if so, add the terms that make it match to ``out``.
