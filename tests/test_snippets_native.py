@@ -46,7 +46,7 @@ def fields_with_hits(draw):
     for i in picked:
         length = draw(st.integers(0, 2))  # one word, or a phrase of up to three
         start, end = spans[i][0], spans[min(i + length, len(spans) - 1)][1]
-        hits.append((start, end, draw(st.integers(0, 3)), draw(st.integers(0, 3))))
+        hits.append((start, end, draw(st.integers(0, 3)), draw(st.sampled_from([0, 1, 2, 3, 0, 1, 2, 3, 70]))))
     return field, hits  # as a rule's terms give them: unsorted, some inside others
 
 
@@ -55,7 +55,7 @@ needs_native = pytest.mark.skipif(native is None, reason="the C part is not buil
 
 @needs_native
 @settings(max_examples=400, deadline=None)
-@given(fields_with_hits(), st.one_of(st.none(), st.frozensets(st.integers(0, 3), min_size=1)))
+@given(fields_with_hits(), st.one_of(st.none(), st.frozensets(st.sampled_from([0, 1, 2, 3, 70]), min_size=1)))
 def test_the_densest_window_is_the_same(case, wanted):
     field, hits = case
     if hits:
@@ -129,6 +129,17 @@ def test_a_part_only_the_title_shows_gets_no_second_window():
     snippet = snippets.evidence(fields, lambda name: list(hits.get(name, ())), names, 2)
     assert snippet == _in_python(lambda: snippets.evidence(fields, lambda name: list(hits.get(name, ())), names, 2))
     assert "Baldetti" not in snippet and snippet.count("«") >= 2
+
+
+@needs_native
+@pytest.mark.parametrize("text", ["Alpha" + " " * 400 + "Baldetti said.", "Alpha" + "\n \t" * 150 + "Baldetti said."])
+def test_a_window_cut_inside_a_run_of_spaces_starts_on_a_word(text):
+    field = FieldText(text)
+    at = field.words.index(" baldetti ") + 1
+    hits = [(at, at + 8, 0, 0)]
+    window = _in_python(lambda: snippets._python_window(field, hits, at, at + 8))
+    assert window == "... «Baldetti» said."
+    assert native.window(field.text, field.words, *field.layout()[1:3], hits, at, at + 8) == window
 
 
 def test_a_window_of_long_words_keeps_its_ten_words_before_the_hit():

@@ -11,9 +11,10 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <string.h>
 
 static Py_ssize_t SPAN_WORDS, SNIPPET_WORDS, BEFORE, MAX_BEFORE, MAX_HIT, MAX_AFTER;
-static PyObject *OPEN, *CLOSE, *ELLIPSIS_BEFORE, *ELLIPSIS_AFTER, *ELLIPSIS_BETWEEN, *SPACE, *EMPTY;
+static PyObject *OPEN, *CLOSE, *ELLIPSIS_BEFORE, *ELLIPSIS_AFTER, *ELLIPSIS_BETWEEN;
 
 typedef struct {
     int kind;
@@ -52,14 +53,6 @@ static Py_ssize_t spaces(const Text *w, Py_ssize_t a, Py_ssize_t b) {
     return n;
 }
 
-/* text[a:b] */
-static PyObject *slice(PyObject *s, Py_ssize_t a, Py_ssize_t b) {
-    Py_ssize_t len = PyUnicode_GET_LENGTH(s);
-    a = bound(a, len);
-    b = bound(b, len);
-    return PyUnicode_Substring(s, a, b < a ? a : b);
-}
-
 /* Reads the (start, end, term, conjunct) hits: 0, or -1 with an exception set. */
 static int read_hit(PyObject *hits, Py_ssize_t i, Py_ssize_t *start, Py_ssize_t *end, PyObject **group) {
     PyObject *hit = PyList_GET_ITEM(hits, i);
@@ -90,9 +83,8 @@ static int better(const Win *a, const Win *b) {
     return a->groups > b->groups || (a->groups == b->groups && a->total > b->total);
 }
 
-/* snippets._densest of the (start, end, term, conjunct) list `hits` (not empty) into `win`;
- * only the conjuncts in the set `wanted` count, unless it is NULL. 0, or -1 with an exception. */
-static int densest_core(PyObject *words, PyObject *hits, PyObject *wanted, Win *win) {
+/* densest_core for conjuncts of any kind, counted in a dict. */
+static int densest_any(PyObject *words, PyObject *hits, PyObject *wanted, Win *win) {
     Py_ssize_t n = PyList_GET_SIZE(hits);
     if (n == 0) {
         PyErr_SetString(PyExc_IndexError, "no hits");
@@ -182,6 +174,75 @@ done:
     return result;
 }
 
+#define SMALL 64  /* conjuncts numbered 0 to SMALL - 1 (a rule's top AND rarely has more parts) are counted in arrays */
+
+/* snippets._densest of the (start, end, term, conjunct) list `hits` (not empty) into `win`;
+ * only the conjuncts in the set `wanted` count, unless it is NULL. 0, or -1 with an exception. */
+static int densest_core(PyObject *words, PyObject *hits, PyObject *wanted, Win *win) {
+    Py_ssize_t n = PyList_GET_SIZE(hits);
+    if (n == 0) {
+        PyErr_SetString(PyExc_IndexError, "no hits");
+        return -1;
+    }
+    Py_ssize_t *start = PyMem_New(Py_ssize_t, 3 * n);
+    if (!start) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t *end = start + n, *group = end + n, counts[SMALL];
+    signed char want[SMALL];  /* -1: not asked yet */
+    memset(want, wanted ? -1 : 1, sizeof want);
+    int result = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *part;
+        if (read_hit(hits, i, &start[i], &end[i], &part) < 0) goto done;
+        group[i] = PyLong_Check(part) ? PyLong_AsSsize_t(part) : -1;
+        if (group[i] < 0 || group[i] >= SMALL) {
+            PyErr_Clear();  /* an overflow: counted the general way */
+            result = densest_any(words, hits, wanted, win);
+            goto done;
+        }
+        if (want[group[i]] < 0) {
+            int in = PySet_Contains(wanted, part);
+            if (in < 0) goto done;
+            want[group[i]] = (signed char)in;
+        }
+    }
+    Text w;
+    text_of(words, &w);
+    memset(counts, 0, sizeof counts);
+    Py_ssize_t shown = 0, total = 0;
+    if (spaces(&w, start[0], end[n - 1]) <= SPAN_WORDS) {  /* usually: they all fit */
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (!want[group[i]]) continue;
+            shown += counts[group[i]]++ == 0;
+            total++;
+        }
+        win->groups = shown, win->total = total, win->first = 0, win->after = n;
+        result = 0;
+        goto done;
+    }
+    Win best = {-1, -1, 0, 1};
+    for (Py_ssize_t i = 0, j = 0; i < n; i++) {
+        for (; j < n && (j == i || spaces(&w, start[i], end[j]) <= SPAN_WORDS); j++) {
+            if (!want[group[j]]) continue;
+            shown += counts[group[j]]++ == 0;
+            total++;
+        }
+        Win here = {shown, total, i, j};
+        if (better(&here, &best)) best = here;
+        if (want[group[i]]) {
+            total--;
+            shown -= --counts[group[i]] == 0;
+        }
+    }
+    *win = best;
+    result = 0;
+done:
+    PyMem_Free(start);
+    return result;
+}
+
 /* densest(words, hits, wanted=None) -> (conjuncts, hits, first, after): snippets._densest. */
 static PyObject *densest(PyObject *self, PyObject *args) {
     PyObject *words, *hits, *wanted = Py_None;
@@ -221,13 +282,6 @@ static int glued(Py_UCS4 ch) {
     return !(Py_UNICODE_ISSPACE(ch) || Py_UNICODE_ISALNUM(ch) || ch == '_');
 }
 
-static int append(PyObject *parts, PyObject *part) {
-    if (!part) return -1;
-    int r = PyList_Append(parts, part);
-    Py_DECREF(part);
-    return r;
-}
-
 /* snippets._window of a field whose characters each fold to one (a word-text offset is the text's
  * plus one): `text`, its `words`, and layout()'s lead and trail. */
 static PyObject *window_core(PyObject *text, PyObject *words, Py_ssize_t lead, Py_ssize_t trail, PyObject *ranges,
@@ -255,7 +309,8 @@ static PyObject *window_core(PyObject *text, PyObject *words, Py_ssize_t lead, P
     Py_ssize_t *merged = PyMem_New(Py_ssize_t, 2 * (n + 1));
     if (!merged) return PyErr_NoMemory();
     Py_ssize_t m = 0, last = -1;
-    PyObject *parts = NULL, *body = NULL, *result = NULL;
+    PyObject *result = NULL;
+    Py_UCS4 *buf = NULL;
     for (Py_ssize_t i = lo ? lo - 1 : 0; i < n; i++) {
         Py_ssize_t a, b;
         if (read_hit(ranges, i, &a, &b, NULL) < 0) goto done;
@@ -287,48 +342,68 @@ static PyObject *window_core(PyObject *text, PyObject *words, Py_ssize_t lead, P
         Py_ssize_t limit = (first_to < first_at + MAX_HIT ? first_to : first_at + MAX_HIT) + MAX_AFTER;
         if (stop > limit) stop = limit, cut_after = 1;
     }
-    parts = PyList_New(0);
-    if (!parts) goto done;
-    for (Py_ssize_t i = 0; i < m; i++) {
-        Py_ssize_t hit_start = merged[2 * i], hit_end = merged[2 * i + 1];
-        if (hit_start >= stop) break;
-        if (hit_end > stop) hit_end = stop;
-        if (append(parts, slice(text, pos, hit_start)) < 0 || PyList_Append(parts, OPEN) < 0
-            || append(parts, slice(text, hit_start, hit_end)) < 0 || PyList_Append(parts, CLOSE) < 0)
+    /* the body: the text from pos to stop with each hit marked, built in one buffer; pass 0
+     * measures, pass 1 writes (after room for the leading ellipsis) */
+    Text open_, close_, before_, after_;
+    text_of(OPEN, &open_);
+    text_of(CLOSE, &close_);
+    text_of(ELLIPSIS_BEFORE, &before_);
+    text_of(ELLIPSIS_AFTER, &after_);
+    Py_ssize_t len = 0, head = before_.len, start_pos = pos;
+    for (int pass = 0; pass < 2; pass++) {
+        pos = start_pos, len = head;
+        for (Py_ssize_t i = 0; i <= m; i++) {
+            Py_ssize_t hit_start = i < m ? merged[2 * i] : stop, hit_end = i < m ? merged[2 * i + 1] : stop;
+            if (i < m && hit_start >= stop) hit_start = hit_end = stop, i = m;  /* the rest is plain text */
+            if (hit_end > stop) hit_end = stop;
+            /* text[pos:hit_start], OPEN, text[hit_start:hit_end], CLOSE; the tail has no marks */
+            Py_ssize_t a = bound(pos, t.len), b = bound(hit_start, t.len);
+            for (Py_ssize_t k = a; k < b; k++, len++) if (pass) buf[len] = AT(t, k);
+            if (i == m) break;
+            for (Py_ssize_t k = 0; k < open_.len; k++, len++) if (pass) buf[len] = AT(open_, k);
+            a = bound(hit_start, t.len), b = bound(hit_end, t.len);
+            for (Py_ssize_t k = a; k < b; k++, len++) if (pass) buf[len] = AT(t, k);
+            for (Py_ssize_t k = 0; k < close_.len; k++, len++) if (pass) buf[len] = AT(close_, k);
+            pos = hit_end;
+        }
+        if (!pass && !(buf = PyMem_New(Py_UCS4, len + after_.len + 1))) {
+            PyErr_NoMemory();
             goto done;
-        pos = hit_end;
+        }
     }
-    if (append(parts, slice(text, pos, stop)) < 0) goto done;
-    body = PyUnicode_Join(EMPTY, parts);
-    if (!body) goto done;
-    Text b;
-    text_of(body, &b);
-    int odd = b.len && (AT(b, 0) == ' ' || AT(b, b.len - 1) == ' ');  /* odd spaces */
-    for (Py_ssize_t i = 0; i < b.len && !odd; i++) {
-        Py_UCS4 ch = AT(b, i);
-        odd = !Py_UNICODE_ISPRINTABLE(ch) || (ch == ' ' && i + 1 < b.len && AT(b, i + 1) == ' ');
-    }
+    /* odd spaces (runs, line breaks, other unprintables, at an end): " ".join(body.split()) */
+    Py_UCS4 *body_ = buf + head;
+    Py_ssize_t size_ = len - head;
+    int odd = size_ && (body_[0] == ' ' || body_[size_ - 1] == ' ');
+    for (Py_ssize_t i = 0; i < size_ && !odd; i++)
+        odd = !Py_UNICODE_ISPRINTABLE(body_[i]) || (body_[i] == ' ' && i + 1 < size_ && body_[i + 1] == ' ');
     if (odd) {
-        PyObject *split = PyObject_CallMethod(body, "split", NULL);
-        if (!split) goto done;
-        Py_SETREF(body, PyUnicode_Join(SPACE, split));
-        Py_DECREF(split);
-        if (!body) goto done;
+        Py_ssize_t j = 0;
+        int gap = 0;
+        for (Py_ssize_t i = 0; i < size_; i++) {
+            if (Py_UNICODE_ISSPACE(body_[i])) {
+                gap = j > 0;
+            } else {
+                if (gap) body_[j++] = ' ', gap = 0;
+                body_[j++] = body_[i];
+            }
+        }
+        size_ = j;
     }
+    Py_UCS4 *from = body_;
     if (cut_before) {
-        Py_SETREF(body, PyUnicode_Concat(ELLIPSIS_BEFORE, body));
-        if (!body) goto done;
+        from -= before_.len;
+        size_ += before_.len;
+        for (Py_ssize_t k = 0; k < before_.len; k++) from[k] = AT(before_, k);
     }
     if (cut_after) {
-        Py_SETREF(body, PyUnicode_Concat(body, ELLIPSIS_AFTER));
-        if (!body) goto done;
+        for (Py_ssize_t k = 0; k < after_.len; k++) from[size_ + k] = AT(after_, k);
+        size_ += after_.len;
     }
-    result = body;
-    body = NULL;
+    result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, from, size_);
 done:
     PyMem_Free(merged);
-    Py_XDECREF(parts);
-    Py_XDECREF(body);
+    PyMem_Free(buf);
     return result;
 }
 
@@ -617,11 +692,9 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_windows", NULL, -1, methods, NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__windows(void) {
-    SPACE = PyUnicode_FromString(" ");
-    EMPTY = PyUnicode_FromString("");
     s_text = PyUnicode_InternFromString("text");
     s_words = PyUnicode_InternFromString("words");
     s_layout = PyUnicode_InternFromString("layout");
-    if (!SPACE || !EMPTY || !s_text || !s_words || !s_layout) return NULL;
+    if (!s_text || !s_words || !s_layout) return NULL;
     return PyModule_Create(&module);
 }
