@@ -355,6 +355,38 @@ def test_a_stretch_holds_a_sentence_end_exactly_when_the_definition_finds_one(s,
     assert sentence_break_within(folded, start, end) == any(start <= at < end for at in ends)
 
 
+# Spans of original text whose folding changes letters only (Sr., ÉL, Ñ, a no-break space) and
+# runs a period's abbreviation check reads far into ("No.  \t 5", closers then a letter).
+UNFOLDED_WORDS = SCOPE_WORDS + ["SR", "Él", "ÉE.ÚU", "Dña", "Ph.D", "Xmessrs", "a.b.c.d.e", "Nº"]
+UNFOLDED_SEPARATORS = SCOPE_SEPARATORS + ["\u00a0", ". \u00a0", ".  \t 5", "." + " " * 12 + "5 ", "." + "\u00bb" * 10,
+                                         ". " + " " * 20, "\n´\n", "； "]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(UNFOLDED_WORDS), st.sampled_from(UNFOLDED_SEPARATORS)),
+                min_size=1, max_size=30).map(lambda parts: "".join(w + s for w, s in parts)),
+       st.data())
+def test_sentence_and_paragraph_ends_read_from_the_original_text_are_those_of_the_folded(text, data):
+    # NEAR/s and NEAR/p read the original text when folding changes none of its boundaries
+    from newswatch.rules.document import FieldText
+    from newswatch.rules.scopes import paragraph_break_within, sentence_break_within
+    field = FieldText(text)
+    event(f"read as is: {field.scoped_as_is()}")
+    assume(field.scoped_as_is())
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    folded = fold(text)
+    assert sentence_break_within(text, start, end, unfolded=True) == sentence_break_within(folded, start, end)
+    assert paragraph_break_within(text, start, end) == paragraph_break_within(folded, start, end)
+
+
+@pytest.mark.parametrize("text", ["See No." + " " * 12 + "5 today", "See Nº." + "\u00a0" * 3 + " \t" * 6 + "5 today"])
+def test_a_period_before_a_far_number_is_read_like_the_folded_text(text):
+    # "No.  5" is no sentence end however many spaces stand before the number
+    from newswatch.rules.scopes import sentence_break_within
+    assert sentence_break_within(text, 0, len(text), unfolded=True) is sentence_break_within(fold(text), 0, len(text))
+
+
 @SETTINGS
 @given(st.lists(queries, min_size=1, max_size=3), st.lists(fts_documents, min_size=1, max_size=8))
 def test_fts5_never_drops_a_match(qs, docs):

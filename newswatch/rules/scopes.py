@@ -18,9 +18,12 @@ are never boundaries. docs/rules.md lists the same decisions.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from .folding import fold
 
 __all__ = ["clause_break_within", "sentence_break_within", "paragraph_break_within", "inert_period", "CLOSERS",
-           "CONTEXT"]
+           "CONTEXT", "scope_neutral"]
 
 _LB = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE_BREAK = rf"(?:\r\n|\r(?!\n)|[{_LB.replace(chr(13), '')}])"  # CR LF is one line break
@@ -95,19 +98,52 @@ def clause_break_within(folded: str, start: int, end: int) -> bool:
     return False
 
 
-def sentence_break_within(folded: str, start: int, end: int) -> bool:
+def sentence_break_within(folded: str, start: int, end: int, *, unfolded: bool = False) -> bool:
     """Whether ``folded[start:end]`` holds a sentence end.
 
     Only the stretch is searched (a mark's period is checked for an abbreviation, which looks at
     most ``CONTEXT`` characters back): a NEAR/s tests the gaps between its hits, not the body.
+    ``unfolded``: ``folded`` is the original text, each of whose characters folds to one and
+    folding changes none of its marks, spaces and word characters (see :func:`scope_neutral`):
+    only the few characters around a period are folded, for its abbreviation check.
     """
     m = _SENTENCE_MARK.search(folded, start)
     while m is not None and m.start() < end:
         at = m.start()
-        if folded[at] != "." or not _after_abbreviation(folded, at):
+        if folded[at] != "." or not (_abbreviation_in(folded, at) if unfolded else _after_abbreviation(folded, at)):
             return True
         m = _SENTENCE_MARK.search(folded, at + 1)
     return False
+
+
+def _abbreviation_in(text: str, at: int) -> bool:
+    """``_after_abbreviation`` at ``text[at]`` of unfolded text: folds only what it reads (CONTEXT
+    characters and a few more before; after, a few, and a run of spaces to the number it may hold)."""
+    if not text[at - 1:at].isalpha() or (at >= 7 and text[at - 7:at].isalpha()):
+        return False  # _after_abbreviation's quick answer, which folding does not change
+    first, stop = max(0, at - CONTEXT - 8), at + 8
+    while stop < len(text) and text[stop - 1].isspace():
+        stop += 8
+    return _after_abbreviation(fold(text[first:stop]), at - first)
+
+
+_SCOPE_MARKS = frozenset(_PUNCTUATION + CLOSERS + _LB)
+
+
+@lru_cache(maxsize=65536)
+def scope_neutral(ch: str) -> bool:
+    """Whether every boundary test reads ``ch`` as it reads its folding (one character): folding
+    leaves it alone, or changes neither punctuation, a closer, a space or line break, nor whether
+    it is a letter or a word character (a no-break space folding to a space is both spaces)."""
+    folded = fold(ch)
+    if folded == ch:
+        return True
+    if len(folded) != 1 or ch.isalpha() != folded.isalpha() or \
+            (ch.isalnum() or ch == "_") != (folded.isalnum() or folded == "_"):
+        return False
+    if ch.isspace() or folded.isspace():
+        return ch.isspace() and folded.isspace() and ch not in _LB and folded not in _LB
+    return ch not in _SCOPE_MARKS and folded not in _SCOPE_MARKS
 
 
 def paragraph_break_within(folded: str, start: int, end: int) -> bool:
