@@ -60,7 +60,7 @@ def test_the_densest_window_is_the_same(case, wanted):
     field, hits = case
     if hits:
         hits = snippets._outer(hits)
-        assert native.densest(field.words, hits, wanted) == snippets._python_densest(field.words, hits, wanted)
+        assert native.densest(field.words, hits, wanted) == snippets._densest(field.words, hits, wanted)
 
 
 @needs_native
@@ -76,17 +76,16 @@ def test_a_window_reads_the_same(case, data):
     start, end = hits[first][0], max(h[1] for h in hits[first:last + 1])
     _, lead, trail, _ = field.layout()
     assert native.window(field.text, field.words, lead, trail, hits, start, end) == \
-        snippets._python_window(field, hits, start, end)
+        snippets._window(field, hits, start, end)
 
 
 def _in_python(work):
     """``work()`` with snippets.py's own functions only, as where the C part is not built."""
-    saved = snippets._native, snippets._densest
-    snippets._native, snippets._densest = None, snippets._python_densest
+    saved, snippets._native = snippets._native, None
     try:
         return work()
     finally:
-        snippets._native, snippets._densest = saved
+        snippets._native = saved
 
 
 @needs_native
@@ -137,7 +136,7 @@ def test_a_window_cut_inside_a_run_of_spaces_starts_on_a_word(text):
     field = FieldText(text)
     at = field.words.index(" baldetti ") + 1
     hits = [(at, at + 8, 0, 0)]
-    window = _in_python(lambda: snippets._python_window(field, hits, at, at + 8))
+    window = _in_python(lambda: snippets._window(field, hits, at, at + 8))
     assert window == "... «Baldetti» said."
     assert native.window(field.text, field.words, *field.layout()[1:3], hits, at, at + 8) == window
 
@@ -149,7 +148,7 @@ def test_a_window_of_long_words_keeps_its_ten_words_before_the_hit():
     field = FieldText(text)
     at = field.words.index("w" * 14 + "30")
     hits = [(at, at + 16, 0, 0)]
-    window = snippets._python_window(field, hits, at, at + 16)
+    window = snippets._window(field, hits, at, at + 16)
     assert window.split()[:2] == ["...", "w" * 14 + "20"]
     if native is not None:
         assert native.window(field.text, field.words, *field.layout()[1:3], hits, at, at + 16) == window

@@ -1,7 +1,7 @@
 /* snippets.py's evidence, which runs for every match, in C: `evidence` (the
  * snippet of one match), `densest` (which hits one window of SPAN_WORDS words
  * shows best) and `window` (the marked text of one window, for a field whose
- * characters each fold to one; snippets._python_window cuts the others).
+ * characters each fold to one; snippets._window cuts the others).
  *
  * snippets.py is the definition: its pure-Python functions give the same
  * results, are used where this module was not built, and

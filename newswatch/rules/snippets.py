@@ -80,17 +80,7 @@ def _back(reverse: str, offset: int, count: int) -> int:
         reach *= 4
 
 
-def _window(field: FieldText, ranges: list[Hit], first_start: int, first_end: int) -> str:
-    """The text of ``field`` around the focus, hits marked: :func:`_python_window`, in C where
-    every character of the field folds to one (most text: the C side has no offset map)."""
-    if _native is not None:
-        _, lead, trail, shift = field.layout()
-        if shift:
-            return _native.window(field.text, field.words, lead, trail, ranges, first_start, first_end)
-    return _python_window(field, ranges, first_start, first_end)
-
-
-def _python_window(field: FieldText, ranges: Sequence[tuple[int, ...]], first_start: int, first_end: int) -> str:
+def _window(field: FieldText, ranges: Sequence[tuple[int, ...]], first_start: int, first_end: int) -> str:
     """The text of ``field`` around the focus (``first_start``-``first_end``), each of ``ranges``
     (sorted by start: (start, end, ...) tuples in ``field.words``) in the window marked «…».
 
@@ -169,7 +159,7 @@ def _python_window(field: FieldText, ranges: Sequence[tuple[int, ...]], first_st
 Window = tuple[int, int, int, int]  # conjuncts shown, hits, first index, index after the last
 
 
-def _python_densest(words: str, hits: Sequence[Hit], wanted: frozenset[int] | None = None) -> Window:
+def _densest(words: str, hits: Sequence[Hit], wanted: frozenset[int] | None = None) -> Window:
     """The window of ``hits`` (sorted) within SPAN_WORDS words that shows the most conjuncts of the
     rule, then the most hits, then comes first.
 
@@ -204,9 +194,6 @@ def _python_densest(words: str, hits: Sequence[Hit], wanted: frozenset[int] | No
     return best
 
 
-_densest: Callable[..., Window] = _native.densest if _native is not None else _python_densest
-
-
 def _outer(hits: list[Hit]) -> list[Hit]:
     """``hits`` in text order, without those inside another: "Morales" in "Jimmy Morales" is one hit."""
     hits.sort()
@@ -235,7 +222,7 @@ def evidence(fields: Mapping[str, FieldText], hits_of: Callable[[str], list[Hit]
     shows what it can of the rest; the two are joined with `` ... ``.
     """
     if _native is not None:
-        return _native.evidence(fields, hits_of, tuple(names), groups, _python_window)
+        return _native.evidence(fields, hits_of, tuple(names), groups, _window)
     return _python_evidence(fields, hits_of, names, groups)
 
 
