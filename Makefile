@@ -42,4 +42,4 @@ stress: $(STAMP)
 	NEWSWATCH_STRESS=1 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/stress
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache
+	rm -rf $(VENV) demo-out .pytest_cache build newswatch/rules/_windows.*.so
