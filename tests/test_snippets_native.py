@@ -152,3 +152,49 @@ def test_a_window_of_long_words_keeps_its_ten_words_before_the_hit():
     assert window.split()[:2] == ["...", "w" * 14 + "20"]
     if native is not None:
         assert native.window(field.text, field.words, *field.layout()[1:3], hits, at, at + 16) == window
+
+
+def _real_articles() -> list[dict[str, str]]:
+    """The ground-truth bodies of ../shared/corpora's fundus pages (41 countries) and of the
+    scrapinghub extraction benchmark: real articles, paragraphs kept."""
+    import json
+
+    from conftest import CORPORA
+
+    items = []
+    for path in sorted((CORPORA / "fundus-parser-tests").rglob("*.json")):
+        for article in json.loads(path.read_text(encoding="utf-8")).values():
+            body = article.get("body") if isinstance(article, dict) else None
+            if isinstance(body, dict):
+                paragraphs = list(body.get("summary") or [])
+                for section in body.get("sections") or []:
+                    paragraphs += (section.get("headline") or []) + (section.get("paragraphs") or [])
+                items.append({"title": article.get("title") or "", "body": "\n\n".join(paragraphs)})
+    truth = CORPORA / "article-extraction-benchmark" / "ground-truth.json"
+    if truth.exists():
+        items += [{"title": "", "body": a["articleBody"]}
+                  for a in json.loads(truth.read_text(encoding="utf-8")).values()]
+    return [item for item in items if item["body"]]
+
+
+@needs_native
+def test_real_articles_get_the_same_snippets_in_c_and_in_python():
+    import random
+    from collections import Counter
+
+    from newswatch.rules import compile_rules, fold
+
+    items = _real_articles()
+    if not items:
+        pytest.skip("../shared/corpora is absent")
+    # rules of the articles' own frequent words, so that most articles match several
+    count = Counter(w for item in items for w in re.findall(r"\w{5,}", fold(item["body"])) if not w.isdigit())
+    vocabulary = [w for w, _ in count.most_common(600)[60:]]
+    rng = random.Random(16)
+    shapes = ["{} {}", "{} NEAR/6 {}", "{} NEAR/s {}", "{} NEAR/p ({} OR {})", "({} OR {}) {}"]
+    rules = [(f"r{i}", rng.choice(shapes).format(*rng.sample(vocabulary, 3))) for i in range(1000)]
+    matcher = compile_rules(rules)
+    in_c = [[m.to_dict() for m in matcher.match(item)] for item in items]
+    in_python = _in_python(lambda: [[m.to_dict() for m in matcher.match(item)] for item in items])
+    assert sum(map(len, in_c)) > 2 * len(items)  # several matches an article, each with its snippet
+    assert in_c == in_python
