@@ -121,6 +121,13 @@ def _abbreviation_in(text: str, at: int) -> bool:
     characters and a few more before; after, a few, and a run of spaces to the number it may hold)."""
     if not text[at - 1:at].isalpha() or (at >= 7 and text[at - 7:at].isalpha()):
         return False  # _after_abbreviation's quick answer, which folding does not change
+    tail = _NOT_RUN.split(text[max(0, at - CONTEXT):at])[-1]  # its runs are the folded text's
+    if "." not in tail:  # a word before the period: mostly its folding alone decides
+        word = fold(tail)
+        if len(word) == 1:
+            return True  # an initial: "John F. Kennedy"
+        if not ((len(word) == 2 and word[0] == word[1]) or word in NUMBERED):  # else: what follows
+            return word in TITLES
     first, stop = max(0, at - CONTEXT - 8), at + 8
     while stop < len(text) and text[stop - 1].isspace():
         stop += 8
