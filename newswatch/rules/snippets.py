@@ -20,7 +20,7 @@ from .document import FieldText
 
 _native: ModuleType | None
 try:
-    from . import _windows as _native  # the two loops below, in C, where the install built them
+    from . import _windows as _native  # evidence() in C, where the install could build it
 except ImportError:  # no C compiler where newswatch was installed: the same results, in Python
     _native = None
 
