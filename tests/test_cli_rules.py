@@ -161,6 +161,18 @@ def test_match_reports_each_bad_line_and_matches_the_rest(tmp_path, cli):
     assert [m["rule"] for m in out[1]["matches"]] == ["tps"]
 
 
+def test_match_reports_a_line_that_is_not_utf8_and_matches_the_rest(tmp_path, cli):
+    items = tmp_path / "items.jsonl"
+    items.write_bytes(b'\xef\xbb\xbf{"title": "TPS first"}\n{"title": "caf\xe9 TPS"}\n'  # a BOM, then Latin-1
+                      b'{"title": "Honduras and TPS"}\n')
+    result = cli("rules", "match", "--query", "tps", str(items), env={"NEWSWATCH_CONFIG": ""})
+    assert result.returncode == 1
+    assert "items.jsonl: line 2: not UTF-8: byte 0xe9 is its byte 15" in result.stderr
+    assert "1 line skipped" in result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(o["index"], len(o["matches"])) for o in out] == [(0, 1), (2, 1)]
+
+
 def _long_input(lines: int) -> list[str]:
     """Items of which every 7th matches, with a blank line, a broken line and an untitled one."""
     out = []

@@ -34,13 +34,20 @@ def _start_worker(matcher: Matcher, encode: Encode | None) -> None:
     _matcher, _encode = matcher, encode
 
 
-def _match_chunk(chunk: list[tuple[int, str | dict]]) -> list[Any]:
+def _match_chunk(chunk: list[tuple[int, bytes | str | dict]]) -> list[Any]:
     assert _matcher is not None
     return [r for index, line in chunk if (r := match_line(_matcher, index, line, _encode)) is not None]
 
 
-def match_line(matcher: Matcher, index: int, line: str | dict, encode: Encode | None = None) -> Any:
+def match_line(matcher: Matcher, index: int, line: bytes | str | dict, encode: Encode | None = None) -> Any:
     """The result for one input line (see :func:`match_lines`); None for a blank line."""
+    if isinstance(line, bytes):  # read as bytes, so that one line in another encoding costs only itself
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return {"index": index, "error": f"not UTF-8: byte {line[exc.start]:#04x} is its byte {exc.start + 1}"}
+        if index == 0:
+            line = line.removeprefix("\ufeff")  # a byte order mark
     if isinstance(line, dict):
         item = line
     elif not line.strip():
@@ -61,7 +68,7 @@ def workers_for(jobs: int | None) -> int:
     return (os.cpu_count() or 1) if jobs is None else jobs
 
 
-def match_lines(matcher: Matcher, items: Iterable[str | dict], jobs: int | None = None,
+def match_lines(matcher: Matcher, items: Iterable[bytes | str | dict], jobs: int | None = None,
                 encode: Encode | None = None) -> Iterator[Any]:
     """One result per non-blank line of ``items``, in order: ``{"index", "url", "matches"}`` (or
     what ``encode`` makes of it, in the worker) or ``{"index", "error"}``. With ``jobs`` (None:

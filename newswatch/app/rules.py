@@ -86,12 +86,12 @@ def _rules_from(file: str | Path | None, config: ConfigLike) -> tuple[list[RuleC
     return list(config.rules), config.aliases
 
 
-def rules_match(items: Iterable[str | dict], config: Config | None = None, *, rules: Iterable[str] = (),
+def rules_match(items: Iterable[bytes | str | dict], config: Config | None = None, *, rules: Iterable[str] = (),
                 query: str | None = None, jobs: int | None = None,
                 encode: Callable[[dict[str, Any]], Any] | None = None) -> Iterator[Any]:
     """Match items with the configured rules (only ``rules``, if named), or with one ``query``.
 
-    ``items`` are JSON lines (or dicts) with at least ``title``, plus any of
+    ``items`` are JSON lines (str, or UTF-8 bytes) or dicts with at least ``title``, plus any of
     ``summary``, ``body``, ``url``, ``source``, ``lang``, ``published``.
     Yields one dict per non-blank line: ``{"index": N, "url": ..., "matches":
     [{"rule", "terms", "fields", "snippet"}]}``, or ``{"index": N, "error":

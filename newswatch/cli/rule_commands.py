@@ -68,7 +68,7 @@ def rules_check(target: str | None, config_path: Path | None) -> None:
 
 
 @rules.command("match")
-@click.argument("items_file", type=click.File("r", encoding="utf-8"))
+@click.argument("items_file", type=click.File("rb"))  # bytes: a line that is not UTF-8 is reported alone
 @config_option
 @click.option("--rule", "rule_names", multiple=True, help="Only this rule (repeatable).")
 @click.option("--query", help="Match this query instead of the configured rules.")
@@ -99,8 +99,8 @@ def rules_match(items_file, config_path: Path | None, rule_names: tuple[str, ...
             continue
         out.write(result + "\n")
     if bad:
-        click.echo(f"{bad} line{'s' if bad != 1 else ''} skipped: each must be a JSON object with at least "
-                   '"title"', err=True)
+        click.echo(f"{bad} line{'s' if bad != 1 else ''} skipped: each must be a JSON object in UTF-8 with at "
+                   'least "title"', err=True)
         sys.exit(1)
 
 
