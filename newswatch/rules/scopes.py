@@ -65,18 +65,41 @@ def inert_period(folded: str, at: int) -> bool:
 
 
 def _after_abbreviation(folded: str, at: int) -> bool:
-    # The run of word characters and dots before the period; one longer than CONTEXT - 1 is
-    # no abbreviation, and a run with a stray dot ("..mr", "a..b") fails every test below.
-    if not folded[at - 1:at].isalpha() or (at >= 7 and folded[at - 7:at].isalpha()):
-        return False  # the quick answer for most periods: after a digit, a mark or a long word
-    tail = _NOT_RUN.split(folded[max(0, at - CONTEXT):at])[-1]
+    tail = _tail_before(folded, at)
+    if tail is None:
+        return False
     parts = tail.split(".")
     if len(parts) > 1:  # U.S, EE.UU, a.m: two to four parts of one or two letters
         return len(parts) <= 4 and all(0 < len(p) <= 2 and p.isalpha() for p in parts)
+    decided = _word_decides(tail)
+    if decided is not None:
+        return decided
     if len(tail) == 2 and tail[0] == tail[1] and (  # EE. UU.: the first period or the second
             _PAIR_NEXT.match(folded, at + 1) or at >= 6 and _PAIR_BEFORE.match(folded, at - 6, at)):
         return True
-    return len(tail) == 1 or tail in TITLES or (tail in NUMBERED and bool(_BEFORE_NUMBER.match(folded, at + 1)))
+    return tail in TITLES or (tail in NUMBERED and bool(_BEFORE_NUMBER.match(folded, at + 1)))
+
+
+def _tail_before(text: str, at: int) -> str | None:
+    """The run of word characters and dots before the period at ``text[at]``, or None when a quick
+    look settles that the period ends no abbreviation: it follows a digit, a mark or a long word
+    (the answer for most periods). Folding changes neither answer where scope_neutral holds."""
+    # A run longer than CONTEXT - 1 is no abbreviation, and a run with a stray dot ("..mr",
+    # "a..b") fails every test of _after_abbreviation.
+    if not text[at - 1:at].isalpha() or (at >= 7 and text[at - 7:at].isalpha()):
+        return None
+    return _NOT_RUN.split(text[max(0, at - CONTEXT):at])[-1]
+
+
+def _word_decides(word: str) -> bool | None:
+    """Whether a period after ``word`` (folded, without dots) ends an abbreviation, when the word
+    alone decides (an initial, a title, or neither); None when what follows decides: a doubled
+    letter (EE. UU.) or a word that abbreviates only before a number (No. 5)."""
+    if len(word) == 1:
+        return True  # an initial: "John F. Kennedy"
+    if (len(word) == 2 and word[0] == word[1]) or word in NUMBERED:
+        return None
+    return word in TITLES
 
 
 def _is_break(folded: str, at: int) -> bool:
@@ -117,17 +140,16 @@ def sentence_break_within(folded: str, start: int, end: int, *, unfolded: bool =
 
 
 def _abbreviation_in(text: str, at: int) -> bool:
-    """``_after_abbreviation`` at ``text[at]`` of unfolded text: folds only what it reads (CONTEXT
-    characters and a few more before; after, a few, and a run of spaces to the number it may hold)."""
-    if not text[at - 1:at].isalpha() or (at >= 7 and text[at - 7:at].isalpha()):
-        return False  # _after_abbreviation's quick answer, which folding does not change
-    tail = _NOT_RUN.split(text[max(0, at - CONTEXT):at])[-1]  # its runs are the folded text's
-    if "." not in tail:  # a word before the period: mostly its folding alone decides
-        word = fold(tail)
-        if len(word) == 1:
-            return True  # an initial: "John F. Kennedy"
-        if not ((len(word) == 2 and word[0] == word[1]) or word in NUMBERED):  # else: what follows
-            return word in TITLES
+    """``_after_abbreviation`` at ``text[at]`` of unfolded text: the word before the period
+    mostly decides alone; else it folds only what it reads (CONTEXT characters and a few more
+    before; after, a few, and a run of spaces to the number it may hold)."""
+    tail = _tail_before(text, at)  # its runs are the folded text's
+    if tail is None:
+        return False
+    if "." not in tail:
+        decided = _word_decides(fold(tail))
+        if decided is not None:
+            return decided
     first, stop = max(0, at - CONTEXT - 8), at + 8
     while stop < len(text) and text[stop - 1].isspace():
         stop += 8
