@@ -83,134 +83,53 @@ static int better(const Win *a, const Win *b) {
     return a->groups > b->groups || (a->groups == b->groups && a->total > b->total);
 }
 
-/* densest_core for conjuncts of any kind, counted in a dict. */
-static int densest_any(PyObject *words, PyObject *hits, PyObject *wanted, Win *win) {
-    Py_ssize_t n = PyList_GET_SIZE(hits);
-    if (n == 0) {
-        PyErr_SetString(PyExc_IndexError, "no hits");
-        return -1;
-    }
-    Text w;
-    text_of(words, &w);
-    Py_ssize_t first_start, first_end, last_start, last_end;
-    PyObject *group;
-    if (read_hit(hits, 0, &first_start, &first_end, &group) < 0) return -1;
-    if (read_hit(hits, n - 1, &last_start, &last_end, &group) < 0) return -1;
-    PyObject *counts = PyDict_New();  /* conjunct -> hits of it in the window */
-    if (!counts) return -1;
-    int result = -1;
-    Py_ssize_t total = 0;
-    if (spaces(&w, first_start, last_end) <= SPAN_WORDS) {  /* usually: they all fit */
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_ssize_t a, b;
-            if (read_hit(hits, i, &a, &b, &group) < 0) goto done;
-            if (wanted) {
-                int in = PySet_Contains(wanted, group);
-                if (in < 0) goto done;
-                if (!in) continue;
-            }
-            if (PyDict_SetItem(counts, group, Py_None) < 0) goto done;
-            total++;
-        }
-        win->groups = PyDict_GET_SIZE(counts), win->total = total, win->first = 0, win->after = n;
-        result = 0;
-        goto done;
-    }
-    Py_ssize_t best_groups = -1, best_total = -1, best_i = 0, best_j = 1, j = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_ssize_t first, unused;
-        if (read_hit(hits, i, &first, &unused, NULL) < 0) goto done;
-        while (j < n) {
-            Py_ssize_t a, b;
-            if (read_hit(hits, j, &a, &b, &group) < 0) goto done;
-            if (j != i && spaces(&w, first, b) > SPAN_WORDS) break;
-            int in = wanted ? PySet_Contains(wanted, group) : 1;
-            if (in < 0) goto done;
-            if (in) {
-                PyObject *had = PyDict_GetItemWithError(counts, group);
-                if (!had && PyErr_Occurred()) goto done;
-                PyObject *now = PyLong_FromSsize_t(had ? PyLong_AsSsize_t(had) + 1 : 1);
-                if (!now || PyDict_SetItem(counts, group, now) < 0) {
-                    Py_XDECREF(now);
-                    goto done;
-                }
-                Py_DECREF(now);
-                total++;
-            }
-            j++;
-        }
-        Py_ssize_t shown = PyDict_GET_SIZE(counts);
-        if (shown > best_groups || (shown == best_groups && total > best_total)) {
-            best_groups = shown, best_total = total, best_i = i, best_j = j;
-        }
-        Py_ssize_t a, b;
-        if (read_hit(hits, i, &a, &b, &group) < 0) goto done;
-        int in = wanted ? PySet_Contains(wanted, group) : 1;
-        if (in < 0) goto done;
-        if (in) {
-            total--;
-            PyObject *had = PyDict_GetItemWithError(counts, group);
-            if (!had) {
-                if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "conjunct left the window twice");
-                goto done;
-            }
-            Py_ssize_t left = PyLong_AsSsize_t(had) - 1;
-            if (left == 0) {
-                if (PyDict_DelItem(counts, group) < 0) goto done;
-            } else {
-                PyObject *now = PyLong_FromSsize_t(left);
-                if (!now || PyDict_SetItem(counts, group, now) < 0) {
-                    Py_XDECREF(now);
-                    goto done;
-                }
-                Py_DECREF(now);
-            }
-        }
-    }
-    win->groups = best_groups, win->total = best_total, win->first = best_i, win->after = best_j;
-    result = 0;
-done:
-    Py_DECREF(counts);
-    return result;
-}
-
-#define SMALL 64  /* conjuncts numbered 0 to SMALL - 1 (a rule's top AND rarely has more parts) are counted in arrays */
-
 /* snippets._densest of the (start, end, term, conjunct) list `hits` (not empty) into `win`;
- * only the conjuncts in the set `wanted` count, unless it is NULL. 0, or -1 with an exception. */
+ * only the conjuncts in the set `wanted` count, unless it is NULL. Conjuncts are numbers from 0
+ * (the parts of a rule's top AND), counted in arrays. 0, or -1 with an exception. */
 static int densest_core(PyObject *words, PyObject *hits, PyObject *wanted, Win *win) {
     Py_ssize_t n = PyList_GET_SIZE(hits);
     if (n == 0) {
         PyErr_SetString(PyExc_IndexError, "no hits");
         return -1;
     }
+    Py_ssize_t few_counts[64], *counts = few_counts;  /* hits of each conjunct in the window */
+    signed char few_wants[64], *want = few_wants;  /* whether each counts; -1: not asked yet */
     Py_ssize_t *start = PyMem_New(Py_ssize_t, 3 * n);
     if (!start) {
         PyErr_NoMemory();
         return -1;
     }
-    Py_ssize_t *end = start + n, *group = end + n, counts[SMALL];
-    signed char want[SMALL];  /* -1: not asked yet */
-    memset(want, wanted ? -1 : 1, sizeof want);
+    Py_ssize_t *end = start + n, *group = end + n, parts = 0;
     int result = -1;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *part;
         if (read_hit(hits, i, &start[i], &end[i], &part) < 0) goto done;
         group[i] = PyLong_Check(part) ? PyLong_AsSsize_t(part) : -1;
-        if (group[i] < 0 || group[i] >= SMALL) {
-            PyErr_Clear();  /* an overflow: counted the general way */
-            result = densest_any(words, hits, wanted, win);
+        if (group[i] < 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "a hit's conjunct is a number from 0");
             goto done;
         }
+        if (group[i] >= parts) parts = group[i] + 1;
+    }
+    if (parts > 64) {
+        counts = PyMem_New(Py_ssize_t, parts);
+        want = PyMem_Malloc(parts);
+        if (!counts || !want) {
+            PyErr_NoMemory();
+            goto done;
+        }
+    }
+    memset(counts, 0, parts * sizeof *counts);
+    memset(want, wanted ? -1 : 1, parts);
+    for (Py_ssize_t i = 0; wanted && i < n; i++) {
         if (want[group[i]] < 0) {
-            int in = PySet_Contains(wanted, part);
+            int in = PySet_Contains(wanted, PyTuple_GET_ITEM(PyList_GET_ITEM(hits, i), 3));
             if (in < 0) goto done;
             want[group[i]] = (signed char)in;
         }
     }
     Text w;
     text_of(words, &w);
-    memset(counts, 0, sizeof counts);
     Py_ssize_t shown = 0, total = 0;
     if (spaces(&w, start[0], end[n - 1]) <= SPAN_WORDS) {  /* usually: they all fit */
         for (Py_ssize_t i = 0; i < n; i++) {
@@ -240,6 +159,8 @@ static int densest_core(PyObject *words, PyObject *hits, PyObject *wanted, Win *
     result = 0;
 done:
     PyMem_Free(start);
+    if (counts != few_counts) PyMem_Free(counts);
+    if (want != few_wants) PyMem_Free(want);
     return result;
 }
 
