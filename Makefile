@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test bench eval stress clean
 
-$(STAMP): pyproject.toml setup.py newswatch/rules/_windows.c
+$(STAMP): pyproject.toml setup.py $(wildcard newswatch/rules/*.c)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -42,4 +42,4 @@ stress: $(STAMP)
 	NEWSWATCH_STRESS=1 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/stress
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache build newswatch/rules/_windows.*.so
+	rm -rf $(VENV) demo-out .pytest_cache build newswatch/rules/_*.so

@@ -1,9 +1,11 @@
-"""The one compiled part: snippet windows in C (newswatch/rules/_windows.c).
+"""The compiled parts: snippet windows (newswatch/rules/_windows.c) and the
+tests of what lies between two NEAR hits (newswatch/rules/_gaps.c), in C.
 
-Optional: where no C compiler is found, newswatch installs without it and
-reads the same windows in Python (newswatch/rules/snippets.py).
+Optional: where no C compiler is found, newswatch installs without them and
+gives the same answers in Python (snippets.py, scopes.py, document.py).
 """
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("newswatch.rules._windows", ["newswatch/rules/_windows.c"], optional=True)])
+setup(ext_modules=[Extension(f"newswatch.rules.{name}", [f"newswatch/rules/{name}.c"], optional=True)
+                   for name in ("_windows", "_gaps")])

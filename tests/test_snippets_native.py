@@ -7,12 +7,11 @@ could not be built; each generated field here is cut into windows both ways.
 from __future__ import annotations
 
 import re
-import shutil
-import sysconfig
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from native_helpers import in_python, real_articles, require_built
 
 from newswatch.rules import snippets
 from newswatch.rules.document import FieldText
@@ -26,10 +25,7 @@ WORDS = ["the", "aid", "Morales", "TPS", "EE.UU.", "él", "dijo", "¿Qué?", "�
 
 
 def test_the_c_part_is_built_where_a_compiler_is():
-    # a failed build falls back to Python silently: that must not go unseen where it should work
-    if not (shutil.which(sysconfig.get_config_var("CC").split()[0] if sysconfig.get_config_var("CC") else "cc")):
-        pytest.skip("no C compiler here: newswatch runs on the Python windows")
-    assert native is not None, "newswatch/rules/_windows.c was not built: run `make test` again to see why"
+    require_built(native, "newswatch/rules/_windows.c")
 
 
 @st.composite
@@ -79,15 +75,6 @@ def test_a_window_reads_the_same(case, data):
         snippets._window(field, hits, start, end)
 
 
-def _in_python(work):
-    """``work()`` with snippets.py's own functions only, as where the C part is not built."""
-    saved, snippets._native = snippets._native, None
-    try:
-        return work()
-    finally:
-        snippets._native = saved
-
-
 @needs_native
 @settings(max_examples=600, deadline=None)
 @given(st.lists(fields_with_hits(), min_size=3, max_size=3), st.permutations(["summary", "body", "title"]),
@@ -100,7 +87,7 @@ def test_the_evidence_of_a_match_is_the_same(cases, order, dropped, groups):
     def hits_of(name):
         return list(hits[name])  # a new list each time: evidence sorts it
 
-    expected = _in_python(lambda: snippets.evidence(fields, hits_of, names, groups))
+    expected = in_python(lambda: snippets.evidence(fields, hits_of, names, groups))
     assert snippets.evidence(fields, hits_of, names, groups) == expected
 
 
@@ -112,7 +99,7 @@ def test_two_windows_thirty_words_apart_or_less_read_as_one(gap):
     first, last = field.words.index(" alpha ") + 1, field.words.index(" omega ") + 1
     hits = [(first, first + 5, 0, 0), (last, last + 5, 1, 1)]
     snippet = snippets.evidence({"body": field}, lambda name: list(hits), ("body",), 2)
-    assert snippet == _in_python(lambda: snippets.evidence({"body": field}, lambda name: list(hits), ("body",), 2))
+    assert snippet == in_python(lambda: snippets.evidence({"body": field}, lambda name: list(hits), ("body",), 2))
     assert (f" {ELLIPSIS} " in snippet.removesuffix(f" {ELLIPSIS}")) == (gap > 30)
 
 
@@ -126,7 +113,7 @@ def test_a_part_only_the_title_shows_gets_no_second_window():
                                              for m in re.finditer(" (?:aid|cut) ", body)]}
     names = ("title", "summary", "body")
     snippet = snippets.evidence(fields, lambda name: list(hits.get(name, ())), names, 2)
-    assert snippet == _in_python(lambda: snippets.evidence(fields, lambda name: list(hits.get(name, ())), names, 2))
+    assert snippet == in_python(lambda: snippets.evidence(fields, lambda name: list(hits.get(name, ())), names, 2))
     assert "Baldetti" not in snippet and snippet.count("«") >= 2
 
 
@@ -136,7 +123,7 @@ def test_a_window_cut_inside_a_run_of_spaces_starts_on_a_word(text):
     field = FieldText(text)
     at = field.words.index(" baldetti ") + 1
     hits = [(at, at + 8, 0, 0)]
-    window = _in_python(lambda: snippets._window(field, hits, at, at + 8))
+    window = in_python(lambda: snippets._window(field, hits, at, at + 8))
     assert window == "... «Baldetti» said."
     assert native.window(field.text, field.words, *field.layout()[1:3], hits, at, at + 8) == window
 
@@ -154,37 +141,14 @@ def test_a_window_of_long_words_keeps_its_ten_words_before_the_hit():
         assert native.window(field.text, field.words, *field.layout()[1:3], hits, at, at + 16) == window
 
 
-def _real_articles() -> list[dict[str, str]]:
-    """The ground-truth bodies of ../shared/corpora's fundus pages (41 countries) and of the
-    scrapinghub extraction benchmark: real articles, paragraphs kept."""
-    import json
-
-    from conftest import CORPORA
-
-    items = []
-    for path in sorted((CORPORA / "fundus-parser-tests").rglob("*.json")):
-        for article in json.loads(path.read_text(encoding="utf-8")).values():
-            body = article.get("body") if isinstance(article, dict) else None
-            if isinstance(body, dict):
-                paragraphs = list(body.get("summary") or [])
-                for section in body.get("sections") or []:
-                    paragraphs += (section.get("headline") or []) + (section.get("paragraphs") or [])
-                items.append({"title": article.get("title") or "", "body": "\n\n".join(paragraphs)})
-    truth = CORPORA / "article-extraction-benchmark" / "ground-truth.json"
-    if truth.exists():
-        items += [{"title": "", "body": a["articleBody"]}
-                  for a in json.loads(truth.read_text(encoding="utf-8")).values()]
-    return [item for item in items if item["body"]]
-
-
 @needs_native
-def test_real_articles_get_the_same_snippets_in_c_and_in_python():
+def test_real_articles_get_the_same_snippets_in_c_andin_python():
     import random
     from collections import Counter
 
     from newswatch.rules import compile_rules, fold
 
-    items = _real_articles()
+    items = real_articles()
     if not items:
         pytest.skip("../shared/corpora is absent")
     # rules of the articles' own frequent words, so that most articles match several
@@ -195,6 +159,6 @@ def test_real_articles_get_the_same_snippets_in_c_and_in_python():
     rules = [(f"r{i}", rng.choice(shapes).format(*rng.sample(vocabulary, 3))) for i in range(1000)]
     matcher = compile_rules(rules)
     in_c = [[m.to_dict() for m in matcher.match(item)] for item in items]
-    in_python = _in_python(lambda: [[m.to_dict() for m in matcher.match(item)] for item in items])
+    python = in_python(lambda: [[m.to_dict() for m in matcher.match(item)] for item in items])
     assert sum(map(len, in_c)) > 2 * len(items)  # several matches an article, each with its snippet
-    assert in_c == in_python
+    assert in_c == python

@@ -14,15 +14,30 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from operator import itemgetter
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
 from .folding import WORD, fold, fold_char, fold_known, fold_starts
 from .parser import Near, Node, Or, Term
-from .scopes import CONTEXT, clause_break_within, paragraph_break_within, scope_neutral, sentence_break_within
+from .scopes import (
+    CONTEXT,
+    clause_break_within,
+    paragraph_break_within,
+    paragraph_end_in,
+    scope_neutral,
+    sentence_break_within,
+    sentence_end_in,
+)
+
+_gaps: ModuleType | None
+try:
+    from . import _gaps  # the gap tests in C, where the install could build it (scopes configures it)
+except ImportError:  # pragma: no cover - depends on the install
+    _gaps = None
 
 __all__ = ["FieldText", "Document", "Span", "word_text", "term_key", "skip_words"]
 
@@ -30,6 +45,10 @@ __all__ = ["FieldText", "Document", "Span", "word_text", "term_key", "skip_words
 Span = tuple[int, int, tuple[tuple[Term, int, int], ...]]
 
 _SECOND = itemgetter(1)
+#: Characters seen to fold to one character that reads as it does (scopes.scope_neutral): a text
+#: made of them and ASCII is read as it is by NEAR/s and NEAR/p.
+_NEUTRAL: set[str] = set()
+_NEUTRAL_MAX = 65536
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NON_WORD = re.compile(r"\W")
 _ASCII_WORDS = str.maketrans({chr(i): chr(i).lower() if chr(i).isalnum() or chr(i) == "_" else " "
@@ -116,6 +135,14 @@ def skip_words(text: str, count: int, start: int = 0, end: int | None = None) ->
             return None
         start, count = m.end(), count - step
     return start
+
+
+def _fewer_words(text: str, start: int, end: int, count: int) -> bool:
+    return skip_words(text, count, start, end) is None
+
+
+#: Whether ``text[start:end]`` holds fewer than ``count`` words (``skip_words(...) is None``), in C where built.
+fewer_words: Callable[[str, int, int, int], bool] = _gaps.fewer_words if _gaps is not None else _fewer_words
 
 
 class FieldText:
@@ -220,6 +247,8 @@ class FieldText:
 
         Folds that stretch of text only, unless the whole field is folded already.
         """
+        if self._scoped:  # the original text shows the folded text's paragraphs
+            return paragraph_end_in(self.text, start - 1, end - 1)
         if self._folded is None:
             if self._starts is None:
                 self._starts = fold_starts(self.text, self._chars)
@@ -235,10 +264,10 @@ class FieldText:
         Reads the original text where folding changes no boundary (:meth:`scoped_as_is`), else
         folds the whole field once (a NEAR/s or NEAR/p tests several stretches of it).
         """
-        if self.scoped_as_is():
+        if self._scoped or self._scoped is None and self.scoped_as_is():
             if unit == "sentence":
-                return sentence_break_within(self.text, start - 1, end - 1, unfolded=True)
-            return paragraph_break_within(self.text, start - 1, end - 1)
+                return sentence_end_in(self.text, start - 1, end - 1)
+            return paragraph_end_in(self.text, start - 1, end - 1)
         if unit == "sentence":
             return sentence_break_within(self.folded, start - 1, end - 1)
         return paragraph_break_within(self.folded, start - 1, end - 1)
@@ -248,7 +277,15 @@ class FieldText:
         the folded text's, and folding changes none of its marks, spaces, letters or word characters):
         then no NEAR/s or NEAR/p folds the whole field (11 µs for 3 KB, far more for a long body)."""
         if self._scoped is None:
-            self._scoped = self.one_to_one() and all(map(scope_neutral, self._chars))
+            chars = self._chars
+            if chars <= _NEUTRAL:  # one set test instead of a look at each character
+                self._scoped = True
+                if self._starts is None:
+                    self._starts = range(len(self.text) + 1)
+            else:
+                self._scoped = self.one_to_one() and all(map(scope_neutral, chars))
+                if self._scoped and len(_NEUTRAL) < _NEUTRAL_MAX:
+                    _NEUTRAL.update(chars)
         return self._scoped
 
     def _exact(self, term: Term, start: int, end: int) -> bool:
@@ -299,10 +336,35 @@ def gap_within(words: str, left: tuple[int, int], right: tuple[int, int], distan
     """Whether at most ``distance`` words lie between two spans (overlapping spans: none)."""
     (a, b), (c, d) = left, right
     if c >= b:
-        return skip_words(words, distance + 1, b, c) is None
+        return fewer_words(words, b, c, distance + 1)
     if a >= d:
-        return skip_words(words, distance + 1, d, a) is None
+        return fewer_words(words, d, a, distance + 1)
     return True
+
+
+def _one_scope(between: Callable[[int, int, str], bool], left: list[tuple[int, int]],
+               right: list[tuple[int, int]], unit: str) -> bool:
+    """Whether a hit of ``left`` and one of ``right`` lie in one sentence (``unit`` "sentence") or
+    paragraph; ``between(start, end, unit)`` tells whether one ends between two offsets."""
+    # A term never spans a boundary, so some left and right hit share a sentence (paragraph)
+    # exactly when two neighbours in position order, one from each side, overlap or have none
+    # between them: only those stretches are looked at.
+    if len(left) == 1 and len(right) == 1:  # the common case: one pair
+        (a, b), (c, d) = left[0], right[0]
+        if c >= b:
+            return not between(b, c, unit)
+        return a < d or not between(d, a, unit)
+    hits = sorted([(a, b, False) for a, b in left] + [(c, d, True) for c, d in right])
+    for (_, b, side), (c, _, other) in zip(hits, hits[1:]):
+        if side is not other and (c < b or not between(b, c, unit)):
+            return True
+    return False
+
+
+#: ``_one_scope`` for a field read as it is (:meth:`FieldText.scoped_as_is`), in C where built:
+#: one_scope(text, left, right, sentence).
+one_scope: Callable[[str, list[tuple[int, int]], list[tuple[int, int]], bool], bool] | None = \
+    _gaps.one_scope if _gaps is not None else None
 
 
 def _near(node: Near, field: FieldText, left: list[Span], right: list[Span]) -> list[Span]:
@@ -411,28 +473,17 @@ class Document:
             return False
         ftext = self.fields[field]
         if node.unit != "word":
-            # A term never spans a boundary, so some left and right hit share a sentence
-            # (paragraph) exactly when two neighbours in position order, one from each side,
-            # overlap or have none between them: only those stretches are looked at.
-            between, unit = ftext.break_between, node.unit
-            if len(left) == 1 and len(right) == 1:  # the common case: one pair
-                (a, b), (c, d) = left[0], right[0]
-                if c >= b:
-                    return not between(b, c, unit)
-                return a < d or not between(d, a, unit)
-            hits = sorted([(a, b, False) for a, b in left] + [(c, d, True) for c, d in right])
-            for (_, b, side), (c, _, other) in zip(hits, hits[1:]):
-                if side is not other and (c < b or not between(b, c, unit)):
-                    return True
-            return False
+            if one_scope is not None and (ftext._scoped or ftext._scoped is None and ftext.scoped_as_is()):
+                return one_scope(ftext.text, left, right, node.unit == "sentence")
+            return _one_scope(ftext.break_between, left, right, node.unit)
         words, count = ftext.words, node.distance + 1
         for a, b in left:
             for c, d in right:
                 if c >= b:
-                    if skip_words(words, count, b, c) is None and not ftext.paragraph_between(b, c):
+                    if fewer_words(words, b, c, count) and not ftext.paragraph_between(b, c):
                         return True
                 elif a >= d:
-                    if skip_words(words, count, d, a) is None and not ftext.paragraph_between(d, a):
+                    if fewer_words(words, d, a, count) and not ftext.paragraph_between(d, a):
                         return True
                 else:
                     return True  # overlapping hits

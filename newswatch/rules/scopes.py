@@ -19,11 +19,18 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from types import ModuleType
 
 from .folding import fold
 
+_native: ModuleType | None
+try:
+    from . import _gaps as _native  # the gap tests in C, where the install could build it
+except ImportError:  # pragma: no cover - depends on the install
+    _native = None
+
 __all__ = ["clause_break_within", "sentence_break_within", "paragraph_break_within", "inert_period", "CLOSERS",
-           "CONTEXT", "scope_neutral"]
+           "CONTEXT", "scope_neutral", "sentence_end_in", "paragraph_end_in"]
 
 _LB = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE_BREAK = rf"(?:\r\n|\r(?!\n)|[{_LB.replace(chr(13), '')}])"  # CR LF is one line break
@@ -36,7 +43,8 @@ CLOSERS = "\"'”’»)]"
 _CANDIDATE = re.compile("[" + re.escape(_PUNCTUATION + _LB) + "]")
 # Both patterns start with one character class, which lets the regex engine skip ahead fast
 # (3x faster than an alternation); each line break of a run counts, a repeated end is harmless.
-_SENTENCE_MARK = re.compile(rf"[.!?;{_LB}](?:(?<=[{_LB}])|(?=[{re.escape(CLOSERS)}]*+(?:\s|\Z)))")
+_MARKS = ".!?;"  # end a sentence when closers, then a space or the end, follow
+_SENTENCE_MARK = re.compile(rf"[{_MARKS}{_LB}](?:(?<=[{_LB}])|(?=[{re.escape(CLOSERS)}]*+(?:\s|\Z)))")
 _PARAGRAPH = re.compile(rf"[{_LB}](?:(?<=\u2029)|(?>(?:(?<=\r)\n)?){_SPACE}*+{_LINE_BREAK})")
 #: How many folded characters before a period decide whether it ends an abbreviation.
 CONTEXT = 13
@@ -88,7 +96,11 @@ def _tail_before(text: str, at: int) -> str | None:
     # "a..b") fails every test of _after_abbreviation.
     if not text[at - 1:at].isalpha() or (at >= 7 and text[at - 7:at].isalpha()):
         return None
-    return _NOT_RUN.split(text[max(0, at - CONTEXT):at])[-1]
+    first = max(0, at - CONTEXT)
+    space = text.rfind(" ", first, at)
+    if space >= 0 and text[space + 1:at].isalpha():  # the usual: a short word after a space
+        return text[space + 1:at]
+    return _NOT_RUN.split(text[first:at])[-1]
 
 
 def _word_decides(word: str) -> bool | None:
@@ -100,6 +112,22 @@ def _word_decides(word: str) -> bool | None:
     if (len(word) == 2 and word[0] == word[1]) or word in NUMBERED:
         return None
     return word in TITLES
+
+
+#: Unfolded words that decide alone whether a period after them ends an abbreviation: a text's
+#: periods follow the same few words again and again ("said.", "year.", "Sr."). Read by the C part.
+_DECIDED: dict[str, bool] = {}
+_DECIDED_MAX = 65536
+
+
+def _raw_word_decides(word: str) -> bool | None:
+    """``_word_decides`` of an unfolded word (kept in ``_DECIDED`` when the word decides)."""
+    decided = _DECIDED.get(word)
+    if decided is None:
+        decided = _word_decides(fold(word))
+        if decided is not None and len(_DECIDED) < _DECIDED_MAX:
+            _DECIDED[word] = decided
+    return decided
 
 
 def _is_break(folded: str, at: int) -> bool:
@@ -147,7 +175,7 @@ def _abbreviation_in(text: str, at: int) -> bool:
     if tail is None:
         return False
     if "." not in tail:
-        decided = _word_decides(fold(tail))
+        decided = _raw_word_decides(tail)
         if decided is not None:
             return decided
     first, stop = max(0, at - CONTEXT - 8), at + 8
@@ -178,3 +206,18 @@ def scope_neutral(ch: str) -> bool:
 def paragraph_break_within(folded: str, start: int, end: int) -> bool:
     """Whether ``folded[start:end]`` holds a paragraph end (a blank line)."""
     return _PARAGRAPH.search(folded, start, end) is not None
+
+
+def _sentence_end_in(text: str, start: int, end: int) -> bool:
+    return sentence_break_within(text, start, end, unfolded=True)
+
+
+if _native is not None:
+    _native.configure(_LB, _MARKS, CLOSERS, CONTEXT, tuple(TITLES), tuple(NUMBERED), _DECIDED, _abbreviation_in)
+    #: ``sentence_break_within(text, start, end, unfolded=True)``, in C where built.
+    sentence_end_in = _native.sentence_end
+    #: ``paragraph_break_within``, in C where built.
+    paragraph_end_in = _native.paragraph_end
+else:  # pragma: no cover - depends on the install
+    sentence_end_in = _sentence_end_in
+    paragraph_end_in = paragraph_break_within

@@ -1,0 +1,70 @@
+"""What the tests of the C parts (newswatch/rules/_windows.c, _gaps.c) share: whether a compiler
+is here, the matcher with Python only, and real articles to hold the two to each other on."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sysconfig
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import pytest
+
+from newswatch.rules import document, scopes, snippets
+
+T = TypeVar("T")
+
+
+def require_built(module: object, source: str) -> None:
+    """Fail when a C compiler is here but ``source`` was not built (``optional=True`` would hide it)."""
+    # a failed build falls back to Python silently: that must not go unseen where it should work
+    cc = sysconfig.get_config_var("CC")
+    if not shutil.which(cc.split()[0] if cc else "cc"):
+        pytest.skip("no C compiler here: newswatch runs on its Python definitions")
+    assert module is not None, f"{source} was not built: run `make test` again to see why"
+
+
+@contextmanager
+def python_only() -> Iterator[None]:
+    """Within it, the matcher uses no C part, as where none could be built."""
+    saved = (snippets._native, document.one_scope, document.fewer_words, document.sentence_end_in,
+             document.paragraph_end_in)
+    snippets._native = None
+    document.one_scope = None
+    document.fewer_words = document._fewer_words
+    document.sentence_end_in = scopes._sentence_end_in
+    document.paragraph_end_in = scopes.paragraph_break_within
+    try:
+        yield
+    finally:
+        (snippets._native, document.one_scope, document.fewer_words, document.sentence_end_in,
+         document.paragraph_end_in) = saved
+
+
+def in_python(work: Callable[[], T]) -> T:
+    """``work()`` with Python only (see :func:`python_only`)."""
+    with python_only():
+        return work()
+
+
+def real_articles() -> list[dict[str, str]]:
+    """The ground-truth bodies of ../shared/corpora's fundus pages (41 countries) and of the
+    scrapinghub extraction benchmark: real articles, paragraphs kept."""
+    from conftest import CORPORA
+
+    items = []
+    for path in sorted((CORPORA / "fundus-parser-tests").rglob("*.json")):
+        for article in json.loads(path.read_text(encoding="utf-8")).values():
+            body = article.get("body") if isinstance(article, dict) else None
+            if isinstance(body, dict):
+                paragraphs = list(body.get("summary") or [])
+                for section in body.get("sections") or []:
+                    paragraphs += (section.get("headline") or []) + (section.get("paragraphs") or [])
+                items.append({"title": article.get("title") or "", "body": "\n\n".join(paragraphs)})
+    truth = CORPORA / "article-extraction-benchmark" / "ground-truth.json"
+    if truth.exists():
+        items += [{"title": "", "body": a["articleBody"]}
+                  for a in json.loads(truth.read_text(encoding="utf-8")).values()]
+    return [item for item in items if item["body"]]

@@ -1,0 +1,182 @@
+"""The NEAR gap tests built in C (newswatch/rules/_gaps.c) give the Python answers, gap for gap.
+
+scopes.py and document.py keep the pure-Python definitions, which run wherever the C part
+could not be built; each generated text here is asked both ways.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from native_helpers import in_python, real_articles, require_built
+
+from newswatch.rules import compile_rules, document, scopes
+from newswatch.rules.document import FieldText, _one_scope, skip_words
+from newswatch.rules.scopes import _sentence_end_in, paragraph_break_within
+
+native = scopes._native
+needs_native = pytest.mark.skipif(native is None, reason="the C part is not built here")
+
+# Words a period's abbreviation check decides on: titles in any case, initials, doubled letters
+# (EE. UU.), words that abbreviate before a number, dotted runs, long words, and letters outside
+# ASCII and outside Latin-1 (texts of every width the C part reads).
+WORDS = ["said", "year", "Honduras", "TPS", "Sr", "SR", "sR", "Gen", "gral", "Dra", "No", "NO", "Art", "p", "pp",
+         "F", "x", "EE", "UU", "FF", "AA", "Ee", "U.S", "EE.UU", "a.b.c.d.e", "Ph.D", "u.s.a", "x.y1", "a1", "b_",
+         "4.5", "5", "1,000", "Él", "Dña", "ÉE.ÚU", "Nº", "año", "Ñu", "Sra", "𝐀lto", "Δx", "ßr", "Aug", "sept",
+         "Extraordinariamente", "mr", "Messrs", ""]
+SEPARATORS = [" ", " ", " ", ". ", ". ", ". ", "! ", "? ", "; ", ".", ", ", ":", "\n", "\n\n", " \n \n", "\r\n",
+              "\r\n\r\n", "\r\n \r\n", "\n\r\n", "\r\r", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x1c\x1c",
+              '." ', ".” ", ".’ ", ".» ", ".)", "?»\n", ". \u00a0", "\u00a0", "\u3000", ".\t", ".  \t 5", ". (",
+              " “", "” ", " — ", "...", "..", "." + "»" * 9, "-", "'", "_"]
+
+texts = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), min_size=1, max_size=30).map(
+    lambda parts: "".join(w + s for w, s in parts))
+
+
+def test_the_c_part_is_built_where_a_compiler_is():
+    require_built(native, "newswatch/rules/_gaps.c")
+
+
+def _as_is(text: str) -> bool:
+    """Whether NEAR/s and NEAR/p read ``text`` as it is, which is when the C part is asked."""
+    return FieldText(text).scoped_as_is()
+
+
+@needs_native
+@settings(max_examples=1500, deadline=None)
+@given(texts, st.data())
+def test_a_sentence_end_is_found_where_python_finds_one(text, data):
+    assume(_as_is(text))
+    if data.draw(st.booleans()):
+        scopes._DECIDED.clear()  # the words decided before are a cache, not part of the answer
+    start = data.draw(st.integers(-2, len(text) + 2))
+    end = data.draw(st.integers(start - 2, len(text) + 2))
+    assert native.sentence_end(text, start, end) == _sentence_end_in(text, start, end)
+
+
+@needs_native
+@settings(max_examples=1500, deadline=None)
+@given(texts, st.data())
+def test_a_paragraph_end_is_found_where_python_finds_one(text, data):
+    # any text: paragraphs are read the same way in folded and original text
+    start = data.draw(st.integers(-2, len(text) + 2))
+    end = data.draw(st.integers(start - 2, len(text) + 2))
+    assert native.paragraph_end(text, start, end) == paragraph_break_within(text, start, end)
+
+
+@needs_native
+@settings(max_examples=1500, deadline=None)
+@given(texts, st.data())
+def test_words_are_counted_as_python_counts_them(text, data):
+    for subject in (text, document.word_text(text)):
+        start = data.draw(st.integers(-2, len(subject) + 2))
+        end = data.draw(st.integers(start - 2, len(subject) + 2))
+        count = data.draw(st.integers(0, 12))
+        assert native.fewer_words(subject, start, end, count) == (skip_words(subject, count, start, end) is None)
+
+
+@st.composite
+def text_and_hits(draw):
+    text = draw(texts)
+    words = [m.span() for m in re.finditer(r"[^ ]+", document.word_text(text))]
+    assume(words)
+
+    def side():
+        hits = []
+        for _ in range(draw(st.integers(1, 5))):
+            first = draw(st.integers(0, len(words) - 1))
+            last = min(first + draw(st.integers(0, 2)), len(words) - 1)  # a word, or a phrase
+            hits.append((words[first][0], words[last][1]))
+        return hits
+
+    return text, side(), side()
+
+
+def _python_one_scope(text: str, left, right, unit: str) -> bool:
+    def between(start: int, end: int, unit: str) -> bool:
+        if unit == "sentence":
+            return _sentence_end_in(text, start - 1, end - 1)
+        return paragraph_break_within(text, start - 1, end - 1)
+
+    return _one_scope(between, left, right, unit)
+
+
+@needs_native
+@settings(max_examples=1500, deadline=None)
+@given(text_and_hits(), st.sampled_from(["sentence", "paragraph"]))
+def test_a_near_scope_is_decided_as_python_decides_it(case, unit):
+    text, left, right = case
+    assume(_as_is(text))
+    assert native.one_scope(text, left, right, unit == "sentence") == _python_one_scope(text, left, right, unit)
+
+
+@needs_native
+@pytest.mark.parametrize("text, ends", [
+    ("Los EE. UU. dijeron. Luego", [19]), ("el Sr. Pérez habló. Y", [18]), ("John F. Kennedy said. Then", [20]),
+    ("the U.S. said. The", [13]), ("see No. 5 now. And", [13]), ("the year. And then", [8]),
+    ("la Dra. Ñu dijo. Y", [15]), ("pasó el Δx. Luego", [10]), ("en ÉE.ÚU. dijo. Y", [14]),
+    ("see a.b.c.d.e. Then", [13]), ("u.s.a.b. Then now. Y", [17])])
+def test_the_periods_of_abbreviations_end_no_sentence_in_c(text, ends):
+    # each case, its true sentence ends, and every period that is not one
+    assert [at for at in range(len(text)) if native.sentence_end(text, at, at + 1)] == ends
+
+
+@needs_native
+def test_wrong_arguments_get_a_clear_error():
+    with pytest.raises(TypeError, match="takes a str and 2 integers"):
+        native.sentence_end(b"bytes", 0, 1)
+    with pytest.raises(TypeError, match="two lists"):
+        native.one_scope("text", (1, 2), [], True)
+    with pytest.raises(TypeError, match=r"\(start, end\)"):
+        native.one_scope("text", [(1, 2, 3)], [(1, 2)], True)
+
+
+@needs_native
+def test_real_articles_get_the_same_near_answers_in_c_and_in_python():
+    items = real_articles()
+    if not items:
+        pytest.skip("../shared/corpora is absent")
+    rng = random.Random(16)
+    asked = read_as_is = 0
+    for item in items:
+        text = item["body"]
+        if not _as_is(text):
+            continue
+        read_as_is += 1
+        starts = [m.start() for m in re.finditer(r"\w+", text)]
+        for i in range(len(starts) - 1):  # every gap between neighbours, and stretches of ten words
+            for j in (i + 1, min(i + 10, len(starts) - 1)):
+                a, b = starts[i], starts[j]
+                assert native.sentence_end(text, a, b) == _sentence_end_in(text, a, b), (text[a:b], item["title"])
+                assert native.paragraph_end(text, a, b) == paragraph_break_within(text, a, b)
+                asked += 1
+        words = [m.span() for m in re.finditer(r"[^ ]+", document.word_text(text))]
+        for _ in range(50):
+            left, right = rng.sample(words, 3), rng.sample(words, 2)
+            for unit in ("sentence", "paragraph"):
+                assert native.one_scope(text, left, right, unit == "sentence") == \
+                    _python_one_scope(text, left, right, unit)
+    assert read_as_is > 200 and asked > 200_000
+
+
+@needs_native
+def test_real_articles_match_the_same_near_rules_in_c_and_in_python():
+    items = real_articles()
+    if not items:
+        pytest.skip("../shared/corpora is absent")
+    from collections import Counter
+
+    from newswatch.rules import fold
+    count = Counter(w for item in items for w in re.findall(r"\w{4,}", fold(item["body"])) if not w.isdigit())
+    vocabulary = [w for w, _ in count.most_common(400)[20:]]
+    rng = random.Random(21)
+    shapes = ["{} NEAR/3 {}", "{} NEAR/s {}", "{} NEAR/p {}", "({} OR {}) NEAR/s {}", "{} NEAR/p ({} NEAR/s {})"]
+    matcher = compile_rules([(f"r{i}", rng.choice(shapes).format(*rng.sample(vocabulary, 3))) for i in range(600)])
+    in_c = [[m.to_dict() for m in matcher.match(item)] for item in items]
+    python = in_python(lambda: [[m.to_dict() for m in matcher.match(item)] for item in items])
+    assert sum(map(len, in_c)) > len(items)
+    assert in_c == python
