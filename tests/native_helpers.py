@@ -1,4 +1,4 @@
-"""What the tests of the C parts (newswatch/rules/_windows.c, _gaps.c) share: whether a compiler
+"""What the tests of the C parts (newswatch/rules/_windows.c, _hits.c) share: whether a compiler
 is here, the matcher with Python only, and real articles to hold the two to each other on."""
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ def require_built(module: object, source: str) -> None:
 @contextmanager
 def python_only() -> Iterator[None]:
     """Within it, the matcher uses no C part, as where none could be built."""
-    saved = (snippets._native, document.one_scope, document.fewer_words, document.sentence_end_in,
+    saved = (snippets._native, document._hits, document.one_scope, document.fewer_words, document.sentence_end_in,
              document.paragraph_end_in)
-    snippets._native = None
+    snippets._native = document._hits = None
     document.one_scope = None
     document.fewer_words = document._fewer_words
     document.sentence_end_in = scopes._sentence_end_in
@@ -39,7 +39,7 @@ def python_only() -> Iterator[None]:
     try:
         yield
     finally:
-        (snippets._native, document.one_scope, document.fewer_words, document.sentence_end_in,
+        (snippets._native, document._hits, document.one_scope, document.fewer_words, document.sentence_end_in,
          document.paragraph_end_in) = saved
 
 

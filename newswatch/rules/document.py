@@ -33,11 +33,11 @@ from .scopes import (
     sentence_end_in,
 )
 
-_gaps: ModuleType | None
+_hits: ModuleType | None
 try:
-    from . import _gaps  # the gap tests in C, where the install could build it (scopes configures it)
+    from . import _hits  # spans and gap tests in C, where the install could build it (scopes configures it)
 except ImportError:  # pragma: no cover - depends on the install
-    _gaps = None
+    _hits = None
 
 __all__ = ["FieldText", "Document", "Span", "word_text", "term_key", "skip_words"]
 
@@ -142,20 +142,23 @@ def _fewer_words(text: str, start: int, end: int, count: int) -> bool:
 
 
 #: Whether ``text[start:end]`` holds fewer than ``count`` words (``skip_words(...) is None``), in C where built.
-fewer_words: Callable[[str, int, int, int], bool] = _gaps.fewer_words if _gaps is not None else _fewer_words
+fewer_words: Callable[[str, int, int, int], bool] = _hits.fewer_words if _hits is not None else _fewer_words
 
 
 class FieldText:
     """One text field of an item: the original text and its word text."""
 
-    __slots__ = ("text", "words", "keys", "_chars", "_ends", "_ids", "_starts", "_found", "_folded", "_layout",
-                 "_scoped")
+    __slots__ = ("text", "words", "keys", "shapes", "_chars", "_ends", "_ids", "_by_key", "_starts", "_found",
+                 "_folded", "_layout", "_scoped")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.words, self._chars = _word_text(text)  # the characters are kept for fold_starts
         #: (end, atom) for each Aho-Corasick key found in ``words`` (end: offset of its last character)
         self.keys: list[tuple[int, int]] | None = None
+        #: for each key id, 2 * (len(key) - 2) + (1 for a prefix key): what turns a key's end into a span
+        self.shapes: list[int] | None = None
+        self._by_key: dict[int, list[tuple[int, int]]] | None = None  # every key's spans, when grouped in C
         self._ends: list[tuple[int, int]] | None = None  # ``keys`` sorted by key id
         self._ids: list[int] = []
         self._starts: Sequence[int] | None = None
@@ -189,6 +192,10 @@ class FieldText:
         The automaton's hits are sorted by key once (in C), then bisected. The key " word "
         (" pref") ends at ``end``: the word starts len(key) - 2 before it.
         """
+        if _hits is not None and self.shapes is not None:  # every key's spans at once, in C
+            if self._by_key is None:
+                self._by_key = _hits.by_key(self.keys or [], self.words, self.shapes)
+            return self._by_key.get(atom, [])
         if self._ends is None:
             self._ends = sorted(self.keys or (), key=_SECOND)  # stable: each key's ends stay in order
             self._ids = list(map(_SECOND, self._ends))
@@ -364,7 +371,7 @@ def _one_scope(between: Callable[[int, int, str], bool], left: list[tuple[int, i
 #: ``_one_scope`` for a field read as it is (:meth:`FieldText.scoped_as_is`), in C where built:
 #: one_scope(text, left, right, sentence).
 one_scope: Callable[[str, list[tuple[int, int]], list[tuple[int, int]], bool], bool] | None = \
-    _gaps.one_scope if _gaps is not None else None
+    _hits.one_scope if _hits is not None else None
 
 
 def _near(node: Near, field: FieldText, left: list[Span], right: list[Span]) -> list[Span]:

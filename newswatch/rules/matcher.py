@@ -78,6 +78,8 @@ class Matcher:
             for term in terms_of(rule.node):
                 self._atoms[term] = keys.setdefault(term_key(term), len(keys))
         self._automaton: Any = None
+        # what turns a key's end into its word's span (FieldText.shapes)
+        self._shapes = [2 * (len(key) - 2) + (not key.endswith(" ")) for key in keys]
         if keys:
             self._automaton = ahocorasick.Automaton()
             for key, atom in keys.items():
@@ -168,6 +170,7 @@ class Matcher:
                 field = fields[name] = FieldText(text)
                 if automaton:  # the end offsets are kept: a word's positions need no second search
                     found = field.keys = list(automaton.iter(field.words))
+                    field.shapes = self._shapes
                     hits[name] = set(map(_second, found))
                 else:
                     hits[name] = set()

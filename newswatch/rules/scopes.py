@@ -25,7 +25,7 @@ from .folding import fold
 
 _native: ModuleType | None
 try:
-    from . import _gaps as _native  # the gap tests in C, where the install could build it
+    from . import _hits as _native  # gap tests in C, where the install could build it
 except ImportError:  # pragma: no cover - depends on the install
     _native = None
 

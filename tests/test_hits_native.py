@@ -1,4 +1,4 @@
-"""The NEAR gap tests built in C (newswatch/rules/_gaps.c) give the Python answers, gap for gap.
+"""The spans and NEAR gap tests built in C (newswatch/rules/_hits.c) give the Python answers.
 
 scopes.py and document.py keep the pure-Python definitions, which run wherever the C part
 could not be built; each generated text here is asked both ways.
@@ -38,7 +38,7 @@ texts = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)),
 
 
 def test_the_c_part_is_built_where_a_compiler_is():
-    require_built(native, "newswatch/rules/_gaps.c")
+    require_built(native, "newswatch/rules/_hits.c")
 
 
 def _as_is(text: str) -> bool:
@@ -180,3 +180,25 @@ def test_real_articles_match_the_same_near_rules_in_c_and_in_python():
     python = in_python(lambda: [[m.to_dict() for m in matcher.match(item)] for item in items])
     assert sum(map(len, in_c)) > len(items)
     assert in_c == python
+
+
+KEY_WORDS = ["tps", "honduras", "hon", "ayuda", "aid", "el", "a", "año", "ee", "uu", "u", "s", "x" * 40]
+
+
+@needs_native
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(KEY_WORDS), st.booleans()), min_size=1, max_size=8),
+       st.lists(st.tuples(st.sampled_from(KEY_WORDS + ["honduran", "ayudas", "tpsx", "Año"]),
+                          st.sampled_from(SEPARATORS)), max_size=40).map(lambda ps: "".join(w + s for w, s in ps)))
+def test_every_keys_spans_are_those_python_finds(terms, text):
+    # a rule's words and prefixes (hon* also fires inside "honduras"), as the matcher keys them
+    from newswatch.rules.parser import Term
+    query = " OR ".join(w + ("*" if prefix and len(w) >= 3 else "") for w, prefix in terms)
+    matcher = compile_rules([("r", query)])
+    field = FieldText(text)
+    field.keys = list(matcher._automaton.iter(field.words))
+    grouped = native.by_key(field.keys, field.words, matcher._shapes)
+    assert set(grouped) == {atom for _, atom in field.keys}
+    for term, atom in matcher._atoms.items():
+        assert isinstance(term, Term)
+        assert grouped.get(atom, []) == field._word(atom, len(term.tokens[0]), term.prefix)  # shapes unset: Python

@@ -1,14 +1,16 @@
-/* What lies between two hits of a NEAR, in C: `sentence_end` and
- * `paragraph_end` (scopes.sentence_break_within with unfolded=True, and
- * scopes.paragraph_break_within, on a text that folding leaves scope-neutral)
- * and `one_scope` (document._one_scope over them, a whole NEAR/s or NEAR/p
- * test), and `fewer_words` (document.skip_words(...) is None).
+/* Where a field's hits are and what lies between two of them, in C: `by_key`
+ * (document.FieldText._word for every key the automaton found, at once),
+ * `sentence_end` and `paragraph_end` (scopes.sentence_break_within with
+ * unfolded=True, and scopes.paragraph_break_within, on a text that folding
+ * leaves scope-neutral), `one_scope` (document._one_scope over them, a whole
+ * NEAR/s or NEAR/p test) and `fewer_words` (document.skip_words(...) is None).
  *
  * scopes.py and document.py are the definition: their Python functions give
  * the same answers, are used where this module was not built, and
- * tests/test_gaps_native.py holds the two to each other on generated text.
+ * tests/test_hits_native.py holds the two to each other on generated text.
  * Nothing here is needed for correctness, only for speed (issue 16: NEAR/s and
- * NEAR/p must cost no more than NEAR/n; most of a gap test was Python calls).
+ * NEAR/p must cost no more than NEAR/n, and most of a gap test was Python
+ * calls; a dense document asks for the spans of some 37 keys).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -72,7 +74,7 @@ static Py_ssize_t bound(Py_ssize_t i, Py_ssize_t len) {
 
 static int configured(void) {
     if (!CONFIGURED) {
-        PyErr_SetString(PyExc_RuntimeError, "_gaps.configure() was not called");
+        PyErr_SetString(PyExc_RuntimeError, "_hits.configure() was not called");
         return 0;
     }
     return 1;
@@ -333,6 +335,58 @@ static PyObject *fewer_words(PyObject *self, PyObject *const *args, Py_ssize_t n
     return PyBool_FromLong(words < count);
 }
 
+/* by_key(keys, words, shapes): document.FieldText._word for every key at once: a dict from each
+ * key id among keys ((end, id) pairs, as the automaton gives them, by end) to the (start, end)
+ * of each of its occurrences in words, in order. shapes[id] is 2 * (the key's length - 2), plus
+ * 1 for a prefix (" pref", whose word ends at the next space; " word " ends where its key does). */
+static PyObject *by_key(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyList_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "by_key() takes a list of (end, id), a str and a list of shapes");
+        return NULL;
+    }
+    PyObject *keys = args[0], *shapes = args[2], *found = PyDict_New();
+    Text w = {PyUnicode_KIND(args[1]), PyUnicode_DATA(args[1]), PyUnicode_GET_LENGTH(args[1])};
+    if (found == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
+        PyObject *key = PyList_GET_ITEM(keys, i);
+        if (!PyTuple_Check(key) || PyTuple_GET_SIZE(key) != 2) {
+            PyErr_SetString(PyExc_TypeError, "a key hit is an (end, id) tuple");
+            goto fail;
+        }
+        PyObject *id = PyTuple_GET_ITEM(key, 1);
+        Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(key, 0)), at = PyLong_AsSsize_t(id);
+        if ((end == -1 || at == -1) && PyErr_Occurred()) goto fail;
+        if (at < 0 || at >= PyList_GET_SIZE(shapes)) {
+            PyErr_Format(PyExc_IndexError, "key id %zd has no shape", at);
+            goto fail;
+        }
+        Py_ssize_t shape = PyLong_AsSsize_t(PyList_GET_ITEM(shapes, at)), stop = end;
+        if (shape == -1 && PyErr_Occurred()) goto fail;
+        if (shape & 1) { /* words.find(" ", end) */
+            while (stop < w.len && AT(w, stop) != ' ') stop++;
+            if (stop >= w.len) stop = -1;
+        }
+        PyObject *hit = Py_BuildValue("(nn)", end - (shape >> 1), stop);
+        if (hit == NULL) goto fail;
+        PyObject *hits = PyDict_GetItemWithError(found, id);
+        if (hits == NULL) {
+            if (PyErr_Occurred() || (hits = PyList_New(0)) == NULL || PyDict_SetItem(found, id, hits) < 0) {
+                Py_XDECREF(hits);
+                Py_DECREF(hit);
+                goto fail;
+            }
+            Py_DECREF(hits); /* the dict holds it */
+        }
+        int appended = PyList_Append(hits, hit);
+        Py_DECREF(hit);
+        if (appended < 0) goto fail;
+    }
+    return found;
+fail:
+    Py_DECREF(found);
+    return NULL;
+}
+
 /* Gives each character of chars the role, in ROLE or among the WIDE ones: 0, or -1 with an exception set. */
 static int assign(PyObject *chars, int what) {
     for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(chars); i++) {
@@ -411,10 +465,11 @@ static PyMethodDef methods[] = {
     {"paragraph_end", (PyCFunction)(void (*)(void))paragraph_end, METH_FASTCALL, "scopes.paragraph_break_within, in C."},
     {"one_scope", (PyCFunction)(void (*)(void))one_scope, METH_FASTCALL, "document._one_scope for a field read as it is, in C."},
     {"fewer_words", (PyCFunction)(void (*)(void))fewer_words, METH_FASTCALL, "document.skip_words(text, count, start, end) is None, in C."},
+    {"by_key", (PyCFunction)(void (*)(void))by_key, METH_FASTCALL, "document.FieldText._word for every key, in C."},
     {"configure", configure, METH_VARARGS, "Set scopes.py's constants, word cache and abbreviation check."},
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_gaps", NULL, -1, methods, NULL, NULL, NULL, NULL};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_hits", NULL, -1, methods, NULL, NULL, NULL, NULL};
 
-PyMODINIT_FUNC PyInit__gaps(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__hits(void) { return PyModule_Create(&module); }
