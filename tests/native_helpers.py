@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import pytest
 
-from newswatch.rules import document, scopes, snippets
+from newswatch.rules import document, matcher, scopes, snippets
 
 T = TypeVar("T")
 
@@ -26,21 +26,25 @@ def require_built(module: object, source: str) -> None:
     assert module is not None, f"{source} was not built: run `make test` again to see why"
 
 
+#: Each module's bindings to the C parts, and what stands in for them where none was built.
+_BINDINGS = (
+    (snippets, "_native", None), (document, "_hits", None), (matcher, "_hits", None), (document, "one_scope", None),
+    (document, "fewer_words", document._fewer_words), (document, "sentence_end_in", scopes._sentence_end_in),
+    (document, "paragraph_end_in", scopes.paragraph_break_within),
+)
+
+
 @contextmanager
 def python_only() -> Iterator[None]:
     """Within it, the matcher uses no C part, as where none could be built."""
-    saved = (snippets._native, document._hits, document.one_scope, document.fewer_words, document.sentence_end_in,
-             document.paragraph_end_in)
-    snippets._native = document._hits = None
-    document.one_scope = None
-    document.fewer_words = document._fewer_words
-    document.sentence_end_in = scopes._sentence_end_in
-    document.paragraph_end_in = scopes.paragraph_break_within
+    saved = [getattr(module, name) for module, name, _ in _BINDINGS]
+    for module, name, python in _BINDINGS:
+        setattr(module, name, python)
     try:
         yield
     finally:
-        (snippets._native, document._hits, document.one_scope, document.fewer_words, document.sentence_end_in,
-         document.paragraph_end_in) = saved
+        for (module, name, _), value in zip(_BINDINGS, saved, strict=True):
+            setattr(module, name, value)
 
 
 def in_python(work: Callable[[], T]) -> T:

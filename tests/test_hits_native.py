@@ -202,3 +202,28 @@ def test_every_keys_spans_are_those_python_finds(terms, text):
     for term, atom in matcher._atoms.items():
         assert isinstance(term, Term)
         assert grouped.get(atom, []) == field._word(atom, len(term.tokens[0]), term.prefix)  # shapes unset: Python
+
+
+@needs_native
+@settings(max_examples=500, deadline=None)
+@given(st.integers(1, 30).flatmap(lambda rules: st.tuples(
+    st.lists(st.lists(st.integers(0, rules - 1), max_size=6).map(tuple), max_size=12),
+    st.lists(st.lists(st.integers(0, 14), max_size=4).map(tuple), min_size=rules, max_size=rules))),
+    st.sets(st.integers(0, 14)))
+def test_candidates_are_each_triggered_rule_once_that_hit_what_it_needs(tables, hit):
+    triggered, necessary = tables
+    seen = bytearray(len(necessary))
+    found = native.candidates(triggered, hit, necessary, seen)
+    assert sorted(found) == sorted({rule for key in hit if key < len(triggered) for rule in triggered[key]
+                                    if set(necessary[rule]) <= hit})
+    assert seen == bytearray(len(necessary))  # ready for the next item
+
+
+@needs_native
+def test_candidates_name_a_wrong_table_and_leave_the_marks_clear():
+    seen = bytearray(3)
+    with pytest.raises(IndexError, match="rule 7 is out of range"):
+        native.candidates([(0, 1), (7,)], {0, 1}, [(), (), ()], seen)
+    assert seen == bytearray(3)
+    with pytest.raises(ValueError, match="one entry per rule"):
+        native.candidates([(0,)], {0}, [()], bytearray(2))

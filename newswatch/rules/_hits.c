@@ -387,6 +387,75 @@ fail:
     return NULL;
 }
 
+/* candidates(triggered, hit, necessary, seen): the matcher's candidate rules for an item whose
+ * fields hit the key ids in the set hit: each rule of triggered[id] for an id in hit, once, that
+ * has every key id of necessary[rule] in hit (without them its predicate cannot hold). seen is a
+ * bytearray of one zero per rule, zero again on return. */
+static PyObject *candidates(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4 || !PyList_Check(args[0]) || !PyAnySet_Check(args[1]) || !PyList_Check(args[2]) ||
+        !PyByteArray_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "candidates() takes a list, a set, a list and a bytearray");
+        return NULL;
+    }
+    PyObject *triggered = args[0], *hit = args[1], *necessary = args[2];
+    char *seen = PyByteArray_AS_STRING(args[3]);
+    Py_ssize_t rules = PyByteArray_GET_SIZE(args[3]), keys = 0;
+    if (PyList_GET_SIZE(necessary) != rules) {
+        PyErr_SetString(PyExc_ValueError, "necessary and seen must have one entry per rule");
+        return NULL;
+    }
+    /* the tuples of rules the hit keys trigger, kept to zero seen again at the end */
+    PyObject **triggers = PyMem_New(PyObject *, PySet_GET_SIZE(hit) + 1), *out = PyList_New(0), *iter = NULL, *id;
+    if (triggers == NULL || out == NULL) {
+        PyMem_Free(triggers);
+        Py_XDECREF(out);
+        return PyErr_NoMemory();
+    }
+    if ((iter = PyObject_GetIter(hit)) == NULL) goto fail;
+    while ((id = PyIter_Next(iter)) != NULL) {
+        Py_ssize_t at = PyLong_AsSsize_t(id);
+        Py_DECREF(id);
+        if (at == -1 && PyErr_Occurred()) goto fail;
+        if (at < 0 || at >= PyList_GET_SIZE(triggered)) continue; /* a key no rule is triggered by */
+        PyObject *rules_of = PyList_GET_ITEM(triggered, at);
+        if (!PyTuple_Check(rules_of)) {
+            PyErr_SetString(PyExc_TypeError, "triggered holds tuples of rule numbers");
+            goto fail;
+        }
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(rules_of); i++) {
+            Py_ssize_t r = PyLong_AsSsize_t(PyTuple_GET_ITEM(rules_of, i));
+            if (r < 0 || r >= rules) {
+                if (!PyErr_Occurred()) PyErr_Format(PyExc_IndexError, "rule %zd is out of range", r);
+                goto fail;
+            }
+        }
+        triggers[keys++] = rules_of;
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(rules_of); i++) {
+            PyObject *rule = PyTuple_GET_ITEM(rules_of, i);
+            Py_ssize_t r = PyLong_AsSsize_t(rule);
+            if (seen[r]) continue;
+            seen[r] = 1;
+            PyObject *needs = PyList_GET_ITEM(necessary, r);
+            int all = PyTuple_Check(needs) ? 1 : -1;
+            if (all < 0) PyErr_SetString(PyExc_TypeError, "necessary holds tuples of key ids");
+            for (Py_ssize_t k = 0; all == 1 && k < PyTuple_GET_SIZE(needs); k++)
+                all = PySet_Contains(hit, PyTuple_GET_ITEM(needs, k));
+            if (all < 0 || (all && PyList_Append(out, rule) < 0)) goto fail;
+        }
+    }
+    if (PyErr_Occurred()) goto fail;
+    goto done;
+fail:
+    Py_CLEAR(out);
+done:
+    for (Py_ssize_t k = 0; k < keys; k++)
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(triggers[k]); i++)
+            seen[PyLong_AsSsize_t(PyTuple_GET_ITEM(triggers[k], i))] = 0;
+    Py_XDECREF(iter);
+    PyMem_Free(triggers);
+    return out;
+}
+
 /* Gives each character of chars the role, in ROLE or among the WIDE ones: 0, or -1 with an exception set. */
 static int assign(PyObject *chars, int what) {
     for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(chars); i++) {
@@ -466,6 +535,7 @@ static PyMethodDef methods[] = {
     {"one_scope", (PyCFunction)(void (*)(void))one_scope, METH_FASTCALL, "document._one_scope for a field read as it is, in C."},
     {"fewer_words", (PyCFunction)(void (*)(void))fewer_words, METH_FASTCALL, "document.skip_words(text, count, start, end) is None, in C."},
     {"by_key", (PyCFunction)(void (*)(void))by_key, METH_FASTCALL, "document.FieldText._word for every key, in C."},
+    {"candidates", (PyCFunction)(void (*)(void))candidates, METH_FASTCALL, "The matcher's candidate rules, in C."},
     {"configure", configure, METH_VARARGS, "Set scopes.py's constants, word cache and abbreviation check."},
     {NULL, NULL, 0, NULL},
 };

@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import native
 from .folding import WORD, fold, fold_char, fold_known, fold_starts
 from .parser import Near, Node, Or, Term
 from .scopes import (
@@ -33,11 +34,7 @@ from .scopes import (
     sentence_end_in,
 )
 
-_hits: ModuleType | None
-try:
-    from . import _hits  # spans and gap tests in C, where the install could build it (scopes configures it)
-except ImportError:  # pragma: no cover - depends on the install
-    _hits = None
+_hits: ModuleType | None = native.hits  # spans and gap tests in C, where built (scopes configures it)
 
 __all__ = ["FieldText", "Document", "Span", "word_text", "term_key", "skip_words"]
 

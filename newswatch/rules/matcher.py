@@ -20,8 +20,9 @@ import ahocorasick
 
 from .document import Document, FieldText, term_key
 from .lexer import TEXT_FIELDS
+from .native import hits as _hits
 from .parser import And, Filter, Near, Node, Not, Or, Term, terms_of
-from .predicates import Predicate, build_predicate, cover_tree, guess_cost, trigger
+from .predicates import Predicate, build_predicate, cover_tree, guess_cost, necessary_atoms, trigger
 from .snippets import evidence
 
 if TYPE_CHECKING:
@@ -96,6 +97,10 @@ class Matcher:
         # Each rule is triggered by its rarest part: guessed from the terms' shapes
         # at first, then measured on a sample of the items seen.
         self._covers = [cover_tree(r.node, self._atoms) for r in self._rules]
+        # what a candidate must have hit before its predicate is worth a call, and a mark for each
+        # rule while candidates are gathered (both read by the C part)
+        self._necessary = [tuple(necessary_atoms(r.node, self._atoms)) for r in self._rules]
+        self._marks = bytearray(len(self._rules))
         self._guess = [100.0] * len(keys)
         for term, atom in self._atoms.items():
             self._guess[atom] = min(self._guess[atom], guess_cost(term))
@@ -181,8 +186,14 @@ class Matcher:
         self._seen += 1
         if not self._seen % _SAMPLE_EVERY:
             self._learn(U)
-        candidates = set(chain.from_iterable(map(self._triggered.__getitem__, U)))
-        candidates.update(self._always)
+        candidates: list[int] | set[int]
+        if _hits is not None:  # in C: each triggered rule once, if it hit what it needs
+            found = _hits.candidates(self._triggered, U, self._necessary, self._marks)
+            found += self._always
+            candidates = found
+        else:
+            candidates = set(chain.from_iterable(map(self._triggered.__getitem__, U)))
+            candidates.update(self._always)
         if not candidates:
             return []
         doc = Document(item, fields, hits)

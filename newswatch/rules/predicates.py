@@ -20,7 +20,7 @@ from .document import Document
 from .lexer import TEXT_FIELDS
 from .parser import ALL_FIELDS, And, Filter, Near, Node, Not, Or, Term
 
-__all__ = ["Predicate", "build_predicate", "cover_tree", "trigger", "guess_cost", "CoverTree"]
+__all__ = ["Predicate", "build_predicate", "cover_tree", "trigger", "guess_cost", "CoverTree", "necessary_atoms"]
 
 #: pred(title_hits, summary_hits, body_hits, all_hits, document) -> bool
 Predicate = Callable[[set[int], set[int], set[int], set[int], Document], bool]
@@ -163,3 +163,17 @@ def trigger(tree: CoverTree, cost: Sequence[float]) -> tuple[list[int], float]:
     if op == "&":
         return min(parts, key=lambda p: p[1])
     return [a for atoms, _ in parts for a in atoms], sum(c for _, c in parts)
+
+
+def necessary_atoms(node: Node, atoms: Mapping[Term, int]) -> frozenset[int]:
+    """The term ids an item must hit (in any field) for ``node`` to match: the rule's trigger
+    brings it up as a candidate, these (checked in C, before any Python runs) keep most
+    candidates of a dense item from costing a call of their predicate."""
+    if isinstance(node, Term):
+        return frozenset((atoms[node],))
+    if isinstance(node, (And, Near)):
+        children = node.children if isinstance(node, And) else (node.left, node.right)
+        return frozenset().union(*(necessary_atoms(c, atoms) for c in children))
+    if isinstance(node, Or):
+        return frozenset.intersection(*(necessary_atoms(c, atoms) for c in node.children))
+    return frozenset()  # NOT and filters need no term

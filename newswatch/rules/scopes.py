@@ -21,13 +21,10 @@ import re
 from functools import lru_cache
 from types import ModuleType
 
+from . import native
 from .folding import fold
 
-_native: ModuleType | None
-try:
-    from . import _hits as _native  # gap tests in C, where the install could build it
-except ImportError:  # pragma: no cover - depends on the install
-    _native = None
+_native: ModuleType | None = native.hits  # gap tests in C, where the install could build it
 
 __all__ = ["clause_break_within", "sentence_break_within", "paragraph_break_within", "inert_period", "CLOSERS",
            "CONTEXT", "scope_neutral", "sentence_end_in", "paragraph_end_in"]

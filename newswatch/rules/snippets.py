@@ -16,13 +16,11 @@ from itertools import chain
 from operator import itemgetter
 from types import ModuleType
 
+from . import native
 from .document import FieldText
 
-_native: ModuleType | None
-try:
-    from . import _windows as _native  # evidence() in C, where the install could build it
-except ImportError:  # no C compiler where newswatch was installed: the same results, in Python
-    _native = None
+# evidence() in C, where the install could build it; without a C compiler, the same results in Python
+_native: ModuleType | None = native.windows
 
 __all__ = ["evidence", "mark_hits", "SNIPPET_WORDS", "OPEN", "CLOSE", "ELLIPSIS"]
 
