@@ -30,7 +30,7 @@ def require_built(module: object, source: str) -> None:
 _BINDINGS = (
     (snippets, "_native", None), (document, "_hits", None), (matcher, "_hits", None), (document, "one_scope", None),
     (document, "fewer_words", document._fewer_words), (document, "sentence_end_in", scopes._sentence_end_in),
-    (document, "paragraph_end_in", scopes.paragraph_break_within),
+    (document, "paragraph_end_in", scopes.paragraph_break_within), (document, "_non_ascii", document._python_non_ascii),
 )
 
 

@@ -227,3 +227,10 @@ def test_candidates_name_a_wrong_table_and_leave_the_marks_clear():
     assert seen == bytearray(3)
     with pytest.raises(ValueError, match="one entry per rule"):
         native.candidates([(0,)], {0}, [()], bytearray(2))
+
+
+@needs_native
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(texts, st.text(), st.text(st.characters(max_codepoint=300))))
+def test_the_characters_outside_ascii_are_those_python_finds(text):
+    assert native.non_ascii(text) == document._python_non_ascii(text)

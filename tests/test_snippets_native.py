@@ -21,7 +21,7 @@ native = snippets._native
 FILLER = " ".join(f"Filler{i} said little." for i in range(30))
 
 WORDS = ["the", "aid", "Morales", "TPS", "EE.UU.", "él", "dijo", "¿Qué?", "—", "(JOH)", "$4.5", "\u00a0", "x" * 45,
-         "Extraordinariamente-larguísima", "\t", "\n\n", "«cita»", "año", "\x07", "", ",", "..."]
+         "Extraordinariamente-larguísima", "\t", "\n\n", "«cita»", "año", "\x07", "\x7f", "", ",", "..."]
 
 
 def test_the_c_part_is_built_where_a_compiler_is():

@@ -3,7 +3,9 @@
  * `sentence_end` and `paragraph_end` (scopes.sentence_break_within with
  * unfolded=True, and scopes.paragraph_break_within, on a text that folding
  * leaves scope-neutral), `one_scope` (document._one_scope over them, a whole
- * NEAR/s or NEAR/p test) and `fewer_words` (document.skip_words(...) is None).
+ * NEAR/s or NEAR/p test), `fewer_words` (document.skip_words(...) is None),
+ * `candidates` (the matcher's candidate rules) and `non_ascii` (the characters
+ * document._word_text folds).
  *
  * scopes.py and document.py are the definition: their Python functions give
  * the same answers, are used where this module was not built, and
@@ -456,6 +458,32 @@ done:
     return out;
 }
 
+/* non_ascii(text): set(re.findall(r"[^\x00-\x7f]", text)), the distinct characters of text
+ * outside ASCII, which document._word_text folds one by one. */
+static PyObject *non_ascii(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "non_ascii() takes a str");
+        return NULL;
+    }
+    PyObject *found = PySet_New(NULL);
+    if (found == NULL || PyUnicode_IS_ASCII(text)) return found;
+    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)};
+    char known[256] = {0}; /* those below U+0100 already added */
+    for (Py_ssize_t i = 0; i < t.len; i++) {
+        Py_UCS4 ch = AT(t, i);
+        if (ch < 128 || (ch < 256 && known[ch])) continue;
+        if (ch < 256) known[ch] = 1;
+        PyObject *one = PyUnicode_FromOrdinal((int)ch);
+        if (one == NULL || PySet_Add(found, one) < 0) {
+            Py_XDECREF(one);
+            Py_DECREF(found);
+            return NULL;
+        }
+        Py_DECREF(one);
+    }
+    return found;
+}
+
 /* Gives each character of chars the role, in ROLE or among the WIDE ones: 0, or -1 with an exception set. */
 static int assign(PyObject *chars, int what) {
     for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(chars); i++) {
@@ -536,6 +564,7 @@ static PyMethodDef methods[] = {
     {"fewer_words", (PyCFunction)(void (*)(void))fewer_words, METH_FASTCALL, "document.skip_words(text, count, start, end) is None, in C."},
     {"by_key", (PyCFunction)(void (*)(void))by_key, METH_FASTCALL, "document.FieldText._word for every key, in C."},
     {"candidates", (PyCFunction)(void (*)(void))candidates, METH_FASTCALL, "The matcher's candidate rules, in C."},
+    {"non_ascii", non_ascii, METH_O, "The distinct characters of a str outside ASCII, as a set."},
     {"configure", configure, METH_VARARGS, "Set scopes.py's constants, word cache and abbreviation check."},
     {NULL, NULL, 0, NULL},
 };

@@ -297,7 +297,8 @@ static PyObject *window_core(PyObject *text, PyObject *words, Py_ssize_t lead, P
     Py_ssize_t size_ = len - head;
     int odd = size_ && (body_[0] == ' ' || body_[size_ - 1] == ' ');
     for (Py_ssize_t i = 0; i < size_ && !odd; i++)
-        odd = !Py_UNICODE_ISPRINTABLE(body_[i]) || (body_[i] == ' ' && i + 1 < size_ && body_[i + 1] == ' ');
+        odd = !(body_[i] < 128 ? body_[i] >= 0x20 && body_[i] < 0x7f : Py_UNICODE_ISPRINTABLE(body_[i])) ||
+              (body_[i] == ' ' && i + 1 < size_ && body_[i + 1] == ' ');
     if (odd) {
         Py_ssize_t j = 0;
         int gap = 0;

@@ -60,13 +60,21 @@ def word_text(text: str) -> str:
     return _word_text(text)[0]
 
 
+def _python_non_ascii(text: str) -> set[str]:
+    return set(_NON_ASCII.findall(text))
+
+
+#: The distinct characters of a text outside ASCII, in C where built.
+_non_ascii: Callable[[str], set[str]] = _hits.non_ascii if _hits is not None else _python_non_ascii
+
+
 def _word_text(text: str) -> tuple[str, set[str]]:
     """``word_text(text)`` and the distinct non-ASCII characters of ``text``."""
     chars: set[str] = set()
     if not text.isascii():
         # folding works character by character: each distinct character (á, ñ, “, —, ¿) is
         # replaced by its word text, when that is ASCII, instead of normalizing the whole text
-        chars = set(_NON_ASCII.findall(text))
+        chars = _non_ascii(text)
         if not all(map(_ascii_word, chars)):  # Greek, Cyrillic, CJK...: the general path
             return " " + _NON_WORD.sub(" ", fold(text)) + " ", chars
         for ch in chars:
@@ -173,6 +181,8 @@ class FieldText:
         """
         if atom is not None and not term.exact and len(term.tokens) == 1 and self.keys is not None:
             # a word's key says it all: cached by the key's id, read from the automaton's hits
+            if self._by_key is not None:  # every key's spans, grouped in C
+                return self._by_key.get(atom) or []
             found = self._found.get(atom)
             if found is None:
                 found = self._found[atom] = self._word(atom, len(term.tokens[0]), term.prefix)
