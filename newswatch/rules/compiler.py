@@ -129,9 +129,10 @@ def _compile(pairs: list[tuple[str, str]], aliases: Aliases | None) -> Matcher:
 
 @cache
 def _code_version() -> str:
-    """A digest of this package's source and the Python version: a cache from other code is never used."""
+    """A digest of this package's source (its C parts' too) and the Python version: a cache from
+    other code is never used."""
     digest = hashlib.sha256(sys.version.encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    for source in sorted([*Path(__file__).parent.glob("*.py"), *Path(__file__).parent.glob("*.c")]):
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()
 
