@@ -4,15 +4,18 @@ is here, the matcher with Python only, and real articles to hold the two to each
 from __future__ import annotations
 
 import json
+import random
+import re
 import shutil
 import sysconfig
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
 import pytest
 
-from newswatch.rules import document, matcher, scopes, snippets
+from newswatch.rules import compile_rules, document, fold, matcher, scopes, snippets
 
 T = TypeVar("T")
 
@@ -72,3 +75,20 @@ def real_articles() -> list[dict[str, str]]:
         items += [{"title": "", "body": a["articleBody"]}
                   for a in json.loads(truth.read_text(encoding="utf-8")).values()]
     return [item for item in items if item["body"]]
+
+
+def match_both_ways(items: list[dict[str, str]], shapes: list[str], rules: int, words: tuple[int, int],
+                    shortest: int, seed: int) -> tuple[list[list[dict[str, object]]], list[list[dict[str, object]]]]:
+    """Every item's matches (as dicts), with the C parts and with Python only, against ``rules``
+    rules of ``shapes`` filled with the items' own frequent words (of ``shortest`` letters or
+    more, those ranked ``words[0]`` to ``words[1]``), so that most items match several."""
+    count = Counter(w for item in items for w in re.findall(rf"\w{{{shortest},}}", fold(item["body"]))
+                    if not w.isdigit())
+    vocabulary = [w for w, _ in count.most_common(words[1])[words[0]:]]
+    rng = random.Random(seed)
+    matcher = compile_rules([(f"r{i}", rng.choice(shapes).format(*rng.sample(vocabulary, 3))) for i in range(rules)])
+
+    def all_matches() -> list[list[dict[str, object]]]:
+        return [[m.to_dict() for m in matcher.match(item)] for item in items]
+
+    return all_matches(), in_python(all_matches)

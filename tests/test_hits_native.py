@@ -12,7 +12,7 @@ import re
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from native_helpers import in_python, real_articles, require_built
+from native_helpers import match_both_ways, real_articles, require_built
 
 from newswatch.rules import compile_rules, document, scopes
 from newswatch.rules.document import FieldText, _one_scope, skip_words
@@ -168,16 +168,8 @@ def test_real_articles_match_the_same_near_rules_in_c_and_in_python():
     items = real_articles()
     if not items:
         pytest.skip("../shared/corpora is absent")
-    from collections import Counter
-
-    from newswatch.rules import fold
-    count = Counter(w for item in items for w in re.findall(r"\w{4,}", fold(item["body"])) if not w.isdigit())
-    vocabulary = [w for w, _ in count.most_common(400)[20:]]
-    rng = random.Random(21)
     shapes = ["{} NEAR/3 {}", "{} NEAR/s {}", "{} NEAR/p {}", "({} OR {}) NEAR/s {}", "{} NEAR/p ({} NEAR/s {})"]
-    matcher = compile_rules([(f"r{i}", rng.choice(shapes).format(*rng.sample(vocabulary, 3))) for i in range(600)])
-    in_c = [[m.to_dict() for m in matcher.match(item)] for item in items]
-    python = in_python(lambda: [[m.to_dict() for m in matcher.match(item)] for item in items])
+    in_c, python = match_both_ways(items, shapes, rules=600, words=(20, 400), shortest=4, seed=21)
     assert sum(map(len, in_c)) > len(items)
     assert in_c == python
 

@@ -11,7 +11,7 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from native_helpers import in_python, real_articles, require_built
+from native_helpers import in_python, match_both_ways, real_articles, require_built
 
 from newswatch.rules import snippets
 from newswatch.rules.document import FieldText
@@ -142,23 +142,12 @@ def test_a_window_of_long_words_keeps_its_ten_words_before_the_hit():
 
 
 @needs_native
-def test_real_articles_get_the_same_snippets_in_c_andin_python():
-    import random
-    from collections import Counter
-
-    from newswatch.rules import compile_rules, fold
-
+def test_real_articles_get_the_same_snippets_in_c_and_in_python():
     items = real_articles()
     if not items:
         pytest.skip("../shared/corpora is absent")
     # rules of the articles' own frequent words, so that most articles match several
-    count = Counter(w for item in items for w in re.findall(r"\w{5,}", fold(item["body"])) if not w.isdigit())
-    vocabulary = [w for w, _ in count.most_common(600)[60:]]
-    rng = random.Random(16)
     shapes = ["{} {}", "{} NEAR/6 {}", "{} NEAR/s {}", "{} NEAR/p ({} OR {})", "({} OR {}) {}"]
-    rules = [(f"r{i}", rng.choice(shapes).format(*rng.sample(vocabulary, 3))) for i in range(1000)]
-    matcher = compile_rules(rules)
-    in_c = [[m.to_dict() for m in matcher.match(item)] for item in items]
-    python = in_python(lambda: [[m.to_dict() for m in matcher.match(item)] for item in items])
+    in_c, python = match_both_ways(items, shapes, rules=1000, words=(60, 600), shortest=5, seed=16)
     assert sum(map(len, in_c)) > 2 * len(items)  # several matches an article, each with its snippet
     assert in_c == python
