@@ -196,7 +196,8 @@ class FieldText:
     def _word(self, atom: int, length: int, prefix: bool) -> list[tuple[int, int]]:
         """The occurrences of the word or prefix of ``length`` characters whose key is ``atom``.
 
-        The automaton's hits are sorted by key once (in C), then bisected. The key " word "
+        The automaton's hits are sorted by key once (in C), then bisected; where the C part is
+        built, every key's spans are grouped at once instead (``_hits.by_key``). The key " word "
         (" pref") ends at ``end``: the word starts len(key) - 2 before it.
         """
         if _hits is not None and self.shapes is not None:  # every key's spans at once, in C

@@ -188,9 +188,9 @@ class Matcher:
             self._learn(U)
         candidates: list[int] | set[int]
         if _hits is not None:  # in C: each triggered rule once, if it hit what it needs
-            found = _hits.candidates(self._triggered, U, self._necessary, self._marks)
-            found += self._always
-            candidates = found
+            chosen = _hits.candidates(self._triggered, U, self._necessary, self._marks)
+            chosen += self._always
+            candidates = chosen
         else:
             candidates = set(chain.from_iterable(map(self._triggered.__getitem__, U)))
             candidates.update(self._always)
