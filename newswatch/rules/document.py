@@ -262,7 +262,7 @@ class FieldText:
 
         Folds that stretch of text only, unless the whole field is folded already.
         """
-        if self._scoped:  # the original text shows the folded text's paragraphs
+        if self.scoped_as_is():  # the original text shows the folded text's paragraphs
             return paragraph_end_in(self.text, start - 1, end - 1)
         if self._folded is None:
             if self._starts is None:
@@ -279,7 +279,7 @@ class FieldText:
         Reads the original text where folding changes no boundary (:meth:`scoped_as_is`), else
         folds the whole field once (a NEAR/s or NEAR/p tests several stretches of it).
         """
-        if self._scoped or self._scoped is None and self.scoped_as_is():
+        if self.scoped_as_is():
             if unit == "sentence":
                 return sentence_end_in(self.text, start - 1, end - 1)
             return paragraph_end_in(self.text, start - 1, end - 1)
@@ -488,7 +488,7 @@ class Document:
             return False
         ftext = self.fields[field]
         if node.unit != "word":
-            if one_scope is not None and (ftext._scoped or ftext._scoped is None and ftext.scoped_as_is()):
+            if one_scope is not None and ftext.scoped_as_is():
                 return one_scope(ftext.text, left, right, node.unit == "sentence")
             return _one_scope(ftext.break_between, left, right, node.unit)
         words, count = ftext.words, node.distance + 1
