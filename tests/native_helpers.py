@@ -58,7 +58,8 @@ def in_python(work: Callable[[], T]) -> T:
 
 def real_articles() -> list[dict[str, str]]:
     """The ground-truth bodies of ../shared/corpora's fundus pages (41 countries) and of the
-    scrapinghub extraction benchmark: real articles, paragraphs kept."""
+    scrapinghub extraction benchmark: real articles, paragraphs kept. Skips the test where
+    ../shared/corpora is absent (beside a fresh clone)."""
     from conftest import CORPORA
 
     items = []
@@ -74,7 +75,10 @@ def real_articles() -> list[dict[str, str]]:
     if truth.exists():
         items += [{"title": "", "body": a["articleBody"]}
                   for a in json.loads(truth.read_text(encoding="utf-8")).values()]
-    return [item for item in items if item["body"]]
+    items = [item for item in items if item["body"]]
+    if not items:
+        pytest.skip("../shared/corpora is absent")
+    return items
 
 
 def match_both_ways(items: list[dict[str, str]], shapes: list[str], rules: int, words: tuple[int, int],
